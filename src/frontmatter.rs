@@ -1,0 +1,539 @@
+//! Splits a brief into its YAML front-matter and Markdown body, and turns the YAML into a typed
+//! `FrontMatter`. Every error is positioned in the file, not just inside the YAML block.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::config::TaxonomyConfig;
+use crate::yaml::{self, Mapping, Value};
+
+/// A problem found in the front-matter, positioned as a byte span in the whole file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub code: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+    pub span: Range<usize>,
+    pub warning: bool,
+}
+
+/// The front-matter and body of one file, as byte ranges of its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// The YAML between the `---` lines (empty when the file has no front-matter).
+    pub yaml: Range<usize>,
+    pub body: Range<usize>,
+    pub has_front_matter: bool,
+}
+
+/// Finds the front-matter block. A UTF-8 BOM and CRLF line endings are accepted.
+pub fn split(text: &str) -> Result<Split, FieldError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "---" {
+        return Ok(Split {
+            yaml: start..start,
+            body: start..text.len(),
+            has_front_matter: false,
+        });
+    }
+    let yaml_start = start + first_line_end;
+    let mut line_start = yaml_start;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
+        let line = text[line_start..line_end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Split {
+                yaml: yaml_start..line_start,
+                body: line_end..text.len(),
+                has_front_matter: true,
+            });
+        }
+        line_start = line_end;
+    }
+    Err(FieldError {
+        code: "front-matter",
+        message: "the front-matter block opened here is never closed".into(),
+        help: Some("end the front-matter with a line holding only `---`".into()),
+        span: start..start + 3,
+        warning: false,
+    })
+}
+
+/// A date as written: `2025-11-04` or an RFC 3339 timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub datetime: DateTime<FixedOffset>,
+    pub has_time: bool,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim();
+        if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            let datetime = d.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset();
+            return Some(Date {
+                datetime,
+                has_time: false,
+            });
+        }
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|datetime| Date {
+                datetime,
+                has_time: true,
+            })
+    }
+
+    /// `2025-11-04`
+    pub fn ymd(&self) -> String {
+        self.datetime.format("%Y-%m-%d").to_string()
+    }
+
+    /// RFC 3339, for `<time datetime>`, feeds and sitemaps.
+    pub fn rfc3339(&self) -> String {
+        self.datetime.to_rfc3339()
+    }
+
+    /// `4 November 2025`
+    pub fn display(&self) -> String {
+        self.datetime.format("%-d %B %Y").to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default, deserialize_with = "text_or_date")]
+    pub date: Option<String>,
+}
+
+fn text_or_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<Value>::deserialize(d)?;
+    Ok(value.and_then(|v| scalar_text(&v)))
+}
+
+/// A front-matter value together with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub summary: Option<String>,
+    /// Taxonomy name → the labels written, in order.
+    pub terms: BTreeMap<String, Vec<Spanned<String>>>,
+    pub authors: Vec<String>,
+    pub status: Option<String>,
+    pub draft: bool,
+    pub slug: Option<Spanned<String>>,
+    pub weight: Option<i64>,
+    pub sources: Vec<Source>,
+    pub related: Vec<Spanned<String>>,
+    pub aliases: Vec<Spanned<String>>,
+    pub image: Option<String>,
+    pub lang: Option<String>,
+    pub extra: Option<Value>,
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title", "date", "updated", "summary", "authors", "status", "draft", "slug", "weight",
+    "sources", "related", "aliases", "image", "lang", "extra",
+];
+
+/// Where each top-level key of the YAML block was written, found by scanning its lines.
+struct KeySpans {
+    spans: Vec<(String, Range<usize>, Range<usize>)>,
+}
+
+impl KeySpans {
+    fn scan(text: &str, yaml: &Range<usize>) -> KeySpans {
+        let mut spans: Vec<(String, Range<usize>, Range<usize>)> = Vec::new();
+        let mut offset = yaml.start;
+        for line in text[yaml.clone()].split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let first = line.chars().next().unwrap_or(' ');
+            if first.is_whitespace() || first == '#' || first == '-' {
+                if let Some(last) = spans.last_mut() {
+                    if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                        last.2.end = line_start + line.trim_end().len();
+                    }
+                }
+                continue;
+            }
+            let Some(colon) = line
+                .find(": ")
+                .or_else(|| line.trim_end().strip_suffix(':').map(|s| s.len()))
+            else {
+                continue;
+            };
+            let key = line[..colon].trim().trim_matches(['"', '\'']).to_string();
+            let value_start = line_start
+                + colon
+                + 1
+                + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
+            let value_end = (line_start + line.trim_end().len()).max(value_start);
+            spans.push((key, line_start..line_start + colon, value_start..value_end));
+        }
+        KeySpans { spans }
+    }
+
+    fn key(&self, name: &str) -> Option<Range<usize>> {
+        self.spans
+            .iter()
+            .find(|(k, ..)| k == name)
+            .map(|(_, k, _)| k.clone())
+    }
+
+    /// The span of the value, or of the key when the value is empty.
+    fn value(&self, name: &str) -> Option<Range<usize>> {
+        self.spans
+            .iter()
+            .find(|(k, ..)| k == name)
+            .map(|(_, k, v)| if v.is_empty() { k.clone() } else { v.clone() })
+    }
+}
+
+/// Parses the YAML block of `text` (found by `split`) into `FrontMatter`. Problems come back as
+/// a list: errors make the brief unusable; warnings (`warning: true`) do not.
+pub fn parse(
+    text: &str,
+    split: &Split,
+    taxonomies: &[TaxonomyConfig],
+    require_title: bool,
+) -> (Option<FrontMatter>, Vec<FieldError>) {
+    let mut problems = Vec::new();
+    let yaml_text = &text[split.yaml.clone()];
+    let whole_block = split.yaml.start.saturating_sub(4)..split.yaml.start.saturating_sub(1);
+    if !split.has_front_matter || yaml_text.trim().is_empty() {
+        if require_title {
+            let (message, help) = if split.has_front_matter {
+                (
+                    "the front-matter is empty: `title` is required",
+                    "add a line `title: Your title` between the `---` lines",
+                )
+            } else {
+                (
+                    "this brief has no front-matter: `title` is required",
+                    "start the file with `---`, a line `title: Your title`, and `---`",
+                )
+            };
+            problems.push(error(
+                "missing-title",
+                message,
+                Some(help),
+                split.body.start..split.body.start,
+            ));
+            return (None, problems);
+        }
+        return (Some(FrontMatter::default()), problems);
+    }
+    let mapping: Mapping = match yaml::parse::<Value>(yaml_text) {
+        Ok(Value::Mapping(m)) => m,
+        Ok(Value::Null) => Mapping::new(),
+        Ok(_) => {
+            problems.push(error(
+                "front-matter",
+                "the front-matter must be a list of `key: value` lines",
+                Some("write e.g. `title: Accelerating OPCON transfer`"),
+                split.yaml.start..split.yaml.end.min(split.yaml.start + 1),
+            ));
+            return (None, problems);
+        }
+        Err(e) => {
+            let index = crate::diagnostics::LineIndex::new(yaml_text);
+            let offset = match (e.line, e.column) {
+                (Some(l), Some(c)) => index.offset(yaml_text, l, c),
+                _ => 0,
+            };
+            let at = split.yaml.start + offset;
+            let end = text[at..]
+                .find('\n')
+                .map_or(text.len(), |i| at + i)
+                .max(at + 1)
+                .min(text.len());
+            problems.push(error(
+                "yaml",
+                &format!("the front-matter is not valid YAML: {}", e.message),
+                Some("check indentation, and quote values that hold `: ` or start with `[`, `{`, `*` or `&`"),
+                at..end,
+            ));
+            let _ = whole_block;
+            return (None, problems);
+        }
+    };
+    let keys = KeySpans::scan(text, &split.yaml);
+    let mut fm = FrontMatter::default();
+    let mut ok = true;
+    let span_of = |key: &str| {
+        keys.value(key)
+            .unwrap_or(split.yaml.start..split.yaml.start)
+    };
+
+    for (key, value) in mapping {
+        let Some(key) = key.as_str().map(str::to_owned) else {
+            continue;
+        };
+        let span = span_of(&key);
+        let mut fail = |code: &'static str, message: String, help: &str| {
+            problems.push(error(code, &message, Some(help), span.clone()));
+            false
+        };
+        match key.as_str() {
+            "title" => match scalar_text(&value) {
+                Some(t) if !t.trim().is_empty() => fm.title = t,
+                _ => ok = fail("wrong-type", "`title` must be non-empty text".into(), "write `title: Your title`"),
+            },
+            "date" | "updated" => match scalar_text(&value) {
+                Some(t) => match Date::parse(&t) {
+                    Some(d) if key == "date" => fm.date = Some(d),
+                    Some(d) => fm.updated = Some(d),
+                    None => {
+                        ok = fail(
+                            "bad-date",
+                            format!("`{t}` is not a valid date"),
+                            "write the date as YYYY-MM-DD (`2025-11-04`) or RFC 3339 (`2025-11-04T09:00:00+09:00`)",
+                        )
+                    }
+                },
+                None => ok = fail("bad-date", format!("`{key}` must be a date"), "write the date as YYYY-MM-DD (`2025-11-04`)"),
+            },
+            "summary" | "status" | "image" | "lang" => match scalar_text(&value) {
+                Some(t) => match key.as_str() {
+                    "summary" => fm.summary = Some(t),
+                    "status" => fm.status = Some(t),
+                    "image" => fm.image = Some(t),
+                    _ => fm.lang = Some(t),
+                },
+                None if value.is_null() => {}
+                None => ok = fail("wrong-type", format!("`{key}` must be text, not {}", kind(&value)), "write a single line of text"),
+            },
+            "authors" => match text_list(&value) {
+                Some(list) => fm.authors = list,
+                None => ok = fail("wrong-type", format!("`authors` must be a list of names, not {}", kind(&value)), "write `authors: [Name One, Name Two]`"),
+            },
+            "draft" => match value {
+                Value::Bool(b) => fm.draft = b,
+                _ => ok = fail("wrong-type", format!("`draft` must be true or false, not {}", describe(&value)), "write `draft: true` or `draft: false`"),
+            },
+            "slug" => match scalar_text(&value) {
+                Some(s) if s.contains(['/', '\\']) || s.contains("..") => {
+                    ok = fail(
+                        "bad-slug",
+                        format!("`slug: {s}` may not hold `/`, `\\` or `..`"),
+                        "a slug replaces only the last segment of the URL; move the file to change its folder",
+                    )
+                }
+                Some(s) if crate::slug::slugify(&s).is_empty() => {
+                    ok = fail("bad-slug", format!("`slug: {s}` has no letters or digits"), "use a slug such as `opcon-transfer`")
+                }
+                Some(s) => fm.slug = Some(Spanned { value: crate::slug::slugify(&s), span: span.clone() }),
+                None => ok = fail("wrong-type", "`slug` must be text".into(), "write `slug: opcon-transfer`"),
+            },
+            "weight" => match value.as_i64() {
+                Some(w) => fm.weight = Some(w),
+                None => ok = fail("wrong-type", format!("`weight` must be a whole number, not {}", describe(&value)), "write e.g. `weight: 10`"),
+            },
+            "sources" => match yaml::from_value::<Option<Vec<Source>>>(value.clone()) {
+                Ok(list) => fm.sources = list.unwrap_or_default(),
+                Err(e) => {
+                    ok = fail(
+                        "wrong-type",
+                        format!("`sources` must be a list of `{{title, url, publisher, date}}` entries: {}", e.message),
+                        "write each source as `- title: ...` with `url: ...` beneath it",
+                    )
+                }
+            },
+            "related" | "aliases" => match text_list(&value) {
+                Some(list) => {
+                    let list = list.into_iter().map(|value| Spanned { value, span: span.clone() }).collect();
+                    if key == "related" {
+                        fm.related = list
+                    } else {
+                        fm.aliases = list
+                    }
+                }
+                None => ok = fail("wrong-type", format!("`{key}` must be a list, not {}", kind(&value)), "write e.g. `[opcon-transfer, usfk-role]`"),
+            },
+            "extra" => fm.extra = Some(value),
+            name if taxonomies.iter().any(|t| t.name == name) => match text_list(&value) {
+                Some(list) => {
+                    let list = list.into_iter().map(|value| Spanned { value, span: span.clone() }).collect();
+                    fm.terms.insert(key.clone(), list);
+                }
+                None => {
+                    ok = fail(
+                        "wrong-type",
+                        format!("`{key}` must be a list of terms or a single term, not {}", kind(&value)),
+                        &format!("write `{key}: [OPCON transfer, USFK]`"),
+                    )
+                }
+            },
+            _ => {
+                let known: Vec<&str> = KNOWN_KEYS.iter().copied().chain(taxonomies.iter().map(|t| t.name.as_str())).collect();
+                let help = match crate::suggest::closest(&key, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("known keys are {}", known.join(", ")),
+                };
+                let key_span = keys.key(&key).unwrap_or(span.clone());
+                problems.push(FieldError {
+                    code: "unknown-key",
+                    message: format!("unknown front-matter key `{key}` is ignored"),
+                    help: Some(help),
+                    span: key_span,
+                    warning: true,
+                });
+            }
+        }
+    }
+    if fm.title.is_empty() && ok && require_title {
+        problems.push(error(
+            "missing-title",
+            "`title` is missing from the front-matter",
+            Some("add a line `title: Your title` between the `---` lines"),
+            split.yaml.start.saturating_sub(4)..split.yaml.start.saturating_sub(1),
+        ));
+        ok = false;
+    }
+    (ok.then_some(fm), problems)
+}
+
+fn error(code: &'static str, message: &str, help: Option<&str>, span: Range<usize>) -> FieldError {
+    FieldError {
+        code,
+        message: message.into(),
+        help: help.map(Into::into),
+        span,
+        warning: false,
+    }
+}
+
+/// Text of a scalar (strings, numbers, booleans); `None` for maps, lists and null.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar_text(&t.value),
+        _ => None,
+    }
+}
+
+/// A list of texts, or a single text as a list of one; null is an empty list.
+fn text_list(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Null => Some(Vec::new()),
+        Value::Sequence(items) => items.iter().map(scalar_text).collect(),
+        other => scalar_text(other).map(|t| vec![t]),
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a map",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match scalar_text(value) {
+        Some(t) => format!("`{t}`"),
+        None => kind(value).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taxonomies() -> Vec<TaxonomyConfig> {
+        crate::config::SiteConfig::default().taxonomies
+    }
+
+    fn parse_text(text: &str) -> (Option<FrontMatter>, Vec<FieldError>) {
+        let split = split(text).unwrap();
+        parse(text, &split, &taxonomies(), true)
+    }
+
+    #[test]
+    fn splits_with_bom_and_crlf() {
+        let text = "\u{feff}---\r\ntitle: A\r\n---\r\nBody\r\n";
+        let s = split(text).unwrap();
+        assert_eq!(&text[s.yaml.clone()], "title: A\r\n");
+        assert_eq!(&text[s.body.clone()], "Body\r\n");
+        let (fm, problems) = parse(text, &s, &taxonomies(), true);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fm.unwrap().title, "A");
+    }
+
+    #[test]
+    fn unclosed_block_is_an_error() {
+        let err = split("---\ntitle: A\nbody\n").unwrap_err();
+        assert!(err.message.contains("never closed"));
+        assert_eq!(err.span, 0..3);
+    }
+
+    #[test]
+    fn terms_accept_a_list_or_a_single_string() {
+        let (fm, _) = parse_text("---\ntitle: A\ntopics: OPCON\nactors: [USFK, ROK]\n---\n");
+        let fm = fm.unwrap();
+        assert_eq!(
+            fm.terms["topics"]
+                .iter()
+                .map(|s| s.value.as_str())
+                .collect::<Vec<_>>(),
+            ["OPCON"]
+        );
+        assert_eq!(fm.terms["actors"].len(), 2);
+    }
+
+    #[test]
+    fn dates_in_both_forms() {
+        assert_eq!(Date::parse("2025-11-04").unwrap().ymd(), "2025-11-04");
+        assert_eq!(
+            Date::parse("2025-11-04T09:00:00+09:00").unwrap().ymd(),
+            "2025-11-04"
+        );
+        assert!(Date::parse("2025-13-45").is_none());
+    }
+
+    #[test]
+    fn bad_values_are_positioned_at_the_value() {
+        let text = "---\ntitle: A\ndate: 2025-13-45\ndraft: maybe\n---\n";
+        let (fm, problems) = parse_text(text);
+        assert!(fm.is_none());
+        assert_eq!(&text[problems[0].span.clone()], "2025-13-45");
+        assert_eq!(&text[problems[1].span.clone()], "maybe");
+    }
+
+    #[test]
+    fn unknown_key_is_a_warning_with_a_suggestion() {
+        let text = "---\ntitle: A\ntopcs: [x]\n---\n";
+        let (fm, problems) = parse_text(text);
+        assert!(fm.is_some());
+        assert!(problems[0].warning);
+        assert_eq!(problems[0].help.as_deref(), Some("did you mean `topics`?"));
+        assert_eq!(&text[problems[0].span.clone()], "topcs");
+    }
+}

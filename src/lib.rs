@@ -1,0 +1,19 @@
+//! briefing: Markdown policy briefs with YAML front-matter into a cross-linked static site with
+//! topic indexes. A pipeline of small stages; `build::run` is the only code that knows their
+//! order.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod build;
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod frontmatter;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod suggest;
+pub mod theme;
+pub mod yaml;

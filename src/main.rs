@@ -1,0 +1,145 @@
+//! The `briefing` command: parses flags, runs the library, prints what happened.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use briefing::build::{self, BuildError, BuildOptions, BuildReport, Mode, Project};
+use briefing::diagnostics::{self, Diagnostic};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "briefing",
+    version,
+    about = "Turns a folder of Markdown policy briefs into a cross-linked static website with topic indexes."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site from content/ into the output folder.
+    Build(SiteArgs),
+    /// Do everything `build` does (parse, resolve links, render every template) but write nothing.
+    Check(SiteArgs),
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder, holding content/, and optionally site.yaml, themes/ and static/.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: ROOT/output].
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// The URL the site will be served from, e.g. https://example.org/policy/; overrides
+    /// `base_url` in site.yaml. Internal links start with its path.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include briefs marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Report broken internal links as warnings instead of errors (the links render as plain text).
+    #[arg(long)]
+    allow_broken_links: bool,
+    /// Print only errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more detail: every stage's counts and the files written.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let (args, mode) = match cli.command {
+        Command::Build(args) => (args, Mode::Build),
+        Command::Check(args) => (args, Mode::Check),
+    };
+    let options = BuildOptions {
+        root: args.root.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        allow_broken_links: args.allow_broken_links,
+        home: std::env::var_os("HOME").map(PathBuf::from),
+    };
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let project = match Project::resolve(&options) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match build::run(&project, mode) {
+        Ok(report) => {
+            print_diagnostics(&report.diagnostics, args.quiet, color);
+            if !args.quiet {
+                eprintln!("{}", summary_line(&project, &report, mode));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(report)) => {
+            print_diagnostics(&report.diagnostics, args.quiet, color);
+            let what = if mode == Mode::Build {
+                format!("; {} was left unchanged", project.output_dir.display())
+            } else {
+                String::new()
+            };
+            eprintln!("error: {}{what}", diagnostics::summary(&report.diagnostics));
+            ExitCode::from(1)
+        }
+        Err(BuildError::Environment(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_diagnostics(list: &[Diagnostic], quiet: bool, color: bool) {
+    for d in list {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        eprint!("{}", d.render(color));
+    }
+}
+
+fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
+    let ms = report.elapsed.as_secs_f64() * 1000.0;
+    let warnings = if report.diagnostics.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", diagnostics::summary(&report.diagnostics))
+    };
+    match (mode, report.write) {
+        (Mode::Build, Some(w)) => format!(
+            "built {} pages ({} briefs, {} terms) into {} in {ms:.0} ms: {} files written, {} unchanged{warnings}",
+            report.pages,
+            report.briefs,
+            report.terms,
+            project.output_dir.display(),
+            w.written,
+            w.unchanged
+        ),
+        _ => format!(
+            "checked {} pages ({} briefs, {} terms) in {ms:.0} ms; nothing written{warnings}",
+            report.pages, report.briefs, report.terms
+        ),
+    }
+}

@@ -1,0 +1,379 @@
+//! Markdown, analysed once per brief (headings, links with their spans, summary, word count) and
+//! rendered once the links are resolved. Both passes see the same event stream, so the n-th
+//! link of the analysis is the n-th link of the rendering.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::slug::slugify;
+
+/// Ids the default theme uses itself; a heading never takes one of them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "content",
+    "top",
+    "toc",
+    "site-header",
+    "site-footer",
+    "site-nav",
+    "backlinks",
+    "related",
+    "sources",
+    "terms",
+    "footnotes",
+    "search",
+    "search-input",
+    "search-results",
+    "pager",
+    "skip",
+];
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[[target]]` (`has_label`: `[[target|label]]`)
+    Wiki { has_label: bool },
+    /// `[text](dest)`
+    Markdown,
+    /// `![alt](src)`
+    Image,
+}
+
+/// One link or image of the body, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRef {
+    pub kind: LinkKind,
+    pub dest: String,
+    /// Byte span of the whole link in the file (starts at its first `[` or `!`).
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analysis {
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    /// Plain text of the first paragraph, for a summary when the front-matter has none.
+    pub first_paragraph: Option<String>,
+    pub word_count: usize,
+}
+
+impl Analysis {
+    pub fn reading_minutes(&self) -> usize {
+        // ~220 words a minute for English; Korean, counted in space-separated eojeol, reads at a
+        // similar rate of units.
+        self.word_count.div_ceil(220).max(1)
+    }
+}
+
+/// Analyses a Markdown body. `offset` is where the body starts in its file, so spans are file
+/// positions.
+pub fn analyse(body: &str, offset: usize) -> Analysis {
+    let mut analysis = Analysis::default();
+    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut heading: Option<(u8, Option<String>, String)> = None;
+    let mut paragraph: Option<String> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    heading_level(level),
+                    id.map(|s| s.to_string()),
+                    String::new(),
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, title)) = heading.take() {
+                    let title = title.trim().to_string();
+                    let id = unique_id(explicit, &title, analysis.headings.len(), &mut used_ids);
+                    analysis.headings.push(Heading { level, id, title });
+                }
+            }
+            Event::Start(Tag::Paragraph)
+                if analysis.first_paragraph.is_none() && heading.is_none() =>
+            {
+                paragraph = Some(String::new());
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(p) = paragraph.take() {
+                    if !p.trim().is_empty() {
+                        analysis.first_paragraph = Some(p.trim().to_string());
+                    }
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let kind = match link_type {
+                    LinkType::WikiLink { has_pothole } => LinkKind::Wiki {
+                        has_label: has_pothole,
+                    },
+                    _ => LinkKind::Markdown,
+                };
+                analysis.links.push(LinkRef {
+                    kind,
+                    dest: dest_url.to_string(),
+                    span: offset + range.start..offset + range.end,
+                });
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                analysis.links.push(LinkRef {
+                    kind: LinkKind::Image,
+                    dest: dest_url.to_string(),
+                    span: offset + range.start..offset + range.end,
+                });
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, title)) = heading.as_mut() {
+                    title.push_str(&text);
+                }
+                if let Some(p) = paragraph.as_mut() {
+                    p.push_str(&text);
+                }
+                analysis.word_count += count_words(&text);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(p) = paragraph.as_mut() {
+                    p.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    analysis
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn unique_id(
+    explicit: Option<String>,
+    title: &str,
+    index: usize,
+    used: &mut HashSet<String>,
+) -> String {
+    let base = match explicit.map(|e| slugify(&e)).filter(|e| !e.is_empty()) {
+        Some(e) => e,
+        None => {
+            let s = slugify(title);
+            if s.is_empty() {
+                format!("section-{}", index + 1)
+            } else {
+                s
+            }
+        }
+    };
+    let mut id = base.clone();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// Words are runs of non-space characters holding a letter or digit; Korean text is written
+/// with spaces between words (eojeol), so it counts the same way, whatever the line breaks.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// What the renderer does with the n-th link or image of the body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkOutput {
+    /// Write the link to this URL; `label` replaces the text of a label-less wikilink.
+    Href { url: String, label: Option<String> },
+    /// A broken link kept as plain text with a marker class (`broken_links: warn`).
+    Broken,
+}
+
+/// Renders a Markdown body to HTML, using the analysis for heading ids and `links` for every link
+/// and image, in order.
+pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: bool) -> String {
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut headings = analysis.headings.iter();
+    let mut links = links.iter();
+    // Set while inside a link whose text is replaced or which is rendered as plain text.
+    let mut replacing_text = false;
+    let mut broken_open = false;
+    let events = Parser::new_ext(body, options()).filter_map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            classes,
+            attrs,
+            ..
+        }) => {
+            let id = headings.next().map(|h| CowStr::from(h.id.clone()));
+            Some(Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }))
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => match links.next() {
+            Some(LinkOutput::Href { url, label }) => {
+                if let Some(label) = label {
+                    replacing_text = true;
+                    return Some(Event::Html(CowStr::from(format!(
+                        "<a href=\"{}\"{}>{}",
+                        escape_attr(url),
+                        title_attr(&title),
+                        escape_text(label)
+                    ))));
+                }
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: url.clone().into(),
+                    title,
+                    id,
+                }))
+            }
+            Some(LinkOutput::Broken) => {
+                broken_open = true;
+                Some(Event::Html(CowStr::from(format!(
+                    "<span class=\"broken-link\" title=\"broken link: {}\">",
+                    escape_attr(&dest_url)
+                ))))
+            }
+            None => Some(Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })),
+        },
+        Event::End(TagEnd::Link) if broken_open => {
+            broken_open = false;
+            Some(Event::Html("</span>".into()))
+        }
+        Event::End(TagEnd::Link) if replacing_text => {
+            replacing_text = false;
+            Some(Event::Html("</a>".into()))
+        }
+        Event::Text(_) | Event::Code(_) if replacing_text => None,
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = match links.next() {
+                Some(LinkOutput::Href { url, .. }) => url.clone().into(),
+                Some(LinkOutput::Broken) => "".into(),
+                None => dest_url,
+            };
+            Some(Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }))
+        }
+        Event::Html(text) | Event::InlineHtml(text) if !raw_html => Some(Event::Text(text)),
+        other => Some(other),
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+fn title_attr(title: &str) -> String {
+    if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", escape_attr(title))
+    }
+}
+
+pub fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub fn escape_attr(text: &str) -> String {
+    escape_text(text).replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heading_ids_are_unique_and_avoid_theme_ids() {
+        let a = analyse(
+            "# Intro\n\n## Intro\n\n## Related\n\n## ???\n\n## Custom {#my-id}\n",
+            0,
+        );
+        let ids: Vec<&str> = a.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["intro", "intro-1", "related-1", "section-4", "my-id"]);
+    }
+
+    #[test]
+    fn links_are_found_with_file_spans_but_not_in_code() {
+        let body = "See [[opcon|OPCON]] and [x](a.md).\n\n`[[not]]`\n\n```\n[[nor]]\n```\n![map](map.png)\n";
+        let a = analyse(body, 10);
+        let dests: Vec<&str> = a.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, ["opcon", "a.md", "map.png"]);
+        assert_eq!(a.links[0].kind, LinkKind::Wiki { has_label: true });
+        assert_eq!(a.links[0].span.start, 10 + body.find("[[").unwrap());
+        assert_eq!(a.links[1].span.start, 10 + body.find("[x]").unwrap());
+    }
+
+    #[test]
+    fn words_count_hangul_by_spaces() {
+        assert_eq!(count_words("한미 동맹의 현대화\n전시작전통제권 전환"), 5);
+        assert_eq!(count_words("OPCON — transfer"), 2);
+    }
+
+    #[test]
+    fn render_rewrites_links_and_escapes_raw_html() {
+        let body = "## Title\n\n[[opcon]] and [b](b.md) <b>x</b>\n";
+        let a = analyse(body, 0);
+        let links = [
+            LinkOutput::Href {
+                url: "/briefs/opcon/".into(),
+                label: Some("OPCON & more".into()),
+            },
+            LinkOutput::Href {
+                url: "/briefs/b/".into(),
+                label: None,
+            },
+        ];
+        let html = render(body, &a, &links, false);
+        assert!(html.contains(r#"<h2 id="title">Title</h2>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="/briefs/opcon/">OPCON &amp; more</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<a href="/briefs/b/">b</a>"#), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+}

@@ -1,0 +1,904 @@
+//! Rendering: the site and its link graph into bytes per output path, in memory and in a
+//! deterministic order. Templates see typed contexts: `site`, `page` and `build`.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::{Date, Source};
+use crate::links::{LinkGraph, Urls};
+use crate::markdown::{self, Heading};
+use crate::site::{BriefId, Site};
+use crate::theme::Theme;
+
+/// Templates every theme must provide (the default theme embeds them all).
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "base.html",
+    "index.html",
+    "section.html",
+    "page.html",
+    "taxonomy_list.html",
+    "taxonomy_term.html",
+    "404.html",
+];
+
+/// The rendered site: generated files and files copied from disk, by output path.
+#[derive(Debug, Default)]
+pub struct SiteOutput {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub copies: Vec<(String, PathBuf)>,
+}
+
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Compiles the theme's templates once. Errors name the template and, for syntax errors,
+    /// the line and column.
+    pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        let sources: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(n, s)| (n.clone(), s.clone()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(sources) {
+            return Err(vec![Diagnostic::error(
+                "template",
+                format!("the templates do not compile: {}", error_chain(&e)),
+            )
+            .help(
+                "fix the template named above; `{{` and `{%` must be closed on the same tag",
+            )]);
+        }
+        let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
+            .iter()
+            .filter(|name| !theme.templates.contains_key(**name))
+            .map(|name| {
+                Diagnostic::error(
+                    "missing-template",
+                    format!("the theme has no template `{name}`"),
+                )
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(Templates { tera })
+        } else {
+            Err(missing)
+        }
+    }
+
+    fn render<T: Serialize>(
+        &self,
+        template: &str,
+        page_name: &str,
+        context: &T,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let context = tera::Context::from_serialize(context).map_err(|e| {
+            Diagnostic::error(
+                "template",
+                format!("cannot pass the page `{page_name}` to templates: {e}"),
+            )
+        })?;
+        self.tera.render(template, &context).map(String::into_bytes).map_err(|e| {
+            Diagnostic::error("template", format!("template `{template}` failed while rendering `{page_name}`: {}", error_chain(&e)))
+                .help("check the variables the template uses; every page gets `site`, `page` and `build`")
+        })
+    }
+}
+
+/// Tera nests the useful part of its errors (the line, the missing variable) in `source()`.
+fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts
+        .join(": ")
+        .replace('\n', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// ---- contexts: the theme's API ----
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SiteContext {
+    title: String,
+    description: String,
+    language: String,
+    /// The root-relative URL of the home page (`/policy/`).
+    url: String,
+    /// The absolute base URL, when `base_url` is absolute.
+    absolute_url: Option<String>,
+    stylesheet: String,
+    sections: Vec<Link>,
+    taxonomies: Vec<TaxonomyLink>,
+}
+
+#[derive(Serialize)]
+struct TaxonomyLink {
+    name: String,
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct BuildContext {
+    version: &'static str,
+    serving: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct DateContext {
+    /// `2025-11-04` or the full RFC 3339 timestamp, for `<time datetime>`.
+    iso: String,
+    ymd: String,
+    display: String,
+}
+
+fn date_context(date: &Option<Date>) -> Option<DateContext> {
+    date.map(|d| DateContext {
+        iso: if d.has_time { d.rfc3339() } else { d.ymd() },
+        ymd: d.ymd(),
+        display: d.display(),
+    })
+}
+
+#[derive(Serialize, Clone)]
+struct TermLink {
+    label: String,
+    url: String,
+}
+
+/// What list pages show of a brief: never its HTML.
+#[derive(Serialize)]
+struct Card {
+    title: String,
+    url: String,
+    date: Option<DateContext>,
+    summary: String,
+    status: Option<String>,
+    reading_minutes: usize,
+    section: String,
+}
+
+#[derive(Serialize)]
+struct Page<'a, P: Serialize> {
+    site: &'a SiteContext,
+    build: &'a BuildContext,
+    page: P,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct TermGroup {
+    name: String,
+    title: String,
+    url: String,
+    terms: Vec<TermLink>,
+}
+
+#[derive(Serialize)]
+struct RelatedContext<'a> {
+    #[serde(flatten)]
+    card: &'a Card,
+    /// "shares USFK, extended deterrence", or empty for an author's `related:` entry.
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct BriefPage<'a> {
+    kind: &'static str,
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    permalink: Option<String>,
+    date: Option<DateContext>,
+    updated: Option<DateContext>,
+    summary: &'a str,
+    content: String,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_minutes: usize,
+    authors: &'a [String],
+    status: Option<&'a str>,
+    taxonomies: Vec<TermGroup>,
+    sources: &'a [Source],
+    backlinks: Vec<&'a Card>,
+    related: Vec<RelatedContext<'a>>,
+    outgoing: Vec<&'a Card>,
+    previous: Option<&'a Card>,
+    next: Option<&'a Card>,
+    section: Link,
+    image: Option<String>,
+    lang: Option<&'a str>,
+    extra: Option<&'a serde_yaml::Value>,
+}
+
+#[derive(Serialize)]
+struct SectionPage<'a> {
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    intro: String,
+    briefs: Vec<&'a Card>,
+    subsections: Vec<SectionLink>,
+    pager: Pager,
+}
+
+#[derive(Serialize)]
+struct SectionLink {
+    title: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    intro: String,
+    latest: Vec<&'a Card>,
+    sections: Vec<SectionLink>,
+    taxonomies: Vec<TaxonomySummary>,
+}
+
+#[derive(Serialize)]
+struct TaxonomySummary {
+    name: String,
+    title: String,
+    url: String,
+    /// Sorted by label.
+    terms: Vec<TermSummary>,
+}
+
+#[derive(Serialize, Clone)]
+struct TermSummary {
+    label: String,
+    slug: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TermPage<'a> {
+    kind: &'static str,
+    title: String,
+    label: &'a str,
+    url: String,
+    taxonomy: TaxonomyLink,
+    briefs: Vec<&'a Card>,
+    count: usize,
+    pager: Pager,
+}
+
+#[derive(Serialize)]
+struct NotFoundPage {
+    kind: &'static str,
+    title: &'static str,
+    url: String,
+}
+
+/// One page to render.
+enum Job {
+    Brief(BriefId),
+    Section(usize, usize),
+    Home,
+    TaxonomyList(usize),
+    Term(usize, usize, usize),
+    NotFound,
+}
+
+/// FNV-1a: a small, stable content hash for cache-busting asset URLs.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x100000001b3)
+    })
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+/// `topics/x/` page 1 → `topics/x/`, page 3 → `topics/x/page/3/`.
+fn paged_path(path: &str, page: usize) -> String {
+    if page <= 1 {
+        path.to_string()
+    } else {
+        format!("{path}page/{page}/")
+    }
+}
+
+fn pager(urls: &Urls, path: &str, current: usize, total: usize) -> Pager {
+    Pager {
+        current,
+        total,
+        previous: (current > 1).then(|| urls.href(&paged_path(path, current - 1))),
+        next: (current < total).then(|| urls.href(&paged_path(path, current + 1))),
+        pages: (1..=total)
+            .map(|n| Link {
+                title: n.to_string(),
+                url: urls.href(&paged_path(path, n)),
+            })
+            .collect(),
+    }
+}
+
+fn output_path(path: &str) -> String {
+    format!("{path}index.html")
+}
+
+/// Renders every page, the theme's static files and the link graph.
+pub fn render_site(
+    templates: &Templates,
+    theme: &Theme,
+    config: &SiteConfig,
+    site: &Site,
+    graph: &LinkGraph,
+    serving: bool,
+) -> (SiteOutput, Vec<Diagnostic>) {
+    let urls = Urls::new(config);
+    let stylesheet = theme
+        .static_files
+        .get("style.css")
+        .map(|css| {
+            format!(
+                "{}?v={:08x}",
+                urls.href("static/style.css"),
+                content_hash(css) as u32
+            )
+        })
+        .unwrap_or_default();
+    let site_context = SiteContext {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        url: urls.href(""),
+        absolute_url: urls.absolute(""),
+        stylesheet,
+        sections: site
+            .sections
+            .iter()
+            .filter(|s| s.parent == Some(0))
+            .map(|s| Link {
+                title: s.title.clone(),
+                url: urls.href(&s.path),
+            })
+            .collect(),
+        taxonomies: site
+            .taxonomies
+            .iter()
+            .map(|t| TaxonomyLink {
+                name: t.name.clone(),
+                title: t.title.clone(),
+                url: urls.href(&format!("{}/", t.name)),
+            })
+            .collect(),
+    };
+    let build = BuildContext {
+        version: env!("CARGO_PKG_VERSION"),
+        serving,
+    };
+    let cards: Vec<Card> = site
+        .briefs
+        .iter()
+        .map(|b| Card {
+            title: b.front.title.clone(),
+            url: urls.href(&b.path),
+            date: date_context(&b.front.date),
+            summary: b.summary.clone(),
+            status: b.front.status.clone(),
+            reading_minutes: b.analysis.reading_minutes(),
+            section: site.sections[b.section].title.clone(),
+        })
+        .collect();
+
+    let per_page = config.paginate_by;
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    jobs.extend((0..site.briefs.len()).map(Job::Brief));
+    for (s, section) in site.sections.iter().enumerate().skip(1) {
+        jobs.extend((1..=page_count(section.briefs.len(), per_page)).map(|p| Job::Section(s, p)));
+    }
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyList(t));
+        for (term_index, term) in taxonomy.terms.iter().enumerate() {
+            jobs.extend(
+                (1..=page_count(term.briefs.len(), per_page)).map(|p| Job::Term(t, term_index, p)),
+            );
+        }
+    }
+
+    let context = RenderContext {
+        templates,
+        config,
+        site,
+        graph,
+        urls: &urls,
+        site_context: &site_context,
+        build: &build,
+        cards: &cards,
+    };
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        jobs.par_iter().map(|job| context.render_job(job)).collect();
+    let mut output = SiteOutput::default();
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok(file) => output.files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for brief in &site.briefs {
+        for alias in &brief.front.aliases {
+            match alias_path(&alias.value) {
+                Some(path) => output.files.push((
+                    output_path(&path),
+                    redirect_page(&urls.href(&brief.path)).into_bytes(),
+                )),
+                None => diagnostics.push(
+                    Diagnostic::error(
+                        "bad-alias",
+                        format!("the alias `{}` is not a usable URL path", alias.value),
+                    )
+                    .at(crate::diagnostics::Location::new(
+                        brief.file.display.clone(),
+                        brief.file.text.clone(),
+                        alias.span.clone(),
+                    ))
+                    .help("write an old URL path such as `/old/opcon-transfer/`"),
+                ),
+            }
+        }
+    }
+    for (name, bytes) in &theme.static_files {
+        output.files.push((format!("static/{name}"), bytes.clone()));
+    }
+    output
+        .files
+        .push(("graph.json".into(), graph_json(site, graph, &urls)));
+    for asset in &site.assets {
+        output
+            .copies
+            .push((asset.rel_path.clone(), asset.source.clone()));
+    }
+    output.files.sort_by(|a, b| a.0.cmp(&b.0));
+    (output, diagnostics)
+}
+
+/// `/old/scm-2025/` → `old/scm-2025/`; `None` for paths that are empty or climb out.
+fn alias_path(alias: &str) -> Option<String> {
+    let alias = alias.trim().trim_start_matches('/');
+    let alias = alias.strip_suffix("index.html").unwrap_or(alias);
+    let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty()
+        || segments.iter().any(|s| {
+            *s == "." || *s == ".." || s.contains(['\\', ':', '?', '#']) || s.starts_with('.')
+        })
+    {
+        return None;
+    }
+    Some(format!("{}/", segments.join("/")))
+}
+
+fn redirect_page(target: &str) -> String {
+    let t = markdown::escape_attr(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n\
+         <link rel=\"canonical\" href=\"{t}\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n\
+         <body>\n<p>This brief has moved to <a href=\"{t}\">{t}</a>.</p>\n</body>\n</html>\n"
+    )
+}
+
+#[derive(Serialize)]
+struct GraphNode<'a> {
+    id: &'a str,
+    url: String,
+    title: &'a str,
+    section: &'a str,
+    date: Option<String>,
+    terms: std::collections::BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+#[derive(Serialize)]
+struct GraphEdge<'a> {
+    source: &'a str,
+    target: &'a str,
+}
+
+fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
+    let mut order: Vec<BriefId> = (0..site.briefs.len()).collect();
+    order.sort_by(|&a, &b| site.briefs[a].id.cmp(&site.briefs[b].id));
+    let nodes: Vec<GraphNode> = order
+        .iter()
+        .map(|&b| {
+            let brief = &site.briefs[b];
+            let mut terms: std::collections::BTreeMap<&str, Vec<&str>> =
+                std::collections::BTreeMap::new();
+            for &(t, term) in &brief.terms {
+                terms
+                    .entry(site.taxonomies[t].name.as_str())
+                    .or_default()
+                    .push(&site.taxonomies[t].terms[term].label);
+            }
+            GraphNode {
+                id: &brief.id,
+                url: urls.href(&brief.path),
+                title: &brief.front.title,
+                section: &site.sections[brief.section].folder,
+                date: brief.front.date.map(|d| d.ymd()),
+                terms,
+            }
+        })
+        .collect();
+    let mut edges: Vec<GraphEdge> = Vec::new();
+    for &b in &order {
+        let mut targets: Vec<&str> = graph.outgoing[b]
+            .iter()
+            .map(|&t| site.briefs[t].id.as_str())
+            .collect();
+        targets.sort_unstable();
+        edges.extend(targets.into_iter().map(|target| GraphEdge {
+            source: &site.briefs[b].id,
+            target,
+        }));
+    }
+    #[derive(Serialize)]
+    struct Graph<'a> {
+        nodes: Vec<GraphNode<'a>>,
+        edges: Vec<GraphEdge<'a>>,
+    }
+    let mut bytes = serde_json::to_vec_pretty(&Graph { nodes, edges }).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+struct RenderContext<'a> {
+    templates: &'a Templates,
+    config: &'a SiteConfig,
+    site: &'a Site,
+    graph: &'a LinkGraph,
+    urls: &'a Urls,
+    site_context: &'a SiteContext,
+    build: &'a BuildContext,
+    cards: &'a [Card],
+}
+
+impl RenderContext<'_> {
+    fn page<P: Serialize>(
+        &self,
+        template: &str,
+        path: String,
+        name: &str,
+        page: P,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
+        let bytes = self.templates.render(
+            template,
+            name,
+            &Page {
+                site: self.site_context,
+                build: self.build,
+                page,
+            },
+        )?;
+        Ok((path, bytes))
+    }
+
+    fn render_job(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
+        let (site, urls) = (self.site, self.urls);
+        match *job {
+            Job::Brief(b) => self.brief_page(b),
+            Job::Section(s, page) => {
+                let section = &site.sections[s];
+                let total = page_count(section.briefs.len(), self.config.paginate_by);
+                let path = paged_path(&section.path, page);
+                let intro = self.intro(s);
+                let context = SectionPage {
+                    kind: "section",
+                    title: &section.title,
+                    url: urls.href(&path),
+                    intro,
+                    briefs: self.cards_of(&section.briefs, page),
+                    subsections: self.subsections(s),
+                    pager: pager(urls, &section.path, page, total),
+                };
+                self.page(
+                    "section.html",
+                    output_path(&path),
+                    &format!("/{path}"),
+                    context,
+                )
+            }
+            Job::Home => {
+                let latest = site
+                    .by_date
+                    .iter()
+                    .take(self.config.paginate_by)
+                    .map(|&b| &self.cards[b])
+                    .collect();
+                let context = HomePage {
+                    kind: "index",
+                    title: &site.sections[0].title,
+                    url: urls.href(""),
+                    intro: self.intro(0),
+                    latest,
+                    sections: self.subsections(0),
+                    taxonomies: (0..site.taxonomies.len())
+                        .map(|t| self.taxonomy_summary(t))
+                        .collect(),
+                };
+                self.page("index.html", "index.html".into(), "/", context)
+            }
+            Job::TaxonomyList(t) => {
+                let summary = self.taxonomy_summary(t);
+                let path = format!("{}/", summary.name);
+                self.page(
+                    "taxonomy_list.html",
+                    output_path(&path),
+                    &format!("/{path}"),
+                    summary_page(summary, urls.href(&path)),
+                )
+            }
+            Job::Term(t, term_index, page) => {
+                let taxonomy = &site.taxonomies[t];
+                let term = &taxonomy.terms[term_index];
+                let base = format!("{}/{}/", taxonomy.name, term.slug);
+                let path = paged_path(&base, page);
+                let total = page_count(term.briefs.len(), self.config.paginate_by);
+                let context = TermPage {
+                    kind: "taxonomy_term",
+                    title: term.label.clone(),
+                    label: &term.label,
+                    url: urls.href(&path),
+                    taxonomy: TaxonomyLink {
+                        name: taxonomy.name.clone(),
+                        title: taxonomy.title.clone(),
+                        url: urls.href(&format!("{}/", taxonomy.name)),
+                    },
+                    briefs: self.cards_of(&term.briefs, page),
+                    count: term.briefs.len(),
+                    pager: pager(urls, &base, page, total),
+                };
+                self.page(
+                    "taxonomy_term.html",
+                    output_path(&path),
+                    &format!("/{path}"),
+                    context,
+                )
+            }
+            Job::NotFound => {
+                let context = NotFoundPage {
+                    kind: "404",
+                    title: "Page not found",
+                    url: urls.href("404.html"),
+                };
+                self.page("404.html", "404.html".into(), "/404.html", context)
+            }
+        }
+    }
+
+    fn cards_of(&self, briefs: &[BriefId], page: usize) -> Vec<&Card> {
+        let per_page = self.config.paginate_by;
+        briefs
+            .iter()
+            .skip((page - 1) * per_page)
+            .take(per_page)
+            .map(|&b| &self.cards[b])
+            .collect()
+    }
+
+    fn intro(&self, s: usize) -> String {
+        match &self.site.sections[s].index {
+            Some(parsed) => markdown::render(
+                &parsed.file.text[parsed.body.clone()],
+                &parsed.analysis,
+                &self.graph.section_outputs[s],
+                self.config.raw_html,
+            ),
+            None => String::new(),
+        }
+    }
+
+    fn subsections(&self, s: usize) -> Vec<SectionLink> {
+        self.site.sections[s]
+            .children
+            .iter()
+            .map(|&c| {
+                let child = &self.site.sections[c];
+                SectionLink {
+                    title: child.title.clone(),
+                    url: self.urls.href(&child.path),
+                    count: child.briefs.len(),
+                }
+            })
+            .collect()
+    }
+
+    fn taxonomy_summary(&self, t: usize) -> TaxonomySummary {
+        let taxonomy = &self.site.taxonomies[t];
+        let mut terms: Vec<TermSummary> = taxonomy
+            .terms
+            .iter()
+            .map(|term| TermSummary {
+                label: term.label.clone(),
+                slug: term.slug.clone(),
+                url: self.urls.href(&format!("{}/{}/", taxonomy.name, term.slug)),
+                count: term.briefs.len(),
+            })
+            .collect();
+        terms.sort_by(|a, b| {
+            a.label
+                .to_lowercase()
+                .cmp(&b.label.to_lowercase())
+                .then(a.slug.cmp(&b.slug))
+        });
+        TaxonomySummary {
+            name: taxonomy.name.clone(),
+            title: taxonomy.title.clone(),
+            url: self.urls.href(&format!("{}/", taxonomy.name)),
+            terms,
+        }
+    }
+
+    fn brief_page(&self, b: BriefId) -> Result<(String, Vec<u8>), Diagnostic> {
+        let (site, graph, urls) = (self.site, self.graph, self.urls);
+        let brief = &site.briefs[b];
+        let content = markdown::render(
+            brief.body_text(),
+            &brief.analysis,
+            &graph.outputs[b],
+            self.config.raw_html,
+        );
+        let mut taxonomies: Vec<TermGroup> = site
+            .taxonomies
+            .iter()
+            .map(|t| TermGroup {
+                name: t.name.clone(),
+                title: t.title.clone(),
+                url: urls.href(&format!("{}/", t.name)),
+                terms: vec![],
+            })
+            .collect();
+        for &(t, term) in &brief.terms {
+            let term = &site.taxonomies[t].terms[term];
+            taxonomies[t].terms.push(TermLink {
+                label: term.label.clone(),
+                url: urls.href(&format!("{}/{}/", site.taxonomies[t].name, term.slug)),
+            });
+        }
+        taxonomies.retain(|g| !g.terms.is_empty());
+        let section = &site.sections[brief.section];
+        let image = brief
+            .front
+            .image
+            .as_ref()
+            .map(|i| self.image_url(&brief.folder, i));
+        let context = BriefPage {
+            kind: "page",
+            id: &brief.id,
+            title: &brief.front.title,
+            url: urls.href(&brief.path),
+            permalink: urls.absolute(&brief.path),
+            date: date_context(&brief.front.date),
+            updated: date_context(&brief.front.updated),
+            summary: &brief.summary,
+            content,
+            toc: &brief.analysis.headings,
+            word_count: brief.analysis.word_count,
+            reading_minutes: brief.analysis.reading_minutes(),
+            authors: &brief.front.authors,
+            status: brief.front.status.as_deref(),
+            taxonomies,
+            sources: &brief.front.sources,
+            backlinks: graph.backlinks[b].iter().map(|&x| &self.cards[x]).collect(),
+            related: graph.related[b]
+                .iter()
+                .map(|r| RelatedContext {
+                    card: &self.cards[r.brief],
+                    reason: if r.shared.is_empty() {
+                        String::new()
+                    } else {
+                        format!("shares {}", r.shared.join(", "))
+                    },
+                })
+                .collect(),
+            outgoing: graph.outgoing[b].iter().map(|&x| &self.cards[x]).collect(),
+            previous: graph.previous[b].map(|x| &self.cards[x]),
+            next: graph.next[b].map(|x| &self.cards[x]),
+            section: Link {
+                title: section.title.clone(),
+                url: urls.href(&section.path),
+            },
+            image,
+            lang: brief.front.lang.as_deref(),
+            extra: brief.front.extra.as_ref(),
+        };
+        self.page(
+            "page.html",
+            output_path(&brief.path),
+            &brief.file.display,
+            context,
+        )
+    }
+
+    /// `image:` in front-matter: absolute URLs pass through; other paths are relative to the
+    /// brief's folder, like images in its body.
+    fn image_url(&self, folder: &str, image: &str) -> String {
+        if image.contains("://") {
+            image.to_string()
+        } else if let Some(rooted) = image.strip_prefix('/') {
+            self.urls.href(rooted)
+        } else if folder.is_empty() {
+            self.urls.href(image)
+        } else {
+            self.urls.href(&format!("{folder}/{image}"))
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TaxonomyListPage {
+    kind: &'static str,
+    name: String,
+    title: String,
+    url: String,
+    terms: Vec<TermSummary>,
+}
+
+fn summary_page(summary: TaxonomySummary, url: String) -> TaxonomyListPage {
+    TaxonomyListPage {
+        kind: "taxonomy_list",
+        name: summary.name,
+        title: summary.title,
+        url,
+        terms: summary.terms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths_are_confined() {
+        assert_eq!(
+            alias_path("/old/scm-2025/").as_deref(),
+            Some("old/scm-2025/")
+        );
+        assert_eq!(alias_path("old/x/index.html").as_deref(), Some("old/x/"));
+        assert_eq!(alias_path("/../../etc"), None);
+        assert_eq!(alias_path("/"), None);
+    }
+
+    #[test]
+    fn paged_paths() {
+        assert_eq!(paged_path("topics/x/", 1), "topics/x/");
+        assert_eq!(paged_path("topics/x/", 3), "topics/x/page/3/");
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(41, 20), 3);
+    }
+}

@@ -1,0 +1,74 @@
+//! The one slug function: file stems, `slug:`, taxonomy terms and heading ids all go through it,
+//! so a link written by hand and a URL made by the build always agree.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC-normalise, lowercase, drop apostrophes, turn every run of characters that are not letters
+/// or digits into one `-`, and trim dashes at both ends. Hangul and other letters are kept.
+/// Returns an empty string when nothing is left; callers decide whether that is an error.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.nfc() {
+        if is_apostrophe(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.extend(c.to_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}')
+}
+
+/// NFC form of a path or text (macOS hands Hangul file names over decomposed).
+pub fn nfc(text: &str) -> String {
+    text.nfc().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_of_slugs() {
+        let cases = [
+            ("OPCON transfer", "opcon-transfer"),
+            ("Opcon Transfer", "opcon-transfer"),
+            ("  --OPCON -- transfer--  ", "opcon-transfer"),
+            ("Korea's alliance", "koreas-alliance"),
+            ("Korea\u{2019}s alliance", "koreas-alliance"),
+            ("US–ROK (2025)", "us-rok-2025"),
+            ("전시작전통제권", "전시작전통제권"),
+            ("동맹 현대화", "동맹-현대화"),
+            // decomposed Hangul (as macOS file names) normalises to the composed form
+            ("\u{1100}\u{1161}", "가"),
+            ("Ünïcödé Straße", "ünïcödé-straße"),
+            ("snake_case_name", "snake-case-name"),
+            ("a/b\\c..d", "a-b-c-d"),
+            ("???", ""),
+            ("", ""),
+            ("2025", "2025"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(slugify(input), expected, "slugify({input:?})");
+        }
+    }
+
+    #[test]
+    fn slugify_is_idempotent_on_examples() {
+        for s in ["OPCON transfer", "동맹 현대화", "a--b", "Korea's"] {
+            let once = slugify(s);
+            assert_eq!(slugify(&once), once);
+        }
+    }
+}

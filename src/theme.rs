@@ -1,0 +1,131 @@
+//! The default theme, embedded in the binary so a site without `themes/` builds. A site's
+//! `themes/<name>/` overrides it file by file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every file of `themes/default/`, by path inside the theme folder.
+pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
+    (
+        "static/style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+    (
+        "templates/404.html",
+        include_bytes!("../themes/default/templates/404.html"),
+    ),
+    (
+        "templates/base.html",
+        include_bytes!("../themes/default/templates/base.html"),
+    ),
+    (
+        "templates/index.html",
+        include_bytes!("../themes/default/templates/index.html"),
+    ),
+    (
+        "templates/macros.html",
+        include_bytes!("../themes/default/templates/macros.html"),
+    ),
+    (
+        "templates/page.html",
+        include_bytes!("../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/section.html",
+        include_bytes!("../themes/default/templates/section.html"),
+    ),
+    (
+        "templates/taxonomy_list.html",
+        include_bytes!("../themes/default/templates/taxonomy_list.html"),
+    ),
+    (
+        "templates/taxonomy_term.html",
+        include_bytes!("../themes/default/templates/taxonomy_term.html"),
+    ),
+];
+
+/// The theme of one site: the embedded default files overlaid with the site's own.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Template name (`page.html`) → source.
+    pub templates: BTreeMap<String, String>,
+    /// Path under `static/` (`style.css`) → bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Loads the theme `name`: the default theme, then `site_theme_dir` (if it exists) on top.
+    pub fn load(name: &str, site_theme_dir: &Path) -> Result<Theme, String> {
+        let mut theme = Theme::default();
+        for (path, bytes) in DEFAULT_THEME {
+            theme.add(path, bytes.to_vec())?;
+        }
+        if !site_theme_dir.is_dir() {
+            if name != "default" {
+                return Err(format!(
+                    "theme `{name}` not found: there is no folder {}",
+                    site_theme_dir.display()
+                ));
+            }
+            return Ok(theme);
+        }
+        for entry in walkdir::WalkDir::new(site_theme_dir)
+            .follow_links(false)
+            .sort_by_file_name()
+        {
+            let entry = entry
+                .map_err(|e| format!("cannot read theme {}: {e}", site_theme_dir.display()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(site_theme_dir)
+                .unwrap_or(entry.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel.split('/').any(crate::discover::is_ignored_name) {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+            theme.add(&rel, bytes)?;
+        }
+        Ok(theme)
+    }
+
+    fn add(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text =
+                String::from_utf8(bytes).map_err(|_| format!("template `{name}` is not UTF-8"))?;
+            self.templates.insert(name.to_string(), text);
+        } else if let Some(name) = path.strip_prefix("static/") {
+            self.static_files.insert(name.to_string(), bytes);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_table_lists_exactly_the_files_of_the_default_theme() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(embedded, on_disk);
+    }
+}
