@@ -45,7 +45,7 @@ pub struct Diagnostic {
     /// A short stable name for the class of problem, e.g. `broken-link`.
     pub code: &'static str,
     pub message: String,
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     pub help: Option<String>,
 }
 
@@ -68,7 +68,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Diagnostic {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

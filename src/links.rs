@@ -347,17 +347,31 @@ fn is_unsafe_scheme(dest: &str) -> bool {
     lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("vbscript:")
 }
 
+/// What resolving links needs to know of the whole build.
+struct Resolver<'a> {
+    index: Index<'a>,
+    urls: Urls,
+    config: &'a SiteConfig,
+}
+
+/// The links of one brief, resolved.
+struct BriefLinks {
+    outputs: Vec<LinkOutput>,
+    outgoing: Vec<BriefId>,
+    explicit_related: Vec<BriefId>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Resolves the links of one document (a brief, or a section's `_index.md`).
 fn resolve_document(
-    index: &Index,
-    urls: &Urls,
-    config: &SiteConfig,
+    resolver: &Resolver,
     file: &SourceFile,
     analysis: &Analysis,
     self_brief: Option<BriefId>,
     diagnostics: &mut Vec<Diagnostic>,
     outgoing: &mut Vec<BriefId>,
 ) -> Vec<LinkOutput> {
+    let (index, urls, config) = (&resolver.index, &resolver.urls, resolver.config);
     let folder = parent_folder(&file.rel_path).unwrap_or("");
     let mut outputs = Vec::with_capacity(analysis.links.len());
     for link in &analysis.links {
@@ -526,9 +540,12 @@ const RELATED_COUNT: usize = 5;
 
 /// Resolves every link of the site and computes the link graph.
 pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>) {
-    let index = Index::new(site);
-    let urls = Urls::new(config);
-    let per_brief: Vec<(Vec<LinkOutput>, Vec<BriefId>, Vec<BriefId>, Vec<Diagnostic>)> = site
+    let resolver = Resolver {
+        index: Index::new(site),
+        urls: Urls::new(config),
+        config,
+    };
+    let per_brief: Vec<BriefLinks> = site
         .briefs
         .par_iter()
         .enumerate()
@@ -536,20 +553,18 @@ pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>)
             let mut diagnostics = Vec::new();
             let mut outgoing = Vec::new();
             let outputs = resolve_document(
-                &index,
-                &urls,
-                config,
+                &resolver,
                 &brief.file,
                 &brief.analysis,
                 Some(b),
                 &mut diagnostics,
                 &mut outgoing,
             );
-            let mut explicit = Vec::new();
+            let mut explicit_related = Vec::new();
             for name in &brief.front.related {
-                match index.by_name(&name.value) {
-                    Ok(target) if target != b && !explicit.contains(&target) => {
-                        explicit.push(target)
+                match resolver.index.by_name(&name.value) {
+                    Ok(target) if target != b && !explicit_related.contains(&target) => {
+                        explicit_related.push(target)
                     }
                     Ok(_) => {}
                     Err(problem) if problem.code.is_empty() => {}
@@ -567,27 +582,30 @@ pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>)
                     ),
                 }
             }
-            (outputs, outgoing, explicit, diagnostics)
+            BriefLinks {
+                outputs,
+                outgoing,
+                explicit_related,
+                diagnostics,
+            }
         })
         .collect();
 
     let mut graph = LinkGraph::default();
     let mut diagnostics = Vec::new();
     let mut explicit_related = Vec::with_capacity(site.briefs.len());
-    for (outputs, outgoing, explicit, d) in per_brief {
-        graph.outputs.push(outputs);
-        graph.outgoing.push(outgoing);
-        explicit_related.push(explicit);
-        diagnostics.extend(d);
+    for links in per_brief {
+        graph.outputs.push(links.outputs);
+        graph.outgoing.push(links.outgoing);
+        explicit_related.push(links.explicit_related);
+        diagnostics.extend(links.diagnostics);
     }
     for section in &site.sections {
         let outputs = match &section.index {
             Some(parsed) => {
                 let mut ignored = Vec::new();
                 resolve_document(
-                    &index,
-                    &urls,
-                    config,
+                    &resolver,
                     &parsed.file,
                     &parsed.analysis,
                     None,
@@ -709,7 +727,7 @@ pub fn related_briefs(site: &Site, explicit: Vec<Vec<BriefId>>) -> Vec<Vec<Relat
                 .collect();
             for (other, _) in ranked
                 .into_iter()
-                .take(RELATED_COUNT.saturating_sub(related.len()).max(0))
+                .take(RELATED_COUNT.saturating_sub(related.len()))
             {
                 let mut shared: Vec<usize> = terms_of[b]
                     .iter()

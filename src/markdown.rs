@@ -240,21 +240,19 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
             id,
         }) => match links.next() {
             Some(LinkOutput::Href { url, label }) => {
-                if let Some(label) = label {
-                    replacing_text = true;
-                    return Some(Event::Html(CowStr::from(format!(
-                        "<a href=\"{}\"{}>{}",
-                        escape_attr(url),
-                        title_attr(&title),
-                        escape_text(label)
-                    ))));
+                // Written here rather than by pulldown-cmark, which would percent-encode Hangul
+                // in URLs that the templates write as they are.
+                let open = format!("<a href=\"{}\"{}>", escape_attr(url), title_attr(&title));
+                match label {
+                    Some(label) => {
+                        replacing_text = true;
+                        Some(Event::Html(CowStr::from(format!(
+                            "{open}{}",
+                            escape_text(label)
+                        ))))
+                    }
+                    None => Some(Event::Html(CowStr::from(open))),
                 }
-                Some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: url.clone().into(),
-                    title,
-                    id,
-                }))
             }
             Some(LinkOutput::Broken) => {
                 broken_open = true;

@@ -43,6 +43,8 @@ impl Templates {
     pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.
+        tera.set_escape_fn(escape_html);
         let sources: Vec<(String, String)> = theme
             .templates
             .iter()
@@ -91,6 +93,22 @@ impl Templates {
                 .help("check the variables the template uses; every page gets `site`, `page` and `build`")
         })
     }
+}
+
+/// Escapes what matters in HTML text and quoted attributes.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera nests the useful part of its errors (the line, the missing variable) in `source()`.

@@ -407,12 +407,18 @@ fn check_url_collisions(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<
     }
 }
 
+/// A term while it is being collected: each spelling with (times used, first use), and the
+/// briefs that name it.
+#[derive(Default)]
+struct TermDraft {
+    labels: HashMap<String, (usize, usize)>,
+    briefs: Vec<BriefId>,
+}
+
 fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     // Briefs are in file-path order here, so "first seen" is by file path.
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
-        // slug → (label → (count, first seen), briefs)
-        let mut terms: BTreeMap<String, (HashMap<String, (usize, usize)>, Vec<BriefId>)> =
-            BTreeMap::new();
+        let mut terms: BTreeMap<String, TermDraft> = BTreeMap::new();
         let mut seen = 0;
         for (b, brief) in site.briefs.iter().enumerate() {
             let Some(labels) = brief.front.terms.get(&taxonomy.name) else {
@@ -439,16 +445,16 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                     );
                     continue;
                 }
-                let entry = terms.entry(slug).or_default();
+                let draft = terms.entry(slug).or_default();
                 seen += 1;
-                entry.0.entry(text.to_string()).or_insert((0, seen)).0 += 1;
-                if entry.1.last() != Some(&b) {
-                    entry.1.push(b);
+                draft.labels.entry(text.to_string()).or_insert((0, seen)).0 += 1;
+                if draft.briefs.last() != Some(&b) {
+                    draft.briefs.push(b);
                 }
             }
         }
         let mut list = Vec::with_capacity(terms.len());
-        for (slug, (labels, mut briefs)) in terms {
+        for (slug, TermDraft { labels, mut briefs }) in terms {
             let label = labels
                 .into_iter()
                 .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))

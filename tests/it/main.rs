@@ -1,0 +1,7 @@
+//! Integration tests: build small fixture sites with the real binary and look at the output.
+
+mod build;
+mod errors;
+mod links;
+mod output;
+mod support;
