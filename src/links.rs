@@ -600,6 +600,17 @@ pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>)
         explicit_related.push(links.explicit_related);
         diagnostics.extend(links.diagnostics);
     }
+    for parsed in &site.failed {
+        let mut ignored = Vec::new();
+        resolve_document(
+            &resolver,
+            &parsed.file,
+            &parsed.analysis,
+            None,
+            &mut diagnostics,
+            &mut ignored,
+        );
+    }
     for section in &site.sections {
         let outputs = match &section.index {
             Some(parsed) => {

@@ -159,6 +159,9 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     pub assets: Vec<Asset>,
     pub absent: Vec<Absent>,
+    /// Briefs whose front-matter failed: left out, but their links are still checked so that
+    /// one run reports every problem.
+    pub failed: Vec<Parsed>,
     /// Every brief, newest first.
     pub by_date: Vec<BriefId>,
 }
@@ -268,14 +271,16 @@ pub fn assemble(
         let id = p.file.rel_path.trim_end_matches(".md").to_string();
         let stem = id.rsplit('/').next().unwrap_or(&id);
         let stem_slug = slugify(stem);
-        let Some(front) = p.front else {
+        if p.front.is_none() {
             site.absent.push(Absent {
                 id,
                 slugs: vec![stem_slug],
                 is_draft: false,
             });
+            site.failed.push(p);
             continue;
-        };
+        }
+        let Some(front) = p.front else { continue };
         let slug = front
             .slug
             .as_ref()

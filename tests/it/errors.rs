@@ -223,3 +223,18 @@ fn a_bad_flag_exits_2() {
     let run = SiteTest::new().arg("--no-such-flag").run("build");
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn links_of_a_brief_with_bad_front_matter_are_still_checked() {
+    let run = SiteTest::new()
+        .brief("a.md", "---\ntitle: A\ndraft: maybe\n---\nSee [[nope]].\n")
+        .build_err();
+    assert!(run.stderr.contains("error[wrong-type]"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error[broken-link]: no brief is named `nope`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/a.md:5:5"), "{}", run.stderr);
+}
