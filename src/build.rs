@@ -43,10 +43,7 @@ impl Project {
     pub fn resolve(options: &BuildOptions) -> Result<Project, String> {
         let root = options.root.clone();
         if !root.is_dir() {
-            return Err(format!(
-                "the site root `{}` is not a folder",
-                root.display()
-            ));
+            return Err(format!("the site root `{}` is not a folder", root.display()));
         }
         let mut config = SiteConfig::load(&root)?;
         if let Some(base) = &options.base_url {
@@ -60,10 +57,7 @@ impl Project {
         Ok(Project {
             content_dir: root.join("content"),
             static_dir: root.join("static"),
-            output_dir: options
-                .output
-                .clone()
-                .unwrap_or_else(|| root.join("output")),
+            output_dir: options.output.clone().unwrap_or_else(|| root.join("output")),
             themes_dir,
             root,
             config,
@@ -80,11 +74,7 @@ impl Project {
     pub fn check_output_dir(&self) -> Result<(), String> {
         output::check_output_dir(
             &self.output_dir,
-            &[
-                ("site root", &self.root),
-                ("content folder", &self.content_dir),
-                ("themes folder", &self.themes_dir),
-            ],
+            &[("site root", &self.root), ("content folder", &self.content_dir), ("themes folder", &self.themes_dir)],
             self.home.as_deref(),
         )
     }
@@ -121,9 +111,7 @@ pub enum BuildError {
 pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     if mode == Mode::Build {
-        project
-            .check_output_dir()
-            .map_err(BuildError::Environment)?;
+        project.check_output_dir().map_err(BuildError::Environment)?;
     }
     let config = &project.config;
     let mut sources = discover::discover(&project.content_dir, &project.display_prefix());
@@ -131,10 +119,7 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
         sources.diagnostics.push(
             Diagnostic::warning(
                 "no-content",
-                format!(
-                    "there is no content folder at `{}`",
-                    project.content_dir.display()
-                ),
+                format!("there is no content folder at `{}`", project.content_dir.display()),
             )
             .help("write briefs as Markdown files under content/"),
         );
@@ -148,40 +133,24 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
     diagnostics.extend(link_diagnostics);
 
     let (mut output, render_diagnostics) = match Templates::compile(&project.theme) {
-        Ok(templates) => {
-            render::render_site(&templates, &project.theme, config, &site, &graph, false)
-        }
+        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, false),
         Err(d) => (SiteOutput::default(), d),
     };
     diagnostics.extend(render_diagnostics);
     add_static_folder(&project.static_dir, &mut output, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
 
-    let pages = output
-        .files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .count();
+    let pages = output.files.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-    let mut report = BuildReport {
-        diagnostics,
-        pages,
-        briefs: site.briefs.len(),
-        terms,
-        write: None,
-        elapsed: Duration::ZERO,
-    };
+    let mut report =
+        BuildReport { diagnostics, pages, briefs: site.briefs.len(), terms, write: None, elapsed: Duration::ZERO };
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         report.elapsed = started.elapsed();
         return Err(BuildError::Content(report));
     }
     if mode == Mode::Build {
-        let stats = output::write_site(&project.output_dir, &output).map_err(|e| {
-            BuildError::Environment(format!(
-                "cannot write `{}`: {e}",
-                project.output_dir.display()
-            ))
-        })?;
+        let stats = output::write_site(&project.output_dir, &output)
+            .map_err(|e| BuildError::Environment(format!("cannot write `{}`: {e}", project.output_dir.display())))?;
         report.write = Some(stats);
     }
     report.elapsed = started.elapsed();
@@ -189,25 +158,15 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
 }
 
 /// The site's `static/` folder is copied as is to the output root (favicon, `CNAME`, `.nojekyll`).
-fn add_static_folder(
-    static_dir: &Path,
-    output: &mut SiteOutput,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn add_static_folder(static_dir: &Path, output: &mut SiteOutput, diagnostics: &mut Vec<Diagnostic>) {
     if !static_dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(static_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    for entry in walkdir::WalkDir::new(static_dir).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diagnostics.push(Diagnostic::error(
-                    "io",
-                    format!("cannot read the static folder: {e}"),
-                ));
+                diagnostics.push(Diagnostic::error("io", format!("cannot read the static folder: {e}")));
                 continue;
             }
         };
@@ -220,18 +179,12 @@ fn add_static_folder(
         let rel = crate::slug::nfc(&rel.to_string_lossy().replace('\\', "/"));
         let name = rel.rsplit('/').next().unwrap_or("");
         // Dotfiles such as `.nojekyll` are wanted here; editor leftovers are not.
-        if name.ends_with('~')
-            || name.ends_with(".swp")
-            || name.starts_with(".#")
-            || rel == output::MARKER
-        {
+        if name.ends_with('~') || name.ends_with(".swp") || name.starts_with(".#") || rel == output::MARKER {
             continue;
         }
         if output.files.iter().any(|(p, _)| *p == rel) {
-            diagnostics.push(Diagnostic::warning(
-                "static-overrides",
-                format!("static/{rel} replaces a generated file"),
-            ));
+            diagnostics
+                .push(Diagnostic::warning("static-overrides", format!("static/{rel} replaces a generated file")));
             output.files.retain(|(p, _)| *p != rel);
         }
         output.copies.push((rel, entry.into_path()));

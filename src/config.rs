@@ -18,6 +18,10 @@ pub struct SiteConfig {
     pub raw_html: bool,
     /// `broken_links: warn` downgrades broken internal links to warnings.
     pub broken_links_warn: bool,
+    /// How many of the newest briefs each Atom feed holds.
+    pub feed_limit: usize,
+    /// Whether feed entries carry the whole brief or only its summary.
+    pub feed_full_content: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,28 +43,23 @@ pub struct BaseUrl {
 impl BaseUrl {
     pub fn parse(text: &str) -> Result<BaseUrl, String> {
         let text = text.trim();
-        let (origin, path) = if let Some(rest) = text
-            .strip_prefix("https://")
-            .or_else(|| text.strip_prefix("http://"))
+        let (origin, path) = if let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))
         {
             let scheme_len = text.len() - rest.len();
             let host_end = rest.find('/').unwrap_or(rest.len());
             if host_end == 0 {
                 return Err(format!("`{text}` has no host"));
             }
-            (
-                Some(text[..scheme_len + host_end].to_string()),
-                &rest[host_end..],
-            )
+            (Some(text[..scheme_len + host_end].to_string()), &rest[host_end..])
         } else if text.starts_with('/') || text.is_empty() {
             (None, text)
         } else {
-            return Err(format!("`{text}` is neither an absolute URL (`https://example.org/policy/`) nor a path (`/policy/`)"));
+            return Err(format!(
+                "`{text}` is neither an absolute URL (`https://example.org/policy/`) nor a path (`/policy/`)"
+            ));
         };
         if path.contains(['?', '#', ' ']) || path.split('/').any(|s| s == "..") {
-            return Err(format!(
-                "the path of `{text}` may not hold `?`, `#`, spaces or `..`"
-            ));
+            return Err(format!("the path of `{text}` may not hold `?`, `#`, spaces or `..`"));
         }
         let mut path = format!("/{}", path.trim_matches('/'));
         if !path.ends_with('/') {
@@ -75,25 +74,18 @@ impl Default for SiteConfig {
         SiteConfig {
             title: "Briefs".into(),
             description: String::new(),
-            base_url: BaseUrl {
-                origin: None,
-                path: "/".into(),
-            },
+            base_url: BaseUrl { origin: None, path: "/".into() },
             language: "en".into(),
             theme: "default".into(),
             taxonomies: vec![
-                TaxonomyConfig {
-                    name: "topics".into(),
-                    title: "Topics".into(),
-                },
-                TaxonomyConfig {
-                    name: "actors".into(),
-                    title: "Actors".into(),
-                },
+                TaxonomyConfig { name: "topics".into(), title: "Topics".into() },
+                TaxonomyConfig { name: "actors".into(), title: "Actors".into() },
             ],
             paginate_by: 20,
             raw_html: false,
             broken_links_warn: false,
+            feed_limit: 20,
+            feed_full_content: false,
         }
     }
 }
@@ -110,6 +102,15 @@ struct RawConfig {
     paginate_by: Option<usize>,
     raw_html: Option<bool>,
     broken_links: Option<BrokenLinks>,
+    feed_limit: Option<usize>,
+    feed_content: Option<FeedContent>,
+}
+
+#[derive(Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum FeedContent {
+    Summary,
+    Full,
 }
 
 #[derive(Deserialize)]
@@ -162,9 +163,7 @@ impl SiteConfig {
         }
         if let Some(theme) = raw.theme {
             if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-                return Err(format!(
-                    "theme: `{theme}` must be the name of a folder under themes/"
-                ));
+                return Err(format!("theme: `{theme}` must be the name of a folder under themes/"));
             }
             config.theme = theme;
         }
@@ -175,10 +174,7 @@ impl SiteConfig {
                     RawTaxonomy::Name(name) => (name, None),
                     RawTaxonomy::Full { name, title } => (name, title),
                 };
-                if name.is_empty()
-                    || crate::slug::slugify(&name) != name
-                    || RESERVED_NAMES.contains(&name.as_str())
-                {
+                if name.is_empty() || crate::slug::slugify(&name) != name || RESERVED_NAMES.contains(&name.as_str()) {
                     return Err(format!("taxonomies: `{name}` must be a lower-case slug such as `topics`, and not one of {RESERVED_NAMES:?}"));
                 }
                 if config.taxonomies.iter().any(|t| t.name == name) {
@@ -196,6 +192,10 @@ impl SiteConfig {
         }
         config.raw_html = raw.raw_html.unwrap_or(false);
         config.broken_links_warn = raw.broken_links == Some(BrokenLinks::Warn);
+        if let Some(n) = raw.feed_limit {
+            config.feed_limit = n;
+        }
+        config.feed_full_content = raw.feed_content == Some(FeedContent::Full);
         Ok(config)
     }
 }
@@ -221,16 +221,8 @@ mod tests {
             ("", None, "/"),
             ("/policy", None, "/policy/"),
             ("https://example.org", Some("https://example.org"), "/"),
-            (
-                "https://example.org/policy/",
-                Some("https://example.org"),
-                "/policy/",
-            ),
-            (
-                "http://localhost:1111/a/b",
-                Some("http://localhost:1111"),
-                "/a/b/",
-            ),
+            ("https://example.org/policy/", Some("https://example.org"), "/policy/"),
+            ("http://localhost:1111/a/b", Some("http://localhost:1111"), "/a/b/"),
         ];
         for (input, origin, path) in cases {
             let base = BaseUrl::parse(input).unwrap();
@@ -243,31 +235,17 @@ mod tests {
 
     #[test]
     fn taxonomies_accept_names_and_maps() {
-        let config = SiteConfig::parse(
-            "taxonomies:\n  - topics\n  - {name: actors, title: Actors and institutions}\n",
-        )
-        .unwrap();
-        assert_eq!(
-            config.taxonomies[0],
-            TaxonomyConfig {
-                name: "topics".into(),
-                title: "Topics".into()
-            }
-        );
+        let config =
+            SiteConfig::parse("taxonomies:\n  - topics\n  - {name: actors, title: Actors and institutions}\n").unwrap();
+        assert_eq!(config.taxonomies[0], TaxonomyConfig { name: "topics".into(), title: "Topics".into() });
         assert_eq!(config.taxonomies[1].title, "Actors and institutions");
     }
 
     #[test]
     fn unknown_keys_and_bad_values_are_errors() {
-        assert!(SiteConfig::parse("titel: x\n")
-            .unwrap_err()
-            .contains("titel"));
+        assert!(SiteConfig::parse("titel: x\n").unwrap_err().contains("titel"));
         assert!(SiteConfig::parse("paginate_by: 0\n").is_err());
         assert!(SiteConfig::parse("taxonomies: [Topics]\n").is_err());
-        assert!(
-            SiteConfig::parse("broken_links: warn\n")
-                .unwrap()
-                .broken_links_warn
-        );
+        assert!(SiteConfig::parse("broken_links: warn\n").unwrap().broken_links_warn);
     }
 }

@@ -26,11 +26,7 @@ impl Location {
     pub fn new(file: impl Into<String>, text: Arc<str>, span: Range<usize>) -> Location {
         let end = span.end.min(text.len());
         let start = span.start.min(end);
-        Location {
-            file: file.into(),
-            text,
-            span: start..end,
-        }
+        Location { file: file.into(), text, span: start..end }
     }
 
     /// 1-based line and column (in characters) of the span's start.
@@ -51,20 +47,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            location: None,
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, code, message: message.into(), location: None, help: None }
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
     pub fn at(mut self, location: Location) -> Diagnostic {
@@ -147,10 +134,8 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
-    let mut files: Vec<&str> = diagnostics
-        .iter()
-        .filter_map(|d| d.location.as_ref().map(|l| l.file.as_str()))
-        .collect();
+    let mut files: Vec<&str> =
+        diagnostics.iter().filter_map(|d| d.location.as_ref().map(|l| l.file.as_str())).collect();
     files.sort_unstable();
     files.dedup();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -181,9 +166,7 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         (line + 1, column + 1)
     }
 
@@ -194,10 +177,7 @@ impl LineIndex {
         };
         let rest = &text[start..];
         let line_len = rest.find('\n').unwrap_or(rest.len());
-        let within = rest[..line_len]
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(line_len, |(i, _)| i);
+        let within = rest[..line_len].char_indices().nth(column.saturating_sub(1)).map_or(line_len, |(i, _)| i);
         start + within
     }
 }
@@ -225,17 +205,10 @@ mod tests {
         let text: Arc<str> = Arc::from("---\ntitle: x\n---\nSee [[nope]] here.\n");
         let start = text.find("[[").unwrap();
         let d = Diagnostic::error("broken-link", "no brief is named `nope`")
-            .at(Location::new(
-                "content/a.md",
-                text.clone(),
-                start..start + 8,
-            ))
+            .at(Location::new("content/a.md", text.clone(), start..start + 8))
             .help("did you mean `note`?");
         let out = d.render(false);
-        assert!(
-            out.contains("error[broken-link]: no brief is named `nope`"),
-            "{out}"
-        );
+        assert!(out.contains("error[broken-link]: no brief is named `nope`"), "{out}");
         assert!(out.contains("content/a.md:4:5"), "{out}");
         assert!(out.contains("^^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `note`?"), "{out}");

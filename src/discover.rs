@@ -64,14 +64,8 @@ pub fn discover(content_dir: &Path, display_prefix: &str) -> Sources {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default();
-                sources.diagnostics.push(Diagnostic::error(
-                    "io",
-                    format!("cannot read `{path}`: {e}"),
-                ));
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
+                sources.diagnostics.push(Diagnostic::error("io", format!("cannot read `{path}`: {e}")));
                 continue;
             }
         };
@@ -93,18 +87,15 @@ pub fn discover(content_dir: &Path, display_prefix: &str) -> Sources {
         } else if rel_path.ends_with(".md") {
             md_paths.push((rel_path, entry.into_path()));
         } else {
-            sources.assets.push(Asset {
-                rel_path,
-                source: entry.into_path(),
-            });
+            sources.assets.push(Asset { rel_path, source: entry.into_path() });
         }
     }
     let read: Vec<Result<SourceFile, Diagnostic>> = md_paths
         .into_par_iter()
         .map(|(rel_path, path)| {
             let display = format!("{display_prefix}{rel_path}");
-            let bytes = std::fs::read(&path)
-                .map_err(|e| Diagnostic::error("io", format!("cannot read `{display}`: {e}")))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| Diagnostic::error("io", format!("cannot read `{display}`: {e}")))?;
             let text = String::from_utf8(bytes).map_err(|e| {
                 let at = e.utf8_error().valid_up_to();
                 Diagnostic::error("not-utf8", format!("`{display}` is not UTF-8 text (invalid byte at offset {at})"))

@@ -35,25 +35,15 @@ pub fn split(text: &str) -> Result<Split, FieldError> {
     let rest = &text[start..];
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     if rest[..first_line_end].trim_end() != "---" {
-        return Ok(Split {
-            yaml: start..start,
-            body: start..text.len(),
-            has_front_matter: false,
-        });
+        return Ok(Split { yaml: start..start, body: start..text.len(), has_front_matter: false });
     }
     let yaml_start = start + first_line_end;
     let mut line_start = yaml_start;
     while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i + 1);
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i + 1);
         let line = text[line_start..line_end].trim_end();
         if line == "---" || line == "..." {
-            return Ok(Split {
-                yaml: yaml_start..line_start,
-                body: line_end..text.len(),
-                has_front_matter: true,
-            });
+            return Ok(Split { yaml: yaml_start..line_start, body: line_end..text.len(), has_front_matter: true });
         }
         line_start = line_end;
     }
@@ -78,17 +68,9 @@ impl Date {
         let text = text.trim();
         if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             let datetime = d.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset();
-            return Some(Date {
-                datetime,
-                has_time: false,
-            });
+            return Some(Date { datetime, has_time: false });
         }
-        DateTime::parse_from_rfc3339(text)
-            .ok()
-            .map(|datetime| Date {
-                datetime,
-                has_time: true,
-            })
+        DateTime::parse_from_rfc3339(text).ok().map(|datetime| Date { datetime, has_time: true })
     }
 
     /// `2025-11-04`
@@ -152,8 +134,8 @@ pub struct FrontMatter {
 }
 
 const KNOWN_KEYS: &[&str] = &[
-    "title", "date", "updated", "summary", "authors", "status", "draft", "slug", "weight",
-    "sources", "related", "aliases", "image", "lang", "extra",
+    "title", "date", "updated", "summary", "authors", "status", "draft", "slug", "weight", "sources", "related",
+    "aliases", "image", "lang", "extra",
 ];
 
 /// Where each top-level key of the YAML block was written, found by scanning its lines.
@@ -177,17 +159,11 @@ impl KeySpans {
                 }
                 continue;
             }
-            let Some(colon) = line
-                .find(": ")
-                .or_else(|| line.trim_end().strip_suffix(':').map(|s| s.len()))
-            else {
+            let Some(colon) = line.find(": ").or_else(|| line.trim_end().strip_suffix(':').map(|s| s.len())) else {
                 continue;
             };
             let key = line[..colon].trim().trim_matches(['"', '\'']).to_string();
-            let value_start = line_start
-                + colon
-                + 1
-                + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
+            let value_start = line_start + colon + 1 + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
             let value_end = (line_start + line.trim_end().len()).max(value_start);
             spans.push((key, line_start..line_start + colon, value_start..value_end));
         }
@@ -195,18 +171,12 @@ impl KeySpans {
     }
 
     fn key(&self, name: &str) -> Option<Range<usize>> {
-        self.spans
-            .iter()
-            .find(|(k, ..)| k == name)
-            .map(|(_, k, _)| k.clone())
+        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, _)| k.clone())
     }
 
     /// The span of the value, or of the key when the value is empty.
     fn value(&self, name: &str) -> Option<Range<usize>> {
-        self.spans
-            .iter()
-            .find(|(k, ..)| k == name)
-            .map(|(_, k, v)| if v.is_empty() { k.clone() } else { v.clone() })
+        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, v)| if v.is_empty() { k.clone() } else { v.clone() })
     }
 }
 
@@ -234,12 +204,7 @@ pub fn parse(
                     "start the file with `---`, a line `title: Your title`, and `---`",
                 )
             };
-            problems.push(error(
-                "missing-title",
-                message,
-                Some(help),
-                split.body.start..split.body.start,
-            ));
+            problems.push(error("missing-title", message, Some(help), split.body.start..split.body.start));
             return (None, problems);
         }
         return (Some(FrontMatter::default()), problems);
@@ -263,11 +228,7 @@ pub fn parse(
                 _ => 0,
             };
             let at = split.yaml.start + offset;
-            let end = text[at..]
-                .find('\n')
-                .map_or(text.len(), |i| at + i)
-                .max(at + 1)
-                .min(text.len());
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i).max(at + 1).min(text.len());
             problems.push(error(
                 "yaml",
                 &format!("the front-matter is not valid YAML: {}", e.message),
@@ -281,10 +242,7 @@ pub fn parse(
     let keys = KeySpans::scan(text, &split.yaml);
     let mut fm = FrontMatter::default();
     let mut ok = true;
-    let span_of = |key: &str| {
-        keys.value(key)
-            .unwrap_or(split.yaml.start..split.yaml.start)
-    };
+    let span_of = |key: &str| keys.value(key).unwrap_or(split.yaml.start..split.yaml.start);
 
     for (key, value) in mapping {
         let Some(key) = key.as_str().map(str::to_owned) else {
@@ -312,7 +270,13 @@ pub fn parse(
                         )
                     }
                 },
-                None => ok = fail("bad-date", format!("`{key}` must be a date"), "write the date as YYYY-MM-DD (`2025-11-04`)"),
+                None => {
+                    ok = fail(
+                        "bad-date",
+                        format!("`{key}` must be a date"),
+                        "write the date as YYYY-MM-DD (`2025-11-04`)",
+                    )
+                }
             },
             "summary" | "status" | "image" | "lang" => match scalar_text(&value) {
                 Some(t) => match key.as_str() {
@@ -322,15 +286,33 @@ pub fn parse(
                     _ => fm.lang = Some(t),
                 },
                 None if value.is_null() => {}
-                None => ok = fail("wrong-type", format!("`{key}` must be text, not {}", kind(&value)), "write a single line of text"),
+                None => {
+                    ok = fail(
+                        "wrong-type",
+                        format!("`{key}` must be text, not {}", kind(&value)),
+                        "write a single line of text",
+                    )
+                }
             },
             "authors" => match text_list(&value) {
                 Some(list) => fm.authors = list,
-                None => ok = fail("wrong-type", format!("`authors` must be a list of names, not {}", kind(&value)), "write `authors: [Name One, Name Two]`"),
+                None => {
+                    ok = fail(
+                        "wrong-type",
+                        format!("`authors` must be a list of names, not {}", kind(&value)),
+                        "write `authors: [Name One, Name Two]`",
+                    )
+                }
             },
             "draft" => match value {
                 Value::Bool(b) => fm.draft = b,
-                _ => ok = fail("wrong-type", format!("`draft` must be true or false, not {}", describe(&value)), "write `draft: true` or `draft: false`"),
+                _ => {
+                    ok = fail(
+                        "wrong-type",
+                        format!("`draft` must be true or false, not {}", describe(&value)),
+                        "write `draft: true` or `draft: false`",
+                    )
+                }
             },
             "slug" => match scalar_text(&value) {
                 Some(s) if s.contains(['/', '\\']) || s.contains("..") => {
@@ -341,14 +323,24 @@ pub fn parse(
                     )
                 }
                 Some(s) if crate::slug::slugify(&s).is_empty() => {
-                    ok = fail("bad-slug", format!("`slug: {s}` has no letters or digits"), "use a slug such as `opcon-transfer`")
+                    ok = fail(
+                        "bad-slug",
+                        format!("`slug: {s}` has no letters or digits"),
+                        "use a slug such as `opcon-transfer`",
+                    )
                 }
                 Some(s) => fm.slug = Some(Spanned { value: crate::slug::slugify(&s), span: span.clone() }),
                 None => ok = fail("wrong-type", "`slug` must be text".into(), "write `slug: opcon-transfer`"),
             },
             "weight" => match value.as_i64() {
                 Some(w) => fm.weight = Some(w),
-                None => ok = fail("wrong-type", format!("`weight` must be a whole number, not {}", describe(&value)), "write e.g. `weight: 10`"),
+                None => {
+                    ok = fail(
+                        "wrong-type",
+                        format!("`weight` must be a whole number, not {}", describe(&value)),
+                        "write e.g. `weight: 10`",
+                    )
+                }
             },
             "sources" => match yaml::from_value::<Option<Vec<Source>>>(value.clone()) {
                 Ok(list) => fm.sources = list.unwrap_or_default(),
@@ -369,7 +361,13 @@ pub fn parse(
                         fm.aliases = list
                     }
                 }
-                None => ok = fail("wrong-type", format!("`{key}` must be a list, not {}", kind(&value)), "write e.g. `[opcon-transfer, usfk-role]`"),
+                None => {
+                    ok = fail(
+                        "wrong-type",
+                        format!("`{key}` must be a list, not {}", kind(&value)),
+                        "write e.g. `[opcon-transfer, usfk-role]`",
+                    )
+                }
             },
             "extra" => fm.extra = Some(value),
             name if taxonomies.iter().any(|t| t.name == name) => match text_list(&value) {
@@ -386,7 +384,8 @@ pub fn parse(
                 }
             },
             _ => {
-                let known: Vec<&str> = KNOWN_KEYS.iter().copied().chain(taxonomies.iter().map(|t| t.name.as_str())).collect();
+                let known: Vec<&str> =
+                    KNOWN_KEYS.iter().copied().chain(taxonomies.iter().map(|t| t.name.as_str())).collect();
                 let help = match crate::suggest::closest(&key, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("known keys are {}", known.join(", ")),
@@ -415,13 +414,7 @@ pub fn parse(
 }
 
 fn error(code: &'static str, message: &str, help: Option<&str>, span: Range<usize>) -> FieldError {
-    FieldError {
-        code,
-        message: message.into(),
-        help: help.map(Into::into),
-        span,
-        warning: false,
-    }
+    FieldError { code, message: message.into(), help: help.map(Into::into), span, warning: false }
 }
 
 /// Text of a scalar (strings, numbers, booleans); `None` for maps, lists and null.
@@ -498,23 +491,14 @@ mod tests {
     fn terms_accept_a_list_or_a_single_string() {
         let (fm, _) = parse_text("---\ntitle: A\ntopics: OPCON\nactors: [USFK, ROK]\n---\n");
         let fm = fm.unwrap();
-        assert_eq!(
-            fm.terms["topics"]
-                .iter()
-                .map(|s| s.value.as_str())
-                .collect::<Vec<_>>(),
-            ["OPCON"]
-        );
+        assert_eq!(fm.terms["topics"].iter().map(|s| s.value.as_str()).collect::<Vec<_>>(), ["OPCON"]);
         assert_eq!(fm.terms["actors"].len(), 2);
     }
 
     #[test]
     fn dates_in_both_forms() {
         assert_eq!(Date::parse("2025-11-04").unwrap().ymd(), "2025-11-04");
-        assert_eq!(
-            Date::parse("2025-11-04T09:00:00+09:00").unwrap().ymd(),
-            "2025-11-04"
-        );
+        assert_eq!(Date::parse("2025-11-04T09:00:00+09:00").unwrap().ymd(), "2025-11-04");
         assert!(Date::parse("2025-13-45").is_none());
     }
 

@@ -23,10 +23,7 @@ pub struct Urls {
 
 impl Urls {
     pub fn new(config: &SiteConfig) -> Urls {
-        Urls {
-            base_path: config.base_url.path.clone(),
-            origin: config.base_url.origin.clone(),
-        }
+        Urls { base_path: config.base_url.path.clone(), origin: config.base_url.origin.clone() }
     }
 
     /// Root-relative URL of a path from the site root (`briefs/x/` → `/policy/briefs/x/`).
@@ -37,9 +34,7 @@ impl Urls {
     /// Absolute URL, when `base_url` has an origin; non-ASCII characters percent-encoded, as
     /// XML consumers (feeds, sitemaps) expect.
     pub fn absolute(&self, path: &str) -> Option<String> {
-        self.origin
-            .as_ref()
-            .map(|o| format!("{o}{}", percent_encode_non_ascii(&self.href(path))))
+        self.origin.as_ref().map(|o| format!("{o}{}", percent_encode_non_ascii(&self.href(path))))
     }
 }
 
@@ -141,18 +136,8 @@ impl<'a> Index<'a> {
         Index {
             site,
             by_slug,
-            by_id: site
-                .briefs
-                .iter()
-                .enumerate()
-                .map(|(b, brief)| (brief.id.as_str(), b))
-                .collect(),
-            section_by_folder: site
-                .sections
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.folder.as_str(), i))
-                .collect(),
+            by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id.as_str(), b)).collect(),
+            section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str(), i)).collect(),
             assets: site.assets.iter().map(|a| a.rel_path.as_str()).collect(),
             absent_by_key,
         }
@@ -171,10 +156,8 @@ impl<'a> Index<'a> {
             match self.by_slug.get(slug.as_str()).map(Vec::as_slice) {
                 Some([b]) => return Ok(*b),
                 Some(many) if many.len() > 1 => {
-                    let files: Vec<String> = many
-                        .iter()
-                        .map(|&b| format!("`{}`", self.site.briefs[b].file.display))
-                        .collect();
+                    let files: Vec<String> =
+                        many.iter().map(|&b| format!("`{}`", self.site.briefs[b].file.display)).collect();
                     return Err(Problem::new(
                         "ambiguous-link",
                         format!("`{name}` is ambiguous: {} all have the slug `{slug}`", files.join(" and ")),
@@ -253,9 +236,7 @@ impl<'a> Index<'a> {
                 format!("no brief at `content/{joined}`"),
                 match suggestion {
                     Some(s) => format!("did you mean `content/{s}.md`?"),
-                    None => {
-                        "check the file name; paths are relative to the folder of this brief".into()
-                    }
+                    None => "check the file name; paths are relative to the folder of this brief".into(),
                 },
             ));
         }
@@ -275,9 +256,7 @@ impl<'a> Index<'a> {
             format!("no file at `content/{joined}`"),
             match suggestion {
                 Some(s) => format!("did you mean `content/{s}`?"),
-                None => {
-                    "check the file name; paths are relative to the folder of this brief".into()
-                }
+                None => "check the file name; paths are relative to the folder of this brief".into(),
             },
         ))
     }
@@ -311,11 +290,7 @@ struct Problem {
 
 impl Problem {
     fn new(code: &'static str, message: String, help: String) -> Problem {
-        Problem {
-            code,
-            message,
-            help,
-        }
+        Problem { code, message, help }
     }
 
     fn silent() -> Problem {
@@ -328,9 +303,7 @@ fn has_scheme(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && !dest[..i].contains('/')
         }
         None => false,
@@ -338,12 +311,8 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 fn is_unsafe_scheme(dest: &str) -> bool {
-    let lower: String = dest
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_lowercase();
+    let lower: String =
+        dest.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
     lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("vbscript:")
 }
 
@@ -375,8 +344,8 @@ fn resolve_document(
     let folder = parent_folder(&file.rel_path).unwrap_or("");
     let mut outputs = Vec::with_capacity(analysis.links.len());
     for link in &analysis.links {
-        let target = resolve_link(index, folder, link)
-            .and_then(|target| check_anchor(index, analysis, self_brief, target));
+        let target =
+            resolve_link(index, folder, link).and_then(|target| check_anchor(index, analysis, self_brief, target));
         let output = match target {
             Ok(target) => {
                 if let Target::Brief(b, _) = target {
@@ -394,12 +363,8 @@ fn resolve_document(
                     _ => None,
                 };
                 let url = match target {
-                    Target::Brief(b, anchor) => {
-                        with_anchor(urls.href(&index.site.briefs[b].path), anchor)
-                    }
-                    Target::Section(s, anchor) => {
-                        with_anchor(urls.href(&index.site.sections[s].path), anchor)
-                    }
+                    Target::Brief(b, anchor) => with_anchor(urls.href(&index.site.briefs[b].path), anchor),
+                    Target::Section(s, anchor) => with_anchor(urls.href(&index.site.sections[s].path), anchor),
                     Target::Asset(path) => urls.href(&path),
                     Target::Path(path) => {
                         if let Some(anchor) = path.strip_prefix('#') {
@@ -426,12 +391,8 @@ fn resolve_document(
                         Diagnostic::error(problem.code, problem.message)
                     };
                     diagnostics.push(
-                        d.at(Location::new(
-                            file.display.clone(),
-                            file.text.clone(),
-                            link.span.clone(),
-                        ))
-                        .help(problem.help),
+                        d.at(Location::new(file.display.clone(), file.text.clone(), link.span.clone()))
+                            .help(problem.help),
                     );
                 }
                 LinkOutput::Broken
@@ -457,9 +418,7 @@ fn resolve_link(index: &Index, folder: &str, link: &LinkRef) -> Result<Target, P
             if name.is_empty() {
                 return Ok(Target::Path(format!("#{}", anchor.unwrap_or_default())));
             }
-            index
-                .by_name(name)
-                .map(|b| Target::Brief(b, anchor.map(str::to_owned)))
+            index.by_name(name).map(|b| Target::Brief(b, anchor.map(str::to_owned)))
         }
         LinkKind::Markdown | LinkKind::Image => {
             if dest.is_empty() {
@@ -492,12 +451,7 @@ fn split_anchor(dest: &str) -> (&str, Option<&str>) {
 }
 
 /// An anchor must name a heading of the target (or of this page, for `#x` links).
-fn check_anchor(
-    index: &Index,
-    own: &Analysis,
-    self_brief: Option<BriefId>,
-    target: Target,
-) -> Result<Target, Problem> {
+fn check_anchor(index: &Index, own: &Analysis, self_brief: Option<BriefId>, target: Target) -> Result<Target, Problem> {
     let (headings, anchor, name) = match &target {
         Target::Brief(b, Some(anchor)) => {
             let brief = &index.site.briefs[*b];
@@ -509,18 +463,11 @@ fn check_anchor(
         }
         _ => return Ok(target),
     };
-    if headings.iter().any(|h| h.id == anchor)
-        || anchor.starts_with("fn-")
-        || anchor.starts_with("fnref")
-    {
+    if headings.iter().any(|h| h.id == anchor) || anchor.starts_with("fn-") || anchor.starts_with("fnref") {
         return Ok(target);
     }
     let suggestion = suggest::closest(anchor, headings.iter().map(|h| h.id.as_str()));
-    let known: Vec<String> = headings
-        .iter()
-        .take(8)
-        .map(|h| format!("`{}`", h.id))
-        .collect();
+    let known: Vec<String> = headings.iter().take(8).map(|h| format!("`{}`", h.id)).collect();
     Err(Problem::new(
         "missing-anchor",
         format!("`{name}` has no heading with the id `{anchor}`"),
@@ -540,11 +487,7 @@ const RELATED_COUNT: usize = 5;
 
 /// Resolves every link of the site and computes the link graph.
 pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>) {
-    let resolver = Resolver {
-        index: Index::new(site),
-        urls: Urls::new(config),
-        config,
-    };
+    let resolver = Resolver { index: Index::new(site), urls: Urls::new(config), config };
     let per_brief: Vec<BriefLinks> = site
         .briefs
         .par_iter()
@@ -552,42 +495,22 @@ pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>)
         .map(|(b, brief)| {
             let mut diagnostics = Vec::new();
             let mut outgoing = Vec::new();
-            let outputs = resolve_document(
-                &resolver,
-                &brief.file,
-                &brief.analysis,
-                Some(b),
-                &mut diagnostics,
-                &mut outgoing,
-            );
+            let outputs =
+                resolve_document(&resolver, &brief.file, &brief.analysis, Some(b), &mut diagnostics, &mut outgoing);
             let mut explicit_related = Vec::new();
             for name in &brief.front.related {
                 match resolver.index.by_name(&name.value) {
-                    Ok(target) if target != b && !explicit_related.contains(&target) => {
-                        explicit_related.push(target)
-                    }
+                    Ok(target) if target != b && !explicit_related.contains(&target) => explicit_related.push(target),
                     Ok(_) => {}
                     Err(problem) if problem.code.is_empty() => {}
                     Err(problem) => diagnostics.push(
-                        Diagnostic::error(
-                            problem.code,
-                            format!("in `related`: {}", problem.message),
-                        )
-                        .at(Location::new(
-                            brief.file.display.clone(),
-                            brief.file.text.clone(),
-                            name.span.clone(),
-                        ))
-                        .help(problem.help),
+                        Diagnostic::error(problem.code, format!("in `related`: {}", problem.message))
+                            .at(Location::new(brief.file.display.clone(), brief.file.text.clone(), name.span.clone()))
+                            .help(problem.help),
                     ),
                 }
             }
-            BriefLinks {
-                outputs,
-                outgoing,
-                explicit_related,
-                diagnostics,
-            }
+            BriefLinks { outputs, outgoing, explicit_related, diagnostics }
         })
         .collect();
 
@@ -602,27 +525,13 @@ pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>)
     }
     for parsed in &site.failed {
         let mut ignored = Vec::new();
-        resolve_document(
-            &resolver,
-            &parsed.file,
-            &parsed.analysis,
-            None,
-            &mut diagnostics,
-            &mut ignored,
-        );
+        resolve_document(&resolver, &parsed.file, &parsed.analysis, None, &mut diagnostics, &mut ignored);
     }
     for section in &site.sections {
         let outputs = match &section.index {
             Some(parsed) => {
                 let mut ignored = Vec::new();
-                resolve_document(
-                    &resolver,
-                    &parsed.file,
-                    &parsed.analysis,
-                    None,
-                    &mut diagnostics,
-                    &mut ignored,
-                )
+                resolve_document(&resolver, &parsed.file, &parsed.analysis, None, &mut diagnostics, &mut ignored)
             }
             None => Vec::new(),
         };
@@ -687,11 +596,7 @@ pub fn related_briefs(site: &Site, explicit: Vec<Vec<BriefId>>) -> Vec<Vec<Relat
         .briefs
         .iter()
         .map(|brief| {
-            let mut t: Vec<usize> = brief
-                .terms
-                .iter()
-                .map(|&(tax, term)| term_base[tax] + term)
-                .collect();
+            let mut t: Vec<usize> = brief.terms.iter().map(|&(tax, term)| term_base[tax] + term).collect();
             t.sort_unstable();
             t.dedup();
             t
@@ -709,9 +614,7 @@ pub fn related_briefs(site: &Site, explicit: Vec<Vec<BriefId>>) -> Vec<Vec<Relat
                     list
                 } else {
                     let at = list.partition_point(|&x| rank[x] < rank[b]);
-                    let start = at
-                        .saturating_sub(RELATED_SCAN / 2)
-                        .min(list.len() - RELATED_SCAN);
+                    let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
                     &list[start..start + RELATED_SCAN]
                 };
                 for &other in window {
@@ -720,44 +623,24 @@ pub fn related_briefs(site: &Site, explicit: Vec<Vec<BriefId>>) -> Vec<Vec<Relat
                     }
                 }
             }
-            let mut ranked: Vec<(BriefId, f64)> = scores
-                .into_iter()
-                .filter(|(other, s)| *s > 0.0 && !explicit.contains(other))
-                .collect();
+            let mut ranked: Vec<(BriefId, f64)> =
+                scores.into_iter().filter(|(other, s)| *s > 0.0 && !explicit.contains(other)).collect();
             ranked.sort_by(|a, b2| {
                 b2.1.partial_cmp(&a.1)
                     .unwrap_or(std::cmp::Ordering::Equal)
                     .then_with(|| crate::site::date_order(&site.briefs[a.0], &site.briefs[b2.0]))
             });
-            let mut related: Vec<Related> = explicit
-                .into_iter()
-                .map(|brief| Related {
-                    brief,
-                    shared: vec![],
-                })
-                .collect();
-            for (other, _) in ranked
-                .into_iter()
-                .take(RELATED_COUNT.saturating_sub(related.len()))
-            {
-                let mut shared: Vec<usize> = terms_of[b]
-                    .iter()
-                    .copied()
-                    .filter(|t| terms_of[other].binary_search(t).is_ok())
-                    .collect();
+            let mut related: Vec<Related> =
+                explicit.into_iter().map(|brief| Related { brief, shared: vec![] }).collect();
+            for (other, _) in ranked.into_iter().take(RELATED_COUNT.saturating_sub(related.len())) {
+                let mut shared: Vec<usize> =
+                    terms_of[b].iter().copied().filter(|t| terms_of[other].binary_search(t).is_ok()).collect();
                 shared.sort_by(|x, y| {
-                    weight[*y]
-                        .partial_cmp(&weight[*x])
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                        .then(x.cmp(y))
+                    weight[*y].partial_cmp(&weight[*x]).unwrap_or(std::cmp::Ordering::Equal).then(x.cmp(y))
                 });
                 related.push(Related {
                     brief: other,
-                    shared: shared
-                        .iter()
-                        .take(3)
-                        .map(|&t| labels[t].to_string())
-                        .collect(),
+                    shared: shared.iter().take(3).map(|&t| labels[t].to_string()).collect(),
                 });
             }
             related
@@ -771,14 +654,8 @@ mod tests {
 
     #[test]
     fn normalise_paths() {
-        assert_eq!(
-            normalise("briefs", "../background/cfc.md").as_deref(),
-            Some("background/cfc.md")
-        );
-        assert_eq!(
-            normalise("briefs/a", "./x.md").as_deref(),
-            Some("briefs/a/x.md")
-        );
+        assert_eq!(normalise("briefs", "../background/cfc.md").as_deref(), Some("background/cfc.md"));
+        assert_eq!(normalise("briefs/a", "./x.md").as_deref(), Some("briefs/a/x.md"));
         assert_eq!(normalise("", "../x.md"), None);
     }
 
@@ -794,15 +671,9 @@ mod tests {
 
     #[test]
     fn absolute_urls_percent_encode_hangul() {
-        let urls = Urls {
-            base_path: "/policy/".into(),
-            origin: Some("https://example.org".into()),
-        };
+        let urls = Urls { base_path: "/policy/".into(), origin: Some("https://example.org".into()) };
         assert_eq!(urls.href("topics/x/"), "/policy/topics/x/");
-        assert_eq!(
-            urls.absolute("topics/가/").unwrap(),
-            "https://example.org/policy/topics/%EA%B0%80/"
-        );
+        assert_eq!(urls.absolute("topics/가/").unwrap(), "https://example.org/policy/topics/%EA%B0%80/");
     }
 
     #[test]

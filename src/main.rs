@@ -58,11 +58,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     let (args, mode) = match cli.command {
@@ -77,8 +73,7 @@ fn main() -> ExitCode {
         allow_broken_links: args.allow_broken_links,
         home: std::env::var_os("HOME").map(PathBuf::from),
     };
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let project = match Project::resolve(&options) {
         Ok(p) => p,
         Err(e) => {

@@ -93,11 +93,7 @@ pub fn analyse(body: &str, offset: usize) -> Analysis {
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((
-                    heading_level(level),
-                    id.map(|s| s.to_string()),
-                    String::new(),
-                ));
+                heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, explicit, title)) = heading.take() {
@@ -106,9 +102,7 @@ pub fn analyse(body: &str, offset: usize) -> Analysis {
                     analysis.headings.push(Heading { level, id, title });
                 }
             }
-            Event::Start(Tag::Paragraph)
-                if analysis.first_paragraph.is_none() && heading.is_none() =>
-            {
+            Event::Start(Tag::Paragraph) if analysis.first_paragraph.is_none() && heading.is_none() => {
                 paragraph = Some(String::new());
             }
             Event::End(TagEnd::Paragraph) => {
@@ -118,15 +112,9 @@ pub fn analyse(body: &str, offset: usize) -> Analysis {
                     }
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                ..
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
                 let kind = match link_type {
-                    LinkType::WikiLink { has_pothole } => LinkKind::Wiki {
-                        has_label: has_pothole,
-                    },
+                    LinkType::WikiLink { has_pothole } => LinkKind::Wiki { has_label: has_pothole },
                     _ => LinkKind::Markdown,
                 };
                 analysis.links.push(LinkRef {
@@ -166,12 +154,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn unique_id(
-    explicit: Option<String>,
-    title: &str,
-    index: usize,
-    used: &mut HashSet<String>,
-) -> String {
+fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut HashSet<String>) -> String {
     let base = match explicit.map(|e| slugify(&e)).filter(|e| !e.is_empty()) {
         Some(e) => e,
         None => {
@@ -195,9 +178,7 @@ fn unique_id(
 /// Words are runs of non-space characters holding a letter or digit; Korean text is written
 /// with spaces between words (eojeol), so it counts the same way, whatever the line breaks.
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
 }
 
 /// What the renderer does with the n-th link or image of the body.
@@ -219,26 +200,11 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
     let mut replacing_text = false;
     let mut broken_open = false;
     let events = Parser::new_ext(body, options()).filter_map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            classes,
-            attrs,
-            ..
-        }) => {
+        Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
             let id = headings.next().map(|h| CowStr::from(h.id.clone()));
-            Some(Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }))
+            Some(Event::Start(Tag::Heading { level, id, classes, attrs }))
         }
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => match links.next() {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => match links.next() {
             Some(LinkOutput::Href { url, label }) => {
                 // Written here rather than by pulldown-cmark, which would percent-encode Hangul
                 // in URLs that the templates write as they are.
@@ -246,10 +212,7 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
                 match label {
                     Some(label) => {
                         replacing_text = true;
-                        Some(Event::Html(CowStr::from(format!(
-                            "{open}{}",
-                            escape_text(label)
-                        ))))
+                        Some(Event::Html(CowStr::from(format!("{open}{}", escape_text(label)))))
                     }
                     None => Some(Event::Html(CowStr::from(open))),
                 }
@@ -261,12 +224,7 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
                     escape_attr(&dest_url)
                 ))))
             }
-            None => Some(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })),
+            None => Some(Event::Start(Tag::Link { link_type, dest_url, title, id })),
         },
         Event::End(TagEnd::Link) if broken_open => {
             broken_open = false;
@@ -277,23 +235,13 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
             Some(Event::Html("</a>".into()))
         }
         Event::Text(_) | Event::Code(_) if replacing_text => None,
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
             let dest_url = match links.next() {
                 Some(LinkOutput::Href { url, .. }) => url.clone().into(),
                 Some(LinkOutput::Broken) => "".into(),
                 None => dest_url,
             };
-            Some(Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }))
+            Some(Event::Start(Tag::Image { link_type, dest_url, title, id }))
         }
         Event::Html(text) | Event::InlineHtml(text) if !raw_html => Some(Event::Text(text)),
         other => Some(other),
@@ -311,9 +259,7 @@ fn title_attr(title: &str) -> String {
 }
 
 pub fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 pub fn escape_attr(text: &str) -> String {
@@ -326,10 +272,7 @@ mod tests {
 
     #[test]
     fn heading_ids_are_unique_and_avoid_theme_ids() {
-        let a = analyse(
-            "# Intro\n\n## Intro\n\n## Related\n\n## ???\n\n## Custom {#my-id}\n",
-            0,
-        );
+        let a = analyse("# Intro\n\n## Intro\n\n## Related\n\n## ???\n\n## Custom {#my-id}\n", 0);
         let ids: Vec<&str> = a.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "related-1", "section-4", "my-id"]);
     }
@@ -356,21 +299,12 @@ mod tests {
         let body = "## Title\n\n[[opcon]] and [b](b.md) <b>x</b>\n";
         let a = analyse(body, 0);
         let links = [
-            LinkOutput::Href {
-                url: "/briefs/opcon/".into(),
-                label: Some("OPCON & more".into()),
-            },
-            LinkOutput::Href {
-                url: "/briefs/b/".into(),
-                label: None,
-            },
+            LinkOutput::Href { url: "/briefs/opcon/".into(), label: Some("OPCON & more".into()) },
+            LinkOutput::Href { url: "/briefs/b/".into(), label: None },
         ];
         let html = render(body, &a, &links, false);
         assert!(html.contains(r#"<h2 id="title">Title</h2>"#), "{html}");
-        assert!(
-            html.contains(r#"<a href="/briefs/opcon/">OPCON &amp; more</a>"#),
-            "{html}"
-        );
+        assert!(html.contains(r#"<a href="/briefs/opcon/">OPCON &amp; more</a>"#), "{html}");
         assert!(html.contains(r#"<a href="/briefs/b/">b</a>"#), "{html}");
         assert!(html.contains("&lt;b&gt;"), "{html}");
     }

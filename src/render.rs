@@ -14,9 +14,11 @@ use crate::links::{LinkGraph, Urls};
 use crate::markdown::{self, Heading};
 use crate::site::{BriefId, Site};
 use crate::theme::Theme;
+use crate::{publish, search};
 
 /// Templates every theme must provide (the default theme embeds them all).
 pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "search.html",
     "base.html",
     "index.html",
     "section.html",
@@ -45,29 +47,18 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.
         tera.set_escape_fn(escape_html);
-        let sources: Vec<(String, String)> = theme
-            .templates
-            .iter()
-            .map(|(n, s)| (n.clone(), s.clone()))
-            .collect();
+        let sources: Vec<(String, String)> = theme.templates.iter().map(|(n, s)| (n.clone(), s.clone())).collect();
         if let Err(e) = tera.add_raw_templates(sources) {
             return Err(vec![Diagnostic::error(
                 "template",
                 format!("the templates do not compile: {}", error_chain(&e)),
             )
-            .help(
-                "fix the template named above; `{{` and `{%` must be closed on the same tag",
-            )]);
+            .help("fix the template named above; `{{` and `{%` must be closed on the same tag")]);
         }
         let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
             .iter()
             .filter(|name| !theme.templates.contains_key(**name))
-            .map(|name| {
-                Diagnostic::error(
-                    "missing-template",
-                    format!("the theme has no template `{name}`"),
-                )
-            })
+            .map(|name| Diagnostic::error("missing-template", format!("the theme has no template `{name}`")))
             .collect();
         if missing.is_empty() {
             Ok(Templates { tera })
@@ -76,21 +67,16 @@ impl Templates {
         }
     }
 
-    fn render<T: Serialize>(
-        &self,
-        template: &str,
-        page_name: &str,
-        context: &T,
-    ) -> Result<Vec<u8>, Diagnostic> {
+    fn render<T: Serialize>(&self, template: &str, page_name: &str, context: &T) -> Result<Vec<u8>, Diagnostic> {
         let context = tera::Context::from_serialize(context).map_err(|e| {
-            Diagnostic::error(
-                "template",
-                format!("cannot pass the page `{page_name}` to templates: {e}"),
-            )
+            Diagnostic::error("template", format!("cannot pass the page `{page_name}` to templates: {e}"))
         })?;
         self.tera.render(template, &context).map(String::into_bytes).map_err(|e| {
-            Diagnostic::error("template", format!("template `{template}` failed while rendering `{page_name}`: {}", error_chain(&e)))
-                .help("check the variables the template uses; every page gets `site`, `page` and `build`")
+            Diagnostic::error(
+                "template",
+                format!("template `{template}` failed while rendering `{page_name}`: {}", error_chain(&e)),
+            )
+            .help("check the variables the template uses; every page gets `site`, `page` and `build`")
         })
     }
 }
@@ -119,12 +105,7 @@ fn error_chain(e: &tera::Error) -> String {
         parts.push(s.to_string());
         source = s.source();
     }
-    parts
-        .join(": ")
-        .replace('\n', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    parts.join(": ").replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 // ---- contexts: the theme's API ----
@@ -145,6 +126,14 @@ struct SiteContext {
     /// The absolute base URL, when `base_url` is absolute.
     absolute_url: Option<String>,
     stylesheet: String,
+    /// The search script, with a content hash in its URL.
+    search_script: String,
+    /// The search page and its index.
+    search_url: String,
+    search_index: String,
+    /// The site's Atom feed, when `base_url` is absolute (feeds need absolute URLs).
+    feed: Option<String>,
+
     sections: Vec<Link>,
     taxonomies: Vec<TaxonomyLink>,
 }
@@ -234,7 +223,6 @@ struct BriefPage<'a> {
     id: &'a str,
     title: &'a str,
     url: String,
-    permalink: Option<String>,
     date: Option<DateContext>,
     updated: Option<DateContext>,
     summary: &'a str,
@@ -324,6 +312,7 @@ struct NotFoundPage {
 
 /// One page to render.
 enum Job {
+    Search,
     Brief(BriefId),
     Section(usize, usize),
     Home,
@@ -334,9 +323,7 @@ enum Job {
 
 /// FNV-1a: a small, stable content hash for cache-busting asset URLs.
 pub fn content_hash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x100000001b3)
-    })
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
 fn page_count(items: usize, per_page: usize) -> usize {
@@ -358,12 +345,7 @@ fn pager(urls: &Urls, path: &str, current: usize, total: usize) -> Pager {
         total,
         previous: (current > 1).then(|| urls.href(&paged_path(path, current - 1))),
         next: (current < total).then(|| urls.href(&paged_path(path, current + 1))),
-        pages: (1..=total)
-            .map(|n| Link {
-                title: n.to_string(),
-                url: urls.href(&paged_path(path, n)),
-            })
-            .collect(),
+        pages: (1..=total).map(|n| Link { title: n.to_string(), url: urls.href(&paged_path(path, n)) }).collect(),
     }
 }
 
@@ -381,32 +363,31 @@ pub fn render_site(
     serving: bool,
 ) -> (SiteOutput, Vec<Diagnostic>) {
     let urls = Urls::new(config);
-    let stylesheet = theme
-        .static_files
-        .get("style.css")
-        .map(|css| {
-            format!(
-                "{}?v={:08x}",
-                urls.href("static/style.css"),
-                content_hash(css) as u32
-            )
-        })
-        .unwrap_or_default();
+    let hashed = |name: &str| {
+        theme
+            .static_files
+            .get(name)
+            .map(|bytes| format!("{}?v={:08x}", urls.href(&format!("static/{name}")), content_hash(bytes) as u32))
+            .unwrap_or_default()
+    };
+    let search_index = search::search_index(site);
     let site_context = SiteContext {
         title: config.title.clone(),
         description: config.description.clone(),
         language: config.language.clone(),
         url: urls.href(""),
         absolute_url: urls.absolute(""),
-        stylesheet,
+        stylesheet: hashed("style.css"),
+        search_script: hashed("search.js"),
+        search_url: urls.href("search/"),
+        search_index: format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(&search_index) as u32),
+        feed: urls.absolute("").map(|_| urls.href("atom.xml")),
+
         sections: site
             .sections
             .iter()
             .filter(|s| s.parent == Some(0))
-            .map(|s| Link {
-                title: s.title.clone(),
-                url: urls.href(&s.path),
-            })
+            .map(|s| Link { title: s.title.clone(), url: urls.href(&s.path) })
             .collect(),
         taxonomies: site
             .taxonomies
@@ -418,10 +399,7 @@ pub fn render_site(
             })
             .collect(),
     };
-    let build = BuildContext {
-        version: env!("CARGO_PKG_VERSION"),
-        serving,
-    };
+    let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving };
     let cards: Vec<Card> = site
         .briefs
         .iter()
@@ -437,7 +415,7 @@ pub fn render_site(
         .collect();
 
     let per_page = config.paginate_by;
-    let mut jobs = vec![Job::Home, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
     jobs.extend((0..site.briefs.len()).map(Job::Brief));
     for (s, section) in site.sections.iter().enumerate().skip(1) {
         jobs.extend((1..=page_count(section.briefs.len(), per_page)).map(|p| Job::Section(s, p)));
@@ -445,9 +423,7 @@ pub fn render_site(
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         for (term_index, term) in taxonomy.terms.iter().enumerate() {
-            jobs.extend(
-                (1..=page_count(term.briefs.len(), per_page)).map(|p| Job::Term(t, term_index, p)),
-            );
+            jobs.extend((1..=page_count(term.briefs.len(), per_page)).map(|p| Job::Term(t, term_index, p)));
         }
     }
 
@@ -474,21 +450,17 @@ pub fn render_site(
     for brief in &site.briefs {
         for alias in &brief.front.aliases {
             match alias_path(&alias.value) {
-                Some(path) => output.files.push((
-                    output_path(&path),
-                    redirect_page(&urls.href(&brief.path)).into_bytes(),
-                )),
+                Some(path) => {
+                    output.files.push((output_path(&path), redirect_page(&urls.href(&brief.path)).into_bytes()))
+                }
                 None => diagnostics.push(
-                    Diagnostic::error(
-                        "bad-alias",
-                        format!("the alias `{}` is not a usable URL path", alias.value),
-                    )
-                    .at(crate::diagnostics::Location::new(
-                        brief.file.display.clone(),
-                        brief.file.text.clone(),
-                        alias.span.clone(),
-                    ))
-                    .help("write an old URL path such as `/old/opcon-transfer/`"),
+                    Diagnostic::error("bad-alias", format!("the alias `{}` is not a usable URL path", alias.value))
+                        .at(crate::diagnostics::Location::new(
+                            brief.file.display.clone(),
+                            brief.file.text.clone(),
+                            alias.span.clone(),
+                        ))
+                        .help("write an old URL path such as `/old/opcon-transfer/`"),
                 ),
             }
         }
@@ -496,13 +468,14 @@ pub fn render_site(
     for (name, bytes) in &theme.static_files {
         output.files.push((format!("static/{name}"), bytes.clone()));
     }
-    output
-        .files
-        .push(("graph.json".into(), graph_json(site, graph, &urls)));
+    output.files.push(("graph.json".into(), graph_json(site, graph, &urls)));
+    output.files.push(("search/index.json".into(), search_index));
+    let pages: Vec<(String, Option<String>)> = jobs.iter().filter_map(|job| context.sitemap_entry(job)).collect();
+    let (published, warning) = publish::publish_files(config, site, graph, &pages);
+    output.files.extend(published);
+    diagnostics.extend(warning);
     for asset in &site.assets {
-        output
-            .copies
-            .push((asset.rel_path.clone(), asset.source.clone()));
+        output.copies.push((asset.rel_path.clone(), asset.source.clone()));
     }
     output.files.sort_by(|a, b| a.0.cmp(&b.0));
     (output, diagnostics)
@@ -514,9 +487,7 @@ fn alias_path(alias: &str) -> Option<String> {
     let alias = alias.strip_suffix("index.html").unwrap_or(alias);
     let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
     if segments.is_empty()
-        || segments.iter().any(|s| {
-            *s == "." || *s == ".." || s.contains(['\\', ':', '?', '#']) || s.starts_with('.')
-        })
+        || segments.iter().any(|s| *s == "." || *s == ".." || s.contains(['\\', ':', '?', '#']) || s.starts_with('.'))
     {
         return None;
     }
@@ -555,13 +526,9 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
         .iter()
         .map(|&b| {
             let brief = &site.briefs[b];
-            let mut terms: std::collections::BTreeMap<&str, Vec<&str>> =
-                std::collections::BTreeMap::new();
+            let mut terms: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
             for &(t, term) in &brief.terms {
-                terms
-                    .entry(site.taxonomies[t].name.as_str())
-                    .or_default()
-                    .push(&site.taxonomies[t].terms[term].label);
+                terms.entry(site.taxonomies[t].name.as_str()).or_default().push(&site.taxonomies[t].terms[term].label);
             }
             GraphNode {
                 id: &brief.id,
@@ -575,15 +542,9 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
         .collect();
     let mut edges: Vec<GraphEdge> = Vec::new();
     for &b in &order {
-        let mut targets: Vec<&str> = graph.outgoing[b]
-            .iter()
-            .map(|&t| site.briefs[t].id.as_str())
-            .collect();
+        let mut targets: Vec<&str> = graph.outgoing[b].iter().map(|&t| site.briefs[t].id.as_str()).collect();
         targets.sort_unstable();
-        edges.extend(targets.into_iter().map(|target| GraphEdge {
-            source: &site.briefs[b].id,
-            target,
-        }));
+        edges.extend(targets.into_iter().map(|target| GraphEdge { source: &site.briefs[b].id, target }));
     }
     #[derive(Serialize)]
     struct Graph<'a> {
@@ -607,6 +568,30 @@ struct RenderContext<'a> {
 }
 
 impl RenderContext<'_> {
+    /// The path of a page from the site root and its last change, for the sitemap.
+    fn sitemap_entry(&self, job: &Job) -> Option<(String, Option<String>)> {
+        let site = self.site;
+        let newest = |briefs: &[BriefId]| {
+            briefs
+                .iter()
+                .filter_map(|&b| site.briefs[b].front.updated.or(site.briefs[b].front.date))
+                .max()
+                .map(|d| d.ymd())
+        };
+        Some(match *job {
+            Job::Brief(b) => (site.briefs[b].path.clone(), newest(&[b])),
+            Job::Section(s, page) => (paged_path(&site.sections[s].path, page), newest(&site.sections[s].briefs)),
+            Job::Home => (String::new(), newest(&site.by_date)),
+            Job::TaxonomyList(t) => (format!("{}/", site.taxonomies[t].name), newest(&site.by_date)),
+            Job::Term(t, term, page) => {
+                let taxonomy = &site.taxonomies[t];
+                let term = &taxonomy.terms[term];
+                (paged_path(&format!("{}/{}/", taxonomy.name, term.slug), page), newest(&term.briefs))
+            }
+            Job::NotFound | Job::Search => return None,
+        })
+    }
+
     fn page<P: Serialize>(
         &self,
         template: &str,
@@ -614,15 +599,12 @@ impl RenderContext<'_> {
         name: &str,
         page: P,
     ) -> Result<(String, Vec<u8>), Diagnostic> {
-        let bytes = self.templates.render(
-            template,
-            name,
-            &Page {
-                site: self.site_context,
-                build: self.build,
-                page,
-            },
-        )?;
+        // Every page gets its absolute URL (canonical link, Open Graph) when `base_url` has one.
+        let url_path = path.strip_suffix("index.html").filter(|_| path != "404.html");
+        let permalink = url_path.and_then(|p| self.urls.absolute(p));
+        let page = WithPermalink { page, permalink };
+        let bytes =
+            self.templates.render(template, name, &Page { site: self.site_context, build: self.build, page })?;
         Ok((path, bytes))
     }
 
@@ -644,20 +626,10 @@ impl RenderContext<'_> {
                     subsections: self.subsections(s),
                     pager: pager(urls, &section.path, page, total),
                 };
-                self.page(
-                    "section.html",
-                    output_path(&path),
-                    &format!("/{path}"),
-                    context,
-                )
+                self.page("section.html", output_path(&path), &format!("/{path}"), context)
             }
             Job::Home => {
-                let latest = site
-                    .by_date
-                    .iter()
-                    .take(self.config.paginate_by)
-                    .map(|&b| &self.cards[b])
-                    .collect();
+                let latest = site.by_date.iter().take(self.config.paginate_by).map(|&b| &self.cards[b]).collect();
                 let context = HomePage {
                     kind: "index",
                     title: &site.sections[0].title,
@@ -665,9 +637,7 @@ impl RenderContext<'_> {
                     intro: self.intro(0),
                     latest,
                     sections: self.subsections(0),
-                    taxonomies: (0..site.taxonomies.len())
-                        .map(|t| self.taxonomy_summary(t))
-                        .collect(),
+                    taxonomies: (0..site.taxonomies.len()).map(|t| self.taxonomy_summary(t)).collect(),
                 };
                 self.page("index.html", "index.html".into(), "/", context)
             }
@@ -701,32 +671,22 @@ impl RenderContext<'_> {
                     count: term.briefs.len(),
                     pager: pager(urls, &base, page, total),
                 };
-                self.page(
-                    "taxonomy_term.html",
-                    output_path(&path),
-                    &format!("/{path}"),
-                    context,
-                )
+                self.page("taxonomy_term.html", output_path(&path), &format!("/{path}"), context)
             }
             Job::NotFound => {
-                let context = NotFoundPage {
-                    kind: "404",
-                    title: "Page not found",
-                    url: urls.href("404.html"),
-                };
+                let context = NotFoundPage { kind: "404", title: "Page not found", url: urls.href("404.html") };
                 self.page("404.html", "404.html".into(), "/404.html", context)
+            }
+            Job::Search => {
+                let context = NotFoundPage { kind: "search", title: "Search", url: urls.href("search/") };
+                self.page("search.html", "search/index.html".into(), "/search/", context)
             }
         }
     }
 
     fn cards_of(&self, briefs: &[BriefId], page: usize) -> Vec<&Card> {
         let per_page = self.config.paginate_by;
-        briefs
-            .iter()
-            .skip((page - 1) * per_page)
-            .take(per_page)
-            .map(|&b| &self.cards[b])
-            .collect()
+        briefs.iter().skip((page - 1) * per_page).take(per_page).map(|&b| &self.cards[b]).collect()
     }
 
     fn intro(&self, s: usize) -> String {
@@ -747,11 +707,7 @@ impl RenderContext<'_> {
             .iter()
             .map(|&c| {
                 let child = &self.site.sections[c];
-                SectionLink {
-                    title: child.title.clone(),
-                    url: self.urls.href(&child.path),
-                    count: child.briefs.len(),
-                }
+                SectionLink { title: child.title.clone(), url: self.urls.href(&child.path), count: child.briefs.len() }
             })
             .collect()
     }
@@ -768,12 +724,7 @@ impl RenderContext<'_> {
                 count: term.briefs.len(),
             })
             .collect();
-        terms.sort_by(|a, b| {
-            a.label
-                .to_lowercase()
-                .cmp(&b.label.to_lowercase())
-                .then(a.slug.cmp(&b.slug))
-        });
+        terms.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()).then(a.slug.cmp(&b.slug)));
         TaxonomySummary {
             name: taxonomy.name.clone(),
             title: taxonomy.title.clone(),
@@ -785,12 +736,7 @@ impl RenderContext<'_> {
     fn brief_page(&self, b: BriefId) -> Result<(String, Vec<u8>), Diagnostic> {
         let (site, graph, urls) = (self.site, self.graph, self.urls);
         let brief = &site.briefs[b];
-        let content = markdown::render(
-            brief.body_text(),
-            &brief.analysis,
-            &graph.outputs[b],
-            self.config.raw_html,
-        );
+        let content = markdown::render(brief.body_text(), &brief.analysis, &graph.outputs[b], self.config.raw_html);
         let mut taxonomies: Vec<TermGroup> = site
             .taxonomies
             .iter()
@@ -810,17 +756,13 @@ impl RenderContext<'_> {
         }
         taxonomies.retain(|g| !g.terms.is_empty());
         let section = &site.sections[brief.section];
-        let image = brief
-            .front
-            .image
-            .as_ref()
-            .map(|i| self.image_url(&brief.folder, i));
+        let image = brief.front.image.as_ref().map(|i| self.image_url(&brief.folder, i));
         let context = BriefPage {
             kind: "page",
             id: &brief.id,
             title: &brief.front.title,
             url: urls.href(&brief.path),
-            permalink: urls.absolute(&brief.path),
+
             date: date_context(&brief.front.date),
             updated: date_context(&brief.front.updated),
             summary: &brief.summary,
@@ -837,30 +779,18 @@ impl RenderContext<'_> {
                 .iter()
                 .map(|r| RelatedContext {
                     card: &self.cards[r.brief],
-                    reason: if r.shared.is_empty() {
-                        String::new()
-                    } else {
-                        format!("shares {}", r.shared.join(", "))
-                    },
+                    reason: if r.shared.is_empty() { String::new() } else { format!("shares {}", r.shared.join(", ")) },
                 })
                 .collect(),
             outgoing: graph.outgoing[b].iter().map(|&x| &self.cards[x]).collect(),
             previous: graph.previous[b].map(|x| &self.cards[x]),
             next: graph.next[b].map(|x| &self.cards[x]),
-            section: Link {
-                title: section.title.clone(),
-                url: urls.href(&section.path),
-            },
+            section: Link { title: section.title.clone(), url: urls.href(&section.path) },
             image,
             lang: brief.front.lang.as_deref(),
             extra: brief.front.extra.as_ref(),
         };
-        self.page(
-            "page.html",
-            output_path(&brief.path),
-            &brief.file.display,
-            context,
-        )
+        self.page("page.html", output_path(&brief.path), &brief.file.display, context)
     }
 
     /// `image:` in front-matter: absolute URLs pass through; other paths are relative to the
@@ -879,6 +809,13 @@ impl RenderContext<'_> {
 }
 
 #[derive(Serialize)]
+struct WithPermalink<P: Serialize> {
+    #[serde(flatten)]
+    page: P,
+    permalink: Option<String>,
+}
+
+#[derive(Serialize)]
 struct TaxonomyListPage {
     kind: &'static str,
     name: String,
@@ -888,13 +825,7 @@ struct TaxonomyListPage {
 }
 
 fn summary_page(summary: TaxonomySummary, url: String) -> TaxonomyListPage {
-    TaxonomyListPage {
-        kind: "taxonomy_list",
-        name: summary.name,
-        title: summary.title,
-        url,
-        terms: summary.terms,
-    }
+    TaxonomyListPage { kind: "taxonomy_list", name: summary.name, title: summary.title, url, terms: summary.terms }
 }
 
 #[cfg(test)]
@@ -903,10 +834,7 @@ mod tests {
 
     #[test]
     fn alias_paths_are_confined() {
-        assert_eq!(
-            alias_path("/old/scm-2025/").as_deref(),
-            Some("old/scm-2025/")
-        );
+        assert_eq!(alias_path("/old/scm-2025/").as_deref(), Some("old/scm-2025/"));
         assert_eq!(alias_path("old/x/index.html").as_deref(), Some("old/x/"));
         assert_eq!(alias_path("/../../etc"), None);
         assert_eq!(alias_path("/"), None);

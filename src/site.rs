@@ -39,8 +39,7 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
     let is_index = file.rel_path == "_index.md" || file.rel_path.ends_with("/_index.md");
     let (front, body) = match frontmatter::split(&text) {
         Ok(split) => {
-            let (front, problems) =
-                frontmatter::parse(&text, &split, &config.taxonomies, !is_index);
+            let (front, problems) = frontmatter::parse(&text, &split, &config.taxonomies, !is_index);
             for p in problems {
                 let d = if p.warning {
                     Diagnostic::warning(p.code, p.message)
@@ -63,20 +62,11 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
         }
     };
     let analysis = markdown::analyse(&text[body.clone()], body.start);
-    Parsed {
-        file,
-        front,
-        body,
-        analysis,
-        diagnostics,
-    }
+    Parsed { file, front, body, analysis, diagnostics }
 }
 
 pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig) -> Vec<Parsed> {
-    markdown
-        .into_par_iter()
-        .map(|file| parse_file(file, config))
-        .collect()
+    markdown.into_par_iter().map(|file| parse_file(file, config)).collect()
 }
 
 #[derive(Debug, Clone)]
@@ -175,11 +165,7 @@ fn list_order(a: &Brief, b: &Brief) -> std::cmp::Ordering {
 
 /// Newest first; undated briefs last; then by title and id.
 pub fn date_order(a: &Brief, b: &Brief) -> std::cmp::Ordering {
-    b.front
-        .date
-        .cmp(&a.front.date)
-        .then_with(|| a.front.title.cmp(&b.front.title))
-        .then_with(|| a.id.cmp(&b.id))
+    b.front.date.cmp(&a.front.date).then_with(|| a.front.title.cmp(&b.front.title)).then_with(|| a.id.cmp(&b.id))
 }
 
 const SUMMARY_CHARS: usize = 280;
@@ -207,26 +193,15 @@ pub fn assemble(
     include_drafts: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut site = Site {
-        assets: sources.assets,
-        ..Site::default()
-    };
+    let mut site = Site { assets: sources.assets, ..Site::default() };
 
     // Sections: every folder, whether or not it has an `_index.md`.
     let mut section_of_folder: HashMap<String, usize> = HashMap::new();
     for folder in &sources.folders {
-        let path = if folder.is_empty() {
-            String::new()
-        } else {
-            format!("{}/", url_segments(folder))
-        };
+        let path = if folder.is_empty() { String::new() } else { format!("{}/", url_segments(folder)) };
         let parent = parent_folder(folder).and_then(|p| section_of_folder.get(p).copied());
         let name = folder.rsplit('/').next().unwrap_or("");
-        let title = if folder.is_empty() {
-            config.title.clone()
-        } else {
-            humanise(name)
-        };
+        let title = if folder.is_empty() { config.title.clone() } else { humanise(name) };
         let index = site.sections.len();
         if let Some(p) = parent {
             site.sections[p].children.push(index);
@@ -272,25 +247,14 @@ pub fn assemble(
         let stem = id.rsplit('/').next().unwrap_or(&id);
         let stem_slug = slugify(stem);
         if p.front.is_none() {
-            site.absent.push(Absent {
-                id,
-                slugs: vec![stem_slug],
-                is_draft: false,
-            });
+            site.absent.push(Absent { id, slugs: vec![stem_slug], is_draft: false });
             site.failed.push(p);
             continue;
         }
         let Some(front) = p.front else { continue };
-        let slug = front
-            .slug
-            .as_ref()
-            .map_or(stem_slug.clone(), |s| s.value.clone());
+        let slug = front.slug.as_ref().map_or(stem_slug.clone(), |s| s.value.clone());
         if front.draft && !include_drafts {
-            site.absent.push(Absent {
-                id,
-                slugs: vec![stem_slug, slug],
-                is_draft: true,
-            });
+            site.absent.push(Absent { id, slugs: vec![stem_slug, slug], is_draft: true });
             continue;
         }
         if slug.is_empty() {
@@ -299,20 +263,12 @@ pub fn assemble(
                     "bad-slug",
                     format!("the file name `{stem}` has no letters or digits to make a URL from"),
                 )
-                .at(Location::new(
-                    p.file.display.clone(),
-                    p.file.text.clone(),
-                    0..0,
-                ))
+                .at(Location::new(p.file.display.clone(), p.file.text.clone(), 0..0))
                 .help("rename the file, or set `slug:` in the front-matter"),
             );
             continue;
         }
-        let path = if folder.is_empty() {
-            format!("{slug}/")
-        } else {
-            format!("{}/{slug}/", url_segments(&folder))
-        };
+        let path = if folder.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_segments(&folder)) };
         let summary = summary_of(&front, &p.analysis);
         site.briefs.push(Brief {
             file: p.file,
@@ -338,13 +294,10 @@ pub fn assemble(
         site.sections[brief.section].briefs.push(id);
     }
     for section in &mut site.sections {
-        section
-            .briefs
-            .sort_by(|&a, &b| list_order(&briefs[a], &briefs[b]));
+        section.briefs.sort_by(|&a, &b| list_order(&briefs[a], &briefs[b]));
     }
     site.by_date = (0..briefs.len()).collect();
-    site.by_date
-        .sort_by(|&a, &b| date_order(&briefs[a], &briefs[b]));
+    site.by_date.sort_by(|&a, &b| date_order(&briefs[a], &briefs[b]));
     (site, diagnostics)
 }
 
@@ -376,16 +329,10 @@ pub fn parent_folder(rel_path: &str) -> Option<&str> {
 fn check_url_collisions(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     let mut owners: HashMap<String, String> = HashMap::new();
     for section in &site.sections {
-        owners.insert(
-            section.path.clone(),
-            format!("the folder `content/{}`", section.folder),
-        );
+        owners.insert(section.path.clone(), format!("the folder `content/{}`", section.folder));
     }
     for taxonomy in &config.taxonomies {
-        owners.insert(
-            format!("{}/", taxonomy.name),
-            format!("the `{}` index", taxonomy.name),
-        );
+        owners.insert(format!("{}/", taxonomy.name), format!("the `{}` index", taxonomy.name));
     }
     owners.insert("search/".into(), "the search page".into());
     for brief in &site.briefs {
@@ -394,10 +341,7 @@ fn check_url_collisions(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<
             diagnostics.push(
                 Diagnostic::error(
                     "duplicate-url",
-                    format!(
-                        "`{}` and {other} both map to the URL `/{}`",
-                        brief.file.display, brief.path
-                    ),
+                    format!("`{}` and {other} both map to the URL `/{}`", brief.file.display, brief.path),
                 )
                 .at(Location::new(
                     brief.file.display.clone(),
@@ -436,16 +380,9 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                     diagnostics.push(
                         Diagnostic::error(
                             "bad-term",
-                            format!(
-                                "the {} term `{text}` has no letters or digits",
-                                taxonomy.name
-                            ),
+                            format!("the {} term `{text}` has no letters or digits", taxonomy.name),
                         )
-                        .at(Location::new(
-                            brief.file.display.clone(),
-                            brief.file.text.clone(),
-                            label.span.clone(),
-                        ))
+                        .at(Location::new(brief.file.display.clone(), brief.file.text.clone(), label.span.clone()))
                         .help("remove it, or write a term with letters, such as `OPCON transfer`"),
                     );
                     continue;
@@ -470,11 +407,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                 site.briefs[b].terms.push((t, term));
             }
             briefs.sort_by(|&a, &b| date_order(&site.briefs[a], &site.briefs[b]));
-            list.push(Term {
-                slug,
-                label,
-                briefs,
-            });
+            list.push(Term { slug, label, briefs });
         }
         site.taxonomies.push(crate::site::Taxonomy {
             name: taxonomy.name.clone(),
@@ -490,23 +423,13 @@ mod tests {
     use std::sync::Arc;
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile {
-            rel_path: rel.into(),
-            display: format!("content/{rel}"),
-            text: Arc::from(text),
-        }
+        SourceFile { rel_path: rel.into(), display: format!("content/{rel}"), text: Arc::from(text) }
     }
 
     fn site_of(files: &[(&str, &str)], folders: &[&str]) -> (Site, Vec<Diagnostic>) {
         let config = SiteConfig::default();
-        let parsed = files
-            .iter()
-            .map(|(r, t)| parse_file(file(r, t), &config))
-            .collect();
-        let sources = Sources {
-            folders: folders.iter().map(|s| s.to_string()).collect(),
-            ..Sources::default()
-        };
+        let parsed = files.iter().map(|(r, t)| parse_file(file(r, t), &config)).collect();
+        let sources = Sources { folders: folders.iter().map(|s| s.to_string()).collect(), ..Sources::default() };
         assemble(&config, sources, parsed, false)
     }
 
@@ -543,18 +466,8 @@ mod tests {
 
     #[test]
     fn duplicate_urls_name_both_files() {
-        let (_, d) = site_of(
-            &[
-                ("a.md", "---\ntitle: A\n---\n"),
-                ("b.md", "---\ntitle: B\nslug: a\n---\n"),
-            ],
-            &[""],
-        );
+        let (_, d) = site_of(&[("a.md", "---\ntitle: A\n---\n"), ("b.md", "---\ntitle: B\nslug: a\n---\n")], &[""]);
         assert_eq!(d.len(), 1);
-        assert!(
-            d[0].message.contains("content/a.md") && d[0].message.contains("content/b.md"),
-            "{}",
-            d[0].message
-        );
+        assert!(d[0].message.contains("content/a.md") && d[0].message.contains("content/b.md"), "{}", d[0].message);
     }
 }

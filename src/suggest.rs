@@ -3,12 +3,7 @@
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+    candidates.into_iter().map(|c| (edit_distance(word, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
 }
 
 /// Levenshtein distance over characters.
@@ -35,14 +30,8 @@ mod tests {
     fn distances_and_suggestions() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(
-            closest("topcs", ["title", "topics", "actors"]),
-            Some("topics")
-        );
-        assert_eq!(
-            closest("usfk-flexibilty", ["usfk-flexibility", "opcon"]),
-            Some("usfk-flexibility")
-        );
+        assert_eq!(closest("topcs", ["title", "topics", "actors"]), Some("topics"));
+        assert_eq!(closest("usfk-flexibilty", ["usfk-flexibility", "opcon"]), Some("usfk-flexibility"));
         assert_eq!(closest("zzzzzz", ["title"]), None);
     }
 }

@@ -6,42 +6,17 @@ use std::path::Path;
 
 /// Every file of `themes/default/`, by path inside the theme folder.
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
-    (
-        "static/style.css",
-        include_bytes!("../themes/default/static/style.css"),
-    ),
-    (
-        "templates/404.html",
-        include_bytes!("../themes/default/templates/404.html"),
-    ),
-    (
-        "templates/base.html",
-        include_bytes!("../themes/default/templates/base.html"),
-    ),
-    (
-        "templates/index.html",
-        include_bytes!("../themes/default/templates/index.html"),
-    ),
-    (
-        "templates/macros.html",
-        include_bytes!("../themes/default/templates/macros.html"),
-    ),
-    (
-        "templates/page.html",
-        include_bytes!("../themes/default/templates/page.html"),
-    ),
-    (
-        "templates/section.html",
-        include_bytes!("../themes/default/templates/section.html"),
-    ),
-    (
-        "templates/taxonomy_list.html",
-        include_bytes!("../themes/default/templates/taxonomy_list.html"),
-    ),
-    (
-        "templates/taxonomy_term.html",
-        include_bytes!("../themes/default/templates/taxonomy_term.html"),
-    ),
+    ("static/search.js", include_bytes!("../themes/default/static/search.js")),
+    ("static/style.css", include_bytes!("../themes/default/static/style.css")),
+    ("templates/404.html", include_bytes!("../themes/default/templates/404.html")),
+    ("templates/base.html", include_bytes!("../themes/default/templates/base.html")),
+    ("templates/index.html", include_bytes!("../themes/default/templates/index.html")),
+    ("templates/macros.html", include_bytes!("../themes/default/templates/macros.html")),
+    ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),
+    ("templates/search.html", include_bytes!("../themes/default/templates/search.html")),
+    ("templates/section.html", include_bytes!("../themes/default/templates/section.html")),
+    ("templates/taxonomy_list.html", include_bytes!("../themes/default/templates/taxonomy_list.html")),
+    ("templates/taxonomy_term.html", include_bytes!("../themes/default/templates/taxonomy_term.html")),
 ];
 
 /// The theme of one site: the embedded default files overlaid with the site's own.
@@ -62,32 +37,22 @@ impl Theme {
         }
         if !site_theme_dir.is_dir() {
             if name != "default" {
-                return Err(format!(
-                    "theme `{name}` not found: there is no folder {}",
-                    site_theme_dir.display()
-                ));
+                return Err(format!("theme `{name}` not found: there is no folder {}", site_theme_dir.display()));
             }
             return Ok(theme);
         }
-        for entry in walkdir::WalkDir::new(site_theme_dir)
-            .follow_links(false)
-            .sort_by_file_name()
-        {
-            let entry = entry
-                .map_err(|e| format!("cannot read theme {}: {e}", site_theme_dir.display()))?;
+        for entry in walkdir::WalkDir::new(site_theme_dir).follow_links(false).sort_by_file_name() {
+            let entry = entry.map_err(|e| format!("cannot read theme {}: {e}", site_theme_dir.display()))?;
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(site_theme_dir)
-                .unwrap_or(entry.path());
+            let rel = entry.path().strip_prefix(site_theme_dir).unwrap_or(entry.path());
             let rel = rel.to_string_lossy().replace('\\', "/");
             if rel.split('/').any(crate::discover::is_ignored_name) {
                 continue;
             }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+            let bytes =
+                std::fs::read(entry.path()).map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
             theme.add(&rel, bytes)?;
         }
         Ok(theme)
@@ -95,8 +60,7 @@ impl Theme {
 
     fn add(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
         if let Some(name) = path.strip_prefix("templates/") {
-            let text =
-                String::from_utf8(bytes).map_err(|_| format!("template `{name}` is not UTF-8"))?;
+            let text = String::from_utf8(bytes).map_err(|_| format!("template `{name}` is not UTF-8"))?;
             self.templates.insert(name.to_string(), text);
         } else if let Some(name) = path.strip_prefix("static/") {
             self.static_files.insert(name.to_string(), bytes);
@@ -116,13 +80,7 @@ mod tests {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                e.path()
-                    .strip_prefix(&dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            })
+            .map(|e| e.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
             .collect();
         on_disk.sort();
         let embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();

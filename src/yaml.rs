@@ -31,11 +31,7 @@ fn convert(e: &serde_yaml::Error) -> YamlError {
     if let Some(cut) = message.find(" at line ") {
         message.truncate(cut);
     }
-    YamlError {
-        message,
-        line: location.as_ref().map(|l| l.line()),
-        column: location.as_ref().map(|l| l.column()),
-    }
+    YamlError { message, line: location.as_ref().map(|l| l.line()), column: location.as_ref().map(|l| l.column()) }
 }
 
 #[cfg(test)]

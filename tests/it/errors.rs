@@ -4,29 +4,16 @@ use crate::support::SiteTest;
 
 #[test]
 fn yaml_syntax_error_is_positioned_in_the_file() {
-    let run = SiteTest::new()
-        .brief(
-            "a.md",
-            "---\ntitle: A\ntopics: [a, b\ndate: 2025-01-01\n---\n",
-        )
-        .build_err();
-    assert!(
-        run.stderr
-            .contains("error[yaml]: the front-matter is not valid YAML"),
-        "{}",
-        run.stderr
-    );
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: [a, b\ndate: 2025-01-01\n---\n").build_err();
+    assert!(run.stderr.contains("error[yaml]: the front-matter is not valid YAML"), "{}", run.stderr);
     assert!(run.stderr.contains("content/a.md:"), "{}", run.stderr);
 }
 
 #[test]
 fn unclosed_front_matter() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\nbody\n")
-        .build_err();
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\nbody\n").build_err();
     assert!(
-        run.stderr
-            .contains("error[front-matter]: the front-matter block opened here is never closed"),
+        run.stderr.contains("error[front-matter]: the front-matter block opened here is never closed"),
         "{}",
         run.stderr
     );
@@ -35,27 +22,16 @@ fn unclosed_front_matter() {
 
 #[test]
 fn missing_title() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ndate: 2025-01-01\n---\n")
-        .build_err();
-    assert!(
-        run.stderr
-            .contains("error[missing-title]: `title` is missing from the front-matter"),
-        "{}",
-        run.stderr
-    );
+    let run = SiteTest::new().brief("a.md", "---\ndate: 2025-01-01\n---\n").build_err();
+    assert!(run.stderr.contains("error[missing-title]: `title` is missing from the front-matter"), "{}", run.stderr);
     assert!(run.stderr.contains("content/a.md:1:1"), "{}", run.stderr);
 }
 
 #[test]
 fn wrong_type_map_instead_of_list() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\ntopics: {a: b}\n---\n")
-        .build_err();
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: {a: b}\n---\n").build_err();
     assert!(
-        run.stderr.contains(
-            "error[wrong-type]: `topics` must be a list of terms or a single term, not a map"
-        ),
+        run.stderr.contains("error[wrong-type]: `topics` must be a list of terms or a single term, not a map"),
         "{}",
         run.stderr
     );
@@ -64,29 +40,15 @@ fn wrong_type_map_instead_of_list() {
 
 #[test]
 fn impossible_date() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\ndate: 2025-13-45\n---\n")
-        .build_err();
-    assert!(
-        run.stderr
-            .contains("error[bad-date]: `2025-13-45` is not a valid date"),
-        "{}",
-        run.stderr
-    );
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ndate: 2025-13-45\n---\n").build_err();
+    assert!(run.stderr.contains("error[bad-date]: `2025-13-45` is not a valid date"), "{}", run.stderr);
     assert!(run.stderr.contains("content/a.md:3:7"), "{}", run.stderr);
 }
 
 #[test]
 fn draft_not_a_boolean() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\ndraft: maybe\n---\n")
-        .build_err();
-    assert!(
-        run.stderr
-            .contains("error[wrong-type]: `draft` must be true or false, not `maybe`"),
-        "{}",
-        run.stderr
-    );
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ndraft: maybe\n---\n").build_err();
+    assert!(run.stderr.contains("error[wrong-type]: `draft` must be true or false, not `maybe`"), "{}", run.stderr);
     assert!(run.stderr.contains("content/a.md:3:8"), "{}", run.stderr);
 }
 
@@ -94,18 +56,9 @@ fn draft_not_a_boolean() {
 fn not_utf8() {
     let test = SiteTest::new();
     std::fs::create_dir_all(test.root().join("content")).unwrap();
-    std::fs::write(
-        test.root().join("content/bin.md"),
-        b"---\ntitle: \xff\xfe\n---\n",
-    )
-    .unwrap();
+    std::fs::write(test.root().join("content/bin.md"), b"---\ntitle: \xff\xfe\n---\n").unwrap();
     let run = test.build_err();
-    assert!(
-        run.stderr
-            .contains("error[not-utf8]: `content/bin.md` is not UTF-8 text"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("error[not-utf8]: `content/bin.md` is not UTF-8 text"), "{}", run.stderr);
 }
 
 #[test]
@@ -114,46 +67,24 @@ fn two_pages_with_the_same_url() {
         .brief("a.md", "---\ntitle: A\n---\n")
         .brief("b.md", "---\ntitle: B\nslug: a\n---\n")
         .build_err();
-    assert!(
-        run.stderr
-            .contains("`content/b.md` and `content/a.md` both map to the URL `/a/`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("`content/b.md` and `content/a.md` both map to the URL `/a/`"), "{}", run.stderr);
 }
 
 #[test]
 fn slug_with_a_slash_or_dots() {
     for slug in ["a/b", "..", "a\\\\b"] {
-        let run = SiteTest::new()
-            .brief("a.md", &format!("---\ntitle: A\nslug: \"{slug}\"\n---\n"))
-            .build_err();
-        assert!(
-            run.stderr.contains("error[bad-slug]"),
-            "{slug}: {}",
-            run.stderr
-        );
+        let run = SiteTest::new().brief("a.md", &format!("---\ntitle: A\nslug: \"{slug}\"\n---\n")).build_err();
+        assert!(run.stderr.contains("error[bad-slug]"), "{slug}: {}", run.stderr);
         assert!(run.stderr.contains("content/a.md:3:7"), "{}", run.stderr);
     }
 }
 
 #[test]
 fn unknown_key_is_a_warning_with_a_suggestion() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\ntopcs: [x]\n---\n")
-        .build_ok();
-    assert!(
-        run.stderr
-            .contains("warning[unknown-key]: unknown front-matter key `topcs` is ignored"),
-        "{}",
-        run.stderr
-    );
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ntopcs: [x]\n---\n").build_ok();
+    assert!(run.stderr.contains("warning[unknown-key]: unknown front-matter key `topcs` is ignored"), "{}", run.stderr);
     assert!(run.stderr.contains("content/a.md:3:1"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("did you mean `topics`?"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("did you mean `topics`?"), "{}", run.stderr);
 }
 
 #[test]
@@ -173,14 +104,12 @@ fn template_syntax_error_names_the_template() {
 fn template_render_error_names_the_template_and_the_page() {
     let run = SiteTest::new()
         .brief("a.md", "---\ntitle: A\n---\n")
-        .file("themes/default/templates/page.html", "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field }}{% endblock main %}")
+        .file(
+            "themes/default/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field }}{% endblock main %}",
+        )
         .build_err();
-    assert!(
-        run.stderr
-            .contains("template `page.html` failed while rendering `content/a.md`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("template `page.html` failed while rendering `content/a.md`"), "{}", run.stderr);
     assert!(run.stderr.contains("no_such_field"), "{}", run.stderr);
 }
 
@@ -188,20 +117,14 @@ fn template_render_error_names_the_template_and_the_page() {
 fn missing_template_is_an_error() {
     let run = SiteTest::new()
         .brief("a.md", "---\ntitle: A\n---\n")
-        .file(
-            "themes/default/templates/page.html",
-            "{% include \"nope.html\" %}",
-        )
+        .file("themes/default/templates/page.html", "{% include \"nope.html\" %}")
         .build_err();
     assert!(run.stderr.contains("nope.html"), "{}", run.stderr);
 }
 
 #[test]
 fn bad_site_yaml_is_a_configuration_error() {
-    let run = SiteTest::new()
-        .config("paginate_by: many\n")
-        .brief("a.md", "---\ntitle: A\n---\n")
-        .run("build");
+    let run = SiteTest::new().config("paginate_by: many\n").brief("a.md", "---\ntitle: A\n---\n").run("build");
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("site.yaml"), "{}", run.stderr);
 }
@@ -215,7 +138,7 @@ fn errors_in_several_files_are_all_reported_sorted() {
     let a = run.stderr.find("content/a.md").unwrap();
     let b = run.stderr.find("content/b.md").unwrap();
     assert!(a < b, "{}", run.stderr);
-    assert!(run.stderr.contains("2 errors in 2 files"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 errors and 1 warning in 2 files"), "{}", run.stderr);
 }
 
 #[test]
@@ -226,15 +149,8 @@ fn a_bad_flag_exits_2() {
 
 #[test]
 fn links_of_a_brief_with_bad_front_matter_are_still_checked() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\ndraft: maybe\n---\nSee [[nope]].\n")
-        .build_err();
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ndraft: maybe\n---\nSee [[nope]].\n").build_err();
     assert!(run.stderr.contains("error[wrong-type]"), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("error[broken-link]: no brief is named `nope`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("error[broken-link]: no brief is named `nope`"), "{}", run.stderr);
     assert!(run.stderr.contains("content/a.md:5:5"), "{}", run.stderr);
 }

@@ -9,27 +9,22 @@ fn a_failed_build_leaves_the_previous_output_byte_identical() {
     let test = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: [X]\n---\nText.\n");
     assert_eq!(test.run("build").code, 0);
     let output = test.root().join("output");
-    let before: Vec<(String, Vec<u8>)> = files_under(&output)
-        .into_iter()
-        .map(|p| (p.clone(), std::fs::read(output.join(&p)).unwrap()))
-        .collect();
+    let before: Vec<(String, Vec<u8>)> =
+        files_under(&output).into_iter().map(|p| (p.clone(), std::fs::read(output.join(&p)).unwrap())).collect();
     let test = test.brief("a.md", "---\ntitle: A\ndate: 2025-13-45\n---\n");
     let run = test.run("build");
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("was left unchanged"), "{}", run.stderr);
-    let after: Vec<(String, Vec<u8>)> = files_under(&output)
-        .into_iter()
-        .map(|p| (p.clone(), std::fs::read(output.join(&p)).unwrap()))
-        .collect();
+    let after: Vec<(String, Vec<u8>)> =
+        files_under(&output).into_iter().map(|p| (p.clone(), std::fs::read(output.join(&p)).unwrap())).collect();
     assert_eq!(before, after);
 }
 
 #[test]
 fn unchanged_files_keep_their_modification_time() {
     // In two sections, so that neither page shows the other (no previous/next links).
-    let test = SiteTest::new()
-        .brief("x/a.md", "---\ntitle: A\n---\nText.\n")
-        .brief("y/b.md", "---\ntitle: B\n---\nText.\n");
+    let test =
+        SiteTest::new().brief("x/a.md", "---\ntitle: A\n---\nText.\n").brief("y/b.md", "---\ntitle: B\n---\nText.\n");
     assert_eq!(test.run("build").code, 0);
     let page = test.root().join("output/x/a/index.html");
     let before = std::fs::metadata(&page).unwrap().modified().unwrap();
@@ -37,44 +32,23 @@ fn unchanged_files_keep_their_modification_time() {
     let test = test.brief("y/b.md", "---\ntitle: B2\n---\nText.\n");
     let run = test.run("build");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        std::fs::metadata(&page).unwrap().modified().unwrap(),
-        before
-    );
-    assert!(
-        std::fs::read_to_string(test.root().join("output/y/b/index.html"))
-            .unwrap()
-            .contains("B2")
-    );
+    assert_eq!(std::fs::metadata(&page).unwrap().modified().unwrap(), before);
+    assert!(std::fs::read_to_string(test.root().join("output/y/b/index.html")).unwrap().contains("B2"));
 }
 
 #[test]
 fn a_foreign_non_empty_output_folder_is_refused() {
-    let test = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\n---\n")
-        .file("output/precious.txt", "mine");
+    let test = SiteTest::new().brief("a.md", "---\ntitle: A\n---\n").file("output/precious.txt", "mine");
     let run = test.run("build");
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("not empty and was not created by briefing"),
-        "{}",
-        run.stderr
-    );
-    assert_eq!(
-        std::fs::read_to_string(test.root().join("output/precious.txt")).unwrap(),
-        "mine"
-    );
+    assert!(run.stderr.contains("not empty and was not created by briefing"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(test.root().join("output/precious.txt")).unwrap(), "mine");
 }
 
 #[test]
 fn the_site_root_and_content_folder_are_refused_as_output() {
     let test = SiteTest::new().brief("a.md", "---\ntitle: A\n---\n");
-    for output in [
-        test.root().to_path_buf(),
-        test.root().join("content"),
-        test.root().join("content/sub"),
-    ] {
+    for output in [test.root().to_path_buf(), test.root().join("content"), test.root().join("content/sub")] {
         let run = test.run_with_output(&output);
         assert_eq!(run.code, 2, "{}: {}", output.display(), run.stderr);
         assert!(run.stderr.contains("refusing"), "{}", run.stderr);
@@ -88,26 +62,17 @@ fn slugs_aliases_and_symlinks_cannot_escape_the_output_folder() {
     let secret = outside.path().join("secret.md");
     std::fs::write(&secret, "---\ntitle: Secret\n---\n").unwrap();
     let test = SiteTest::new()
-        .brief(
-            "a.md",
-            "---\ntitle: A\naliases: [\"/../../escaped/\", \"/old/ok/\"]\n---\n",
-        )
+        .brief("a.md", "---\ntitle: A\naliases: [\"/../../escaped/\", \"/old/ok/\"]\n---\n")
         .brief("b.md", "---\ntitle: B\nslug: \"../../x\"\n---\n");
     #[cfg(unix)]
     std::os::unix::fs::symlink(&secret, test.root().join("content/linked.md")).unwrap();
     let run = test.run("build");
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("bad-slug") && run.stderr.contains("bad-alias"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("bad-slug") && run.stderr.contains("bad-alias"), "{}", run.stderr);
     let parent = test.root().parent().unwrap();
     assert!(!parent.join("escaped").exists() && !parent.join("x").exists());
     // with the bad entries fixed, the symlink is still skipped (with a warning)
-    let test = test
-        .brief("a.md", "---\ntitle: A\n---\n")
-        .brief("b.md", "---\ntitle: B\n---\n");
+    let test = test.brief("a.md", "---\ntitle: A\n---\n").brief("b.md", "---\ntitle: B\n---\n");
     let run = test.run("build");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
@@ -131,12 +96,6 @@ fn check_writes_nothing_and_fails_on_errors() {
 
 #[test]
 fn summary_line_counts_pages() {
-    let run = SiteTest::new()
-        .brief("a.md", "---\ntitle: A\ntopics: [X]\n---\n")
-        .build_ok();
-    assert!(
-        run.stderr.contains("built ") && run.stderr.contains("(1 briefs, 1 terms)"),
-        "{}",
-        run.stderr
-    );
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: [X]\n---\n").build_ok();
+    assert!(run.stderr.contains("built ") && run.stderr.contains("(1 briefs, 1 terms)"), "{}", run.stderr);
 }

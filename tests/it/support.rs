@@ -18,10 +18,7 @@ pub struct Run {
 
 impl SiteTest {
     pub fn new() -> SiteTest {
-        SiteTest {
-            dir: tempfile::tempdir().unwrap(),
-            args: vec![],
-        }
+        SiteTest { dir: tempfile::tempdir().unwrap(), args: vec![] }
     }
 
     /// A file at `path` under the site root.
@@ -77,11 +74,7 @@ impl SiteTest {
 
     pub fn build_err(self) -> Run {
         let mut run = self.run("build");
-        assert_eq!(
-            run.code, 1,
-            "build should fail with exit code 1:\n{}",
-            run.stderr
-        );
+        assert_eq!(run.code, 1, "build should fail with exit code 1:\n{}", run.stderr);
         run._dir = Some(self.dir);
         run
     }
@@ -126,15 +119,7 @@ pub fn links_in(html: &str) -> Vec<String> {
 
 /// Every file under a folder, relative and `/`-separated.
 pub fn files_under(dir: &Path) -> BTreeSet<String> {
-    walk(dir)
-        .into_iter()
-        .map(|p| {
-            p.strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect()
+    walk(dir).into_iter().map(|p| p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/")).collect()
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -166,9 +151,7 @@ pub fn broken_internal_links(output: &Path, base_path: &str) -> Vec<String> {
             if link.contains("://") || link.starts_with("mailto:") || link.starts_with("//") {
                 continue;
             }
-            let (path, fragment) = link
-                .split_once('#')
-                .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            let (path, fragment) = link.split_once('#').map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
             let path = percent_decode(path.split('?').next().unwrap());
             let path = path.as_str();
             let target = if path.is_empty() {
@@ -180,9 +163,7 @@ pub fn broken_internal_links(output: &Path, base_path: &str) -> Vec<String> {
                 }
                 t
             } else {
-                broken.push(format!(
-                    "{rel}: `{link}` is outside the base path {base_path}"
-                ));
+                broken.push(format!("{rel}: `{link}` is outside the base path {base_path}"));
                 continue;
             };
             if !target.is_file() {
