@@ -797,14 +797,15 @@ impl RenderContext<'_> {
     /// brief's folder, like images in its body.
     fn image_url(&self, folder: &str, image: &str) -> String {
         if image.contains("://") {
-            image.to_string()
-        } else if let Some(rooted) = image.strip_prefix('/') {
-            self.urls.href(rooted)
-        } else if folder.is_empty() {
-            self.urls.href(image)
-        } else {
-            self.urls.href(&format!("{folder}/{image}"))
+            return image.to_string();
         }
+        let path = match image.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None if folder.is_empty() => image.to_string(),
+            None => format!("{folder}/{image}"),
+        };
+        // Absolute when possible: Open Graph consumers need absolute image URLs.
+        self.urls.absolute(&path).unwrap_or_else(|| self.urls.href(&path))
     }
 }
 

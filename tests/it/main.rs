@@ -4,4 +4,5 @@ mod build;
 mod errors;
 mod links;
 mod output;
+mod publish;
 mod support;

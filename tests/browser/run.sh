@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the example site under the subpath /policy/ and runs the browser tests against it in
+# Debian's Chromium. Needs node, npm and /usr/bin/chromium (apt-get install -y chromium).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+site="$(mktemp -d /tmp/briefing-browser.XXXXXX)"
+trap 'rm -rf "$site"' EXIT
+cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$root" \
+  --output "$site/output" --base-url https://example.org/policy/ -q
+cd "$here"
+[ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent
+SITE_DIR="$site/output" node --test search.test.mjs

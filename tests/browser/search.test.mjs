@@ -1,0 +1,108 @@
+// Searches the built example site, served under /policy/, in headless Chromium.
+// Run through ./run.sh, which builds the site and sets SITE_DIR.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const SITE_DIR = process.env.SITE_DIR;
+const BASE = "/policy/";
+const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".png": "image/png" };
+let server, browser, origin;
+
+before(async () => {
+  assert.ok(SITE_DIR && fs.existsSync(path.join(SITE_DIR, "index.html")), "SITE_DIR must hold a built site");
+  server = http.createServer((req, res) => {
+    const url = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (!url.startsWith(BASE) || url.includes("..")) { res.writeHead(404); return res.end(); }
+    let file = path.join(SITE_DIR, url.slice(BASE.length));
+    if (url.endsWith("/")) file = path.join(file, "index.html");
+    fs.readFile(file, (err, body) => {
+      if (err) { res.writeHead(404); return res.end("not found"); }
+      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream" });
+      res.end(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function searchPage() {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${origin}${BASE}search/`);
+  await page.waitForFunction(() => document.querySelector("#search-filter option[value='0']") !== null);
+  return { page, errors };
+}
+
+async function resultTitles(page) {
+  return page.$$eval("#search-results .card-title a", (as) => as.map((a) => a.textContent));
+}
+
+test("an English word lists first the brief whose title holds it, highlighted", async () => {
+  const { page, errors } = await searchPage();
+  await page.fill("#search-input", "entrapment");
+  await page.waitForSelector("#search-results li");
+  const titles = await resultTitles(page);
+  assert.match(titles[0], /entrapment/i);
+  assert.ok(titles.length > 1, "topic and summary matches are listed too");
+  assert.equal(await page.textContent("#search-results li:first-child .card-title mark"), "entrapment");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a Korean word lists first the brief whose title holds it", async () => {
+  const { page } = await searchPage();
+  await page.fill("#search-input", "현대화");
+  await page.waitForSelector("#search-results li");
+  const titles = await resultTitles(page);
+  assert.match(titles[0], /현대화/);
+  await page.close();
+});
+
+test("a Korean substring inside a longer word is found", async () => {
+  const { page } = await searchPage();
+  await page.fill("#search-input", "작전통제");
+  await page.waitForSelector("#search-results li");
+  assert.ok((await resultTitles(page)).length >= 1);
+  await page.close();
+});
+
+test("a topic filter narrows the list", async () => {
+  const { page } = await searchPage();
+  await page.fill("#search-input", "korea");
+  await page.waitForSelector("#search-results li");
+  const all = (await resultTitles(page)).length;
+  const value = await page.$eval("#search-filter", (select) =>
+    [...select.options].find((o) => o.textContent.startsWith("Entrapment")).value);
+  await page.selectOption("#search-filter", value);
+  const narrowed = await resultTitles(page);
+  assert.ok(narrowed.length > 0 && narrowed.length < all, `${narrowed.length} of ${all}`);
+  assert.match(page.url(), /term=/);
+  await page.close();
+});
+
+test("clicking a result opens the brief, and the header box searches from any page", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}${BASE}`);
+  await page.fill("#site-search-q", "entrapment");
+  await page.press("#site-search-q", "Enter");
+  await page.waitForSelector("#search-results li");
+  const title = (await resultTitles(page))[0];
+  await Promise.all([page.waitForNavigation(), page.click("#search-results li:first-child .card-title a")]);
+  assert.ok(page.url().startsWith(`${origin}${BASE}briefs/`), page.url());
+  assert.equal((await page.textContent("h1")).trim(), title);
+  await page.close();
+});

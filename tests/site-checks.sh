@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the example site for a subpath and checks it with independent tools
+# (../shared/check/validate-site --strict: W3C HTML validator, linkcheck.py, LinkChecker crawling
+# the site served by nginx under /policy/, feedparser and xmllint on feeds, the sitemap XSD).
+# Install the tools first: ../shared/check/install-tools.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+check="${CHECK_DIR:-$root/../shared/check}"
+site="$(mktemp -d /tmp/briefing-site-checks.XXXXXX)"
+trap 'rm -rf "$site"' EXIT
+cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$root" \
+  --output "$site/output" --base-url https://example.org/policy/ -q
+"$check/validate-site" --strict --server nginx --base-url https://example.org/policy/ "$site/output"
