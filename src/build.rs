@@ -1,5 +1,6 @@
 //! The one place that knows the order of the stages.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -97,6 +98,7 @@ pub struct BuildReport {
     pub terms: usize,
     pub write: Option<WriteStats>,
     pub elapsed: Duration,
+    pub stages: Stages,
 }
 
 #[derive(Debug)]
@@ -113,10 +115,75 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
     if mode == Mode::Build {
         project.check_output_dir().map_err(BuildError::Environment)?;
     }
+    let mut stages = Stages::default();
+    let mut sources = stages.time("discover", || discover::discover(&project.content_dir, &project.display_prefix()));
+    let markdown = std::mem::take(&mut sources.markdown);
+    let parsed = stages.time("parse", || site::parse_all(markdown, &project.config));
+    let rendered = render_parsed(project, sources, parsed, None, &mut stages);
+    let mut report = rendered.report(stages);
+    if report.diagnostics.iter().any(Diagnostic::is_error) {
+        report.elapsed = started.elapsed();
+        return Err(BuildError::Content(report));
+    }
+    if mode == Mode::Build {
+        let write_started = Instant::now();
+        let stats = output::write_site(&project.output_dir, &rendered.output)
+            .map_err(|e| BuildError::Environment(format!("cannot write `{}`: {e}", project.output_dir.display())))?;
+        report.stages.0.push(("write", write_started.elapsed()));
+        report.write = Some(stats);
+    }
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// How long each stage took, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Stages(pub Vec<(&'static str, Duration)>);
+
+impl Stages {
+    pub fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let value = f();
+        self.0.push((stage, started.elapsed()));
+        value
+    }
+}
+
+/// The site rendered in memory, with everything the stages reported.
+pub struct Rendered {
+    pub output: SiteOutput,
+    pub diagnostics: Vec<Diagnostic>,
+    pub briefs: usize,
+    pub terms: usize,
+}
+
+impl Rendered {
+    fn report(&self, stages: Stages) -> BuildReport {
+        BuildReport {
+            diagnostics: self.diagnostics.clone(),
+            pages: self.output.signatures.len(),
+            briefs: self.briefs,
+            terms: self.terms,
+            write: None,
+            elapsed: Duration::ZERO,
+            stages,
+        }
+    }
+}
+
+/// The stages after reading: assemble the site, resolve links, render. Shared by `build` and
+/// `watch`; with `previous` signatures, pages that show nothing new are not rendered again.
+pub fn render_parsed(
+    project: &Project,
+    sources: discover::Sources,
+    parsed: Vec<site::Parsed>,
+    previous: Option<&HashMap<String, u64>>,
+    stages: &mut Stages,
+) -> Rendered {
     let config = &project.config;
-    let mut sources = discover::discover(&project.content_dir, &project.display_prefix());
+    let mut diagnostics = sources.diagnostics.clone();
     if !project.content_dir.is_dir() {
-        sources.diagnostics.push(
+        diagnostics.push(
             Diagnostic::warning(
                 "no-content",
                 format!("there is no content folder at `{}`", project.content_dir.display()),
@@ -124,37 +191,20 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
             .help("write briefs as Markdown files under content/"),
         );
     }
-    let mut diagnostics = std::mem::take(&mut sources.diagnostics);
-    let markdown = std::mem::take(&mut sources.markdown);
-    let parsed = site::parse_all(markdown, config);
-    let (site, assemble_diagnostics) = site::assemble(config, sources, parsed, project.drafts);
+    let (site, assemble_diagnostics) =
+        stages.time("assemble", || site::assemble(config, sources, parsed, project.drafts));
     diagnostics.extend(assemble_diagnostics);
-    let (graph, link_diagnostics) = links::resolve(&site, config);
+    let (graph, link_diagnostics) = stages.time("links", || links::resolve(&site, config));
     diagnostics.extend(link_diagnostics);
-
-    let (mut output, render_diagnostics) = match Templates::compile(&project.theme) {
-        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, false),
+    let (mut output, render_diagnostics) = stages.time("render", || match Templates::compile(&project.theme) {
+        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, previous),
         Err(d) => (SiteOutput::default(), d),
-    };
+    });
     diagnostics.extend(render_diagnostics);
     add_static_folder(&project.static_dir, &mut output, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
-
-    let pages = output.files.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-    let mut report =
-        BuildReport { diagnostics, pages, briefs: site.briefs.len(), terms, write: None, elapsed: Duration::ZERO };
-    if report.diagnostics.iter().any(Diagnostic::is_error) {
-        report.elapsed = started.elapsed();
-        return Err(BuildError::Content(report));
-    }
-    if mode == Mode::Build {
-        let stats = output::write_site(&project.output_dir, &output)
-            .map_err(|e| BuildError::Environment(format!("cannot write `{}`: {e}", project.output_dir.display())))?;
-        report.write = Some(stats);
-    }
-    report.elapsed = started.elapsed();
-    Ok(report)
+    Rendered { output, diagnostics, briefs: site.briefs.len(), terms }
 }
 
 /// The site's `static/` folder is copied as is to the output root (favicon, `CNAME`, `.nojekyll`).

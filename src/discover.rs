@@ -47,13 +47,22 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with(".bak")
 }
 
+/// What a walk of `content/` finds, before any file is read.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Markdown files: path under `content/` and path on disk.
+    pub markdown: Vec<(String, PathBuf)>,
+    pub folders: Vec<String>,
+    pub assets: Vec<Asset>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Walks `content_dir`. Symlinks are not followed (a link pointing outside the site could
 /// otherwise pull any file into the output); a missing folder is an empty site.
-pub fn discover(content_dir: &Path, display_prefix: &str) -> Sources {
-    let mut sources = Sources::default();
-    let mut md_paths = Vec::new();
+pub fn walk(content_dir: &Path, display_prefix: &str) -> Walk {
+    let mut found = Walk::default();
     if !content_dir.is_dir() {
-        return sources;
+        return found;
     }
     let walker = WalkDir::new(content_dir)
         .follow_links(false)
@@ -65,7 +74,7 @@ pub fn discover(content_dir: &Path, display_prefix: &str) -> Sources {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
-                sources.diagnostics.push(Diagnostic::error("io", format!("cannot read `{path}`: {e}")));
+                found.diagnostics.push(Diagnostic::error("io", format!("cannot read `{path}`: {e}")));
                 continue;
             }
         };
@@ -75,7 +84,7 @@ pub fn discover(content_dir: &Path, display_prefix: &str) -> Sources {
         let rel_path = nfc(&rel.to_string_lossy().replace('\\', "/"));
         let file_type = entry.file_type();
         if file_type.is_symlink() {
-            sources.diagnostics.push(
+            found.diagnostics.push(
                 Diagnostic::warning(
                     "symlink",
                     format!("`{display_prefix}{rel_path}` is a symbolic link and was skipped"),
@@ -83,34 +92,42 @@ pub fn discover(content_dir: &Path, display_prefix: &str) -> Sources {
                 .help("copy the file into content/ instead of linking to it"),
             );
         } else if file_type.is_dir() {
-            sources.folders.push(rel_path);
+            found.folders.push(rel_path);
         } else if rel_path.ends_with(".md") {
-            md_paths.push((rel_path, entry.into_path()));
+            found.markdown.push((rel_path, entry.into_path()));
         } else {
-            sources.assets.push(Asset { rel_path, source: entry.into_path() });
+            found.assets.push(Asset { rel_path, source: entry.into_path() });
         }
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = md_paths
-        .into_par_iter()
-        .map(|(rel_path, path)| {
-            let display = format!("{display_prefix}{rel_path}");
-            let bytes =
-                std::fs::read(&path).map_err(|e| Diagnostic::error("io", format!("cannot read `{display}`: {e}")))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                Diagnostic::error("not-utf8", format!("`{display}` is not UTF-8 text (invalid byte at offset {at})"))
-                    .help("save the file as UTF-8, or give it another extension than .md if it is not a brief")
-            })?;
-            Ok(SourceFile { rel_path, display, text: Arc::from(text) })
-        })
-        .collect();
+    found.folders.sort();
+    found
+}
+
+/// Reads one Markdown file as UTF-8 text.
+pub fn read_source(rel_path: String, path: &Path, display_prefix: &str) -> Result<SourceFile, Diagnostic> {
+    let display = format!("{display_prefix}{rel_path}");
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error("io", format!("cannot read `{display}`: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Diagnostic::error("not-utf8", format!("`{display}` is not UTF-8 text (invalid byte at offset {at})"))
+            .help("save the file as UTF-8, or give it another extension than .md if it is not a brief")
+    })?;
+    Ok(SourceFile { rel_path, display, text: Arc::from(text) })
+}
+
+/// Walks `content_dir` and reads every Markdown file (in parallel).
+pub fn discover(content_dir: &Path, display_prefix: &str) -> Sources {
+    let found = walk(content_dir, display_prefix);
+    let mut sources =
+        Sources { folders: found.folders, assets: found.assets, diagnostics: found.diagnostics, ..Sources::default() };
+    let read: Vec<Result<SourceFile, Diagnostic>> =
+        found.markdown.into_par_iter().map(|(rel_path, path)| read_source(rel_path, &path, display_prefix)).collect();
     for r in read {
         match r {
             Ok(file) => sources.markdown.push(file),
             Err(d) => sources.diagnostics.push(d),
         }
     }
-    sources.folders.sort();
     sources
 }
 

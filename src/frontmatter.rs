@@ -227,8 +227,16 @@ pub fn parse(
                 (Some(l), Some(c)) => index.offset(yaml_text, l, c),
                 _ => 0,
             };
+            // libyaml reports a construct left open (`[a, b`) at the end of the block: point at
+            // the last character written instead of the closing `---`.
+            let written = yaml_text.trim_end().len();
+            let offset = if offset >= written {
+                yaml_text[..written].char_indices().last().map_or(0, |(i, _)| i)
+            } else {
+                offset
+            };
             let at = split.yaml.start + offset;
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i).max(at + 1).min(text.len());
+            let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i).max(at + 1).min(text.len());
             problems.push(error(
                 "yaml",
                 &format!("the front-matter is not valid YAML: {}", e.message),

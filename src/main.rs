@@ -8,6 +8,8 @@ use briefing::build::{self, BuildError, BuildOptions, BuildReport, Mode, Project
 use briefing::diagnostics::{self, Diagnostic};
 use clap::{Args, Parser, Subcommand};
 
+mod watch_command;
+
 #[derive(Parser)]
 #[command(
     name = "briefing",
@@ -25,6 +27,8 @@ enum Command {
     Build(SiteArgs),
     /// Do everything `build` does (parse, resolve links, render every template) but write nothing.
     Check(SiteArgs),
+    /// Build, serve the site locally, and rebuild and reload the browser on every change.
+    Watch(WatchArgs),
 }
 
 #[derive(Args)]
@@ -53,6 +57,25 @@ struct SiteArgs {
     verbose: bool,
 }
 
+#[derive(Args)]
+struct WatchArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port of the local server.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address the server listens on; keep the default (loopback) unless you mean to share
+    /// the site on your network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// Open the site in the default browser once it is served.
+    #[arg(long)]
+    open: bool,
+    /// Poll for changes instead of relying on file events (network drives, VM shares).
+    #[arg(long)]
+    poll: bool,
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -64,16 +87,10 @@ fn main() -> ExitCode {
     let (args, mode) = match cli.command {
         Command::Build(args) => (args, Mode::Build),
         Command::Check(args) => (args, Mode::Check),
+        Command::Watch(args) => return watch_command::run(args),
     };
-    let options = BuildOptions {
-        root: args.root.clone(),
-        output: args.output.clone(),
-        base_url: args.base_url.clone(),
-        drafts: args.drafts,
-        allow_broken_links: args.allow_broken_links,
-        home: std::env::var_os("HOME").map(PathBuf::from),
-    };
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let options = args.options();
+    let color = use_color();
     let project = match Project::resolve(&options) {
         Ok(p) => p,
         Err(e) => {
@@ -86,6 +103,11 @@ fn main() -> ExitCode {
             print_diagnostics(&report.diagnostics, args.quiet, color);
             if !args.quiet {
                 eprintln!("{}", summary_line(&project, &report, mode));
+            }
+            if args.verbose {
+                for (stage, time) in &report.stages.0 {
+                    eprintln!("  {stage:<9} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
             }
             ExitCode::SUCCESS
         }
@@ -104,6 +126,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+impl SiteArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            root: self.root.clone(),
+            output: self.output.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            allow_broken_links: self.allow_broken_links,
+            home: std::env::var_os("HOME").map(PathBuf::from),
+        }
+    }
+}
+
+fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 fn print_diagnostics(list: &[Diagnostic], quiet: bool, color: bool) {

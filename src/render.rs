@@ -1,6 +1,8 @@
 //! Rendering: the site and its link graph into bytes per output path, in memory and in a
 //! deterministic order. Templates see typed contexts: `site`, `page` and `build`.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -33,6 +35,10 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 pub struct SiteOutput {
     pub files: Vec<(String, Vec<u8>)>,
     pub copies: Vec<(String, PathBuf)>,
+    /// Pages not rendered because their signature did not change (only with `previous`).
+    pub kept: Vec<String>,
+    /// The signature of every page: a hash of everything it shows.
+    pub signatures: HashMap<String, u64>,
 }
 
 pub struct Templates {
@@ -130,7 +136,6 @@ struct SiteContext {
     search_script: String,
     /// The search page and its index.
     search_url: String,
-    search_index: String,
     /// The site's Atom feed, when `base_url` is absolute (feeds need absolute URLs).
     feed: Option<String>,
 
@@ -304,6 +309,15 @@ struct TermPage<'a> {
 }
 
 #[derive(Serialize)]
+struct SearchPage {
+    kind: &'static str,
+    title: &'static str,
+    url: String,
+    /// `search/index.json` with a content hash, so browsers never use a stale index.
+    index_url: String,
+}
+
+#[derive(Serialize)]
 struct NotFoundPage {
     kind: &'static str,
     title: &'static str,
@@ -320,6 +334,24 @@ enum Job {
     Term(usize, usize, usize),
     NotFound,
 }
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+fn hash_link_outputs(h: &mut impl Hasher, outputs: &[markdown::LinkOutput]) {
+    for output in outputs {
+        match output {
+            markdown::LinkOutput::Href { url, label } => (url, label).hash(h),
+            markdown::LinkOutput::Broken => 0u8.hash(h),
+        }
+    }
+}
+
+/// A page's output path and bytes, or why its template failed.
+type RenderedPage = Result<(String, Vec<u8>), Diagnostic>;
 
 /// FNV-1a: a small, stable content hash for cache-busting asset URLs.
 pub fn content_hash(bytes: &[u8]) -> u64 {
@@ -360,8 +392,9 @@ pub fn render_site(
     config: &SiteConfig,
     site: &Site,
     graph: &LinkGraph,
-    serving: bool,
+    previous: Option<&HashMap<String, u64>>,
 ) -> (SiteOutput, Vec<Diagnostic>) {
+    let serving = false;
     let urls = Urls::new(config);
     let hashed = |name: &str| {
         theme
@@ -380,7 +413,7 @@ pub fn render_site(
         stylesheet: hashed("style.css"),
         search_script: hashed("search.js"),
         search_url: urls.href("search/"),
-        search_index: format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(&search_index) as u32),
+
         feed: urls.absolute("").map(|_| urls.href("atom.xml")),
 
         sections: site
@@ -427,7 +460,31 @@ pub fn render_site(
         }
     }
 
+    let card_hashes: Vec<u64> = cards
+        .iter()
+        .map(|c| {
+            hash_of(&(
+                &c.title,
+                &c.url,
+                &c.date.as_ref().map(|d| &d.iso),
+                &c.summary,
+                &c.status,
+                c.reading_minutes,
+                &c.section,
+            ))
+        })
+        .collect();
+    let global_hash = hash_of(&(
+        &theme.templates,
+        &theme.static_files,
+        format!("{config:?}"),
+        serde_json::to_string(&site_context).unwrap_or_default(),
+        env!("CARGO_PKG_VERSION"),
+    ));
     let context = RenderContext {
+        search_index_url: format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(&search_index) as u32),
+        card_hashes,
+        global_hash,
         templates,
         config,
         site,
@@ -437,16 +494,31 @@ pub fn render_site(
         build: &build,
         cards: &cards,
     };
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        jobs.par_iter().map(|job| context.render_job(job)).collect();
+    // A page whose signature is what it was in `previous` shows the same things as then: it is
+    // not rendered again (watch keeps the file it wrote before).
+    let signatures: Vec<(String, u64)> =
+        jobs.par_iter().map(|job| (context.job_path(job), context.signature(job))).collect();
+    let results: Vec<Option<RenderedPage>> = jobs
+        .par_iter()
+        .zip(&signatures)
+        .map(|(job, (path, signature))| {
+            if previous.is_some_and(|p| p.get(path) == Some(signature)) {
+                None
+            } else {
+                Some(context.render_job(job))
+            }
+        })
+        .collect();
     let mut output = SiteOutput::default();
     let mut diagnostics = Vec::new();
-    for r in results {
+    for (r, (path, _)) in results.into_iter().zip(&signatures) {
         match r {
-            Ok(file) => output.files.push(file),
-            Err(d) => diagnostics.push(d),
+            Some(Ok(file)) => output.files.push(file),
+            Some(Err(d)) => diagnostics.push(d),
+            None => output.kept.push(path.clone()),
         }
     }
+    output.signatures = signatures.into_iter().collect();
     for brief in &site.briefs {
         for alias in &brief.front.aliases {
             match alias_path(&alias.value) {
@@ -557,6 +629,11 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
 }
 
 struct RenderContext<'a> {
+    search_index_url: String,
+    /// Per brief, a hash of its card: what list pages show of it.
+    card_hashes: Vec<u64>,
+    /// A hash of everything every page shows: theme, configuration, site navigation.
+    global_hash: u64,
     templates: &'a Templates,
     config: &'a SiteConfig,
     site: &'a Site,
@@ -678,9 +755,118 @@ impl RenderContext<'_> {
                 self.page("404.html", "404.html".into(), "/404.html", context)
             }
             Job::Search => {
-                let context = NotFoundPage { kind: "search", title: "Search", url: urls.href("search/") };
+                let context = SearchPage {
+                    kind: "search",
+                    title: "Search",
+                    url: urls.href("search/"),
+                    index_url: self.search_index_url.clone(),
+                };
                 self.page("search.html", "search/index.html".into(), "/search/", context)
             }
+        }
+    }
+
+    /// The output path of a page.
+    fn job_path(&self, job: &Job) -> String {
+        let site = self.site;
+        match *job {
+            Job::Brief(b) => output_path(&site.briefs[b].path),
+            Job::Section(s, page) => output_path(&paged_path(&site.sections[s].path, page)),
+            Job::Home => "index.html".into(),
+            Job::TaxonomyList(t) => output_path(&format!("{}/", site.taxonomies[t].name)),
+            Job::Term(t, term, page) => {
+                let taxonomy = &site.taxonomies[t];
+                output_path(&paged_path(&format!("{}/{}/", taxonomy.name, taxonomy.terms[term].slug), page))
+            }
+            Job::NotFound => "404.html".into(),
+            Job::Search => "search/index.html".into(),
+        }
+    }
+
+    /// A hash of everything a page shows, computed from what went into its context without
+    /// rendering it: two builds that give a page the same signature render it to the same bytes.
+    fn signature(&self, job: &Job) -> u64 {
+        let site = self.site;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.global_hash.hash(&mut h);
+        self.job_path(job).hash(&mut h);
+        let cards = |h: &mut std::collections::hash_map::DefaultHasher, briefs: &[BriefId]| {
+            for &b in briefs {
+                self.card_hashes[b].hash(h);
+            }
+            0xffu8.hash(h);
+        };
+        let page_slice = |briefs: &[BriefId], page: usize| -> Vec<BriefId> {
+            let per_page = self.config.paginate_by;
+            briefs.iter().skip((page - 1) * per_page).take(per_page).copied().collect()
+        };
+        match *job {
+            Job::Brief(b) => {
+                let brief = &site.briefs[b];
+                let graph = self.graph;
+                (&*brief.file.text, &brief.path, &brief.id, &brief.summary).hash(&mut h);
+                hash_link_outputs(&mut h, &graph.outputs[b]);
+                for &(t, term) in &brief.terms {
+                    let term = &site.taxonomies[t].terms[term];
+                    (t, &term.label, &term.slug).hash(&mut h);
+                }
+                let section = &site.sections[brief.section];
+                (&section.title, &section.path).hash(&mut h);
+                cards(&mut h, &graph.backlinks[b]);
+                cards(&mut h, &graph.outgoing[b]);
+                for r in &graph.related[b] {
+                    (self.card_hashes[r.brief], &r.shared).hash(&mut h);
+                }
+                cards(&mut h, &graph.previous[b].into_iter().collect::<Vec<_>>());
+                cards(&mut h, &graph.next[b].into_iter().collect::<Vec<_>>());
+            }
+            Job::Section(s, page) => {
+                let section = &site.sections[s];
+                (&section.title, &section.path, section.briefs.len()).hash(&mut h);
+                self.hash_intro(&mut h, s);
+                cards(&mut h, &page_slice(&section.briefs, page));
+                self.hash_subsections(&mut h, s);
+            }
+            Job::Home => {
+                site.sections[0].title.hash(&mut h);
+                self.hash_intro(&mut h, 0);
+                cards(&mut h, &site.by_date.iter().take(self.config.paginate_by).copied().collect::<Vec<_>>());
+                self.hash_subsections(&mut h, 0);
+                for t in 0..site.taxonomies.len() {
+                    self.hash_terms(&mut h, t);
+                }
+            }
+            Job::TaxonomyList(t) => self.hash_terms(&mut h, t),
+            Job::Term(t, term, page) => {
+                let term = &site.taxonomies[t].terms[term];
+                (&term.label, &term.slug, term.briefs.len()).hash(&mut h);
+                cards(&mut h, &page_slice(&term.briefs, page));
+            }
+            Job::NotFound => {}
+            Job::Search => self.search_index_url.hash(&mut h),
+        }
+        h.finish()
+    }
+
+    fn hash_intro(&self, h: &mut impl Hasher, s: usize) {
+        if let Some(parsed) = &self.site.sections[s].index {
+            parsed.file.text.hash(h);
+            hash_link_outputs(h, &self.graph.section_outputs[s]);
+        }
+    }
+
+    fn hash_subsections(&self, h: &mut impl Hasher, s: usize) {
+        for &c in &self.site.sections[s].children {
+            let child = &self.site.sections[c];
+            (&child.title, &child.path, child.briefs.len()).hash(h);
+        }
+    }
+
+    fn hash_terms(&self, h: &mut impl Hasher, t: usize) {
+        let taxonomy = &self.site.taxonomies[t];
+        (&taxonomy.name, &taxonomy.title).hash(h);
+        for term in &taxonomy.terms {
+            (&term.label, &term.slug, term.briefs.len()).hash(h);
         }
     }
 

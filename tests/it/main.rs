@@ -6,3 +6,4 @@ mod links;
 mod output;
 mod publish;
 mod support;
+mod watch;

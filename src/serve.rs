@@ -1,0 +1,316 @@
+//! The local server of `watch`: serves the output folder under the path of `base_url`, injects
+//! the live-reload script into HTML responses (never into the files), and pushes `reload` or
+//! the build's errors to the browser over Server-Sent Events.
+
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tiny_http::{Header, Request, Response, Server, StatusCode};
+
+/// Where the live-reload events are served (outside any site path).
+pub const EVENTS_PATH: &str = "/__briefing/events";
+
+/// What the browser is told after a rebuild.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// The site changed: reload the page.
+    Reload,
+    /// Only stylesheets changed: refresh them in place.
+    Css,
+    /// The last change broke the build: show these diagnostics over the page.
+    Errors(String),
+}
+
+/// Fans events out to every connected browser and remembers the current error, so a page
+/// opened while the build is broken shows it at once.
+#[derive(Default)]
+pub struct Hub {
+    clients: Mutex<Vec<Sender<Event>>>,
+    current_error: Mutex<Option<String>>,
+}
+
+impl Hub {
+    pub fn send(&self, event: Event) {
+        *self.current_error.lock().unwrap_or_else(|e| e.into_inner()) = match &event {
+            Event::Errors(text) => Some(text.clone()),
+            _ => None,
+        };
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|client| client.send(event.clone()).is_ok());
+    }
+
+    fn subscribe(&self) -> Receiver<Event> {
+        let (sender, receiver) = mpsc::channel();
+        if let Some(error) = self.current_error.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            let _ = sender.send(Event::Errors(error));
+        }
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).push(sender);
+        receiver
+    }
+}
+
+/// The script added before `</body>` of every HTML page `watch` serves.
+const LIVE_RELOAD: &str = r#"<script>
+(function () {
+  var source = new EventSource("/__briefing/events");
+  function overlay(text) {
+    var box = document.getElementById("briefing-errors");
+    if (!text) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "briefing-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#1b1b1f;color:#f4f4f5;border-top:4px solid #e5484d;padding:1rem 1.25rem;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "briefing: the last change did not build; the page shows the last good version.\n\n" + text;
+  }
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("css", function () {
+    overlay(null);
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
+      var url = new URL(link.href);
+      url.searchParams.set("reload", Date.now());
+      link.href = url.toString();
+    });
+  });
+  source.addEventListener("errors", function (e) { overlay(JSON.parse(e.data)); });
+})();
+</script>
+"#;
+
+/// Serves `output_dir` under `base_path` on `server` until the process ends.
+pub fn serve(server: Arc<Server>, output_dir: PathBuf, base_path: String, hub: Arc<Hub>, threads: usize) {
+    for _ in 0..threads.max(1) {
+        let (server, output_dir, base_path, hub) = (server.clone(), output_dir.clone(), base_path.clone(), hub.clone());
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                handle(request, &output_dir, &base_path, &hub);
+            }
+        });
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+}
+
+fn handle(request: Request, output_dir: &Path, base_path: &str, hub: &Arc<Hub>) {
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("").to_string();
+    if path == EVENTS_PATH {
+        let receiver = hub.subscribe();
+        // One thread per browser tab: an event stream stays open. It is written straight to the
+        // socket, so each event leaves at once (tiny_http would buffer a streamed body).
+        std::thread::spawn(move || {
+            let mut writer = request.into_writer();
+            let head =
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\nretry: 500\n\n";
+            if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
+                return;
+            }
+            loop {
+                let chunk = match receiver.recv_timeout(Duration::from_secs(15)) {
+                    Ok(event) => event_text(&event),
+                    // A comment line now and then notices closed connections.
+                    Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                };
+                if writer.write_all(chunk.as_bytes()).and_then(|_| writer.flush()).is_err() {
+                    return;
+                }
+            }
+        });
+        return;
+    }
+    let _ = match resolve(output_dir, base_path, &path) {
+        Resolved::File(file) => send_file(request, &file, 200),
+        Resolved::Redirect(to) => {
+            request.respond(Response::empty(StatusCode(301)).with_header(header("Location", &to)))
+        }
+        Resolved::BadRequest => request.respond(Response::from_string("bad request").with_status_code(400)),
+        Resolved::NotFound => match output_dir.join("404.html") {
+            page if page.is_file() => send_file(request, &page, 404),
+            _ => request.respond(Response::from_string("not found").with_status_code(404)),
+        },
+    };
+}
+
+fn send_file(request: Request, file: &Path, status: u16) -> io::Result<()> {
+    let Ok(bytes) = std::fs::read(file) else {
+        return request.respond(Response::from_string("not found").with_status_code(404));
+    };
+    let content_type = content_type(file);
+    let body = if content_type.starts_with("text/html") { inject_live_reload(bytes) } else { bytes };
+    request.respond(
+        Response::from_data(body)
+            .with_status_code(status)
+            .with_header(header("Content-Type", content_type))
+            .with_header(header("Cache-Control", "no-store")),
+    )
+}
+
+/// Adds the live-reload script before `</body>` (or at the end).
+pub fn inject_live_reload(html: Vec<u8>) -> Vec<u8> {
+    let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + LIVE_RELOAD.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(LIVE_RELOAD.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Resolved {
+    File(PathBuf),
+    Redirect(String),
+    NotFound,
+    BadRequest,
+}
+
+/// Maps a request path to a file of the output folder. Anything that could climb out of it
+/// (`..`, encoded or not, backslashes, NUL) is a bad request.
+pub fn resolve(output_dir: &Path, base_path: &str, path: &str) -> Resolved {
+    let Some(decoded) = percent_decode(path) else { return Resolved::BadRequest };
+    if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
+        return Resolved::BadRequest;
+    }
+    if decoded.split('/').any(|s| s == ".." || s == ".") {
+        return Resolved::BadRequest;
+    }
+    if decoded == "/" && base_path != "/" {
+        return Resolved::Redirect(base_path.to_string());
+    }
+    let Some(rel) = decoded.strip_prefix(base_path).or_else(|| (decoded.clone() + "/" == base_path).then_some(""))
+    else {
+        return Resolved::NotFound;
+    };
+    if decoded.len() + 1 == base_path.len() {
+        return Resolved::Redirect(base_path.to_string());
+    }
+    let rel_path = Path::new(rel);
+    if rel_path.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Resolved::BadRequest;
+    }
+    let full = output_dir.join(rel_path);
+    if full.is_dir() {
+        if !decoded.ends_with('/') {
+            return Resolved::Redirect(format!("{path}/"));
+        }
+        let index = full.join("index.html");
+        return if index.is_file() { Resolved::File(index) } else { Resolved::NotFound };
+    }
+    if full.is_file() {
+        Resolved::File(full)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => {
+            if path.file_name().is_some_and(|n| n == "atom.xml") {
+                "application/atom+xml"
+            } else {
+                "application/xml"
+            }
+        }
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn event_text(event: &Event) -> String {
+    match event {
+        Event::Reload => "event: reload\ndata: {}\n\n".to_string(),
+        Event::Css => "event: css\ndata: {}\n\n".to_string(),
+        Event::Errors(text) => format!("event: errors\ndata: {}\n\n", serde_json::to_string(text).unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_map_to_files_or_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("briefs/x")).unwrap();
+        std::fs::write(out.join("briefs/x/index.html"), "x").unwrap();
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        assert_eq!(resolve(out, "/", "/"), Resolved::File(out.join("index.html")));
+        assert_eq!(resolve(out, "/", "/briefs/x/"), Resolved::File(out.join("briefs/x/index.html")));
+        assert_eq!(resolve(out, "/", "/briefs/x"), Resolved::Redirect("/briefs/x/".into()));
+        assert_eq!(resolve(out, "/", "/nope/"), Resolved::NotFound);
+        for bad in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/briefs/..%2f..%2fetc", "/a\\b", "/%00", "/%zz", "/./x"] {
+            assert_eq!(resolve(out, "/", bad), Resolved::BadRequest, "{bad}");
+        }
+        assert_eq!(resolve(out, "/policy/", "/"), Resolved::Redirect("/policy/".into()));
+        assert_eq!(resolve(out, "/policy/", "/policy"), Resolved::Redirect("/policy/".into()));
+        assert_eq!(resolve(out, "/policy/", "/policy/briefs/x/"), Resolved::File(out.join("briefs/x/index.html")));
+        assert_eq!(resolve(out, "/policy/", "/briefs/x/"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn content_types() {
+        for (name, expected) in [
+            ("a.html", "text/html; charset=utf-8"),
+            ("a.css", "text/css; charset=utf-8"),
+            ("a.js", "text/javascript; charset=utf-8"),
+            ("a.svg", "image/svg+xml"),
+            ("a.json", "application/json"),
+            ("atom.xml", "application/atom+xml"),
+            ("sitemap.xml", "application/xml"),
+            ("a.png", "image/png"),
+            ("a.woff2", "font/woff2"),
+        ] {
+            assert_eq!(content_type(Path::new(name)), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn live_reload_goes_before_the_body_end() {
+        let html = inject_live_reload(b"<html><body><p>x</p></body></html>".to_vec());
+        let text = String::from_utf8(html).unwrap();
+        assert!(text.contains("<p>x</p><script>"), "{text}");
+        assert!(text.ends_with("</script>\n</body></html>"), "{text}");
+    }
+}
