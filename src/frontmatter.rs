@@ -57,7 +57,7 @@ pub fn split(text: &str) -> Result<Split, FieldError> {
 }
 
 /// A date as written: `2025-11-04` or an RFC 3339 timestamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub datetime: DateTime<FixedOffset>,
     pub has_time: bool,

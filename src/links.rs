@@ -91,6 +91,8 @@ pub struct LinkGraph {
     /// Per brief, the distinct briefs that link to it, newest first.
     pub backlinks: Vec<Vec<BriefId>>,
     pub related: Vec<Vec<Related>>,
+    /// A hash of everything related briefs are computed from: equal keys, equal lists.
+    pub related_key: u64,
     /// Per brief, the previous (older) and next (newer) brief of its section by date.
     pub previous: Vec<Option<BriefId>>,
     pub next: Vec<Option<BriefId>>,
@@ -479,6 +481,21 @@ fn check_anchor(index: &Index, own: &Analysis, self_brief: Option<BriefId>, targ
     ))
 }
 
+/// Hashes what related briefs depend on: every brief's id, date, title, terms and `related:`.
+fn related_key(site: &Site, explicit: &[Vec<BriefId>]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (brief, explicit) in site.briefs.iter().zip(explicit) {
+        (&brief.id, &brief.front.date, &brief.front.title, &brief.terms, explicit).hash(&mut h);
+    }
+    for taxonomy in &site.taxonomies {
+        for term in &taxonomy.terms {
+            term.label.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 /// How many briefs of a term's list are looked at around a brief's own date: terms held by
 /// more briefs than this add little, and scanning their whole list would make related briefs
 /// quadratic in the size of the site.
@@ -486,7 +503,15 @@ const RELATED_SCAN: usize = 200;
 const RELATED_COUNT: usize = 5;
 
 /// Resolves every link of the site and computes the link graph.
-pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>) {
+/// Related briefs from an earlier build, reused while what they are computed from is unchanged
+/// (`watch`: an edit to a brief's body changes no one's related list).
+#[derive(Debug, Clone, Default)]
+pub struct RelatedMemo {
+    pub key: u64,
+    pub related: Vec<Vec<Related>>,
+}
+
+pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&RelatedMemo>) -> (LinkGraph, Vec<Diagnostic>) {
     let resolver = Resolver { index: Index::new(site), urls: Urls::new(config), config };
     let per_brief: Vec<BriefLinks> = site
         .briefs
@@ -547,7 +572,11 @@ pub fn resolve(site: &Site, config: &SiteConfig) -> (LinkGraph, Vec<Diagnostic>)
     for list in &mut graph.backlinks {
         list.sort_by(|&a, &b| crate::site::date_order(&site.briefs[a], &site.briefs[b]));
     }
-    graph.related = related_briefs(site, explicit_related);
+    graph.related_key = related_key(site, &explicit_related);
+    graph.related = match memo {
+        Some(memo) if memo.key == graph.related_key => memo.related.clone(),
+        _ => related_briefs(site, explicit_related),
+    };
     (graph.previous, graph.next) = neighbours(site);
     (graph, diagnostics)
 }
@@ -606,45 +635,63 @@ pub fn related_briefs(site: &Site, explicit: Vec<Vec<BriefId>>) -> Vec<Vec<Relat
     explicit
         .into_par_iter()
         .enumerate()
-        .map(|(b, explicit)| {
-            let mut scores: HashMap<BriefId, f64> = HashMap::new();
-            for &t in &terms_of[b] {
-                let list = postings[t];
-                let window = if list.len() <= RELATED_SCAN {
-                    list
-                } else {
-                    let at = list.partition_point(|&x| rank[x] < rank[b]);
-                    let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
-                    &list[start..start + RELATED_SCAN]
-                };
-                for &other in window {
-                    if other != b {
-                        *scores.entry(other).or_default() += weight[t];
+        .map_init(
+            // Per thread: a score per brief, and the briefs whose score was touched.
+            || (vec![0f64; site.briefs.len()], Vec::<BriefId>::new()),
+            |(scores, touched), (b, explicit)| {
+                for &t in &terms_of[b] {
+                    let list = postings[t];
+                    let window = if list.len() <= RELATED_SCAN {
+                        list
+                    } else {
+                        let at = list.partition_point(|&x| rank[x] < rank[b]);
+                        let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
+                        &list[start..start + RELATED_SCAN]
+                    };
+                    for &other in window {
+                        if scores[other] == 0.0 {
+                            touched.push(other);
+                        }
+                        scores[other] += weight[t];
                     }
                 }
-            }
-            let mut ranked: Vec<(BriefId, f64)> =
-                scores.into_iter().filter(|(other, s)| *s > 0.0 && !explicit.contains(other)).collect();
-            ranked.sort_by(|a, b2| {
-                b2.1.partial_cmp(&a.1)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then_with(|| crate::site::date_order(&site.briefs[a.0], &site.briefs[b2.0]))
-            });
-            let mut related: Vec<Related> =
-                explicit.into_iter().map(|brief| Related { brief, shared: vec![] }).collect();
-            for (other, _) in ranked.into_iter().take(RELATED_COUNT.saturating_sub(related.len())) {
-                let mut shared: Vec<usize> =
-                    terms_of[b].iter().copied().filter(|t| terms_of[other].binary_search(t).is_ok()).collect();
-                shared.sort_by(|x, y| {
-                    weight[*y].partial_cmp(&weight[*x]).unwrap_or(std::cmp::Ordering::Equal).then(x.cmp(y))
-                });
-                related.push(Related {
-                    brief: other,
-                    shared: shared.iter().take(3).map(|&t| labels[t].to_string()).collect(),
-                });
-            }
-            related
-        })
+                // The best few by score, then newest first (a lower date rank is newer): a
+                // small sorted list, not a sort of every candidate.
+                let wanted = RELATED_COUNT.saturating_sub(explicit.len());
+                let mut best: Vec<(f64, usize, BriefId)> = Vec::with_capacity(wanted + 1);
+                for &other in touched.iter() {
+                    let score = scores[other];
+                    scores[other] = 0.0;
+                    if other == b || score <= 0.0 || explicit.contains(&other) || wanted == 0 {
+                        continue;
+                    }
+                    let key = (score, rank[other], other);
+                    let better = |x: &(f64, usize, BriefId)| x.0 > key.0 || (x.0 == key.0 && x.1 < key.1);
+                    let at = best.iter().take_while(|x| better(x)).count();
+                    if at < wanted {
+                        best.insert(at, key);
+                        best.truncate(wanted);
+                    }
+                }
+                touched.clear();
+                let mut related: Vec<Related> =
+                    explicit.into_iter().map(|brief| Related { brief, shared: vec![] }).collect();
+                for (_, _, other) in best {
+                    let mut shared: Vec<usize> =
+                        terms_of[b].iter().copied().filter(|t| terms_of[other].binary_search(t).is_ok()).collect();
+                    shared.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
+                    // The same label can name a term of two taxonomies (an actor and a topic).
+                    let mut names: Vec<String> = Vec::new();
+                    for &t in &shared {
+                        if names.len() < 3 && !names.iter().any(|n| n == labels[t]) {
+                            names.push(labels[t].to_string());
+                        }
+                    }
+                    related.push(Related { brief: other, shared: names });
+                }
+                related
+            },
+        )
         .collect()
 }
 

@@ -29,6 +29,7 @@ pub struct Rebuild {
     pub elapsed: Duration,
     /// Whether only stylesheets changed (the browser may refresh styles in place).
     pub css_only: bool,
+    pub stages: Stages,
 }
 
 /// The memo kept between builds.
@@ -50,6 +51,7 @@ pub struct Session {
     theme_fingerprint: u64,
     /// Whether the output folder holds a complete build of this session.
     built: bool,
+    related: crate::links::RelatedMemo,
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
@@ -80,6 +82,7 @@ impl Session {
             written: HashMap::new(),
             copied: HashMap::new(),
             built: false,
+            related: Default::default(),
         };
         session.rewalk(&HashSet::new(), &mut Vec::new());
         Ok(session)
@@ -90,7 +93,7 @@ impl Session {
     pub fn build_all(&mut self) -> Result<build::BuildReport, BuildError> {
         let started = Instant::now();
         let mut stages = Stages::default();
-        let rendered = build::render_parsed(&self.project, self.sources(), self.parsed_list(), None, &mut stages);
+        let rendered = build::render_parsed(&self.project, self.sources(), self.parsed_list(), None, None, &mut stages);
         let mut report = rendered_report(&rendered, stages);
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             report.elapsed = started.elapsed();
@@ -101,6 +104,7 @@ impl Session {
         })?;
         report.write = Some(stats);
         self.remember(&rendered.output);
+        self.related = rendered.related;
         self.built = true;
         report.elapsed = started.elapsed();
         Ok(report)
@@ -182,8 +186,10 @@ impl Session {
                 diagnostics: report.diagnostics,
                 elapsed: started.elapsed(),
                 css_only: false,
+                stages: report.stages,
             }));
         }
+        let read_time = started.elapsed();
         let css_only = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
         let mut stages = Stages::default();
         let rendered = build::render_parsed(
@@ -191,6 +197,7 @@ impl Session {
             self.sources(),
             self.parsed_list(),
             Some(&self.signatures),
+            Some(&self.related),
             &mut stages,
         );
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
@@ -198,11 +205,13 @@ impl Session {
             report.elapsed = started.elapsed();
             return Err(BuildError::Content(report));
         }
+        let write_started = Instant::now();
         let (written, removed) = self.apply(&rendered.output).map_err(|e| {
             BuildError::Environment(format!("cannot write `{}`: {e}", self.project.output_dir.display()))
         })?;
         let pages_rendered = rendered.output.signatures.len() - rendered.output.kept.len();
         self.signatures = rendered.output.signatures.clone();
+        self.related = rendered.related;
         Ok(Some(Rebuild {
             changed,
             pages_rendered,
@@ -211,6 +220,11 @@ impl Session {
             diagnostics: rendered.diagnostics,
             elapsed: started.elapsed(),
             css_only,
+            stages: {
+                stages.0.insert(0, ("read", read_time));
+                stages.0.push(("write", write_started.elapsed()));
+                stages
+            },
         }))
     }
 

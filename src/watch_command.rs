@@ -1,7 +1,7 @@
 //! `briefing watch`: the first build, the server, and the loop that turns file events into
 //! rebuilds and browser reloads. Prints one line per rebuild.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
@@ -12,8 +12,11 @@ use briefing::diagnostics;
 use briefing::output;
 use briefing::serve::{self, Event, Hub};
 use briefing::watch::{self, Session};
-use notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, new_debouncer_opt, Config, DebounceEventResult};
+use notify::event::ModifyKind;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{
+    new_debouncer, new_debouncer_opt, DebounceEventHandler, DebounceEventResult, Debouncer, FileIdMap, RecommendedCache,
+};
 
 use crate::{print_diagnostics, use_color, WatchArgs};
 
@@ -36,9 +39,11 @@ pub fn run(args: WatchArgs) -> ExitCode {
         }
     };
     let hub = Arc::new(Hub::default());
+    let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
     match session.build_all() {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, quiet, color);
+            shown.extend(report.diagnostics.iter().map(|d| d.render(false)));
             eprintln!(
                 "built {} pages ({} briefs, {} terms) in {:.0} ms",
                 report.pages,
@@ -90,44 +95,33 @@ pub fn run(args: WatchArgs) -> ExitCode {
         let events = events.clone();
         move |result: DebounceEventResult| {
             if let Ok(list) = result {
-                let _ = events.send(list.into_iter().map(|e| e.path).collect());
+                // Reads (our own walks open folders and files) and metadata-only changes
+                // (touch, chmod) are not edits.
+                let paths: Vec<PathBuf> = list
+                    .into_iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))))
+                    .flat_map(|e| e.event.paths)
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = events.send(paths);
+                }
             }
         }
     };
-    // Both watcher kinds are kept alive until the loop ends.
-    let _watcher: Box<dyn std::any::Any> = if args.poll {
-        let config = Config::default()
-            .with_timeout(DEBOUNCE)
-            .with_notify_config(notify::Config::default().with_poll_interval(Duration::from_millis(300)));
-        match new_debouncer_opt::<_, notify::PollWatcher>(config, handler) {
-            Ok(mut d) => {
-                if let Err(e) = d.watcher().watch(&root, RecursiveMode::Recursive) {
-                    eprintln!("error: cannot watch {}: {e}", root.display());
-                    return ExitCode::from(2);
-                }
-                Box::new(d)
+    let mut watcher = match Watching::start(args.poll, handler) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot start the file watcher: {e}");
+            if !args.poll {
+                eprintln!("  = help: try --poll");
             }
-            Err(e) => {
-                eprintln!("error: cannot start the polling watcher: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    } else {
-        match new_debouncer(DEBOUNCE, handler) {
-            Ok(mut d) => {
-                if let Err(e) = d.watcher().watch(&root, RecursiveMode::Recursive) {
-                    eprintln!("error: cannot watch {}: {e}", root.display());
-                    eprintln!("  = help: try --poll");
-                    return ExitCode::from(2);
-                }
-                Box::new(d)
-            }
-            Err(e) => {
-                eprintln!("error: cannot start the file watcher: {e}; try --poll");
-                return ExitCode::from(2);
-            }
+            return ExitCode::from(2);
         }
     };
+    if let Err(e) = watcher.watch_sources(&root) {
+        eprintln!("error: cannot watch {}: {e}", root.display());
+        return ExitCode::from(2);
+    }
 
     loop {
         if stopped.try_recv().is_ok() {
@@ -144,6 +138,10 @@ pub fn run(args: WatchArgs) -> ExitCode {
             paths.extend(more);
         }
         paths.retain(|p| watch::is_relevant(&root, &output_dir, p));
+        // A sources folder created after the start (themes/, static/) is watched from now on.
+        if paths.iter().any(|p| p.parent() == Some(root.as_path()) && p.is_dir()) {
+            let _ = watcher.watch_sources(&root);
+        }
         paths.sort();
         paths.dedup();
         if paths.is_empty() {
@@ -153,7 +151,10 @@ pub fn run(args: WatchArgs) -> ExitCode {
         match session.rebuild(&paths) {
             Ok(None) => {}
             Ok(Some(rebuild)) => {
-                print_diagnostics(&rebuild.diagnostics, quiet, color);
+                // Warnings already shown (no absolute base_url, say) are not repeated on every save.
+                let fresh: Vec<_> =
+                    rebuild.diagnostics.iter().filter(|d| shown.insert(d.render(false))).cloned().collect();
+                print_diagnostics(&fresh, quiet, color);
                 hub.send(if rebuild.css_only { Event::Css } else { Event::Reload });
                 eprintln!(
                     "{}: {} pages rendered, {} files written, {} removed in {:.0} ms",
@@ -163,6 +164,15 @@ pub fn run(args: WatchArgs) -> ExitCode {
                     rebuild.files_removed,
                     started.elapsed().as_secs_f64() * 1000.0
                 );
+                if args.site.verbose {
+                    let stages: Vec<String> = rebuild
+                        .stages
+                        .0
+                        .iter()
+                        .map(|(name, time)| format!("{name} {:.1} ms", time.as_secs_f64() * 1000.0))
+                        .collect();
+                    eprintln!("  {}", stages.join(", "));
+                }
             }
             Err(BuildError::Content(report)) => {
                 print_diagnostics(&report.diagnostics, quiet, color);
@@ -177,6 +187,44 @@ pub fn run(args: WatchArgs) -> ExitCode {
     }
     eprintln!("stopped");
     ExitCode::SUCCESS
+}
+
+/// The debounced watcher: native file events, or polling (`--poll`).
+enum Watching {
+    Native(Debouncer<notify::RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<notify::PollWatcher, FileIdMap>),
+}
+
+impl Watching {
+    fn start(poll: bool, handler: impl DebounceEventHandler) -> notify::Result<Watching> {
+        Ok(if poll {
+            let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+            Watching::Poll(new_debouncer_opt(DEBOUNCE, None, handler, FileIdMap::new(), config)?)
+        } else {
+            Watching::Native(new_debouncer(DEBOUNCE, None, handler)?)
+        })
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watching::Native(d) => d.watch(path, mode),
+            Watching::Poll(d) => d.watch(path, mode),
+        }
+    }
+
+    /// Watches the site's sources, never the output folder (a site of 10,000 briefs has as
+    /// many output folders, and their writes must not wake the watcher): the root itself (for
+    /// `site.yaml` and for `content/`, `themes/` or `static/` appearing), and those folders.
+    fn watch_sources(&mut self, root: &Path) -> notify::Result<()> {
+        self.watch(root, RecursiveMode::NonRecursive)?;
+        for folder in ["content", "themes", "static"] {
+            let path = root.join(folder);
+            if path.is_dir() {
+                self.watch(&path, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The diagnostics as plain text, for the browser overlay.

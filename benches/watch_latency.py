@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Save-to-served latency of `briefing watch`.
+
+    python3 benches/watch_latency.py [--briefs 10000] [--edits 20] [--site DIR]
+
+Starts the release binary's `watch` on a corpus from ../shared/bench/gen_corpus.py (or on --site),
+then repeatedly appends one line to the body of a brief and measures the time from the write to the
+first GET of that brief's page that returns the new text. After each edit it also checks that the
+brief's term page, section page and home page were served from the same rebuild (they are
+re-rendered in that rebuild whenever what they show changed). Prints the median and quartiles.
+Python stdlib only.
+"""
+import argparse
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GEN = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+
+
+def get(port, path):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    conn.close()
+    return response.status, body
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--briefs", type=int, default=10000)
+    ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--site", help="an existing site folder instead of a generated corpus")
+    args = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    binary = ROOT / "target" / "release" / "briefing"
+    work = Path(tempfile.mkdtemp(prefix="briefing-latency."))
+    if args.site:
+        site = work / "site"
+        subprocess.run(["cp", "-r", args.site, str(site)], check=True)
+    else:
+        site = work / "site"
+        subprocess.run([sys.executable, str(GEN), "--briefs", str(args.briefs), "--out", str(site),
+                        "--flavor", "briefing"], check=True, stdout=subprocess.DEVNULL)
+    briefs = sorted((site / "content").rglob("*.md"))
+    briefs = [b for b in briefs if b.name != "_index.md"]
+    proc = subprocess.Popen([str(binary), "watch", "--root", str(site), "--port", "0"],
+                            stderr=subprocess.PIPE, text=True)
+    port = None
+    for line in proc.stderr:
+        m = re.match(r"serving http://127\.0\.0\.1:(\d+)/", line)
+        if m:
+            port = int(m.group(1))
+            break
+        print("  " + line.rstrip())
+    assert port, "watch did not start"
+    os.set_blocking(proc.stderr.fileno(), False)
+    latencies = []
+    try:
+        for i in range(args.edits):
+            target = briefs[(i * 7919) % len(briefs)]
+            rel = target.relative_to(site / "content").with_suffix("")
+            url = f"/{rel.as_posix()}/"
+            text = target.read_text(encoding="utf-8")
+            marker = f"latency-marker-{i}-{time.time_ns()}"
+            status, _ = get(port, url)
+            assert status == 200, (url, status)
+            time.sleep(0.3)  # let the previous rebuild and the watcher settle
+            start = time.perf_counter()
+            target.write_text(text + f"\nOne more line: {marker}.\n", encoding="utf-8")
+            while True:
+                status, body = get(port, url)
+                if marker in body:
+                    latencies.append((time.perf_counter() - start) * 1000)
+                    break
+                if time.perf_counter() - start > 30:
+                    raise SystemExit(f"timed out waiting for {url}")
+                time.sleep(0.001)
+            # the section and home pages answer too (they were written in the same rebuild,
+            # before the page above could show the edit)
+            for page in ["/", f"/{rel.parent.as_posix()}/"]:
+                status, _ = get(port, page)
+                assert status == 200, (page, status)
+        log = proc.stderr.read() or ""
+    finally:
+        proc.terminate()
+        proc.wait()
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=4) if len(latencies) > 1 else [latencies[0]] * 3
+    print(f"briefs: {len(briefs)}  edits: {len(latencies)}")
+    print(f"save-to-served latency: median {statistics.median(latencies):.1f} ms, "
+          f"p25 {q[0]:.1f} ms, p75 {q[2]:.1f} ms, max {max(latencies):.1f} ms")
+    rebuilds = [l for l in log.splitlines() if "pages rendered" in l]
+    if rebuilds:
+        print("last rebuild line: " + rebuilds[-1])
+
+
+if __name__ == "__main__":
+    main()
