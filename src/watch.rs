@@ -129,12 +129,14 @@ impl Session {
             if rel == "site.yaml" {
                 config_changed = true;
                 changed.push(rel);
-            } else if rel.starts_with("themes/") {
+            } else if rel == "themes" || rel.starts_with("themes/") {
                 theme_changed = true;
                 changed.push(rel);
-            } else if rel.starts_with("static/") {
+            } else if rel == "static" || rel.starts_with("static/") {
                 static_changed = true;
                 changed.push(rel);
+            } else if rel == "content" {
+                need_walk = true;
             } else if let Some(under) = rel.strip_prefix("content/") {
                 if under.split('/').any(discover::is_ignored_name) {
                     continue;
