@@ -496,8 +496,11 @@ pub fn render_site(
     };
     // A page whose signature is what it was in `previous` shows the same things as then: it is
     // not rendered again (watch keeps the file it wrote before).
-    let signatures: Vec<(String, u64)> =
-        jobs.par_iter().map(|job| (context.job_path(job), context.signature(job))).collect();
+    // Signatures are only worth their cost when there is a previous build to compare with.
+    let signatures: Vec<(String, u64)> = match previous {
+        Some(_) => jobs.par_iter().map(|job| (context.job_path(job), context.signature(job))).collect(),
+        None => jobs.iter().map(|job| (context.job_path(job), 0)).collect(),
+    };
     let results: Vec<Option<RenderedPage>> = jobs
         .par_iter()
         .zip(&signatures)
@@ -542,7 +545,10 @@ pub fn render_site(
     }
     output.files.push(("graph.json".into(), graph_json(site, graph, &urls)));
     output.files.push(("search/index.json".into(), search_index));
-    let pages: Vec<(String, Option<String>)> = jobs.iter().filter_map(|job| context.sitemap_entry(job)).collect();
+    let pages: Vec<(String, Option<String>)> = match urls.origin {
+        Some(_) => jobs.iter().filter_map(|job| context.sitemap_entry(job)).collect(),
+        None => Vec::new(),
+    };
     let (published, warning) = publish::publish_files(config, site, graph, &pages);
     output.files.extend(published);
     diagnostics.extend(warning);
@@ -623,7 +629,7 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
         nodes: Vec<GraphNode<'a>>,
         edges: Vec<GraphEdge<'a>>,
     }
-    let mut bytes = serde_json::to_vec_pretty(&Graph { nodes, edges }).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(&Graph { nodes, edges }).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }
@@ -648,6 +654,8 @@ impl RenderContext<'_> {
     /// The path of a page from the site root and its last change, for the sitemap.
     fn sitemap_entry(&self, job: &Job) -> Option<(String, Option<String>)> {
         let site = self.site;
+        // The last change of a list page is the newest change among its briefs. Lists are
+        // newest first (sections by weight first), so only a page's own slice is looked at.
         let newest = |briefs: &[BriefId]| {
             briefs
                 .iter()
@@ -655,15 +663,21 @@ impl RenderContext<'_> {
                 .max()
                 .map(|d| d.ymd())
         };
+        let per_page = self.config.paginate_by;
+        let slice = |briefs: &'_ [BriefId], page: usize| -> Vec<BriefId> {
+            briefs.iter().skip((page - 1) * per_page).take(per_page).copied().collect()
+        };
         Some(match *job {
             Job::Brief(b) => (site.briefs[b].path.clone(), newest(&[b])),
-            Job::Section(s, page) => (paged_path(&site.sections[s].path, page), newest(&site.sections[s].briefs)),
-            Job::Home => (String::new(), newest(&site.by_date)),
-            Job::TaxonomyList(t) => (format!("{}/", site.taxonomies[t].name), newest(&site.by_date)),
+            Job::Section(s, page) => {
+                (paged_path(&site.sections[s].path, page), newest(&slice(&site.sections[s].briefs, page)))
+            }
+            Job::Home => (String::new(), newest(&slice(&site.by_date, 1))),
+            Job::TaxonomyList(t) => (format!("{}/", site.taxonomies[t].name), newest(&slice(&site.by_date, 1))),
             Job::Term(t, term, page) => {
                 let taxonomy = &site.taxonomies[t];
                 let term = &taxonomy.terms[term];
-                (paged_path(&format!("{}/{}/", taxonomy.name, term.slug), page), newest(&term.briefs))
+                (paged_path(&format!("{}/{}/", taxonomy.name, term.slug), page), newest(&slice(&term.briefs, page)))
             }
             Job::NotFound | Job::Search => return None,
         })
@@ -804,7 +818,8 @@ impl RenderContext<'_> {
             Job::Brief(b) => {
                 let brief = &site.briefs[b];
                 let graph = self.graph;
-                (&*brief.file.text, &brief.path, &brief.id, &brief.summary).hash(&mut h);
+                // `text_hash` is kept by `watch`, which is what asks for signatures.
+                (brief.text_hash, &brief.path, &brief.id, &brief.summary).hash(&mut h);
                 hash_link_outputs(&mut h, &graph.outputs[b]);
                 for &(t, term) in &brief.terms {
                     let term = &site.taxonomies[t].terms[term];

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -19,10 +20,13 @@ pub type BriefId = usize;
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub file: SourceFile,
-    pub front: Option<FrontMatter>,
+    /// Shared, so that `watch` can keep parsed files and assemble a new site from them cheaply.
+    pub front: Option<Arc<FrontMatter>>,
     pub body: Range<usize>,
-    pub analysis: Analysis,
+    pub analysis: Arc<Analysis>,
     pub diagnostics: Vec<Diagnostic>,
+    /// A hash of the file's text when the caller tracks changes (`watch`), else 0.
+    pub text_hash: u64,
 }
 
 impl Parsed {
@@ -61,8 +65,8 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
             (None, text.len()..text.len())
         }
     };
-    let analysis = markdown::analyse(&text[body.clone()], body.start);
-    Parsed { file, front, body, analysis, diagnostics }
+    let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start));
+    Parsed { file, front: front.map(Arc::new), body, analysis, diagnostics, text_hash: 0 }
 }
 
 pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig) -> Vec<Parsed> {
@@ -76,9 +80,10 @@ pub struct Brief {
     pub id: String,
     /// The folder of its source file (`briefs`), against which relative links resolve.
     pub folder: String,
-    pub front: FrontMatter,
+    pub front: Arc<FrontMatter>,
     pub body: Range<usize>,
-    pub analysis: Analysis,
+    pub analysis: Arc<Analysis>,
+    pub text_hash: u64,
     /// The slug of the file stem, and the effective slug (`slug:` when set).
     pub stem_slug: String,
     pub slug: String,
@@ -283,6 +288,7 @@ pub fn assemble(
             section,
             terms: vec![],
             summary,
+            text_hash: p.text_hash,
         });
     }
 

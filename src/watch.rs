@@ -93,7 +93,10 @@ impl Session {
     pub fn build_all(&mut self) -> Result<build::BuildReport, BuildError> {
         let started = Instant::now();
         let mut stages = Stages::default();
-        let rendered = build::render_parsed(&self.project, self.sources(), self.parsed_list(), None, None, &mut stages);
+        // No previous pages: everything is rendered, and every page gets its signature.
+        let none = HashMap::new();
+        let rendered =
+            build::render_parsed(&self.project, self.sources(), self.parsed_list(), Some(&none), None, &mut stages);
         let mut report = rendered_report(&rendered, stages);
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             report.elapsed = started.elapsed();
@@ -160,7 +163,9 @@ impl Session {
             if reparse {
                 // Which keys are taxonomies changed: every file's front-matter reads differently.
                 for (_, (_, parsed)) in self.parsed.iter_mut() {
+                    let text_hash = parsed.text_hash;
                     *parsed = site::parse_file(parsed.file.clone(), &self.project.config);
+                    parsed.text_hash = text_hash;
                 }
             }
         }
@@ -250,7 +255,8 @@ impl Session {
                 if !was_unreadable && self.parsed.get(rel).is_some_and(|(h, _)| *h == hash) {
                     return false;
                 }
-                let parsed = site::parse_file(file, &self.project.config);
+                let mut parsed = site::parse_file(file, &self.project.config);
+                parsed.text_hash = hash;
                 self.parsed.insert(rel.to_string(), (hash, parsed));
                 true
             }
