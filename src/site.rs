@@ -27,6 +27,22 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// A hash of the file's text when the caller tracks changes (`watch`), else 0.
     pub text_hash: u64,
+    /// What the file alone decides, worked out here once rather than on every assembly.
+    pub derived: Arc<Derived>,
+}
+
+/// Per-file facts that need only the file: its id, slugs, summary and term slugs.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    /// Source path without `.md` (`briefs/opcon-transfer`).
+    pub id: String,
+    pub folder: String,
+    pub stem_slug: String,
+    /// `slug:` when set, else the stem's slug.
+    pub slug: String,
+    pub summary: String,
+    /// Per taxonomy name: `(slug, label)` of each term written, in order.
+    pub terms: BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Parsed {
@@ -66,7 +82,8 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
         }
     };
     let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start));
-    Parsed { file, front: front.map(Arc::new), body, analysis, diagnostics, text_hash: 0 }
+    let derived = Arc::new(derive(&file, front.as_ref(), &analysis));
+    Parsed { file, front: front.map(Arc::new), body, analysis, diagnostics, text_hash: 0, derived }
 }
 
 pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig) -> Vec<Parsed> {
@@ -84,6 +101,7 @@ pub struct Brief {
     pub body: Range<usize>,
     pub analysis: Arc<Analysis>,
     pub text_hash: u64,
+    pub derived: Arc<Derived>,
     /// The slug of the file stem, and the effective slug (`slug:` when set).
     pub stem_slug: String,
     pub slug: String,
@@ -190,6 +208,32 @@ fn summary_of(front: &FrontMatter, analysis: &Analysis) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
+fn derive(file: &SourceFile, front: Option<&FrontMatter>, analysis: &Analysis) -> Derived {
+    let id = file.rel_path.trim_end_matches(".md").to_string();
+    let stem = id.rsplit('/').next().unwrap_or(&id);
+    let stem_slug = slugify(stem);
+    let folder = parent_folder(&file.rel_path).unwrap_or("").to_string();
+    let Some(front) = front else {
+        return Derived { slug: stem_slug.clone(), stem_slug, id, folder, ..Derived::default() };
+    };
+    let terms = front
+        .terms
+        .iter()
+        .map(|(name, labels)| {
+            let pairs = labels.iter().map(|l| (slugify(l.value.trim()), l.value.trim().to_string())).collect();
+            (name.clone(), pairs)
+        })
+        .collect();
+    Derived {
+        slug: front.slug.as_ref().map_or(stem_slug.clone(), |s| s.value.clone()),
+        summary: summary_of(front, analysis),
+        stem_slug,
+        id,
+        folder,
+        terms,
+    }
+}
+
 /// Builds the content model from the parsed files. Drafts are left out unless `include_drafts`.
 pub fn assemble(
     config: &SiteConfig,
@@ -248,21 +292,20 @@ pub fn assemble(
             site.sections[section].index = Some(p);
             continue;
         }
-        let id = p.file.rel_path.trim_end_matches(".md").to_string();
-        let stem = id.rsplit('/').next().unwrap_or(&id);
-        let stem_slug = slugify(stem);
+        let derived = p.derived.clone();
+        let (id, stem_slug, slug) = (derived.id.clone(), derived.stem_slug.clone(), derived.slug.clone());
         if p.front.is_none() {
             site.absent.push(Absent { id, slugs: vec![stem_slug], is_draft: false });
             site.failed.push(p);
             continue;
         }
         let Some(front) = p.front else { continue };
-        let slug = front.slug.as_ref().map_or(stem_slug.clone(), |s| s.value.clone());
         if front.draft && !include_drafts {
             site.absent.push(Absent { id, slugs: vec![stem_slug, slug], is_draft: true });
             continue;
         }
         if slug.is_empty() {
+            let stem = id.rsplit('/').next().unwrap_or(&id);
             diagnostics.push(
                 Diagnostic::error(
                     "bad-slug",
@@ -274,7 +317,7 @@ pub fn assemble(
             continue;
         }
         let path = if folder.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_segments(&folder)) };
-        let summary = summary_of(&front, &p.analysis);
+        let summary = derived.summary.clone();
         site.briefs.push(Brief {
             file: p.file,
             id,
@@ -289,6 +332,7 @@ pub fn assemble(
             terms: vec![],
             summary,
             text_hash: p.text_hash,
+            derived,
         });
     }
 
@@ -379,9 +423,8 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
             let Some(labels) = brief.front.terms.get(&taxonomy.name) else {
                 continue;
             };
-            for label in labels {
-                let text = label.value.trim();
-                let slug = slugify(text);
+            let slugs = &brief.derived.terms[&taxonomy.name];
+            for (label, (slug, text)) in labels.iter().zip(slugs) {
                 if slug.is_empty() {
                     diagnostics.push(
                         Diagnostic::error(
@@ -393,9 +436,14 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                     );
                     continue;
                 }
-                let draft = terms.entry(slug).or_default();
+                let draft = terms.entry(slug.clone()).or_default();
                 seen += 1;
-                draft.labels.entry(text.to_string()).or_insert((0, seen)).0 += 1;
+                match draft.labels.get_mut(text.as_str()) {
+                    Some(used) => used.0 += 1,
+                    None => {
+                        draft.labels.insert(text.clone(), (1, seen));
+                    }
+                }
                 if draft.briefs.last() != Some(&b) {
                     draft.briefs.push(b);
                 }
