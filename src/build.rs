@@ -119,7 +119,7 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
     let mut sources = stages.time("discover", || discover::discover(&project.content_dir, &project.display_prefix()));
     let markdown = std::mem::take(&mut sources.markdown);
     let parsed = stages.time("parse", || site::parse_all(markdown, &project.config));
-    let rendered = render_parsed(project, sources, parsed, None, None, &mut stages);
+    let rendered = render_parsed(project, sources, parsed, None, None, render::Part::All, &mut stages);
     let mut report = rendered.report(stages);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         report.elapsed = started.elapsed();
@@ -152,8 +152,10 @@ impl Stages {
 /// The site rendered in memory, with everything the stages reported.
 pub struct Rendered {
     pub output: SiteOutput,
-    /// The related briefs computed, for the next build of `watch` to reuse.
-    pub related: links::RelatedMemo,
+    /// The resolved links and related briefs, for the next build of `watch` to reuse.
+    pub links: links::LinkMemo,
+    pub site: site::Site,
+    pub graph: links::LinkGraph,
     pub diagnostics: Vec<Diagnostic>,
     pub briefs: usize,
     pub terms: usize,
@@ -180,7 +182,8 @@ pub fn render_parsed(
     sources: discover::Sources,
     parsed: Vec<site::Parsed>,
     previous: Option<&HashMap<String, u64>>,
-    related_memo: Option<&links::RelatedMemo>,
+    link_memo: Option<&links::LinkMemo>,
+    part: render::Part,
     stages: &mut Stages,
 ) -> Rendered {
     let config = &project.config;
@@ -197,18 +200,28 @@ pub fn render_parsed(
     let (site, assemble_diagnostics) =
         stages.time("assemble", || site::assemble(config, sources, parsed, project.drafts));
     diagnostics.extend(assemble_diagnostics);
-    let (graph, link_diagnostics) = stages.time("links", || links::resolve(&site, config, related_memo));
+    let (graph, link_diagnostics, link_memo) = stages.time("links", || links::resolve(&site, config, link_memo));
     diagnostics.extend(link_diagnostics);
     let (mut output, render_diagnostics) = stages.time("render", || match Templates::compile(&project.theme) {
-        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, previous),
+        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, previous, part),
         Err(d) => (SiteOutput::default(), d),
     });
     diagnostics.extend(render_diagnostics);
     add_static_folder(&project.static_dir, &mut output, &mut diagnostics);
     diagnostics::sort(&mut diagnostics);
     let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-    let related = links::RelatedMemo { key: graph.related_key, related: graph.related };
-    Rendered { output, diagnostics, briefs: site.briefs.len(), terms, related }
+    Rendered { output, diagnostics, briefs: site.briefs.len(), terms, links: link_memo, site, graph }
+}
+
+/// The files of `render::Part::Extras` for a site already assembled and resolved (`watch`
+/// writes them after the pages).
+pub fn render_extras(project: &Project, site: &site::Site, graph: &links::LinkGraph) -> (SiteOutput, Vec<Diagnostic>) {
+    match Templates::compile(&project.theme) {
+        Ok(templates) => {
+            render::render_site(&templates, &project.theme, &project.config, site, graph, None, render::Part::Extras)
+        }
+        Err(d) => (SiteOutput::default(), d),
+    }
 }
 
 /// The site's `static/` folder is copied as is to the output root (favicon, `CNAME`, `.nojekyll`).

@@ -91,8 +91,7 @@ pub struct LinkGraph {
     /// Per brief, the distinct briefs that link to it, newest first.
     pub backlinks: Vec<Vec<BriefId>>,
     pub related: Vec<Vec<Related>>,
-    /// A hash of everything related briefs are computed from: equal keys, equal lists.
-    pub related_key: u64,
+
     /// Per brief, the previous (older) and next (newer) brief of its section by date.
     pub previous: Vec<Option<BriefId>>,
     pub next: Vec<Option<BriefId>>,
@@ -326,6 +325,7 @@ struct Resolver<'a> {
 }
 
 /// The links of one brief, resolved.
+#[derive(Debug, Clone)]
 struct BriefLinks {
     outputs: Vec<LinkOutput>,
     outgoing: Vec<BriefId>,
@@ -503,21 +503,33 @@ const RELATED_SCAN: usize = 200;
 const RELATED_COUNT: usize = 5;
 
 /// Resolves every link of the site and computes the link graph.
-/// Related briefs from an earlier build, reused while what they are computed from is unchanged
-/// (`watch`: an edit to a brief's body changes no one's related list).
+/// What `watch` keeps of the last resolution: each brief's resolved links, reused while the
+/// brief's text and everything links can point at are unchanged, and the related briefs,
+/// reused while what they are computed from is unchanged (an edit to a brief's body changes no
+/// one else's links or related list).
 #[derive(Debug, Clone, Default)]
-pub struct RelatedMemo {
-    pub key: u64,
-    pub related: Vec<Vec<Related>>,
+pub struct LinkMemo {
+    related_key: u64,
+    related: Vec<Vec<Related>>,
+    index_key: u64,
+    /// By brief position (stable while `index_key` matches): its text hash and links.
+    briefs: Vec<(u64, BriefLinks)>,
 }
 
-pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&RelatedMemo>) -> (LinkGraph, Vec<Diagnostic>) {
+pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&LinkMemo>) -> (LinkGraph, Vec<Diagnostic>, LinkMemo) {
     let resolver = Resolver { index: Index::new(site), urls: Urls::new(config), config };
+    let index_key = index_key(site, config);
+    let reusable = memo.filter(|m| m.index_key == index_key && m.briefs.len() == site.briefs.len());
     let per_brief: Vec<BriefLinks> = site
         .briefs
         .par_iter()
         .enumerate()
         .map(|(b, brief)| {
+            if let Some((hash, links)) = reusable.map(|m| &m.briefs[b]) {
+                if *hash == brief.text_hash && brief.text_hash != 0 {
+                    return links.clone();
+                }
+            }
             let mut diagnostics = Vec::new();
             let mut outgoing = Vec::new();
             let outputs =
@@ -542,11 +554,11 @@ pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&RelatedMemo>) -> 
     let mut graph = LinkGraph::default();
     let mut diagnostics = Vec::new();
     let mut explicit_related = Vec::with_capacity(site.briefs.len());
-    for links in per_brief {
-        graph.outputs.push(links.outputs);
-        graph.outgoing.push(links.outgoing);
-        explicit_related.push(links.explicit_related);
-        diagnostics.extend(links.diagnostics);
+    for links in &per_brief {
+        graph.outputs.push(links.outputs.clone());
+        graph.outgoing.push(links.outgoing.clone());
+        explicit_related.push(links.explicit_related.clone());
+        diagnostics.extend(links.diagnostics.iter().cloned());
     }
     for parsed in &site.failed {
         let mut ignored = Vec::new();
@@ -572,13 +584,41 @@ pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&RelatedMemo>) -> 
     for list in &mut graph.backlinks {
         list.sort_by(|&a, &b| crate::site::date_order(&site.briefs[a], &site.briefs[b]));
     }
-    graph.related_key = related_key(site, &explicit_related);
+    let related_key = related_key(site, &explicit_related);
     graph.related = match memo {
-        Some(memo) if memo.key == graph.related_key => memo.related.clone(),
+        Some(memo) if memo.related_key == related_key => memo.related.clone(),
         _ => related_briefs(site, explicit_related),
     };
     (graph.previous, graph.next) = neighbours(site);
-    (graph, diagnostics)
+    let texts = site.briefs.iter().map(|b| b.text_hash);
+    let memo =
+        LinkMemo { related_key, related: graph.related.clone(), index_key, briefs: texts.zip(per_brief).collect() };
+    (graph, diagnostics, memo)
+}
+
+/// Hashes everything a link can resolve to: every brief's id, slugs, URL, title and heading
+/// ids, the briefs left out, sections and files. While it is unchanged, a brief whose text is
+/// unchanged resolves its links exactly as before.
+fn index_key(site: &Site, config: &SiteConfig) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&config.base_url.path, &config.base_url.origin, config.raw_html, config.broken_links_warn).hash(&mut h);
+    for brief in &site.briefs {
+        (&brief.id, &brief.slug, &brief.stem_slug, &brief.path, &brief.front.title).hash(&mut h);
+        for heading in &brief.analysis.headings {
+            heading.id.hash(&mut h);
+        }
+    }
+    for absent in &site.absent {
+        (&absent.id, &absent.slugs, absent.is_draft).hash(&mut h);
+    }
+    for section in &site.sections {
+        (&section.folder, &section.path, &section.title).hash(&mut h);
+    }
+    for asset in &site.assets {
+        asset.rel_path.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Previous (older) and next (newer) brief of each brief within its section, by date.

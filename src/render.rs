@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -385,7 +386,18 @@ fn output_path(path: &str) -> String {
     format!("{path}index.html")
 }
 
-/// Renders every page, the theme's static files and the link graph.
+/// Which files to render: `watch` renders the pages first, reloads the browser, and only then
+/// the files no page shows at once (search index, graph, feeds, sitemap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    All,
+    Pages,
+    Extras,
+}
+
+/// Renders the pages (with `previous` signatures, only those that show something new), the
+/// theme's static files, files copied from content/, and unless `part` is `Pages`, the search
+/// index and page, the link graph, feeds, sitemap and robots.txt.
 pub fn render_site(
     templates: &Templates,
     theme: &Theme,
@@ -393,8 +405,8 @@ pub fn render_site(
     site: &Site,
     graph: &LinkGraph,
     previous: Option<&HashMap<String, u64>>,
+    part: Part,
 ) -> (SiteOutput, Vec<Diagnostic>) {
-    let serving = false;
     let urls = Urls::new(config);
     let hashed = |name: &str| {
         theme
@@ -403,7 +415,6 @@ pub fn render_site(
             .map(|bytes| format!("{}?v={:08x}", urls.href(&format!("static/{name}")), content_hash(bytes) as u32))
             .unwrap_or_default()
     };
-    let search_index = search::search_index(site);
     let site_context = SiteContext {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -413,9 +424,7 @@ pub fn render_site(
         stylesheet: hashed("style.css"),
         search_script: hashed("search.js"),
         search_url: urls.href("search/"),
-
         feed: urls.absolute("").map(|_| urls.href("atom.xml")),
-
         sections: site
             .sections
             .iter()
@@ -432,23 +441,11 @@ pub fn render_site(
             })
             .collect(),
     };
-    let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving };
-    let cards: Vec<Card> = site
-        .briefs
-        .iter()
-        .map(|b| Card {
-            title: b.front.title.clone(),
-            url: urls.href(&b.path),
-            date: date_context(&b.front.date),
-            summary: b.summary.clone(),
-            status: b.front.status.clone(),
-            reading_minutes: b.analysis.reading_minutes(),
-            section: site.sections[b.section].title.clone(),
-        })
-        .collect();
+    let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
+    let search_index = (part != Part::Pages).then(|| search::search_index(site));
 
     let per_page = config.paginate_by;
-    let mut jobs = vec![Job::Home, Job::NotFound, Job::Search];
+    let mut jobs = vec![Job::Home, Job::NotFound];
     jobs.extend((0..site.briefs.len()).map(Job::Brief));
     for (s, section) in site.sections.iter().enumerate().skip(1) {
         jobs.extend((1..=page_count(section.briefs.len(), per_page)).map(|p| Job::Section(s, p)));
@@ -460,20 +457,20 @@ pub fn render_site(
         }
     }
 
-    let card_hashes: Vec<u64> = cards
-        .iter()
-        .map(|c| {
-            hash_of(&(
-                &c.title,
-                &c.url,
-                &c.date.as_ref().map(|d| &d.iso),
-                &c.summary,
-                &c.status,
-                c.reading_minutes,
-                &c.section,
-            ))
-        })
-        .collect();
+    let compare = previous.is_some() && part != Part::Extras;
+    let card_hashes: Vec<u64> = if compare {
+        site.briefs
+            .par_iter()
+            .map(|b| {
+                let section = &site.sections[b.section].title;
+                let date = b.front.date;
+                let minutes = b.analysis.reading_minutes();
+                hash_of(&(&b.front.title, &b.path, date, &b.summary, &b.front.status, minutes, section))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let global_hash = hash_of(&(
         &theme.templates,
         &theme.static_files,
@@ -482,7 +479,10 @@ pub fn render_site(
         env!("CARGO_PKG_VERSION"),
     ));
     let context = RenderContext {
-        search_index_url: format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(&search_index) as u32),
+        search_index_url: search_index
+            .as_ref()
+            .map(|index| format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(index) as u32))
+            .unwrap_or_default(),
         card_hashes,
         global_hash,
         templates,
@@ -492,68 +492,51 @@ pub fn render_site(
         urls: &urls,
         site_context: &site_context,
         build: &build,
-        cards: &cards,
+        cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
     };
-    // A page whose signature is what it was in `previous` shows the same things as then: it is
-    // not rendered again (watch keeps the file it wrote before).
-    // Signatures are only worth their cost when there is a previous build to compare with.
-    let signatures: Vec<(String, u64)> = match previous {
-        Some(_) => jobs.par_iter().map(|job| (context.job_path(job), context.signature(job))).collect(),
-        None => jobs.iter().map(|job| (context.job_path(job), 0)).collect(),
-    };
-    let results: Vec<Option<RenderedPage>> = jobs
-        .par_iter()
-        .zip(&signatures)
-        .map(|(job, (path, signature))| {
-            if previous.is_some_and(|p| p.get(path) == Some(signature)) {
-                None
-            } else {
-                Some(context.render_job(job))
-            }
-        })
-        .collect();
     let mut output = SiteOutput::default();
     let mut diagnostics = Vec::new();
-    for (r, (path, _)) in results.into_iter().zip(&signatures) {
-        match r {
-            Some(Ok(file)) => output.files.push(file),
-            Some(Err(d)) => diagnostics.push(d),
-            None => output.kept.push(path.clone()),
-        }
-    }
-    output.signatures = signatures.into_iter().collect();
-    for brief in &site.briefs {
-        for alias in &brief.front.aliases {
-            match alias_path(&alias.value) {
-                Some(path) => {
-                    output.files.push((output_path(&path), redirect_page(&urls.href(&brief.path)).into_bytes()))
+    if part != Part::Extras {
+        context.render_pages(&jobs, previous, &mut output, &mut diagnostics);
+        for brief in &site.briefs {
+            for alias in &brief.front.aliases {
+                match alias_path(&alias.value) {
+                    Some(path) => {
+                        output.files.push((output_path(&path), redirect_page(&urls.href(&brief.path)).into_bytes()))
+                    }
+                    None => diagnostics.push(
+                        Diagnostic::error("bad-alias", format!("the alias `{}` is not a usable URL path", alias.value))
+                            .at(crate::diagnostics::Location::new(
+                                brief.file.display.clone(),
+                                brief.file.text.clone(),
+                                alias.span.clone(),
+                            ))
+                            .help("write an old URL path such as `/old/opcon-transfer/`"),
+                    ),
                 }
-                None => diagnostics.push(
-                    Diagnostic::error("bad-alias", format!("the alias `{}` is not a usable URL path", alias.value))
-                        .at(crate::diagnostics::Location::new(
-                            brief.file.display.clone(),
-                            brief.file.text.clone(),
-                            alias.span.clone(),
-                        ))
-                        .help("write an old URL path such as `/old/opcon-transfer/`"),
-                ),
             }
         }
+        for (name, bytes) in &theme.static_files {
+            output.files.push((format!("static/{name}"), bytes.clone()));
+        }
+        for asset in &site.assets {
+            output.copies.push((asset.rel_path.clone(), asset.source.clone()));
+        }
     }
-    for (name, bytes) in &theme.static_files {
-        output.files.push((format!("static/{name}"), bytes.clone()));
-    }
-    output.files.push(("graph.json".into(), graph_json(site, graph, &urls)));
-    output.files.push(("search/index.json".into(), search_index));
-    let pages: Vec<(String, Option<String>)> = match urls.origin {
-        Some(_) => jobs.iter().filter_map(|job| context.sitemap_entry(job)).collect(),
-        None => Vec::new(),
-    };
-    let (published, warning) = publish::publish_files(config, site, graph, &pages);
-    output.files.extend(published);
-    diagnostics.extend(warning);
-    for asset in &site.assets {
-        output.copies.push((asset.rel_path.clone(), asset.source.clone()));
+    if let Some(search_index) = search_index {
+        match context.render_job(&Job::Search) {
+            Ok(page) => output.files.push(page),
+            Err(d) => diagnostics.push(d),
+        }
+        output.files.push(("search/index.json".into(), search_index));
+        output.files.push(("graph.json".into(), graph_json(site, graph, &urls)));
+        let pages: Vec<(String, Option<String>)> = match urls.origin {
+            Some(_) => jobs.iter().filter_map(|job| context.sitemap_entry(job)).collect(),
+            None => Vec::new(),
+        };
+        let (published, warning) = publish::publish_files(config, site, graph, &pages);
+        output.files.extend(published);
+        diagnostics.extend(warning);
     }
     output.files.sort_by(|a, b| a.0.cmp(&b.0));
     (output, diagnostics)
@@ -647,7 +630,7 @@ struct RenderContext<'a> {
     urls: &'a Urls,
     site_context: &'a SiteContext,
     build: &'a BuildContext,
-    cards: &'a [Card],
+    cards: Vec<OnceLock<Card>>,
 }
 
 impl RenderContext<'_> {
@@ -720,7 +703,7 @@ impl RenderContext<'_> {
                 self.page("section.html", output_path(&path), &format!("/{path}"), context)
             }
             Job::Home => {
-                let latest = site.by_date.iter().take(self.config.paginate_by).map(|&b| &self.cards[b]).collect();
+                let latest = site.by_date.iter().take(self.config.paginate_by).map(|&b| self.card(b)).collect();
                 let context = HomePage {
                     kind: "index",
                     title: &site.sections[0].title,
@@ -778,6 +761,57 @@ impl RenderContext<'_> {
                 self.page("search.html", "search/index.html".into(), "/search/", context)
             }
         }
+    }
+
+    /// Renders the page jobs; with `previous`, a page whose signature is unchanged shows the
+    /// same things as then and is not rendered again (watch keeps the file it wrote before).
+    fn render_pages(
+        &self,
+        jobs: &[Job],
+        previous: Option<&HashMap<String, u64>>,
+        output: &mut SiteOutput,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        // Signatures are only worth their cost when there is a previous build to compare with.
+        let signatures: Vec<(String, u64)> = match previous {
+            Some(_) => jobs.par_iter().map(|job| (self.job_path(job), self.signature(job))).collect(),
+            None => jobs.iter().map(|job| (self.job_path(job), 0)).collect(),
+        };
+        let results: Vec<Option<RenderedPage>> = jobs
+            .par_iter()
+            .zip(&signatures)
+            .map(|(job, (path, signature))| {
+                if previous.is_some_and(|p| p.get(path) == Some(signature)) {
+                    None
+                } else {
+                    Some(self.render_job(job))
+                }
+            })
+            .collect();
+        for (r, (path, _)) in results.into_iter().zip(&signatures) {
+            match r {
+                Some(Ok(file)) => output.files.push(file),
+                Some(Err(d)) => diagnostics.push(d),
+                None => output.kept.push(path.clone()),
+            }
+        }
+        output.signatures = signatures.into_iter().collect();
+    }
+
+    /// What list pages show of a brief, made the first time a page needs it.
+    fn card(&self, b: BriefId) -> &Card {
+        self.cards[b].get_or_init(|| {
+            let brief = &self.site.briefs[b];
+            Card {
+                title: brief.front.title.clone(),
+                url: self.urls.href(&brief.path),
+                date: date_context(&brief.front.date),
+                summary: brief.summary.clone(),
+                status: brief.front.status.clone(),
+                reading_minutes: brief.analysis.reading_minutes(),
+                section: self.site.sections[brief.section].title.clone(),
+            }
+        })
     }
 
     /// The output path of a page.
@@ -887,7 +921,7 @@ impl RenderContext<'_> {
 
     fn cards_of(&self, briefs: &[BriefId], page: usize) -> Vec<&Card> {
         let per_page = self.config.paginate_by;
-        briefs.iter().skip((page - 1) * per_page).take(per_page).map(|&b| &self.cards[b]).collect()
+        briefs.iter().skip((page - 1) * per_page).take(per_page).map(|&b| self.card(b)).collect()
     }
 
     fn intro(&self, s: usize) -> String {
@@ -975,17 +1009,17 @@ impl RenderContext<'_> {
             status: brief.front.status.as_deref(),
             taxonomies,
             sources: &brief.front.sources,
-            backlinks: graph.backlinks[b].iter().map(|&x| &self.cards[x]).collect(),
+            backlinks: graph.backlinks[b].iter().map(|&x| self.card(x)).collect(),
             related: graph.related[b]
                 .iter()
                 .map(|r| RelatedContext {
-                    card: &self.cards[r.brief],
+                    card: self.card(r.brief),
                     reason: if r.shared.is_empty() { String::new() } else { format!("shares {}", r.shared.join(", ")) },
                 })
                 .collect(),
-            outgoing: graph.outgoing[b].iter().map(|&x| &self.cards[x]).collect(),
-            previous: graph.previous[b].map(|x| &self.cards[x]),
-            next: graph.next[b].map(|x| &self.cards[x]),
+            outgoing: graph.outgoing[b].iter().map(|&x| self.card(x)).collect(),
+            previous: graph.previous[b].map(|x| self.card(x)),
+            next: graph.next[b].map(|x| self.card(x)),
             section: Link { title: section.title.clone(), url: urls.href(&section.path) },
             image,
             lang: brief.front.lang.as_deref(),

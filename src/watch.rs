@@ -14,6 +14,7 @@ use crate::build::{self, BuildError, BuildOptions, Project, Stages};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{self, Asset, Sources};
 use crate::output;
+use crate::render::Part;
 use crate::site::{self, Parsed};
 
 /// What one rebuild did.
@@ -51,7 +52,11 @@ pub struct Session {
     theme_fingerprint: u64,
     /// Whether the output folder holds a complete build of this session.
     built: bool,
-    related: crate::links::RelatedMemo,
+    links: crate::links::LinkMemo,
+    /// The files of the extras part (search, graph, feeds, sitemap) as last written.
+    extras: HashSet<String>,
+    /// The site of the last rebuild, until its extras are written.
+    pending: Option<(crate::site::Site, crate::links::LinkGraph)>,
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
@@ -82,7 +87,9 @@ impl Session {
             written: HashMap::new(),
             copied: HashMap::new(),
             built: false,
-            related: Default::default(),
+            links: Default::default(),
+            extras: HashSet::new(),
+            pending: None,
         };
         session.rewalk(&HashSet::new(), &mut Vec::new());
         Ok(session)
@@ -95,8 +102,20 @@ impl Session {
         let mut stages = Stages::default();
         // No previous pages: everything is rendered, and every page gets its signature.
         let none = HashMap::new();
-        let rendered =
-            build::render_parsed(&self.project, self.sources(), self.parsed_list(), Some(&none), None, &mut stages);
+        let mut rendered = build::render_parsed(
+            &self.project,
+            self.sources(),
+            self.parsed_list(),
+            Some(&none),
+            None,
+            Part::Pages,
+            &mut stages,
+        );
+        let (extras, extra_diagnostics) = build::render_extras(&self.project, &rendered.site, &rendered.graph);
+        self.extras = extras.files.iter().map(|(p, _)| p.clone()).collect();
+        rendered.output.files.extend(extras.files);
+        rendered.diagnostics.extend(extra_diagnostics);
+        crate::diagnostics::sort(&mut rendered.diagnostics);
         let mut report = rendered_report(&rendered, stages);
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             report.elapsed = started.elapsed();
@@ -107,7 +126,7 @@ impl Session {
         })?;
         report.write = Some(stats);
         self.remember(&rendered.output);
-        self.related = rendered.related;
+        self.links = rendered.links;
         self.built = true;
         report.elapsed = started.elapsed();
         Ok(report)
@@ -204,7 +223,8 @@ impl Session {
             self.sources(),
             self.parsed_list(),
             Some(&self.signatures),
-            Some(&self.related),
+            Some(&self.links),
+            Part::Pages,
             &mut stages,
         );
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
@@ -213,12 +233,13 @@ impl Session {
             return Err(BuildError::Content(report));
         }
         let write_started = Instant::now();
-        let (written, removed) = self.apply(&rendered.output).map_err(|e| {
+        let (written, removed) = self.apply(&rendered.output, Part::Pages).map_err(|e| {
             BuildError::Environment(format!("cannot write `{}`: {e}", self.project.output_dir.display()))
         })?;
         let pages_rendered = rendered.output.signatures.len() - rendered.output.kept.len();
         self.signatures = rendered.output.signatures.clone();
-        self.related = rendered.related;
+        self.links = rendered.links;
+        self.pending = Some((rendered.site, rendered.graph));
         Ok(Some(Rebuild {
             changed,
             pages_rendered,
@@ -233,6 +254,30 @@ impl Session {
                 stages
             },
         }))
+    }
+
+    /// Writes what the last rebuild left for after the reload: the search index and page, the
+    /// link graph, feeds and sitemap. Returns the number of files written and any problem.
+    pub fn finish(&mut self) -> Result<usize, BuildError> {
+        let Some((site, graph)) = self.pending.take() else { return Ok(0) };
+        let (extras, diagnostics) = build::render_extras(&self.project, &site, &graph);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            let report = build::BuildReport {
+                diagnostics,
+                pages: 0,
+                briefs: site.briefs.len(),
+                terms: 0,
+                write: None,
+                elapsed: Duration::ZERO,
+                stages: Stages::default(),
+            };
+            return Err(BuildError::Content(report));
+        }
+        let (written, _) = self.apply(&extras, Part::Extras).map_err(|e| {
+            BuildError::Environment(format!("cannot write `{}`: {e}", self.project.output_dir.display()))
+        })?;
+        self.extras = extras.files.iter().map(|(p, _)| p.clone()).collect();
+        Ok(written)
     }
 
     fn sources(&self) -> Sources {
@@ -308,7 +353,7 @@ impl Session {
     /// Writes what changed into the output folder and removes what is gone. Each file is
     /// replaced atomically (written beside it, then renamed), so the server never sends half a
     /// page.
-    fn apply(&mut self, site: &crate::render::SiteOutput) -> io::Result<(usize, usize)> {
+    fn apply(&mut self, site: &crate::render::SiteOutput, part: Part) -> io::Result<(usize, usize)> {
         let out = &self.project.output_dir;
         let mut written = 0;
         let mut keep: HashSet<&str> = site.kept.iter().map(String::as_str).collect();
@@ -338,11 +383,19 @@ impl Session {
             self.copied.insert(path.clone(), stamp);
             written += 1;
         }
-        let gone: Vec<String> = self
-            .written
-            .keys()
-            .chain(self.copied.keys())
-            .chain(self.signatures.keys())
+        // What this part wrote before and did not write now is gone.
+        let candidates: Vec<&String> = match part {
+            Part::Extras => self.extras.iter().collect(),
+            _ => self
+                .written
+                .keys()
+                .chain(self.copied.keys())
+                .chain(self.signatures.keys())
+                .filter(|p| !self.extras.contains(*p))
+                .collect(),
+        };
+        let gone: Vec<String> = candidates
+            .into_iter()
             .filter(|p| !keep.contains(p.as_str()))
             .cloned()
             .collect::<HashSet<_>>()

@@ -156,6 +156,16 @@ pub fn run(args: WatchArgs) -> ExitCode {
                     rebuild.diagnostics.iter().filter(|d| shown.insert(d.render(false))).cloned().collect();
                 print_diagnostics(&fresh, quiet, color);
                 hub.send(if rebuild.css_only { Event::Css } else { Event::Reload });
+                // What no page shows at once (search index, graph, feeds, sitemap) follows the
+                // reload.
+                match session.finish() {
+                    Ok(_) => {}
+                    Err(BuildError::Content(report)) => {
+                        print_diagnostics(&report.diagnostics, quiet, color);
+                        hub.send(Event::Errors(plain(&report.diagnostics)));
+                    }
+                    Err(BuildError::Environment(e)) => eprintln!("error: {e}"),
+                }
                 eprintln!(
                     "{}: {} pages rendered, {} files written, {} removed in {:.0} ms",
                     describe(&rebuild.changed),

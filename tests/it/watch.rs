@@ -297,6 +297,15 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let watched = w.root.join("output");
     let built = fresh.path().join("out");
+    // The search index, graph, feeds and sitemap are written just after the reload.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let (a, b) = (files_under(&watched), files_under(&built));
+        if a == b && a.iter().all(|f| std::fs::read(watched.join(f)).ok() == std::fs::read(built.join(f)).ok()) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let (a, b) = (files_under(&watched), files_under(&built));
     assert_eq!(a, b, "the same files");
     for file in &a {
