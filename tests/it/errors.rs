@@ -154,3 +154,20 @@ fn links_of_a_brief_with_bad_front_matter_are_still_checked() {
     assert!(run.stderr.contains("error[broken-link]: no brief is named `nope`"), "{}", run.stderr);
     assert!(run.stderr.contains("content/a.md:5:5"), "{}", run.stderr);
 }
+
+#[test]
+fn unsafe_urls_are_neutralised_and_raw_html_escaped_unless_allowed() {
+    let body = "[click](javascript:alert(1)) ![x](data:image/svg+xml;base64,PHN2Zz4=) [ok](https://example.org)\n\n<script>alert(2)</script>\n\n<b onclick=\"x()\">b</b>\n";
+    let site = SiteTest::new().brief("a.md", &format!("---\ntitle: A\n---\n{body}")).build_ok();
+    let page = site.main_of("a/index.html");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(!page.contains("data:image"), "{page}");
+    assert!(page.contains(r#"<a href="https://example.org">ok</a>"#), "{page}");
+    assert!(!page.contains("<script>alert(2)"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "{page}");
+    assert!(!page.contains("<b onclick"), "{page}");
+
+    let trusted = SiteTest::new().config("raw_html: true\n").brief("a.md", &format!("---\ntitle: A\n---\n{body}")).build_ok();
+    let page = trusted.main_of("a/index.html");
+    assert!(page.contains("<b onclick=\"x()\">b</b>"), "raw HTML passes with raw_html: true: {page}");
+}
