@@ -377,6 +377,7 @@ pub fn parent_folder(rel_path: &str) -> Option<&str> {
 
 /// Two sources that map to the same URL would overwrite each other: name both.
 fn check_url_collisions(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    // URL path → who owns it; described only when two collide.
     let mut owners: HashMap<String, String> = HashMap::new();
     for section in &site.sections {
         owners.insert(section.path.clone(), format!("the folder `content/{}`", section.folder));
@@ -385,24 +386,28 @@ fn check_url_collisions(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<
         owners.insert(format!("{}/", taxonomy.name), format!("the `{}` index", taxonomy.name));
     }
     owners.insert("search/".into(), "the search page".into());
-    for brief in &site.briefs {
-        let mine = format!("`{}`", brief.file.display);
-        if let Some(other) = owners.get(&brief.path) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    format!("`{}` and {other} both map to the URL `/{}`", brief.file.display, brief.path),
-                )
-                .at(Location::new(
-                    brief.file.display.clone(),
-                    brief.file.text.clone(),
-                    brief.front.slug.as_ref().map_or(0..0, |s| s.span.clone()),
-                ))
-                .help("rename one of the files, or give one of them another `slug:`"),
-            );
-        } else {
-            owners.insert(brief.path.clone(), mine);
-        }
+    let mut brief_owner: HashMap<&str, BriefId> = HashMap::with_capacity(site.briefs.len());
+    for (b, brief) in site.briefs.iter().enumerate() {
+        let other = match (owners.get(&brief.path), brief_owner.get(brief.path.as_str())) {
+            (Some(owner), _) => owner.clone(),
+            (None, Some(&first)) => format!("`{}`", site.briefs[first].file.display),
+            (None, None) => {
+                brief_owner.insert(&brief.path, b);
+                continue;
+            }
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                "duplicate-url",
+                format!("`{}` and {other} both map to the URL `/{}`", brief.file.display, brief.path),
+            )
+            .at(Location::new(
+                brief.file.display.clone(),
+                brief.file.text.clone(),
+                brief.front.slug.as_ref().map_or(0..0, |s| s.span.clone()),
+            ))
+            .help("rename one of the files, or give one of them another `slug:`"),
+        );
     }
 }
 
@@ -436,7 +441,10 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                     );
                     continue;
                 }
-                let draft = terms.entry(slug.clone()).or_default();
+                if !terms.contains_key(slug) {
+                    terms.insert(slug.clone(), TermDraft::default());
+                }
+                let Some(draft) = terms.get_mut(slug) else { continue };
                 seen += 1;
                 match draft.labels.get_mut(text.as_str()) {
                     Some(used) => used.0 += 1,
