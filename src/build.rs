@@ -1,6 +1,5 @@
 //! The one place that knows the order of the stages.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -119,15 +118,25 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
     let mut sources = stages.time("discover", || discover::discover(&project.content_dir, &project.display_prefix()));
     let markdown = std::mem::take(&mut sources.markdown);
     let parsed = stages.time("parse", || site::parse_all(markdown, &project.config));
-    let rendered = render_parsed(project, sources, parsed, None, None, render::Part::All, &mut stages);
+    // `build` streams pages into the staging folder as they are rendered; `check` writes nothing.
+    let staging = match mode {
+        Mode::Build => Some(output::Staging::begin(&project.output_dir).map_err(|e| {
+            BuildError::Environment(format!("cannot write beside `{}`: {e}", project.output_dir.display()))
+        })?),
+        Mode::Check => None,
+    };
+    let pass = render::Pass { sink: staging.as_ref(), ..render::Pass::all() };
+    let rendered = render_parsed(project, sources, parsed, None, pass, &mut stages);
     let mut report = rendered.report(stages);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         report.elapsed = started.elapsed();
         return Err(BuildError::Content(report));
     }
-    if mode == Mode::Build {
+    if let Some(staging) = staging {
         let write_started = Instant::now();
-        let stats = output::write_site(&project.output_dir, &rendered.output)
+        let stats = staging
+            .put_all(&rendered.output)
+            .and_then(|()| staging.commit())
             .map_err(|e| BuildError::Environment(format!("cannot write `{}`: {e}", project.output_dir.display())))?;
         report.stages.0.push(("write", write_started.elapsed()));
         report.write = Some(stats);
@@ -181,9 +190,8 @@ pub fn render_parsed(
     project: &Project,
     sources: discover::Sources,
     parsed: Vec<site::Parsed>,
-    previous: Option<&HashMap<String, u64>>,
     link_memo: Option<&links::LinkMemo>,
-    part: render::Part,
+    pass: render::Pass,
     stages: &mut Stages,
 ) -> Rendered {
     let config = &project.config;
@@ -203,7 +211,7 @@ pub fn render_parsed(
     let (graph, link_diagnostics, link_memo) = stages.time("links", || links::resolve(&site, config, link_memo));
     diagnostics.extend(link_diagnostics);
     let (mut output, render_diagnostics) = stages.time("render", || match Templates::compile(&project.theme) {
-        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, previous, part),
+        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, pass),
         Err(d) => (SiteOutput::default(), d),
     });
     diagnostics.extend(render_diagnostics);
@@ -218,7 +226,8 @@ pub fn render_parsed(
 pub fn render_extras(project: &Project, site: &site::Site, graph: &links::LinkGraph) -> (SiteOutput, Vec<Diagnostic>) {
     match Templates::compile(&project.theme) {
         Ok(templates) => {
-            render::render_site(&templates, &project.theme, &project.config, site, graph, None, render::Part::Extras)
+            let pass = render::Pass { part: render::Part::Extras, ..render::Pass::all() };
+            render::render_site(&templates, &project.theme, &project.config, site, graph, pass)
         }
         Err(d) => (SiteOutput::default(), d),
     }

@@ -2,10 +2,10 @@
 //! failed build never leaves a half-written or emptied output. Files whose bytes did not change
 //! are carried over by hard link, keeping their modification time.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -97,76 +97,116 @@ pub fn is_safe_relative(path: &str) -> bool {
 
 /// Writes `site` as the new content of `output_dir`.
 pub fn write_site(output_dir: &Path, site: &SiteOutput) -> io::Result<WriteStats> {
-    for path in site.files.iter().map(|f| &f.0).chain(site.copies.iter().map(|c| &c.0)) {
+    let staging = Staging::begin(output_dir)?;
+    staging.put_all(site)?;
+    staging.commit()
+}
+
+/// A site being written: a folder beside the output, swapped in by `commit`, removed if dropped
+/// before (a failed build leaves the previous output as it was). Files equal to the previous
+/// output's are hard links to them, so they keep their modification time.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    retired: PathBuf,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(output_dir: &Path) -> io::Result<Staging> {
+        let output = absolute(output_dir);
+        let parent = output.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
+        fs::create_dir_all(parent)?;
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let dir = parent.join(format!(".{name}.briefing-staging"));
+        let retired = parent.join(format!(".{name}.briefing-old"));
+        for leftover in [&dir, &retired] {
+            if leftover.exists() {
+                fs::remove_dir_all(leftover)?;
+            }
+        }
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            output,
+            retired,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Writes one generated file (from any thread).
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let to = self.target(path)?;
+        let old = self.output.join(path);
+        let unchanged = fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64) && fs::read(&old)? == bytes;
+        let kept = place(&old, &to, unchanged, |to| fs::write(to, bytes))?;
+        self.count(kept);
+        Ok(())
+    }
+
+    /// Copies one file from the site's sources.
+    pub fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
+        let to = self.target(path)?;
+        let old = self.output.join(path);
+        let unchanged = same_file_content(&old, source)?;
+        let kept = place(&old, &to, unchanged, |to| fs::copy(source, to).map(|_| ()))?;
+        self.count(kept);
+        Ok(())
+    }
+
+    pub fn put_all(&self, site: &SiteOutput) -> io::Result<()> {
+        let generated = site.files.par_iter().map(|(path, bytes)| self.put(path, bytes));
+        let copied = site.copies.par_iter().map(|(path, source)| self.copy(path, source));
+        generated.chain(copied).collect()
+    }
+
+    /// Marks the folder as briefing's and swaps it in place of the output.
+    pub fn commit(mut self) -> io::Result<WriteStats> {
+        fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
+        if self.output.exists() {
+            fs::rename(&self.output, &self.retired)?;
+            if let Err(e) = fs::rename(&self.dir, &self.output) {
+                let _ = fs::rename(&self.retired, &self.output);
+                return Err(e);
+            }
+            fs::remove_dir_all(&self.retired)?;
+        } else {
+            fs::rename(&self.dir, &self.output)?;
+        }
+        self.committed = true;
+        Ok(WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+
+    fn target(&self, path: &str) -> io::Result<PathBuf> {
         if !is_safe_relative(path) {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write unsafe path `{path}`")));
         }
-    }
-    let output_dir = absolute(output_dir);
-    let parent = output_dir.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
-    fs::create_dir_all(parent)?;
-    let name = output_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let staging = parent.join(format!(".{name}.briefing-staging"));
-    let retired = parent.join(format!(".{name}.briefing-old"));
-    for leftover in [&staging, &retired] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover)?;
+        let to = self.dir.join(path);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
         }
+        Ok(to)
     }
-    let result = fill_staging(&staging, &output_dir, site);
-    let stats = match result {
-        Ok(stats) => stats,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    if output_dir.exists() {
-        fs::rename(&output_dir, &retired)?;
-        if let Err(e) = fs::rename(&staging, &output_dir) {
-            let _ = fs::rename(&retired, &output_dir);
-            return Err(e);
-        }
-        fs::remove_dir_all(&retired)?;
-    } else {
-        fs::rename(&staging, &output_dir)?;
+
+    fn count(&self, unchanged: bool) {
+        let counter = if unchanged { &self.unchanged } else { &self.written };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
-    Ok(stats)
 }
 
-fn fill_staging(staging: &Path, previous: &Path, site: &SiteOutput) -> io::Result<WriteStats> {
-    fs::create_dir_all(staging)?;
-    let folders: BTreeSet<&str> = site
-        .files
-        .iter()
-        .map(|f| f.0.as_str())
-        .chain(site.copies.iter().map(|c| c.0.as_str()))
-        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
-        .collect();
-    for folder in folders {
-        fs::create_dir_all(staging.join(folder))?;
-    }
-    let generated = site.files.par_iter().map(|(path, bytes)| {
-        let old = previous.join(path);
-        let unchanged = fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64) && fs::read(&old)? == *bytes;
-        place(&old, &staging.join(path), unchanged, |to| fs::write(to, bytes))
-    });
-    let copied = site.copies.par_iter().map(|(path, source)| {
-        let old = previous.join(path);
-        let unchanged = same_file_content(&old, source)?;
-        place(&old, &staging.join(path), unchanged, |to| fs::copy(source, to).map(|_| ()))
-    });
-    let results: Vec<io::Result<bool>> = generated.chain(copied).collect();
-    let mut stats = WriteStats::default();
-    for r in results {
-        if r? {
-            stats.unchanged += 1;
-        } else {
-            stats.written += 1;
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
-    fs::write(staging.join(MARKER), MARKER_TEXT)?;
-    Ok(stats)
 }
 
 /// Carries the previous file over by hard link when unchanged (falling back to writing it when

@@ -15,6 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::frontmatter::{Date, Source};
 use crate::links::{LinkGraph, Urls};
 use crate::markdown::{self, Heading};
+use crate::output::Staging;
 use crate::site::{BriefId, Site};
 use crate::theme::Theme;
 use crate::{publish, search};
@@ -38,6 +39,8 @@ pub struct SiteOutput {
     pub copies: Vec<(String, PathBuf)>,
     /// Pages not rendered because their signature did not change (only with `previous`).
     pub kept: Vec<String>,
+    /// Pages already written to the staging folder as they were rendered.
+    pub streamed: Vec<String>,
     /// The signature of every page: a hash of everything it shows.
     pub signatures: HashMap<String, u64>,
 }
@@ -386,6 +389,24 @@ fn output_path(path: &str) -> String {
     format!("{path}index.html")
 }
 
+/// How one rendering runs: which part, compared with which previous signatures, streamed where.
+#[derive(Clone, Copy)]
+pub struct Pass<'a> {
+    /// The signatures of the pages written before: pages whose signature is unchanged are not
+    /// rendered again. `None` renders everything without computing signatures.
+    pub previous: Option<&'a HashMap<String, u64>>,
+    pub part: Part,
+    /// Where pages are written as they are rendered (`build`); else they are kept in memory.
+    pub sink: Option<&'a Staging>,
+}
+
+impl Pass<'_> {
+    /// Everything, in memory.
+    pub fn all() -> Pass<'static> {
+        Pass { previous: None, part: Part::All, sink: None }
+    }
+}
+
 /// Which files to render: `watch` renders the pages first, reloads the browser, and only then
 /// the files no page shows at once (search index, graph, feeds, sitemap).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,9 +425,9 @@ pub fn render_site(
     config: &SiteConfig,
     site: &Site,
     graph: &LinkGraph,
-    previous: Option<&HashMap<String, u64>>,
-    part: Part,
+    pass: Pass,
 ) -> (SiteOutput, Vec<Diagnostic>) {
+    let Pass { previous, part, sink } = pass;
     let urls = Urls::new(config);
     let hashed = |name: &str| {
         theme
@@ -497,7 +518,7 @@ pub fn render_site(
     let mut output = SiteOutput::default();
     let mut diagnostics = Vec::new();
     if part != Part::Extras {
-        context.render_pages(&jobs, previous, &mut output, &mut diagnostics);
+        context.render_pages(&jobs, previous, sink, &mut output, &mut diagnostics);
         for brief in &site.briefs {
             for alias in &brief.front.aliases {
                 match alias_path(&alias.value) {
@@ -769,6 +790,7 @@ impl RenderContext<'_> {
         &self,
         jobs: &[Job],
         previous: Option<&HashMap<String, u64>>,
+        sink: Option<&Staging>,
         output: &mut SiteOutput,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
@@ -782,14 +804,23 @@ impl RenderContext<'_> {
             .zip(&signatures)
             .map(|(job, (path, signature))| {
                 if previous.is_some_and(|p| p.get(path) == Some(signature)) {
-                    None
-                } else {
-                    Some(self.render_job(job))
+                    return None;
+                }
+                let page = self.render_job(job);
+                // Streamed into the staging folder as rendered: a large site is never held in
+                // memory whole.
+                match (sink, page) {
+                    (Some(sink), Ok((path, bytes))) => Some(match sink.put(&path, &bytes) {
+                        Ok(()) => Ok((path, Vec::new())),
+                        Err(e) => Err(Diagnostic::error("io", format!("cannot write `{path}`: {e}"))),
+                    }),
+                    (_, page) => Some(page),
                 }
             })
             .collect();
         for (r, (path, _)) in results.into_iter().zip(&signatures) {
             match r {
+                Some(Ok(file)) if sink.is_some() => output.streamed.push(file.0),
                 Some(Ok(file)) => output.files.push(file),
                 Some(Err(d)) => diagnostics.push(d),
                 None => output.kept.push(path.clone()),

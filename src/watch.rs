@@ -14,7 +14,7 @@ use crate::build::{self, BuildError, BuildOptions, Project, Stages};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{self, Asset, Sources};
 use crate::output;
-use crate::render::Part;
+use crate::render::{Part, Pass};
 use crate::site::{self, Parsed};
 
 /// What one rebuild did.
@@ -106,9 +106,8 @@ impl Session {
             &self.project,
             self.sources(),
             self.parsed_list(),
-            Some(&none),
             None,
-            Part::Pages,
+            Pass { previous: Some(&none), part: Part::Pages, sink: None },
             &mut stages,
         );
         let (extras, extra_diagnostics) = build::render_extras(&self.project, &rendered.site, &rendered.graph);
@@ -222,9 +221,8 @@ impl Session {
             &self.project,
             self.sources(),
             self.parsed_list(),
-            Some(&self.signatures),
             Some(&self.links),
-            Part::Pages,
+            Pass { previous: Some(&self.signatures), part: Part::Pages, sink: None },
             &mut stages,
         );
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
