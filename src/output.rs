@@ -173,7 +173,7 @@ impl Staging {
                 let _ = fs::rename(&self.retired, &self.output);
                 return Err(e);
             }
-            fs::remove_dir_all(&self.retired)?;
+            remove_tree(&self.retired)?;
         } else {
             fs::rename(&self.dir, &self.output)?;
         }
@@ -199,6 +199,21 @@ impl Staging {
         let counter = if unchanged { &self.unchanged } else { &self.written };
         counter.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// Removes a folder tree, its files in parallel (the previous output of a large site holds tens
+/// of thousands).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = fs::remove_file(f);
+    });
+    fs::remove_dir_all(dir)
 }
 
 impl Drop for Staging {
