@@ -208,11 +208,11 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
             Some(LinkOutput::Href { url, label }) => {
                 // Written here rather than by pulldown-cmark, which would percent-encode Hangul
                 // in URLs that the templates write as they are.
-                let open = format!("<a href=\"{}\"{}>", escape_attr(url), title_attr(&title));
+                let open = format!("<a href=\"{}\"{}>", escape_html(url), title_attr(&title));
                 match label {
                     Some(label) => {
                         replacing_text = true;
-                        Some(Event::Html(CowStr::from(format!("{open}{}", escape_text(label)))))
+                        Some(Event::Html(CowStr::from(format!("{open}{}", escape_html(label)))))
                     }
                     None => Some(Event::Html(CowStr::from(open))),
                 }
@@ -221,7 +221,7 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
                 broken_open = true;
                 Some(Event::Html(CowStr::from(format!(
                     "<span class=\"broken-link\" title=\"broken link: {}\">",
-                    escape_attr(&dest_url)
+                    escape_html(&dest_url)
                 ))))
             }
             None => Some(Event::Start(Tag::Link { link_type, dest_url, title, id })),
@@ -254,16 +254,26 @@ fn title_attr(title: &str) -> String {
     if title.is_empty() {
         String::new()
     } else {
-        format!(" title=\"{}\"", escape_attr(title))
+        format!(" title=\"{}\"", escape_html(title))
     }
 }
 
-pub fn escape_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-pub fn escape_attr(text: &str) -> String {
-    escape_text(text).replace('"', "&quot;")
+/// Escapes text for HTML and XML, in content and in quoted attributes alike. Control
+/// characters that XML 1.0 forbids are dropped rather than breaking a feed.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ impl Templates {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(markdown::escape_html);
         let sources: Vec<(String, String)> = theme.templates.iter().map(|(n, s)| (n.clone(), s.clone())).collect();
         if let Err(e) = tera.add_raw_templates(sources) {
             return Err(vec![Diagnostic::error(
@@ -89,22 +89,6 @@ impl Templates {
             .help("check the variables the template uses; every page gets `site`, `page` and `build`")
         })
     }
-}
-
-/// Escapes what matters in HTML text and quoted attributes.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Tera nests the useful part of its errors (the line, the missing variable) in `source()`.
@@ -577,7 +561,7 @@ fn alias_path(alias: &str) -> Option<String> {
 }
 
 fn redirect_page(target: &str) -> String {
-    let t = markdown::escape_attr(target);
+    let t = markdown::escape_html(target);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n\
          <link rel=\"canonical\" href=\"{t}\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n\

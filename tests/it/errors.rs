@@ -167,7 +167,8 @@ fn unsafe_urls_are_neutralised_and_raw_html_escaped_unless_allowed() {
     assert!(page.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "{page}");
     assert!(!page.contains("<b onclick"), "{page}");
 
-    let trusted = SiteTest::new().config("raw_html: true\n").brief("a.md", &format!("---\ntitle: A\n---\n{body}")).build_ok();
+    let trusted =
+        SiteTest::new().config("raw_html: true\n").brief("a.md", &format!("---\ntitle: A\n---\n{body}")).build_ok();
     let page = trusted.main_of("a/index.html");
     assert!(page.contains("<b onclick=\"x()\">b</b>"), "raw HTML passes with raw_html: true: {page}");
 }
