@@ -2,7 +2,7 @@
 //! rendered once the links are resolved. Both passes see the same event stream, so the n-th
 //! link of the analysis is the n-th link of the rendering.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -87,7 +87,8 @@ impl Analysis {
 /// positions.
 pub fn analyse(body: &str, offset: usize) -> Analysis {
     let mut analysis = Analysis::default();
-    let mut used_ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut used_ids =
+        UsedIds { taken: RESERVED_IDS.iter().map(|s| s.to_string()).collect(), next_suffix: HashMap::new() };
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut paragraph: Option<String> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -154,7 +155,15 @@ fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut HashSet<String>) -> String {
+/// Ids given so far on a page, and for each base the next suffix to try, so that a page with
+/// thousands of equal headings stays linear.
+#[derive(Default)]
+struct UsedIds {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut UsedIds) -> String {
     let base = match explicit.map(|e| slugify(&e)).filter(|e| !e.is_empty()) {
         Some(e) => e,
         None => {
@@ -166,13 +175,17 @@ fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut Has
             }
         }
     };
-    let mut id = base.clone();
-    let mut n = 1;
-    while !used.insert(id.clone()) {
-        id = format!("{base}-{n}");
-        n += 1;
+    if used.taken.insert(base.clone()) {
+        return base;
     }
-    id
+    let n = used.next_suffix.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if used.taken.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 /// Words are runs of non-space characters holding a letter or digit; Korean text is written
