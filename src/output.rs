@@ -2,10 +2,11 @@
 //! failed build never leaves a half-written or emptied output. Files whose bytes did not change
 //! are carried over by hard link, keeping their modification time.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -102,15 +103,18 @@ pub fn write_site(output_dir: &Path, site: &SiteOutput) -> io::Result<WriteStats
     staging.commit()
 }
 
-/// A site being written: a folder beside the output, swapped in by `commit`, removed if dropped
-/// before (a failed build leaves the previous output as it was). Files equal to the previous
-/// output's are hard links to them, so they keep their modification time.
+/// A site being written. Files are compared with the previous output as they come; only new or
+/// changed ones are written, into a staging folder beside the output. Nothing in the output is
+/// touched until `commit`, which moves the staged files in (each by an atomic rename) and
+/// removes the files the site no longer has. Dropped before that, the staging folder is removed
+/// and the previous output stays as it was. Unchanged files are never rewritten, so they keep
+/// their modification time, and rebuilding an unchanged site costs little more than reading it.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
-    retired: PathBuf,
-    written: AtomicUsize,
-    unchanged: AtomicUsize,
+    /// Every path of the new site, and the ones that were staged because they changed.
+    produced: Mutex<Vec<String>>,
+    staged: Mutex<Vec<String>>,
     committed: bool,
 }
 
@@ -121,40 +125,33 @@ impl Staging {
         fs::create_dir_all(parent)?;
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let dir = parent.join(format!(".{name}.briefing-staging"));
-        let retired = parent.join(format!(".{name}.briefing-old"));
-        for leftover in [&dir, &retired] {
-            if leftover.exists() {
-                fs::remove_dir_all(leftover)?;
-            }
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging {
-            dir,
-            output,
-            retired,
-            written: AtomicUsize::new(0),
-            unchanged: AtomicUsize::new(0),
-            committed: false,
-        })
+        Ok(Staging { dir, output, produced: Mutex::default(), staged: Mutex::default(), committed: false })
     }
 
-    /// Writes one generated file (from any thread).
+    /// Adds one generated file (from any thread).
     pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let to = self.target(path)?;
+        check_safe(path)?;
         let old = self.output.join(path);
         let unchanged = fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64) && fs::read(&old)? == bytes;
-        let kept = place(&old, &to, unchanged, |to| fs::write(to, bytes))?;
-        self.count(kept);
+        if !unchanged {
+            fs::write(self.staging_path(path)?, bytes)?;
+        }
+        self.record(path, unchanged);
         Ok(())
     }
 
-    /// Copies one file from the site's sources.
+    /// Adds one file copied from the site's sources.
     pub fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
-        let to = self.target(path)?;
-        let old = self.output.join(path);
-        let unchanged = same_file_content(&old, source)?;
-        let kept = place(&old, &to, unchanged, |to| fs::copy(source, to).map(|_| ()))?;
-        self.count(kept);
+        check_safe(path)?;
+        let unchanged = same_file_content(&self.output.join(path), source)?;
+        if !unchanged {
+            fs::copy(source, self.staging_path(path)?)?;
+        }
+        self.record(path, unchanged);
         Ok(())
     }
 
@@ -164,30 +161,34 @@ impl Staging {
         generated.chain(copied).collect()
     }
 
-    /// Marks the folder as briefing's and swaps it in place of the output.
+    /// Moves the changed files into the output and removes what the site no longer has.
     pub fn commit(mut self) -> io::Result<WriteStats> {
+        let produced = std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+        let stats = WriteStats { written: staged.len(), unchanged: produced.len() - staged.len() };
         fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
-        if self.output.exists() {
-            fs::rename(&self.output, &self.retired)?;
-            if let Err(e) = fs::rename(&self.dir, &self.output) {
-                let _ = fs::rename(&self.retired, &self.output);
-                return Err(e);
-            }
-            remove_tree(&self.retired)?;
-        } else {
+        if !self.output.exists() {
             fs::rename(&self.dir, &self.output)?;
+            self.committed = true;
+            return Ok(stats);
         }
+        staged.push(MARKER.to_string());
+        staged.sort();
+        for path in &staged {
+            let to = self.output.join(path);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::rename(self.dir.join(path), &to)?;
+        }
+        let keep: HashSet<String> = produced.into_iter().chain([MARKER.to_string()]).collect();
+        remove_unlisted(&self.output, &keep)?;
         self.committed = true;
-        Ok(WriteStats {
-            written: self.written.load(Ordering::Relaxed),
-            unchanged: self.unchanged.load(Ordering::Relaxed),
-        })
+        fs::remove_dir_all(&self.dir)?;
+        Ok(stats)
     }
 
-    fn target(&self, path: &str) -> io::Result<PathBuf> {
-        if !is_safe_relative(path) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write unsafe path `{path}`")));
-        }
+    fn staging_path(&self, path: &str) -> io::Result<PathBuf> {
         let to = self.dir.join(path);
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent)?;
@@ -195,25 +196,42 @@ impl Staging {
         Ok(to)
     }
 
-    fn count(&self, unchanged: bool) {
-        let counter = if unchanged { &self.unchanged } else { &self.written };
-        counter.fetch_add(1, Ordering::Relaxed);
+    fn record(&self, path: &str, unchanged: bool) {
+        self.produced.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
+        if !unchanged {
+            self.staged.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
+        }
     }
 }
 
-/// Removes a folder tree, its files in parallel (the previous output of a large site holds tens
-/// of thousands).
-fn remove_tree(dir: &Path) -> io::Result<()> {
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    files.par_iter().for_each(|f| {
-        let _ = fs::remove_file(f);
-    });
-    fs::remove_dir_all(dir)
+fn check_safe(path: &str) -> io::Result<()> {
+    if is_safe_relative(path) {
+        Ok(())
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write unsafe path `{path}`")))
+    }
+}
+
+/// Removes every file under `dir` whose relative path is not in `keep`, then the folders left
+/// empty.
+fn remove_unlisted(dir: &Path, keep: &HashSet<String>) -> io::Result<()> {
+    let mut folders = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            folders.push(entry.into_path());
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if !keep.contains(&rel) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    for folder in folders {
+        // Fails, as wanted, for folders that still hold files.
+        let _ = fs::remove_dir(&folder);
+    }
+    Ok(())
 }
 
 impl Drop for Staging {
@@ -222,16 +240,6 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-/// Carries the previous file over by hard link when unchanged (falling back to writing it when
-/// the file system has no hard links). Returns whether it was unchanged.
-fn place(old: &Path, to: &Path, unchanged: bool, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<bool> {
-    if unchanged && fs::hard_link(old, to).is_ok() {
-        return Ok(true);
-    }
-    write(to)?;
-    Ok(unchanged)
 }
 
 fn same_file_content(a: &Path, b: &Path) -> io::Result<bool> {

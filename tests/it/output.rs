@@ -99,3 +99,21 @@ fn summary_line_counts_pages() {
     let run = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: [X]\n---\n").build_ok();
     assert!(run.stderr.contains("built ") && run.stderr.contains("(1 briefs, 1 terms)"), "{}", run.stderr);
 }
+
+#[test]
+fn a_rebuild_removes_the_pages_of_removed_briefs_and_rewrites_nothing_unchanged() {
+    let test =
+        SiteTest::new().brief("x/a.md", "---\ntitle: A\ntopics: [Gone]\n---\n").brief("y/b.md", "---\ntitle: B\n---\n");
+    assert_eq!(test.run("build").code, 0);
+    let output = test.root().join("output");
+    assert!(output.join("x/a/index.html").is_file() && output.join("topics/gone/index.html").is_file());
+    let run = test.run("build");
+    assert!(run.stderr.contains(" 0 files written"), "an unchanged site rewrites nothing: {}", run.stderr);
+    std::fs::remove_file(test.root().join("content/x/a.md")).unwrap();
+    let run = test.run("build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!output.join("x/a").exists(), "the removed brief's page and folder are gone");
+    assert!(!output.join("topics/gone").exists(), "and its term's pages");
+    assert!(output.join("y/b/index.html").is_file());
+    assert!(output.join(".briefing-output").is_file());
+}
