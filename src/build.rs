@@ -1,5 +1,6 @@
 //! The one place that knows the order of the stages.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -125,7 +126,13 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
         })?),
         Mode::Check => None,
     };
-    let pass = render::Pass { sink: staging.as_ref(), ..render::Pass::all() };
+    // Pages whose signature is what the last build recorded are kept as they are on disk.
+    let previous = match mode {
+        Mode::Build => output::read_signatures(&project.output_dir),
+        Mode::Check => HashMap::new(),
+    };
+    let pass =
+        render::Pass { sink: staging.as_ref(), previous: staging.as_ref().map(|_| &previous), part: render::Part::All };
     let rendered = render_parsed(project, sources, parsed, None, pass, &mut stages);
     let mut report = rendered.report(stages);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
@@ -138,6 +145,8 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
             .put_all(&rendered.output)
             .and_then(|()| staging.commit())
             .map_err(|e| BuildError::Environment(format!("cannot write `{}`: {e}", project.output_dir.display())))?;
+        // A missing record only costs the next build its shortcut.
+        let _ = output::write_signatures(&project.output_dir, &rendered.output.signatures);
         report.stages.0.push(("write", write_started.elapsed()));
         report.write = Some(stats);
     }

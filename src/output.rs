@@ -2,7 +2,7 @@
 //! failed build never leaves a half-written or emptied output. Files whose bytes did not change
 //! are carried over by hard link, keeping their modification time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -155,6 +155,11 @@ impl Staging {
         Ok(())
     }
 
+    /// Keeps a file of the previous output as it is (a page whose signature is unchanged).
+    pub fn keep(&self, path: &str) {
+        self.record(path, true);
+    }
+
     pub fn put_all(&self, site: &SiteOutput) -> io::Result<()> {
         let generated = site.files.par_iter().map(|(path, bytes)| self.put(path, bytes));
         let copied = site.copies.par_iter().map(|(path, source)| self.copy(path, source));
@@ -202,6 +207,39 @@ impl Staging {
             self.staged.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
         }
     }
+}
+
+/// Where `build` keeps the signatures of the pages it wrote (beside the output folder, so that it
+/// is never published): the next build renders only the pages whose signature changed.
+pub fn signatures_path(output_dir: &Path) -> PathBuf {
+    let output = absolute(output_dir);
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    output.with_file_name(format!(".{name}.briefing-signatures"))
+}
+
+/// Reads the signatures of the last build, keeping only pages still present in the output.
+pub fn read_signatures(output_dir: &Path) -> HashMap<String, u64> {
+    let Ok(text) = fs::read_to_string(signatures_path(output_dir)) else { return HashMap::new() };
+    let output = absolute(output_dir);
+    if !output.join(MARKER).is_file() {
+        return HashMap::new();
+    }
+    text.lines()
+        .filter_map(|line| {
+            let (hash, path) = line.split_once(' ')?;
+            Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?))
+        })
+        .filter(|(path, _)| is_safe_relative(path) && output.join(path).is_file())
+        .collect()
+}
+
+pub fn write_signatures(output_dir: &Path, signatures: &HashMap<String, u64>) -> io::Result<()> {
+    let mut lines: Vec<String> = signatures.iter().map(|(path, hash)| format!("{hash:016x} {path}")).collect();
+    lines.sort();
+    let path = signatures_path(output_dir);
+    let temp = path.with_extension("tmp");
+    fs::write(&temp, lines.join("\n") + "\n")?;
+    fs::rename(temp, path)
 }
 
 fn check_safe(path: &str) -> io::Result<()> {

@@ -807,7 +807,12 @@ impl RenderContext<'_> {
                 Some(Ok(file)) if sink.is_some() => output.streamed.push(file.0),
                 Some(Ok(file)) => output.files.push(file),
                 Some(Err(d)) => diagnostics.push(d),
-                None => output.kept.push(path.clone()),
+                None => {
+                    if let Some(sink) = sink {
+                        sink.keep(path);
+                    }
+                    output.kept.push(path.clone())
+                }
             }
         }
         output.signatures = signatures.into_iter().collect();

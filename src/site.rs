@@ -25,7 +25,7 @@ pub struct Parsed {
     pub body: Range<usize>,
     pub analysis: Arc<Analysis>,
     pub diagnostics: Vec<Diagnostic>,
-    /// A hash of the file's text when the caller tracks changes (`watch`), else 0.
+    /// A hash of the file's text: what page signatures know of it.
     pub text_hash: u64,
     /// What the file alone decides, worked out here once rather than on every assembly.
     pub derived: Arc<Derived>,
@@ -83,7 +83,13 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
     };
     let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start));
     let derived = Arc::new(derive(&file, front.as_ref(), &analysis));
-    Parsed { file, front: front.map(Arc::new), body, analysis, diagnostics, text_hash: 0, derived }
+    let text_hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        file.text.hash(&mut h);
+        h.finish()
+    };
+    Parsed { file, front: front.map(Arc::new), body, analysis, diagnostics, text_hash, derived }
 }
 
 pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig) -> Vec<Parsed> {

@@ -99,6 +99,9 @@ impl Session {
     /// what it wrote.
     pub fn build_all(&mut self) -> Result<build::BuildReport, BuildError> {
         let started = Instant::now();
+        // `watch` rewrites pages in place: the signatures a `build` recorded would no longer
+        // describe them.
+        let _ = fs::remove_file(output::signatures_path(&self.project.output_dir));
         let mut stages = Stages::default();
         // No previous pages: everything is rendered, and every page gets its signature.
         let none = HashMap::new();

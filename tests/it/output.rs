@@ -117,3 +117,26 @@ fn a_rebuild_removes_the_pages_of_removed_briefs_and_rewrites_nothing_unchanged(
     assert!(output.join("y/b/index.html").is_file());
     assert!(output.join(".briefing-output").is_file());
 }
+
+#[test]
+fn a_rebuild_renders_again_every_page_whose_content_changed() {
+    // The second build keeps the pages whose signature is unchanged; what changed must show.
+    let test = SiteTest::new()
+        .brief("x/a.md", "---\ntitle: Alpha\ntopics: [T]\n---\nText.\n")
+        .brief("y/b.md", "---\ntitle: Beta\n---\nSee [[a]].\n");
+    assert_eq!(test.run("build").code, 0);
+    let read = |p: &str| std::fs::read_to_string(test.root().join("output").join(p)).unwrap();
+    let test = test.brief("x/a.md", "---\ntitle: Alpha two\ntopics: [T]\n---\nText.\n");
+    assert_eq!(test.run("build").code, 0);
+    assert!(read("y/b/index.html").contains(">Alpha two</a>"), "the linking page shows the new title");
+    assert!(read("topics/t/index.html").contains("Alpha two"), "the term page too");
+    let test = test.file(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Lost</h1>{% endblock main %}",
+    );
+    assert_eq!(test.run("build").code, 0);
+    assert!(read("404.html").contains("<h1>Lost</h1>"), "a template change renders again");
+    let test = test.config("title: Renamed site\n");
+    assert_eq!(test.run("build").code, 0);
+    assert!(read("y/b/index.html").contains("Renamed site"), "a site.yaml change renders every page again");
+}
