@@ -125,7 +125,8 @@ fn a_rebuild_renders_again_every_page_whose_content_changed() {
         .brief("x/a.md", "---\ntitle: Alpha\ntopics: [T]\n---\nText.\n")
         .brief("y/b.md", "---\ntitle: Beta\n---\nSee [[a]].\n");
     assert_eq!(test.run("build").code, 0);
-    let read = |p: &str| std::fs::read_to_string(test.root().join("output").join(p)).unwrap();
+    let output = test.root().join("output");
+    let read = |p: &str| std::fs::read_to_string(output.join(p)).unwrap();
     let test = test.brief("x/a.md", "---\ntitle: Alpha two\ntopics: [T]\n---\nText.\n");
     assert_eq!(test.run("build").code, 0);
     assert!(read("y/b/index.html").contains(">Alpha two</a>"), "the linking page shows the new title");
