@@ -11,8 +11,9 @@ is deleted first), then --runs "no-op rebuilds" (output present, content unchang
 installed, `hugo --quiet -s HUGO_CORPUS -d OUT` runs on the hugo flavour of the same corpus, run for
 run alternating with briefing, so that machine noise hits both tools alike.
 
-Wall time comes from time.perf_counter; CPU time (user + sys) and peak RSS (ru_maxrss) from the
-child's own rusage via os.wait4, so no external tool is needed. Medians are reported.
+Wall time comes from time.perf_counter, CPU time (user + sys) from os.wait4's rusage, peak RSS from
+GNU `time -v` when installed (else os.wait4's ru_maxrss, which Linux floors at this script's own RSS:
+see run_measured). Medians are reported; every sample is kept in the JSON.
 
 --stress times builds of pathological inputs (a 5 MB brief, 10,000 links, 10,000 topics, 50 nested
 folders, a 100,000-character line, 10,000 identical headings) and reports FAIL for a non-zero exit.
@@ -37,6 +38,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 DEFAULT_GEN = (REPO / ".." / "shared" / "bench" / "gen_corpus.py").resolve()
+SLOW_STRESS_S = 2.0  # a stress input whose build takes longer is marked SLOW
 GROWTH_SLACK = 1.1  # growth target: at most 1.1x the size ratio (5.5x for 10k -> 50k)
 
 
@@ -57,8 +59,9 @@ def tail(data, lines=15):
 
 
 class Sample:
-    def __init__(self, wall, cpu, rss_kib, rc, stdout, stderr, timed_out=False):
-        self.wall, self.cpu, self.rss_kib, self.rc = wall, cpu, rss_kib, rc
+    def __init__(self, wall, user, sys_, rss_kib, rc, stdout, stderr, timed_out=False):
+        self.wall, self.user, self.sys, self.cpu = wall, user, sys_, user + sys_
+        self.rss_kib, self.rc = rss_kib, rc
         self.stdout, self.stderr, self.timed_out = stdout, stderr, timed_out
 
     @property
@@ -67,24 +70,67 @@ class Sample:
 
     def as_dict(self):
         return {"wall_s": round(self.wall, 4), "cpu_s": round(self.cpu, 4),
+                "user_s": round(self.user, 4), "sys_s": round(self.sys, 4),
                 "peak_rss_mib": round(self.rss_kib / 1024, 2), "exit_code": self.rc,
                 "timed_out": self.timed_out}
 
 
+def find_gnu_time():
+    """GNU time, if installed: it reports the peak RSS of its child alone (see run_measured)."""
+    path = shutil.which("time", path="/usr/bin:/bin:/usr/local/bin")
+    if not path:
+        return None
+    try:
+        r = subprocess.run([path, "--version"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return path if b"GNU" in r.stdout + r.stderr else None
+
+
+GNU_TIME = None  # set in main() according to --rss
+
+
+def parse_gnu_time(text):
+    """Peak RSS (KiB) and exit code from the report of `time -v -o FILE`."""
+    rss = rc = None
+    for line in text.splitlines():
+        key, _, value = line.strip().rpartition(": ")
+        if key.startswith("Maximum resident set size"):
+            rss = int(value)
+        elif key == "Exit status":
+            rc = int(value)
+        elif line.strip().startswith("Command terminated by signal"):
+            rc = -int(line.split()[-1])
+    return rss, rc
+
+
 def run_measured(cmd, timeout=None, cwd=None):
-    """Run cmd; return its wall time, CPU time (user+sys) and peak RSS, via os.wait4."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run cmd; return its wall time, CPU time (user+sys), peak RSS and exit code.
+
+    Wall time: time.perf_counter around the process. CPU time: the rusage that os.wait4 returns,
+    which includes the children the process reaped. Peak RSS: NOT ru_maxrss from os.wait4 on a
+    child of this Python process: Linux records the parent's RSS at exec time in the child's
+    ru_maxrss (Python spawns with vfork; a `/bin/true` started from a Python holding 200 MB reports
+    200 MB). So the command runs under GNU `time -v -o FILE` when it is installed: `time` is a
+    small process that fork()s the command, and its report gives the command's own peak. Without
+    GNU time ru_maxrss is used, and is only a floor-limited value: max(the command's peak, this
+    script's RSS), the floor is recorded in the JSON.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(prefix="bench-time-", suffix=".txt") as report:
+        full = [GNU_TIME, "-v", "-o", report.name, *cmd] if GNU_TIME else list(cmd)
         timed_out = threading.Event()
         start = time.perf_counter()
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd)
+            proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=cwd,
+                                    start_new_session=True)
         except OSError as e:
-            raise BenchError(f"cannot start `{cmd[0]}`: {e}") from e
+            raise BenchError(f"cannot start `{full[0]}`: {e}") from e
 
         def kill():
             timed_out.set()
             try:
-                os.kill(proc.pid, 9)
+                os.killpg(proc.pid, 9)  # the whole session: `time` and the command
             except ProcessLookupError:
                 pass
 
@@ -102,12 +148,29 @@ def run_measured(cmd, timeout=None, cwd=None):
             if timer:
                 timer.cancel()
         wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
+        proc.returncode = rc = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
         rss = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB on Linux
+        if GNU_TIME:
+            t_rss, t_rc = parse_gnu_time(Path(report.name).read_text(errors="replace"))
+            if t_rss is not None:
+                rss = t_rss
+            if t_rc is not None:
+                rc = t_rc
         out.seek(0)
         err.seek(0)
-        return Sample(wall, usage.ru_utime + usage.ru_stime, rss, proc.returncode,
+        return Sample(wall, usage.ru_utime, usage.ru_stime, rss, rc,
                       out.read(), err.read(), timed_out.is_set())
+
+
+def own_rss_kib():
+    """This script's current RSS: the floor of ru_maxrss-based peaks when GNU time is missing."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def rmtree(path):
@@ -129,6 +192,53 @@ def folder_stats(path):
             except OSError:
                 pass
     return files, size
+
+
+class Clearer:
+    """Empties an output folder before a cold run.
+
+    `delete` removes it right away. `trash` (the default) renames it into a trash folder, deleted
+    after the measured runs: on ext4, creating thousands of inodes just after deleting thousands
+    makes the kernel scan the recently deleted ones (`recently_deleted` in ext4 inode allocation),
+    which here added seconds of system time to every build at 10,000 briefs, whichever tool ran.
+    Falls back to `delete` when the disk is short of space for the trash.
+    """
+
+    def __init__(self, mode, trash):
+        self.mode, self.trash, self.count = mode, trash, 0
+
+    def budget(self, out_bytes, runs):
+        """Switch to delete when keeping `runs` outputs of out_bytes would leave < 2 GiB free."""
+        if self.mode == "trash":
+            self.trash.mkdir(parents=True, exist_ok=True)
+            free = shutil.disk_usage(self.trash).free
+            if free - out_bytes * runs * 1.3 < 2 * 2**30:
+                log(f"not enough free disk for --cold trash ({free / 2**30:.1f} GiB free): deleting instead")
+                self.mode = "delete"
+
+    def clear(self, out):
+        if not out.exists():
+            return
+        if self.mode == "trash":
+            self.trash.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            out.rename(self.trash / f"{out.name}.{os.getpid()}.{self.count}")
+        else:
+            rmtree(out)
+
+    def empty_trash(self):
+        rmtree(self.trash)
+
+
+def disk_bytes(path):
+    total = 0
+    for dirpath, dirs, names in os.walk(path):
+        for n in dirs + names:
+            try:
+                total += os.lstat(os.path.join(dirpath, n)).st_blocks * 512
+            except OSError:
+                pass
+    return total
 
 
 # ---------------------------------------------------------------- tools
@@ -156,6 +266,18 @@ def cargo_build(skip):
     if not binary.exists():
         raise BenchError(f"cargo build succeeded but {binary} is missing")
     return binary
+
+
+def snapshot(binary, cache):
+    """A private copy of the binary, so that a rebuild of target/ during the runs changes nothing."""
+    digest = hashlib.sha256(binary.read_bytes()).hexdigest()[:12]
+    copy = cache / "bin" / f"briefing-{digest}"
+    if not copy.exists():
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        tmp = copy.with_name(copy.name + f".{os.getpid()}")
+        shutil.copy2(binary, tmp)
+        tmp.rename(copy)
+    return copy, digest
 
 
 def tool_version(cmd):
@@ -218,7 +340,7 @@ def check(sample, what, failures):
     return False
 
 
-def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures):
+def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer):
     b_root = corpus(gen, cache, "briefing", n)
     h_root = corpus(gen, cache, "hugo", n) if hugo else None
     b_out, h_out = cache / f"out-briefing-{n}", cache / f"out-hugo-{n}"
@@ -230,7 +352,7 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures):
 
     def one(tool, cmd, out, cold, record):
         if cold:
-            rmtree(out)
+            clearer.clear(out)
         s = run_measured(cmd, timeout)
         if check(s, f"{tool} at {n} briefs: {' '.join(cmd)}", failures) and record is not None:
             rows[record].append(s)
@@ -241,6 +363,7 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures):
         return rows, {}
     if hugo and not one("hugo", h_cmd, h_out, True, None).ok:
         hugo = h_cmd = None
+    clearer.budget(disk_bytes(b_out) + (disk_bytes(h_out) if hugo else 0), runs)
     for i in range(runs):  # cold builds, alternating tools
         log(f"[{n}] cold run {i + 1}/{runs}")
         one("briefing", b_cmd, b_out, True, "briefing")
@@ -256,7 +379,9 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures):
             one("hugo", h_cmd, h_out, False, "hugo (rebuild, output present)")
     # One untimed, non-quiet rebuild: its summary line shows how many files a no-op rewrote.
     s = run_measured(b_cmd[:-1], timeout)
-    extra["noop_summary"] = tail(s.stdout + s.stderr, 3)
+    summary = [l for l in tail(s.stdout + s.stderr, 50).splitlines() if l.startswith("built ")]
+    extra["noop_summary"] = summary[-1] if summary else tail(s.stdout + s.stderr, 3)
+    clearer.empty_trash()
     return rows, extra
 
 
@@ -349,7 +474,7 @@ STRESS = [("a-5mb-brief", stress_big), ("b-10k-links", stress_links), ("c-10k-to
           ("f-10k-same-headings", stress_headings)]
 
 
-def bench_stress(binary, cache, runs, timeout, failures):
+def bench_stress(binary, cache, runs, timeout, failures, clearer):
     results = []
     for name, make in STRESS:
         site = cache / "stress" / name
@@ -359,7 +484,7 @@ def bench_stress(binary, cache, runs, timeout, failures):
         cmd = [str(binary), "build", "--root", str(site), "--output", str(out), "-q"]
         samples, status = [], "ok"
         for i in range(runs + 1):  # first run is a warm-up
-            rmtree(out)
+            clearer.clear(out)
             log(f"[stress {name}] run {i}/{runs}" + (" (warm-up)" if i == 0 else ""))
             s = run_measured(cmd, timeout)
             if not check(s, f"stress {name}: {' '.join(cmd)}", failures):
@@ -368,9 +493,12 @@ def bench_stress(binary, cache, runs, timeout, failures):
                 break
             if i:
                 samples.append(s)
-        if status == "ok" and not (out / expect).exists():
+        if status == "ok" and samples and median(samples, "wall") > SLOW_STRESS_S:
+            status = f"SLOW (> {SLOW_STRESS_S:g} s)"
+        if status.startswith(("ok", "SLOW")) and not (out / expect).exists():
             status = f"FAIL (no {expect})"
             failures.append(f"FAIL: stress {name}: built but {out / expect} is missing")
+        clearer.empty_trash()
         results.append({"case": name, "description": desc, "status": status,
                         "wall_median_s": median(samples, "wall"),
                         "cpu_median_s": median(samples, "cpu"),
@@ -388,6 +516,7 @@ def fmt(x, digits=3):
 
 def summarize(rows):
     return {"wall_median_s": median(rows, "wall"), "cpu_median_s": median(rows, "cpu"),
+            "sys_median_s": median(rows, "sys"),
             "peak_rss_median_mib": median(rows, "rss_kib") / 1024, "runs": len(rows),
             "samples": [s.as_dict() for s in rows]}
 
@@ -470,7 +599,15 @@ def main():
                     help="keep corpora and outputs in DIR (default: a cache folder in the temp dir)")
     ap.add_argument("--gen", type=Path, default=DEFAULT_GEN, help=f"corpus generator (default {DEFAULT_GEN})")
     ap.add_argument("--timeout", type=float, default=900, help="seconds before a run is killed (default 900)")
+    ap.add_argument("--cold", choices=["trash", "delete"], default="trash",
+                    help="before a cold run, move the output folder to a trash folder emptied after the size's "
+                         "runs (default), or delete it right away (see Clearer in the source)")
+    ap.add_argument("--rss", choices=["auto", "time", "wait4"], default="auto",
+                    help="peak RSS from GNU `time -v` (auto: when installed) or from os.wait4's ru_maxrss, "
+                         "which cannot go below this script's own RSS")
     ap.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    ap.add_argument("--binary", type=Path, help="benchmark this briefing binary (no cargo build), e.g. an "
+                                                 "older copy from the cache's bin/ folder")
     ap.add_argument("--json", type=Path, default=BENCH_DIR / "results" / "latest.json",
                     help="where to write the JSON results (default benches/results/latest.json)")
     args = ap.parse_args()
@@ -480,6 +617,13 @@ def main():
     if args.stress and "--sizes" not in " ".join(sys.argv):
         sizes = []  # `--stress` alone runs only the stress inputs
 
+    global GNU_TIME
+    GNU_TIME = None if args.rss == "wait4" else find_gnu_time()
+    if args.rss == "time" and not GNU_TIME:
+        ap.error("--rss time: GNU time is not installed (apt-get install -y time)")
+    if not GNU_TIME:
+        log("peak RSS from os.wait4: values cannot go below this script's RSS "
+            f"(~{(own_rss_kib() or 0) / 1024:.0f} MiB); install GNU time (apt-get install -y time) for exact peaks")
     try:
         if sizes and not args.gen.is_file():
             raise BenchError(f"corpus generator not found: {args.gen}\n(expected ../shared/bench/gen_corpus.py "
@@ -487,16 +631,22 @@ def main():
         cache = (args.keep or Path(tempfile.gettempdir()) / "briefing-bench").resolve()
         cache.mkdir(parents=True, exist_ok=True)
         log(f"corpora and outputs in {cache}")
-        binary = cargo_build(args.no_build)
+        if args.binary and not args.binary.is_file():
+            raise BenchError(f"--binary: no such file: {args.binary}")
+        built = args.binary.resolve() if args.binary else cargo_build(args.no_build)
+        binary, digest = snapshot(built, cache)
+        log(f"benchmarking {built} (sha256 {digest}), copied to {binary}")
         hugo_version, hugo_note = find_hugo(args.hugo) if sizes else (None, None)
-        if hugo_note:
+        if hugo_note and args.hugo != "off":
             log(hugo_note)
         failures, sizes_results = [], {}
+        clearer = Clearer(args.cold, cache / "trash")
+        clearer.empty_trash()  # left over by an interrupted run
         for n in sizes:
             rows, extra = bench_size(n, binary, bool(hugo_version), args.gen, cache, args.runs,
-                                     args.timeout, failures)
+                                     args.timeout, failures, clearer)
             sizes_results[n] = {"tools": {t: summarize(r) for t, r in rows.items()}, **extra}
-        stress_results = bench_stress(binary, cache, args.runs, args.timeout, failures) if args.stress else []
+        stress_results = bench_stress(binary, cache, args.runs, args.timeout, failures, clearer) if args.stress else []
     except BenchError as e:
         log(f"error: {e}")
         return 2
@@ -506,7 +656,8 @@ def main():
 
     table = report(sizes_results, stress_results, hugo_note)
     header = (f"briefing benchmark, {datetime.date.today().isoformat()}, {os.cpu_count()} CPUs, "
-              f"{platform.system()} {platform.machine()}, runs={args.runs} (+1 warm-up)")
+              f"{platform.system()} {platform.machine()}, runs={args.runs} (+1 warm-up), --cold {args.cold}, peak RSS from "
+              + ("GNU time -v" if GNU_TIME else "os.wait4 (floored at this script's RSS)"))
     print(header + "\n\n" + table)
     for n, res in sizes_results.items():
         if res.get("noop_summary"):
@@ -515,9 +666,13 @@ def main():
         print(f"\n{len(failures)} failure(s):\n" + "\n\n".join(failures))
 
     rev = tool_version(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    dirty = tool_version(["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"])
     data = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-            "platform": platform.platform(), "python": platform.python_version(), "git_rev": rev,
-            "briefing_binary": str(binary), "hugo": hugo_version, "runs": args.runs,
+            "platform": platform.platform(), "python": platform.python_version(), "git_rev": rev, "git_dirty": bool(dirty),
+            "briefing_binary": str(built), "briefing_sha256": digest, "hugo": hugo_version, "runs": args.runs,
+            "cold_runs": f"output folder removed before each cold run ({args.cold})",
+            "rss_source": "GNU time -v" if GNU_TIME else "os.wait4 ru_maxrss (floored at the script's RSS)",
+            "script_rss_mib_at_end": round((own_rss_kib() or 0) / 1024, 1),
             "sizes": {str(n): r for n, r in sizes_results.items()}, "stress": stress_results,
             "failures": failures}
     args.json.parent.mkdir(parents=True, exist_ok=True)
