@@ -130,7 +130,9 @@
       li.appendChild(h);
       var meta = document.createElement("p");
       meta.className = "meta";
-      meta.textContent = [d[2], d[4].map(function (t) { return index.terms[t][1]; }).join(", ")].filter(Boolean).join(" \u00b7 ");
+      // The date and the terms of the first taxonomy (topics): enough to tell results apart.
+      var topics = d[4].filter(function (t) { return index.terms[t][0] === 0; });
+      meta.textContent = [d[2], topics.map(function (t) { return index.terms[t][1]; }).join(", ")].filter(Boolean).join(" \u00b7 ");
       li.appendChild(meta);
       if (d[3]) {
         var p = document.createElement("p");
