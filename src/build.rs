@@ -230,6 +230,22 @@ pub fn render_parsed(
     Rendered { output, diagnostics, briefs: site.briefs.len(), terms, links: link_memo, site, graph }
 }
 
+/// The page of one brief, for a site already assembled and resolved (`watch`'s short path).
+pub fn render_brief(
+    project: &Project,
+    site: &site::Site,
+    graph: &links::LinkGraph,
+    brief: site::BriefId,
+) -> (SiteOutput, Vec<Diagnostic>) {
+    match Templates::compile(&project.theme) {
+        Ok(templates) => {
+            let pass = render::Pass { part: render::Part::Brief(brief), ..render::Pass::all() };
+            render::render_site(&templates, &project.theme, &project.config, site, graph, pass)
+        }
+        Err(d) => (SiteOutput::default(), d),
+    }
+}
+
 /// The files of `render::Part::Extras` for a site already assembled and resolved (`watch`
 /// writes them after the pages).
 pub fn render_extras(project: &Project, site: &site::Site, graph: &links::LinkGraph) -> (SiteOutput, Vec<Diagnostic>) {

@@ -516,6 +516,20 @@ pub struct LinkMemo {
     briefs: Vec<(u64, BriefLinks)>,
 }
 
+impl LinkMemo {
+    /// Records that brief `b` has new text that resolves to the same links.
+    /// Whether brief `b`'s links reported anything (their positions would move with the text).
+    pub fn has_diagnostics(&self, b: BriefId) -> bool {
+        self.briefs.get(b).is_none_or(|entry| !entry.1.diagnostics.is_empty())
+    }
+
+    pub fn retext(&mut self, b: BriefId, text_hash: u64) {
+        if let Some(entry) = self.briefs.get_mut(b) {
+            entry.0 = text_hash;
+        }
+    }
+}
+
 pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&LinkMemo>) -> (LinkGraph, Vec<Diagnostic>, LinkMemo) {
     let resolver = Resolver { index: Index::new(site), urls: Urls::new(config), config };
     let index_key = index_key(site, config);

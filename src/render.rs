@@ -398,6 +398,8 @@ pub enum Part {
     All,
     Pages,
     Extras,
+    /// Only the page of one brief (`watch`, when an edit changed nothing other pages show).
+    Brief(BriefId),
 }
 
 /// Renders the pages (with `previous` signatures, only those that show something new), the
@@ -447,7 +449,7 @@ pub fn render_site(
             .collect(),
     };
     let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
-    let search_index = (part != Part::Pages).then(|| search::search_index(site));
+    let search_index = matches!(part, Part::All | Part::Extras).then(|| search::search_index(site));
 
     let per_page = config.paginate_by;
     let mut jobs = vec![Job::Home, Job::NotFound];
@@ -462,20 +464,6 @@ pub fn render_site(
         }
     }
 
-    let compare = previous.is_some() && part != Part::Extras;
-    let card_hashes: Vec<u64> = if compare {
-        site.briefs
-            .par_iter()
-            .map(|b| {
-                let section = &site.sections[b.section].title;
-                let date = b.front.date;
-                let minutes = b.analysis.reading_minutes();
-                hash_of(&(&b.front.title, &b.path, date, &b.summary, &b.front.status, minutes, section))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
     let global_hash = hash_of(&(
         &theme.templates,
         &theme.static_files,
@@ -488,7 +476,7 @@ pub fn render_site(
             .as_ref()
             .map(|index| format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(index) as u32))
             .unwrap_or_default(),
-        card_hashes,
+        card_hashes: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
         global_hash,
         templates,
         config,
@@ -501,6 +489,15 @@ pub fn render_site(
     };
     let mut output = SiteOutput::default();
     let mut diagnostics = Vec::new();
+    if let Part::Brief(b) = part {
+        let job = Job::Brief(b);
+        match context.render_job(&job) {
+            Ok(page) => output.files.push(page),
+            Err(d) => diagnostics.push(d),
+        }
+        output.signatures.insert(context.job_path(&job), context.signature(&job));
+        return (output, diagnostics);
+    }
     if part != Part::Extras {
         context.render_pages(&jobs, previous, sink, &mut output, &mut diagnostics);
         for brief in &site.briefs {
@@ -625,7 +622,7 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
 struct RenderContext<'a> {
     search_index_url: String,
     /// Per brief, a hash of its card: what list pages show of it.
-    card_hashes: Vec<u64>,
+    card_hashes: Vec<OnceLock<u64>>,
     /// A hash of everything every page shows: theme, configuration, site navigation.
     global_hash: u64,
     templates: &'a Templates,
@@ -818,6 +815,17 @@ impl RenderContext<'_> {
         output.signatures = signatures.into_iter().collect();
     }
 
+    /// A hash of what list pages show of a brief, computed the first time a signature needs it.
+    fn card_hash(&self, b: BriefId) -> u64 {
+        *self.card_hashes[b].get_or_init(|| {
+            let brief = &self.site.briefs[b];
+            let section = &self.site.sections[brief.section].title;
+            let minutes = brief.analysis.reading_minutes();
+            let front = &brief.front;
+            hash_of(&(&front.title, &brief.path, front.date, &brief.summary, &front.status, minutes, section))
+        })
+    }
+
     /// What list pages show of a brief, made the first time a page needs it.
     fn card(&self, b: BriefId) -> &Card {
         self.cards[b].get_or_init(|| {
@@ -860,7 +868,7 @@ impl RenderContext<'_> {
         self.job_path(job).hash(&mut h);
         let cards = |h: &mut std::collections::hash_map::DefaultHasher, briefs: &[BriefId]| {
             for &b in briefs {
-                self.card_hashes[b].hash(h);
+                self.card_hash(b).hash(h);
             }
             0xffu8.hash(h);
         };
@@ -884,7 +892,7 @@ impl RenderContext<'_> {
                 cards(&mut h, &graph.backlinks[b]);
                 cards(&mut h, &graph.outgoing[b]);
                 for r in &graph.related[b] {
-                    (self.card_hashes[r.brief], &r.shared).hash(&mut h);
+                    (self.card_hash(r.brief), &r.shared).hash(&mut h);
                 }
                 cards(&mut h, &graph.previous[b].into_iter().collect::<Vec<_>>());
                 cards(&mut h, &graph.next[b].into_iter().collect::<Vec<_>>());

@@ -55,8 +55,9 @@ pub struct Session {
     links: crate::links::LinkMemo,
     /// The files of the extras part (search, graph, feeds, sitemap) as last written.
     extras: HashSet<String>,
-    /// The site of the last rebuild, until its extras are written.
-    pending: Option<(crate::site::Site, crate::links::LinkGraph)>,
+    /// The site and link graph of the last build, and whether its extras are still to write.
+    last: Option<(crate::site::Site, crate::links::LinkGraph)>,
+    extras_due: bool,
 }
 
 fn hash_bytes(bytes: &[u8]) -> u64 {
@@ -89,7 +90,8 @@ impl Session {
             built: false,
             links: Default::default(),
             extras: HashSet::new(),
-            pending: None,
+            last: None,
+            extras_due: false,
         };
         session.rewalk(&HashSet::new(), &mut Vec::new());
         Ok(session)
@@ -129,6 +131,7 @@ impl Session {
         report.write = Some(stats);
         self.remember(&rendered.output);
         self.links = rendered.links;
+        self.last = Some((rendered.site, rendered.graph));
         self.built = true;
         report.elapsed = started.elapsed();
         Ok(report)
@@ -190,6 +193,10 @@ impl Session {
                 }
             }
         }
+        // An edit to one brief that changes nothing other pages show takes a short path.
+        let only_body_edit = !need_walk && !anything && touched_md.len() == 1 && self.built;
+        let before =
+            if only_body_edit { touched_md.iter().next().and_then(|rel| self.parsed.get(rel).cloned()) } else { None };
         if need_walk {
             anything |= self.rewalk(&touched_md, &mut changed);
         } else {
@@ -218,6 +225,12 @@ impl Session {
             }));
         }
         let read_time = started.elapsed();
+        if let Some((_, before)) = before {
+            let rel = before.file.rel_path.clone();
+            if let Some(rebuild) = self.rebuild_one_page(&before, &rel, &changed, started)? {
+                return Ok(Some(rebuild));
+            }
+        }
         let css_only = !changed.is_empty() && changed.iter().all(|c| c.ends_with(".css"));
         let mut stages = Stages::default();
         let rendered = build::render_parsed(
@@ -240,7 +253,8 @@ impl Session {
         let pages_rendered = rendered.output.signatures.len() - rendered.output.kept.len();
         self.signatures = rendered.output.signatures.clone();
         self.links = rendered.links;
-        self.pending = Some((rendered.site, rendered.graph));
+        self.last = Some((rendered.site, rendered.graph));
+        self.extras_due = true;
         Ok(Some(Rebuild {
             changed,
             pages_rendered,
@@ -260,8 +274,11 @@ impl Session {
     /// Writes what the last rebuild left for after the reload: the search index and page, the
     /// link graph, feeds and sitemap. Returns the number of files written and any problem.
     pub fn finish(&mut self) -> Result<usize, BuildError> {
-        let Some((site, graph)) = self.pending.take() else { return Ok(0) };
-        let (extras, diagnostics) = build::render_extras(&self.project, &site, &graph);
+        if !std::mem::take(&mut self.extras_due) {
+            return Ok(0);
+        }
+        let Some((site, graph)) = &self.last else { return Ok(0) };
+        let (extras, diagnostics) = build::render_extras(&self.project, site, graph);
         if diagnostics.iter().any(Diagnostic::is_error) {
             let report = build::BuildReport {
                 diagnostics,
@@ -279,6 +296,81 @@ impl Session {
         })?;
         self.extras = extras.files.iter().map(|(p, _)| p.clone()).collect();
         Ok(written)
+    }
+
+    /// The short path: when the only change is the body of one brief, and it changed nothing
+    /// that another page shows (title, front-matter, summary, reading time, headings, links), only
+    /// that brief's page is rendered again, in the site kept from the last build.
+    /// `Ok(None)` when the change does not qualify.
+    fn rebuild_one_page(
+        &mut self,
+        before: &Parsed,
+        rel: &str,
+        changed: &[String],
+        started: Instant,
+    ) -> Result<Option<Rebuild>, BuildError> {
+        let Some((_, after)) = self.parsed.get(rel) else { return Ok(None) };
+        let link_shape = |p: &Parsed| -> Vec<(crate::markdown::LinkKind, String)> {
+            p.analysis.links.iter().map(|l| (l.kind, l.dest.clone())).collect()
+        };
+        let heading_ids = |p: &Parsed| -> Vec<String> { p.analysis.headings.iter().map(|h| h.id.clone()).collect() };
+        let same_shape = before.front.is_some()
+            && after.front.is_some()
+            && before.diagnostics.is_empty()
+            && after.diagnostics.is_empty()
+            && before.body.start == after.body.start
+            && before.file.text[..before.body.start] == after.file.text[..after.body.start]
+            && before.derived.summary == after.derived.summary
+            && before.analysis.reading_minutes() == after.analysis.reading_minutes()
+            && heading_ids(before) == heading_ids(after)
+            && link_shape(before) == link_shape(after);
+        if !same_shape {
+            return Ok(None);
+        }
+        let after = after.clone();
+        let Some((site, graph)) = &mut self.last else { return Ok(None) };
+        let Some(b) = site.briefs.iter().position(|brief| brief.id == after.derived.id) else { return Ok(None) };
+        if self.links.has_diagnostics(b) {
+            return Ok(None);
+        }
+        let brief = &mut site.briefs[b];
+        brief.file = after.file.clone();
+        brief.body = after.body.clone();
+        brief.analysis = after.analysis.clone();
+        brief.text_hash = after.text_hash;
+        brief.derived = after.derived.clone();
+        self.links.retext(b, after.text_hash);
+        let mut stages = Stages::default();
+        let (output, diagnostics) = stages.time("render", || build::render_brief(&self.project, site, graph, b));
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            let report = build::BuildReport {
+                diagnostics,
+                pages: 0,
+                briefs: site.briefs.len(),
+                terms: 0,
+                write: None,
+                elapsed: started.elapsed(),
+                stages,
+            };
+            return Err(BuildError::Content(report));
+        }
+        let write_started = Instant::now();
+        let (written, _) = self.apply(&output, Part::Brief(b)).map_err(|e| {
+            BuildError::Environment(format!("cannot write `{}`: {e}", self.project.output_dir.display()))
+        })?;
+        stages.0.push(("write", write_started.elapsed()));
+        self.signatures.extend(output.signatures);
+        self.extras_due = true;
+        Ok(Some(Rebuild {
+            changed: changed.to_vec(),
+            pages_rendered: 1,
+            files_written: written,
+            files_removed: 0,
+            diagnostics: Vec::new(),
+            elapsed: started.elapsed(),
+            css_only: false,
+            stages,
+        }))
     }
 
     fn sources(&self) -> Sources {
@@ -387,6 +479,7 @@ impl Session {
         // What this part wrote before and did not write now is gone.
         let candidates: Vec<&String> = match part {
             Part::Extras => self.extras.iter().collect(),
+            Part::Brief(_) => Vec::new(),
             _ => self
                 .written
                 .keys()

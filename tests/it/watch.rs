@@ -265,6 +265,17 @@ fn after_a_sequence_of_edits_the_output_equals_a_fresh_build() {
             w.write("content/briefs/a.md", &brief("Alpha 2", "2025-01-05", "OPCON, New term", "Edited. [[c]]\n\n## x"))
         }),
         Box::new(|w| w.write("content/briefs/e.md", &brief("Epsilon", "2025-02-01", "SCM", "Added. [[d]]"))),
+        // body-only edits: the short path renders only the brief's own page
+        Box::new(|w| w.write("content/briefs/e.md", &brief("Epsilon", "2025-02-01", "SCM", "Added. [[d]]\n\nMore."))),
+        Box::new(|w| {
+            w.write("content/briefs/e.md", &brief("Epsilon", "2025-02-01", "SCM", "Added. [[d]]\n\nMore, edited."))
+        }),
+        Box::new(|w| {
+            w.write(
+                "content/briefs/a.md",
+                &brief("Alpha 2", "2025-01-05", "OPCON, New term", "Edited again. [[c]]\n\n## x"),
+            )
+        }),
         Box::new(|w| std::fs::remove_file(w.root.join("content/briefs/b.md")).unwrap()),
         Box::new(|w| {
             w.write_via_rename("content/briefs/c.md", &brief("Gamma", "2023-01-01", "Other", "Moved back in time."))
@@ -369,4 +380,30 @@ fn a_port_in_use_is_an_environment_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_body_edit_that_no_other_page_shows_renders_one_page() {
+    let w = Watch::start(
+        &[
+            ("content/briefs/a.md", &brief("Alpha", "2025-01-01", "X", "Summary paragraph.\n\nFirst body.")),
+            ("content/briefs/b.md", &brief("Beta", "2025-01-02", "X", "See [[a]].")),
+        ],
+        &[],
+    );
+    let events = w.events();
+    w.write("content/briefs/a.md", &brief("Alpha", "2025-01-01", "X", "Summary paragraph.\n\nSecond body."));
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/briefs/a/", "show the edit", |_, b| b.contains("Second body."));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut log = String::new();
+    while !log.contains("pages rendered") && Instant::now() < deadline {
+        log.push_str(&w.log());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(log.contains("changed content/briefs/a.md: 1 pages rendered"), "{log}");
+    // A change to the summary paragraph shows on list pages: they follow.
+    w.write("content/briefs/a.md", &brief("Alpha", "2025-01-01", "X", "New summary.\n\nSecond body."));
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/topics/x/", "show the new summary", |_, b| b.contains("New summary."));
 }
