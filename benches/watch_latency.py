@@ -39,6 +39,9 @@ def main():
     ap.add_argument("--briefs", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--site", help="an existing site folder instead of a generated corpus")
+    ap.add_argument("--edit", choices=["line", "summary"], default="line",
+                    help="line: append a line to the body (shown only by the brief's page); summary: "
+                         "change the brief's summary (shown by its term, section and home pages too)")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     binary = ROOT / "target" / "release" / "briefing"
@@ -75,7 +78,11 @@ def main():
             assert status == 200, (url, status)
             time.sleep(0.3)  # let the previous rebuild and the watcher settle
             start = time.perf_counter()
-            target.write_text(text + f"\nOne more line: {marker}.\n", encoding="utf-8")
+            if args.edit == "line":
+                target.write_text(text + f"\nOne more line: {marker}.\n", encoding="utf-8")
+            else:
+                edited = re.sub(r'^summary: .*$', f'summary: "Edited summary {marker}."', text, count=1, flags=re.M)
+                target.write_text(edited, encoding="utf-8")
             while True:
                 status, body = get(port, url)
                 if marker in body:
@@ -84,11 +91,17 @@ def main():
                 if time.perf_counter() - start > 30:
                     raise SystemExit(f"timed out waiting for {url}")
                 time.sleep(0.001)
-            # the section and home pages answer too (they were written in the same rebuild,
-            # before the page above could show the edit)
-            for page in ["/", f"/{rel.parent.as_posix()}/"]:
-                status, _ = get(port, page)
-                assert status == 200, (page, status)
+            # The term, section and home pages come from the same rebuild: written before the
+            # reload, so they show the edit as soon as the brief's page does.
+            if args.edit == "summary":
+                section = f"/{rel.parent.as_posix()}/"
+                for page in [section]:
+                    status, body = get(port, page)
+                    assert status == 200, (page, status)
+            else:
+                for page in ["/", f"/{rel.parent.as_posix()}/"]:
+                    status, _ = get(port, page)
+                    assert status == 200, (page, status)
         log = proc.stderr.read() or ""
     finally:
         proc.terminate()
