@@ -1,0 +1,70 @@
+//! Front-matter: `split` then `parse` of any UTF-8 text must not panic, and every problem it
+//! reports must point at a real slice of the text (codespan-reporting and `LineIndex` slice the
+//! text with these spans).
+#![no_main]
+
+use std::sync::OnceLock;
+
+use briefing::config::{SiteConfig, TaxonomyConfig};
+use briefing::frontmatter::{self, FieldError};
+use libfuzzer_sys::fuzz_target;
+
+fn taxonomies() -> &'static [TaxonomyConfig] {
+    static TAXONOMIES: OnceLock<Vec<TaxonomyConfig>> = OnceLock::new();
+    TAXONOMIES.get_or_init(|| SiteConfig::default().taxonomies)
+}
+
+fn check_span(text: &str, problem: &FieldError) {
+    assert!(
+        problem.span.start <= problem.span.end && text.get(problem.span.clone()).is_some(),
+        "span {:?} of `{}` ({}) is not a slice of the {}-byte text {:?}",
+        problem.span,
+        problem.code,
+        problem.message,
+        text.len(),
+        text,
+    );
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err(problem) => {
+            check_span(text, &problem);
+            return;
+        }
+    };
+    assert!(text.get(split.yaml.clone()).is_some(), "yaml {:?} of {text:?}", split.yaml);
+    assert!(text.get(split.body.clone()).is_some(), "body {:?} of {text:?}", split.body);
+    assert!(split.yaml.end <= split.body.start, "{split:?}");
+    for require_title in [true, false] {
+        let (front, problems) = frontmatter::parse(text, &split, taxonomies(), require_title);
+        for problem in &problems {
+            check_span(text, problem);
+        }
+        if let Some(front) = &front {
+            // Spans kept in the front-matter are used for later diagnostics (terms, slug,
+            // related, aliases).
+            let spans = front
+                .terms
+                .values()
+                .flatten()
+                .chain(&front.related)
+                .chain(&front.aliases)
+                .map(|s| &s.span)
+                .chain(front.slug.as_ref().map(|s| &s.span));
+            for span in spans {
+                assert!(text.get(span.clone()).is_some(), "value span {span:?} of {text:?}");
+            }
+            if let Some(slug) = &front.slug {
+                assert!(!slug.value.is_empty());
+            }
+        }
+        // A brief with an error is left out; one without errors must parse.
+        let has_error = problems.iter().any(|p| !p.warning);
+        assert_eq!(front.is_some(), !has_error, "{problems:?}");
+    }
+});

@@ -1,0 +1,145 @@
+//! Links: the input is the Markdown body of a brief (and of a section's `_index.md`) in a small
+//! site. Parsing, assembling, resolving every link and rendering must not panic; every link of
+//! the analysis must get exactly one output; every diagnostic must point at a real slice of its
+//! file (codespan-reporting slices the text with it).
+#![no_main]
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use briefing::config::SiteConfig;
+use briefing::diagnostics::{self, Diagnostic};
+use briefing::discover::{Asset, SourceFile, Sources};
+use briefing::markdown::{self, Analysis, RESERVED_IDS};
+use briefing::site;
+use libfuzzer_sys::fuzz_target;
+
+fn config() -> &'static SiteConfig {
+    static CONFIG: OnceLock<SiteConfig> = OnceLock::new();
+    CONFIG.get_or_init(SiteConfig::default)
+}
+
+fn file(rel_path: &str, text: String) -> SourceFile {
+    SourceFile { rel_path: rel_path.into(), display: format!("content/{rel_path}"), text: Arc::from(text) }
+}
+
+/// Fixed briefs around the fuzzed one: headings to link to by anchor, a slug override, a draft
+/// (`link-to-draft`), a brief whose front-matter fails (links to it are silent), a section index.
+const FIXED: &[(&str, &str)] = &[
+    (
+        "briefs/b.md",
+        "---\ntitle: B\ndate: 2025-11-04\ntopics: [OPCON transfer, USFK]\n---\n# Heading One\n\n## 전시 작전\n\nSee [[a]] and [c](../background/c.md#text).\n",
+    ),
+    (
+        "background/c.md",
+        "---\ntitle: C\nslug: cfc\nrelated: [a, b]\ntopics: [OPCON transfer]\n---\n## Text\n\n[[b#heading-one]] ![map](map.png)\n",
+    ),
+    ("briefs/draft.md", "---\ntitle: Draft\ndraft: true\n---\nDraft.\n"),
+    ("briefs/broken.md", "---\ntitle: [\n---\nBroken.\n"),
+    ("briefs/동맹 현대화.md", "---\ntitle: 동맹 현대화\nactors: [ROK]\n---\n# 개요\n"),
+];
+
+fn check_analysis(body: &str, offset: usize, file_text: &str, analysis: &Analysis) {
+    for link in &analysis.links {
+        let Some(written) = file_text.get(link.span.clone()) else {
+            panic!("link span {:?} is not a slice of {file_text:?}", link.span);
+        };
+        assert!(link.span.start >= offset && link.span.end <= offset + body.len());
+        assert!(!written.is_empty(), "empty link span {:?}", link.span);
+    }
+    let mut ids = HashSet::new();
+    for heading in &analysis.headings {
+        assert!(!heading.id.is_empty(), "{heading:?}");
+        assert!(!RESERVED_IDS.contains(&heading.id.as_str()), "{heading:?}");
+        assert!(ids.insert(heading.id.as_str()), "duplicate heading id {heading:?}");
+    }
+}
+
+fn check_diagnostic(d: &Diagnostic) {
+    if let Some(location) = &d.location {
+        assert!(
+            location.text.get(location.span.clone()).is_some(),
+            "diagnostic `{}` ({}) has span {:?}, not a slice of {:?}",
+            d.code,
+            d.message,
+            location.span,
+            location.text
+        );
+    }
+    // Renders the source line with a caret under the span.
+    let _ = d.render(false);
+}
+
+/// With `raw_html` off, every tag comes from the renderer: links and broken-link spans must close.
+fn check_html(html: &str) {
+    assert_eq!(html.matches("<a ").count(), html.matches("</a>").count(), "unbalanced <a> in {html}");
+    assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "unbalanced <span> in {html}");
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let config = config();
+
+    // The body alone, at offset 0 and at an offset.
+    let alone = markdown::analyse(body, 0);
+    check_analysis(body, 0, body, &alone);
+    check_html(&markdown::render(body, &alone, &[], false));
+
+    let front = "---\ntitle: A\ntopics: [USFK]\n---\n";
+    let mut files = vec![file("briefs/a.md", format!("{front}{body}")), file("background/_index.md", body.to_string())];
+    files.extend(FIXED.iter().map(|(rel, text)| file(rel, text.to_string())));
+
+    let parsed: Vec<site::Parsed> = files.into_iter().map(|f| site::parse_file(f, config)).collect();
+    for p in &parsed {
+        let text = &p.file.text;
+        check_analysis(&text[p.body.clone()], p.body.start, text, &p.analysis);
+        p.diagnostics.iter().for_each(check_diagnostic);
+    }
+    let a = &parsed[0];
+    assert_eq!(a.analysis.links.len(), alone.links.len());
+    assert_eq!(a.analysis.headings, alone.headings);
+
+    let sources = Sources {
+        folders: vec!["".into(), "background".into(), "briefs".into()],
+        assets: vec![Asset {
+            rel_path: "background/map.png".into(),
+            source: PathBuf::from("content/background/map.png"),
+        }],
+        ..Default::default()
+    };
+    let (site, mut diagnostics) = site::assemble(config, sources, parsed, false);
+    let (graph, link_diagnostics, memo) = briefing::links::resolve(&site, config, None);
+    // `watch` resolves again with the memo of the last run: on an unchanged site it must give
+    // what a fresh resolution gives.
+    let (again, again_diagnostics, _) = briefing::links::resolve(&site, config, Some(&memo));
+    assert_eq!(again.outputs, graph.outputs);
+    assert_eq!(again.section_outputs, graph.section_outputs);
+    assert_eq!(again.outgoing, graph.outgoing);
+    assert_eq!(again.backlinks, graph.backlinks);
+    assert_eq!(again.related, graph.related);
+    let key = |d: &Diagnostic| (d.code, d.message.clone(), d.location.as_ref().map(|l| l.span.clone()));
+    assert_eq!(
+        again_diagnostics.iter().map(key).collect::<Vec<_>>(),
+        link_diagnostics.iter().map(key).collect::<Vec<_>>()
+    );
+    diagnostics.extend(link_diagnostics);
+
+    assert_eq!(graph.outputs.len(), site.briefs.len());
+    for (i, brief) in site.briefs.iter().enumerate() {
+        assert_eq!(graph.outputs[i].len(), brief.analysis.links.len(), "links of {}", brief.id);
+        check_html(&markdown::render(brief.body_text(), &brief.analysis, &graph.outputs[i], false));
+    }
+    assert_eq!(graph.section_outputs.len(), site.sections.len());
+    for (section, outputs) in site.sections.iter().zip(&graph.section_outputs) {
+        if let Some(index) = &section.index {
+            assert_eq!(outputs.len(), index.analysis.links.len(), "links of {}", section.folder);
+            let body = &index.file.text[index.body.clone()];
+            check_html(&markdown::render(body, &index.analysis, outputs, false));
+        }
+    }
+    diagnostics.iter().for_each(check_diagnostic);
+    diagnostics::sort(&mut diagnostics);
+});
