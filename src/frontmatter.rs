@@ -190,7 +190,6 @@ pub fn parse(
 ) -> (Option<FrontMatter>, Vec<FieldError>) {
     let mut problems = Vec::new();
     let yaml_text = &text[split.yaml.clone()];
-    let whole_block = split.yaml.start.saturating_sub(4)..split.yaml.start.saturating_sub(1);
     if !split.has_front_matter || yaml_text.trim().is_empty() {
         if require_title {
             let (message, help) = if split.has_front_matter {
@@ -217,7 +216,7 @@ pub fn parse(
                 "front-matter",
                 "the front-matter must be a list of `key: value` lines",
                 Some("write e.g. `title: Accelerating OPCON transfer`"),
-                split.yaml.start..split.yaml.end.min(split.yaml.start + 1),
+                first_char(text, split.yaml.start),
             ));
             return (None, problems);
         }
@@ -243,7 +242,6 @@ pub fn parse(
                 Some("check indentation, and quote values that hold `: ` or start with `[`, `{`, `*` or `&`"),
                 at..end,
             ));
-            let _ = whole_block;
             return (None, problems);
         }
     };
@@ -414,11 +412,22 @@ pub fn parse(
             "missing-title",
             "`title` is missing from the front-matter",
             Some("add a line `title: Your title` between the `---` lines"),
-            split.yaml.start.saturating_sub(4)..split.yaml.start.saturating_sub(1),
+            opening_line(text),
         ));
         ok = false;
     }
     (ok.then_some(fm), problems)
+}
+
+/// The span of the character at `at` (empty at the end of the text).
+fn first_char(text: &str, at: usize) -> Range<usize> {
+    at..text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
+}
+
+/// The span of the opening `---` (after a byte-order mark, if any).
+fn opening_line(text: &str) -> Range<usize> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    start..(start + 3).min(text.len())
 }
 
 fn error(code: &'static str, message: &str, help: Option<&str>, span: Range<usize>) -> FieldError {
@@ -517,6 +526,18 @@ mod tests {
         assert!(fm.is_none());
         assert_eq!(&text[problems[0].span.clone()], "2025-13-45");
         assert_eq!(&text[problems[1].span.clone()], "maybe");
+    }
+
+    #[test]
+    fn spans_never_cut_a_character() {
+        for text in ["---\n전\n---\n", "---\u{a0}\u{a0}\nfoo: bar\n---\n", "\u{feff}---\nfoo: 1\n---\n"] {
+            let split = split(text).unwrap();
+            let (_, problems) = parse(text, &split, &taxonomies(), true);
+            assert!(!problems.is_empty(), "{text:?}");
+            for p in problems {
+                assert!(text.get(p.span.clone()).is_some(), "{text:?}: {:?}", p.span);
+            }
+        }
     }
 
     #[test]

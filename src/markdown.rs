@@ -118,11 +118,12 @@ pub fn analyse(body: &str, offset: usize) -> Analysis {
                     LinkType::WikiLink { has_pothole } => LinkKind::Wiki { has_label: has_pothole },
                     _ => LinkKind::Markdown,
                 };
-                analysis.links.push(LinkRef {
-                    kind,
-                    dest: dest_url.to_string(),
-                    span: offset + range.start..offset + range.end,
-                });
+                // `<press@example.org>` comes without its scheme.
+                let dest = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                analysis.links.push(LinkRef { kind, dest, span: offset + range.start..offset + range.end });
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 analysis.links.push(LinkRef {
@@ -209,45 +210,41 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let mut headings = analysis.headings.iter();
     let mut links = links.iter();
-    // Set while inside a link whose text is replaced or which is rendered as plain text.
-    let mut replacing_text = false;
-    let mut broken_open = false;
+    // The open links, innermost last: what closes each, and whether its own text is replaced
+    // (a label-less wikilink shows its target's title). A stack, because pulldown-cmark nests an
+    // autolink inside a link (`[<a@b>](x.md)`).
+    let mut open_links: Vec<(&'static str, bool)> = Vec::new();
     let events = Parser::new_ext(body, options()).filter_map(|event| match event {
         Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
             let id = headings.next().map(|h| CowStr::from(h.id.clone()));
             Some(Event::Start(Tag::Heading { level, id, classes, attrs }))
         }
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => match links.next() {
+        Event::Start(Tag::Link { dest_url, title, .. }) => match links.next() {
             Some(LinkOutput::Href { url, label }) => {
                 // Written here rather than by pulldown-cmark, which would percent-encode Hangul
                 // in URLs that the templates write as they are.
                 let open = format!("<a href=\"{}\"{}>", escape_html(url), title_attr(&title));
+                open_links.push(("</a>", label.is_some()));
                 match label {
-                    Some(label) => {
-                        replacing_text = true;
-                        Some(Event::Html(CowStr::from(format!("{open}{}", escape_html(label)))))
-                    }
+                    Some(label) => Some(Event::Html(CowStr::from(format!("{open}{}", escape_html(label))))),
                     None => Some(Event::Html(CowStr::from(open))),
                 }
             }
             Some(LinkOutput::Broken) => {
-                broken_open = true;
+                open_links.push(("</span>", false));
                 Some(Event::Html(CowStr::from(format!(
                     "<span class=\"broken-link\" title=\"broken link: {}\">",
                     escape_html(&dest_url)
                 ))))
             }
-            None => Some(Event::Start(Tag::Link { link_type, dest_url, title, id })),
+            None => {
+                open_links.push(("</a>", false));
+                let open = format!("<a href=\"{}\"{}>", escape_html(&dest_url), title_attr(&title));
+                Some(Event::Html(CowStr::from(open)))
+            }
         },
-        Event::End(TagEnd::Link) if broken_open => {
-            broken_open = false;
-            Some(Event::Html("</span>".into()))
-        }
-        Event::End(TagEnd::Link) if replacing_text => {
-            replacing_text = false;
-            Some(Event::Html("</a>".into()))
-        }
-        Event::Text(_) | Event::Code(_) if replacing_text => None,
+        Event::End(TagEnd::Link) => Some(Event::Html(open_links.pop().map_or("</a>", |(close, _)| close).into())),
+        Event::Text(_) | Event::Code(_) if open_links.iter().any(|(_, replaced)| *replaced) => None,
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
             let dest_url = match links.next() {
                 Some(LinkOutput::Href { url, .. }) => url.clone().into(),
@@ -315,6 +312,27 @@ mod tests {
     fn words_count_hangul_by_spaces() {
         assert_eq!(count_words("한미 동맹의 현대화\n전시작전통제권 전환"), 5);
         assert_eq!(count_words("OPCON — transfer"), 2);
+    }
+
+    #[test]
+    fn nested_links_close_in_order_and_emails_are_mailto() {
+        let body = "[<a@b.c>](d.md) and <press@example.org>\n";
+        let a = analyse(body, 0);
+        assert_eq!(a.links.len(), 3);
+        assert_eq!(a.links[2].dest, "mailto:press@example.org");
+        let links = [
+            LinkOutput::Broken,
+            LinkOutput::Href { url: "mailto:a@b.c".into(), label: None },
+            LinkOutput::Href { url: "mailto:press@example.org".into(), label: None },
+        ];
+        let html = render(body, &a, &links, false);
+        assert!(
+            html.contains(
+                "<span class=\"broken-link\" title=\"broken link: d.md\"><a href=\"mailto:a@b.c\">a@b.c</a></span>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"mailto:press@example.org\">press@example.org</a>"), "{html}");
     }
 
     #[test]

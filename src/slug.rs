@@ -7,20 +7,39 @@ use unicode_normalization::UnicodeNormalization;
 /// or digits into one `-`, and trim dashes at both ends. Hangul and other letters are kept.
 /// Returns an empty string when nothing is left; callers decide whether that is an error.
 pub fn slugify(text: &str) -> String {
+    // Lower-casing can decompose (`İ` → `i` + U+0307) and dropping an apostrophe can bring
+    // together jamo that NFC then composes: normalise again at the end, and keep only what is
+    // still a letter or digit, so that the slug of a slug is itself.
+    let once = slug_pass(text);
+    let nfc_once: String = once.nfc().collect();
+    if nfc_once == once {
+        once
+    } else {
+        slug_pass(&nfc_once)
+    }
+}
+
+fn slug_pass(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.nfc() {
         if is_apostrophe(c) {
             continue;
         }
-        if c.is_alphanumeric() {
-            if pending_dash && !slug.is_empty() {
-                slug.push('-');
-            }
-            pending_dash = false;
-            slug.extend(c.to_lowercase());
-        } else {
+        if !c.is_alphanumeric() {
             pending_dash = true;
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            if lower.is_alphanumeric() {
+                if pending_dash && !slug.is_empty() {
+                    slug.push('-');
+                }
+                pending_dash = false;
+                slug.push(lower);
+            } else {
+                pending_dash = true;
+            }
         }
     }
     slug

@@ -6,9 +6,8 @@
 //! Unicode whitespace, path separators, dots and characters whose lowercase is longer than one
 //! character (`İ`, `ẞ`).
 //!
-//! Tests marked `#[ignore]` state a property that does not hold today; each names its minimal
-//! counter-examples. Run them with `cargo test --test slug_props -- --ignored`, and drop the
-//! `#[ignore]` once `slugify` is fixed.
+//! `slugify_known_counterexamples` keeps the cases the properties first found (U+0130, lower-casing
+//! that breaks NFC, an apostrophe between conjoining jamo).
 
 use briefing::slug::slugify;
 use proptest::prelude::*;
@@ -170,7 +169,6 @@ proptest! {
     /// KNOWN BUG: `slugify` is not idempotent over all text. Three causes, each with a minimal
     /// counter-example in `slugify_known_counterexamples`.
     #[test]
-    #[ignore = "known bug in slugify: not idempotent for U+0130, lower-casing that breaks NFC, and apostrophes between conjoining jamo"]
     fn idempotent_on_any_text(s in any_text()) {
         let once = slugify(&s);
         prop_assert_eq!(slugify(&once), once.clone(), "{:?}", s);
@@ -178,7 +176,6 @@ proptest! {
 
     /// KNOWN BUG: the doc comment promises a slug of letters, digits and `-`, in NFC.
     #[test]
-    #[ignore = "known bug in slugify: U+0130 lowercases to `i` + U+0307 (not a letter); lower-casing and dropping apostrophes can leave non-NFC output"]
     fn slug_is_nfc_letters_digits_and_dashes(s in any_text()) {
         let slug = slugify(&s);
         prop_assert!(is_nfc(&slug), "{s:?} -> {slug:?} is not NFC");
@@ -189,7 +186,6 @@ proptest! {
 /// Minimal counter-examples, found by the properties above. A fixed `slugify` may choose its
 /// output for them, but it must be a fixed point, in NFC, of letters, digits and `-`.
 #[test]
-#[ignore = "known bug in slugify: see the cases"]
 fn slugify_known_counterexamples() {
     let cases = [
         // 1. `İ` (U+0130) lowercases to `i` + U+0307 COMBINING DOT ABOVE, which is kept in the

@@ -215,3 +215,11 @@ fn graph_json_matches_the_links_of_the_built_pages() {
     ];
     assert_eq!(edges, expected.map(|(a, b)| (a.to_string(), b.to_string())));
 }
+
+#[test]
+fn odd_link_targets_are_errors_not_crashes_and_email_autolinks_pass_through() {
+    let run = linking_site("[the plan](%가.md)").build_err();
+    assert!(run.stderr.contains("error[broken-link]"), "{}", run.stderr);
+    let page = source_main("Write to <press@example.org>.");
+    assert!(page.contains(r#"<a href="mailto:press@example.org">press@example.org</a>"#), "{page}");
+}
