@@ -141,3 +141,20 @@ fn a_rebuild_renders_again_every_page_whose_content_changed() {
     assert_eq!(test.run("build").code, 0);
     assert!(read("y/b/index.html").contains("Renamed site"), "a site.yaml change renders every page again");
 }
+
+#[test]
+fn check_on_the_example_site_exits_0_and_writes_nothing() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("never");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["check", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(!target.exists());
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0, "nothing beside it either");
+}
