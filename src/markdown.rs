@@ -271,18 +271,28 @@ fn title_attr(title: &str) -> String {
 /// Escapes text for HTML and XML, in content and in quoted attributes alike. Control
 /// characters that XML 1.0 forbids are dropped rather than breaking a feed.
 pub fn escape_html(text: &str) -> String {
+    let needs =
+        |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
+    // Most text has nothing to escape: copy the runs between special bytes in one go.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !needs(b) {
+            continue;
         }
+        out.push_str(&text[run_start..i]);
+        match b {
+            b'&' => out.push_str("&amp;"),
+            b'<' => out.push_str("&lt;"),
+            b'>' => out.push_str("&gt;"),
+            b'"' => out.push_str("&quot;"),
+            b'\'' => out.push_str("&#39;"),
+            _ => {}
+        }
+        run_start = i + 1;
     }
+    out.push_str(&text[run_start..]);
     out
 }
 
