@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ GEN = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 
 def get(port, path):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", path)
+    conn.request("GET", urllib.parse.quote(path))
     response = conn.getresponse()
     body = response.read().decode("utf-8", "replace")
     conn.close()
@@ -48,7 +49,10 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="briefing-latency."))
     if args.site:
         site = work / "site"
-        subprocess.run(["cp", "-r", args.site, str(site)], check=True)
+        site.mkdir()
+        for part in ["content", "themes", "static", "site.yaml"]:
+            if (Path(args.site) / part).exists():
+                subprocess.run(["cp", "-r", str(Path(args.site) / part), str(site / part)], check=True)
     else:
         site = work / "site"
         subprocess.run([sys.executable, str(GEN), "--briefs", str(args.briefs), "--out", str(site),
