@@ -58,7 +58,7 @@ def main():
         subprocess.run([sys.executable, str(GEN), "--briefs", str(args.briefs), "--out", str(site),
                         "--flavor", "briefing"], check=True, stdout=subprocess.DEVNULL)
     briefs = sorted((site / "content").rglob("*.md"))
-    briefs = [b for b in briefs if b.name != "_index.md"]
+    briefs = [b for b in briefs if b.name != "_index.md" and "draft: true" not in b.read_text(encoding="utf-8")]
     proc = subprocess.Popen([str(binary), "watch", "--root", str(site), "--port", "0"],
                             stderr=subprocess.PIPE, text=True)
     port = None
