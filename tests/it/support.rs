@@ -49,14 +49,13 @@ impl SiteTest {
 
     /// Runs `briefing <command> --root ROOT <args>`.
     pub fn run(&self, command: &str) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
-            .arg(command)
-            .arg("--root")
-            .arg(self.dir.path())
-            .args(&self.args)
-            .env_remove("NO_COLOR")
-            .output()
-            .unwrap();
+        let mut args: Vec<std::ffi::OsString> = vec![command.into(), "--root".into(), self.dir.path().into()];
+        args.extend(self.args.iter().map(Into::into));
+        self.exec(&args)
+    }
+
+    fn exec(&self, args: &[std::ffi::OsString]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_briefing")).args(args).env_remove("NO_COLOR").output().unwrap();
         Run {
             code: out.status.code().unwrap_or(-1),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -186,19 +185,7 @@ pub fn broken_internal_links(output: &Path, base_path: &str) -> Vec<String> {
 impl SiteTest {
     /// Runs `briefing build --root ROOT --output OUTPUT`.
     pub fn run_with_output(&self, output: &Path) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
-            .args(["build", "--root"])
-            .arg(self.dir.path())
-            .arg("--output")
-            .arg(output)
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            root: self.dir.path().to_path_buf(),
-            _dir: None,
-        }
+        self.exec(&["build".into(), "--root".into(), self.dir.path().into(), "--output".into(), output.into()])
     }
 }
 
