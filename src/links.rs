@@ -124,9 +124,9 @@ impl<'a> Index<'a> {
     fn new(site: &'a Site) -> Index<'a> {
         let mut by_slug: HashMap<&str, Vec<BriefId>> = HashMap::new();
         for (b, brief) in site.briefs.iter().enumerate() {
-            by_slug.entry(&brief.slug).or_default().push(b);
-            if brief.stem_slug != brief.slug {
-                by_slug.entry(&brief.stem_slug).or_default().push(b);
+            by_slug.entry(brief.slug()).or_default().push(b);
+            if brief.stem_slug() != brief.slug() {
+                by_slug.entry(brief.stem_slug()).or_default().push(b);
             }
         }
         let mut absent_by_key = HashMap::new();
@@ -139,7 +139,7 @@ impl<'a> Index<'a> {
         Index {
             site,
             by_slug,
-            by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id.as_str(), b)).collect(),
+            by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect(),
             section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str(), i)).collect(),
             assets: site.assets.iter().map(|a| a.rel_path.as_str()).collect(),
             absent_by_key,
@@ -459,10 +459,10 @@ fn check_anchor(index: &Index, own: &Analysis, self_brief: Option<BriefId>, targ
     let (headings, anchor, name) = match &target {
         Target::Brief(b, Some(anchor)) => {
             let brief = &index.site.briefs[*b];
-            (&brief.analysis.headings, anchor.as_str(), brief.id.as_str())
+            (&brief.analysis.headings, anchor.as_str(), brief.id())
         }
         Target::Path(p) if p.starts_with('#') && p.len() > 1 => {
-            let name = self_brief.map_or("this page", |b| index.site.briefs[b].id.as_str());
+            let name = self_brief.map_or("this page", |b| index.site.briefs[b].id());
             (&own.headings, &p[1..], name)
         }
         _ => return Ok(target),
@@ -488,7 +488,7 @@ fn related_key(site: &Site, explicit: &[Vec<BriefId>]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for (brief, explicit) in site.briefs.iter().zip(explicit) {
-        (&brief.id, &brief.front.date, &brief.front.title, &brief.terms, explicit).hash(&mut h);
+        (&brief.id(), &brief.front.date, &brief.front.title, &brief.terms, explicit).hash(&mut h);
     }
     for taxonomy in &site.taxonomies {
         for term in &taxonomy.terms {
@@ -620,7 +620,7 @@ fn index_key(site: &Site, config: &SiteConfig) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (&config.base_url.path, &config.base_url.origin, config.raw_html, config.broken_links_warn).hash(&mut h);
     for brief in &site.briefs {
-        (&brief.id, &brief.slug, &brief.stem_slug, &brief.path, &brief.front.title).hash(&mut h);
+        (&brief.id(), &brief.slug(), &brief.stem_slug(), &brief.path, &brief.front.title).hash(&mut h);
         for heading in &brief.analysis.headings {
             heading.id.hash(&mut h);
         }

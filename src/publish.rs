@@ -130,8 +130,8 @@ impl Feed<'_> {
                 xml_escape(&self.urls.absolute(&format!("{}/", taxonomy.name)).unwrap_or_default())
             );
         }
-        if !brief.summary.is_empty() {
-            let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", xml_escape(&brief.summary));
+        if !brief.summary().is_empty() {
+            let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", xml_escape(brief.summary()));
         }
         if self.config.feed_full_content {
             let html =

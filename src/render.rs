@@ -584,7 +584,7 @@ struct GraphEdge<'a> {
 
 fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
     let mut order: Vec<BriefId> = (0..site.briefs.len()).collect();
-    order.sort_by(|&a, &b| site.briefs[a].id.cmp(&site.briefs[b].id));
+    order.sort_by(|&a, &b| site.briefs[a].id().cmp(site.briefs[b].id()));
     let nodes: Vec<GraphNode> = order
         .iter()
         .map(|&b| {
@@ -594,7 +594,7 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
                 terms.entry(site.taxonomies[t].name.as_str()).or_default().push(&site.taxonomies[t].terms[term].label);
             }
             GraphNode {
-                id: &brief.id,
+                id: brief.id(),
                 url: urls.href(&brief.path),
                 title: &brief.front.title,
                 section: &site.sections[brief.section].folder,
@@ -605,9 +605,9 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
         .collect();
     let mut edges: Vec<GraphEdge> = Vec::new();
     for &b in &order {
-        let mut targets: Vec<&str> = graph.outgoing[b].iter().map(|&t| site.briefs[t].id.as_str()).collect();
+        let mut targets: Vec<&str> = graph.outgoing[b].iter().map(|&t| site.briefs[t].id()).collect();
         targets.sort_unstable();
-        edges.extend(targets.into_iter().map(|target| GraphEdge { source: &site.briefs[b].id, target }));
+        edges.extend(targets.into_iter().map(|target| GraphEdge { source: site.briefs[b].id(), target }));
     }
     #[derive(Serialize)]
     struct Graph<'a> {
@@ -822,7 +822,7 @@ impl RenderContext<'_> {
             let section = &self.site.sections[brief.section].title;
             let minutes = brief.analysis.reading_minutes();
             let front = &brief.front;
-            hash_of(&(&front.title, &brief.path, front.date, &brief.summary, &front.status, minutes, section))
+            hash_of(&(&front.title, &brief.path, front.date, &brief.summary(), &front.status, minutes, section))
         })
     }
 
@@ -834,7 +834,7 @@ impl RenderContext<'_> {
                 title: brief.front.title.clone(),
                 url: self.urls.href(&brief.path),
                 date: date_context(&brief.front.date),
-                summary: brief.summary.clone(),
+                summary: brief.summary().to_string(),
                 status: brief.front.status.clone(),
                 reading_minutes: brief.analysis.reading_minutes(),
                 section: self.site.sections[brief.section].title.clone(),
@@ -881,7 +881,7 @@ impl RenderContext<'_> {
                 let brief = &site.briefs[b];
                 let graph = self.graph;
                 // `text_hash` is kept by `watch`, which is what asks for signatures.
-                (brief.text_hash, &brief.path, &brief.id, &brief.summary).hash(&mut h);
+                (brief.text_hash, &brief.path, &brief.id(), &brief.summary()).hash(&mut h);
                 hash_link_outputs(&mut h, &graph.outputs[b]);
                 for &(t, term) in &brief.terms {
                     let term = &site.taxonomies[t].terms[term];
@@ -1019,16 +1019,16 @@ impl RenderContext<'_> {
         }
         taxonomies.retain(|g| !g.terms.is_empty());
         let section = &site.sections[brief.section];
-        let image = brief.front.image.as_ref().map(|i| self.image_url(&brief.folder, i));
+        let image = brief.front.image.as_ref().map(|i| self.image_url(brief.folder(), i));
         let context = BriefPage {
             kind: "page",
-            id: &brief.id,
+            id: brief.id(),
             title: &brief.front.title,
             url: urls.href(&brief.path),
 
             date: date_context(&brief.front.date),
             updated: date_context(&brief.front.updated),
-            summary: &brief.summary,
+            summary: brief.summary(),
             content,
             toc: &brief.analysis.headings,
             word_count: brief.analysis.word_count,

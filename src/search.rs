@@ -34,7 +34,7 @@ pub fn search_index(site: &Site) -> Vec<u8> {
             ids.sort_unstable();
             ids.dedup();
             let date = brief.front.date.map(|d| d.ymd()).unwrap_or_default();
-            (brief.front.title.as_str(), brief.path.as_str(), date, brief.summary.as_str(), ids)
+            (brief.front.title.as_str(), brief.path.as_str(), date, brief.summary(), ids)
         })
         .collect();
     let index = Index {

@@ -99,28 +99,44 @@ pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig) -> Vec<Parsed> 
 #[derive(Debug, Clone)]
 pub struct Brief {
     pub file: SourceFile,
-    /// Source path under `content/` without `.md` (`briefs/opcon-transfer`): its id in the graph.
-    pub id: String,
-    /// The folder of its source file (`briefs`), against which relative links resolve.
-    pub folder: String,
     pub front: Arc<FrontMatter>,
     pub body: Range<usize>,
     pub analysis: Arc<Analysis>,
     pub text_hash: u64,
+    /// Id, folder, slugs and summary: what the file alone decides.
     pub derived: Arc<Derived>,
-    /// The slug of the file stem, and the effective slug (`slug:` when set).
-    pub stem_slug: String,
-    pub slug: String,
     /// URL path from the site root, without the base path (`briefs/opcon-transfer/`).
     pub path: String,
     pub section: usize,
     /// `(taxonomy, term)` indexes of every term the brief names, deduplicated.
     pub terms: Vec<(usize, usize)>,
-    /// The front-matter summary, or the start of the first paragraph.
-    pub summary: String,
 }
 
 impl Brief {
+    /// Source path under `content/` without `.md` (`briefs/opcon-transfer`): its id in the graph.
+    pub fn id(&self) -> &str {
+        &self.derived.id
+    }
+
+    /// The folder of its source file (`briefs`), against which relative links resolve.
+    pub fn folder(&self) -> &str {
+        &self.derived.folder
+    }
+
+    /// The effective slug (`slug:` when set, else the file stem's).
+    pub fn slug(&self) -> &str {
+        &self.derived.slug
+    }
+
+    pub fn stem_slug(&self) -> &str {
+        &self.derived.stem_slug
+    }
+
+    /// The front-matter summary, or the start of the first paragraph.
+    pub fn summary(&self) -> &str {
+        &self.derived.summary
+    }
+
     pub fn body_text(&self) -> &str {
         &self.file.text[self.body.clone()]
     }
@@ -194,7 +210,7 @@ fn list_order(a: &Brief, b: &Brief) -> std::cmp::Ordering {
 
 /// Newest first; undated briefs last; then by title and id.
 pub fn date_order(a: &Brief, b: &Brief) -> std::cmp::Ordering {
-    b.front.date.cmp(&a.front.date).then_with(|| a.front.title.cmp(&b.front.title)).then_with(|| a.id.cmp(&b.id))
+    b.front.date.cmp(&a.front.date).then_with(|| a.front.title.cmp(&b.front.title)).then_with(|| a.id().cmp(b.id()))
 }
 
 const SUMMARY_CHARS: usize = 280;
@@ -299,19 +315,19 @@ pub fn assemble(
             continue;
         }
         let derived = p.derived.clone();
-        let (id, stem_slug, slug) = (derived.id.clone(), derived.stem_slug.clone(), derived.slug.clone());
+        let Derived { id, stem_slug, slug, .. } = &*derived;
         if p.front.is_none() {
-            site.absent.push(Absent { id, slugs: vec![stem_slug], is_draft: false });
+            site.absent.push(Absent { id: id.clone(), slugs: vec![stem_slug.clone()], is_draft: false });
             site.failed.push(p);
             continue;
         }
         let Some(front) = p.front else { continue };
         if front.draft && !include_drafts {
-            site.absent.push(Absent { id, slugs: vec![stem_slug, slug], is_draft: true });
+            site.absent.push(Absent { id: id.clone(), slugs: vec![stem_slug.clone(), slug.clone()], is_draft: true });
             continue;
         }
         if slug.is_empty() {
-            let stem = id.rsplit('/').next().unwrap_or(&id);
+            let stem = id.rsplit('/').next().unwrap_or(id);
             diagnostics.push(
                 Diagnostic::error(
                     "bad-slug",
@@ -323,20 +339,14 @@ pub fn assemble(
             continue;
         }
         let path = if folder.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_segments(&folder)) };
-        let summary = derived.summary.clone();
         site.briefs.push(Brief {
             file: p.file,
-            id,
-            folder,
             front,
             body: p.body,
             analysis: p.analysis,
-            stem_slug,
-            slug,
             path,
             section,
             terms: vec![],
-            summary,
             text_hash: p.text_hash,
             derived,
         });

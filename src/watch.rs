@@ -329,7 +329,7 @@ impl Session {
         }
         let after = after.clone();
         let Some((site, graph)) = &mut self.last else { return Ok(None) };
-        let Some(b) = site.briefs.iter().position(|brief| brief.id == after.derived.id) else { return Ok(None) };
+        let Some(b) = site.briefs.iter().position(|brief| brief.id() == after.derived.id) else { return Ok(None) };
         if self.links.has_diagnostics(b) {
             return Ok(None);
         }

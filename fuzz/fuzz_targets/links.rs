@@ -129,7 +129,7 @@ fuzz_target!(|data: &[u8]| {
 
     assert_eq!(graph.outputs.len(), site.briefs.len());
     for (i, brief) in site.briefs.iter().enumerate() {
-        assert_eq!(graph.outputs[i].len(), brief.analysis.links.len(), "links of {}", brief.id);
+        assert_eq!(graph.outputs[i].len(), brief.analysis.links.len(), "links of {}", brief.id());
         check_html(&markdown::render(brief.body_text(), &brief.analysis, &graph.outputs[i], false));
     }
     assert_eq!(graph.section_outputs.len(), site.sections.len());
