@@ -18,14 +18,23 @@ pub const RESERVED_IDS: &[&str] = &[
     "site-header",
     "site-footer",
     "site-nav",
+    "site-search-q",
     "backlinks",
+    "backlinks-heading",
     "related",
+    "related-heading",
     "sources",
+    "sources-heading",
+    "latest-heading",
+    "sections-heading",
     "terms",
     "footnotes",
     "search",
     "search-input",
+    "search-filter",
+    "search-status",
     "search-results",
+    "briefing-errors",
     "pager",
     "skip",
 ];
@@ -299,6 +308,20 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_id_the_default_theme_uses_is_reserved() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split("id=\"").skip(1) {
+                let id = &part[..part.find('"').unwrap()];
+                if !id.contains("{{") {
+                    assert!(RESERVED_IDS.contains(&id), "`{id}` is used by the theme but not reserved");
+                }
+            }
+        }
+    }
 
     #[test]
     fn heading_ids_are_unique_and_avoid_theme_ids() {
