@@ -179,8 +179,15 @@ pub struct Rendered {
     pub terms: usize,
 }
 
+impl BuildReport {
+    /// The report of a build that stopped at these diagnostics.
+    pub fn failed(diagnostics: Vec<Diagnostic>, briefs: usize, stages: Stages) -> BuildReport {
+        BuildReport { diagnostics, pages: 0, briefs, terms: 0, write: None, elapsed: Duration::ZERO, stages }
+    }
+}
+
 impl Rendered {
-    fn report(&self, stages: Stages) -> BuildReport {
+    pub fn report(&self, stages: Stages) -> BuildReport {
         BuildReport {
             diagnostics: self.diagnostics.clone(),
             pages: self.output.signatures.len(),

@@ -242,7 +242,7 @@ pub fn write_signatures(output_dir: &Path, signatures: &HashMap<String, u64>) ->
     fs::rename(temp, path)
 }
 
-fn check_safe(path: &str) -> io::Result<()> {
+pub fn check_safe(path: &str) -> io::Result<()> {
     if is_safe_relative(path) {
         Ok(())
     } else {

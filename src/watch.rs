@@ -120,7 +120,7 @@ impl Session {
         rendered.output.files.extend(extras.files);
         rendered.diagnostics.extend(extra_diagnostics);
         crate::diagnostics::sort(&mut rendered.diagnostics);
-        let mut report = rendered_report(&rendered, stages);
+        let mut report = rendered.report(stages);
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
             report.elapsed = started.elapsed();
             return Err(BuildError::Content(report));
@@ -242,7 +242,7 @@ impl Session {
             &mut stages,
         );
         if rendered.diagnostics.iter().any(Diagnostic::is_error) {
-            let mut report = rendered_report(&rendered, stages);
+            let mut report = rendered.report(stages);
             report.elapsed = started.elapsed();
             return Err(BuildError::Content(report));
         }
@@ -280,16 +280,11 @@ impl Session {
         let Some((site, graph)) = &self.last else { return Ok(0) };
         let (extras, diagnostics) = build::render_extras(&self.project, site, graph);
         if diagnostics.iter().any(Diagnostic::is_error) {
-            let report = build::BuildReport {
+            return Err(BuildError::Content(build::BuildReport::failed(
                 diagnostics,
-                pages: 0,
-                briefs: site.briefs.len(),
-                terms: 0,
-                write: None,
-                elapsed: Duration::ZERO,
-                stages: Stages::default(),
-            };
-            return Err(BuildError::Content(report));
+                site.briefs.len(),
+                Stages::default(),
+            )));
         }
         let (written, _) = self.apply(&extras, Part::Extras).map_err(|e| {
             BuildError::Environment(format!("cannot write `{}`: {e}", self.project.output_dir.display()))
@@ -343,15 +338,8 @@ impl Session {
         let mut stages = Stages::default();
         let (output, diagnostics) = stages.time("render", || build::render_brief(&self.project, site, graph, b));
         if diagnostics.iter().any(Diagnostic::is_error) {
-            let report = build::BuildReport {
-                diagnostics,
-                pages: 0,
-                briefs: site.briefs.len(),
-                terms: 0,
-                write: None,
-                elapsed: started.elapsed(),
-                stages,
-            };
+            let mut report = build::BuildReport::failed(diagnostics, site.briefs.len(), stages);
+            report.elapsed = started.elapsed();
             return Err(BuildError::Content(report));
         }
         let write_started = Instant::now();
@@ -456,10 +444,7 @@ impl Session {
             if self.written.get(path) == Some(&hash) {
                 continue;
             }
-            if !output::is_safe_relative(path) {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe path `{path}`")));
-            }
-            write_atomic(&out.join(path), bytes)?;
+            write_atomic(out, path, bytes)?;
             self.written.insert(path.clone(), hash);
             written += 1;
         }
@@ -469,10 +454,7 @@ impl Session {
             if self.copied.get(path) == Some(&stamp) {
                 continue;
             }
-            if !output::is_safe_relative(path) {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe path `{path}`")));
-            }
-            write_atomic(&out.join(path), &fs::read(source)?)?;
+            write_atomic(out, path, &fs::read(source)?)?;
             self.copied.insert(path.clone(), stamp);
             written += 1;
         }
@@ -518,18 +500,6 @@ impl Session {
     }
 }
 
-fn rendered_report(rendered: &build::Rendered, stages: Stages) -> build::BuildReport {
-    build::BuildReport {
-        diagnostics: rendered.diagnostics.clone(),
-        pages: rendered.output.signatures.len(),
-        briefs: rendered.briefs,
-        terms: rendered.terms,
-        write: None,
-        elapsed: Duration::ZERO,
-        stages,
-    }
-}
-
 fn theme_fingerprint(project: &Project) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     project.theme.templates.hash(&mut h);
@@ -537,14 +507,17 @@ fn theme_fingerprint(project: &Project) -> u64 {
     h.finish()
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Replaces `out/rel` atomically (written beside it, then renamed); `rel` must stay inside `out`.
+fn write_atomic(out: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    output::check_safe(rel)?;
+    let path = out.join(rel);
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.briefing-tmp"));
     fs::write(&temp, bytes)?;
-    fs::rename(&temp, path)
+    fs::rename(&temp, &path)
 }
 
 /// Removes the folders left empty by a removed file, up to the output folder.
