@@ -10,6 +10,11 @@ use clap::{Args, Parser, Subcommand};
 
 mod watch_command;
 
+// Rendering allocates and frees many small strings and maps per page (Tera contexts): mimalloc
+// makes a 10,000-brief build ~15 % faster than the system allocator (benches/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "briefing",

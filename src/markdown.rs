@@ -96,8 +96,7 @@ impl Analysis {
 /// positions.
 pub fn analyse(body: &str, offset: usize) -> Analysis {
     let mut analysis = Analysis::default();
-    let mut used_ids =
-        UsedIds { taken: RESERVED_IDS.iter().map(|s| s.to_string()).collect(), next_suffix: HashMap::new() };
+    let mut used_ids = UsedIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut paragraph: Option<String> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -173,6 +172,13 @@ struct UsedIds {
     next_suffix: HashMap<String, usize>,
 }
 
+impl UsedIds {
+    /// Takes `id` if neither the theme nor an earlier heading has it.
+    fn take(&mut self, id: &str) -> bool {
+        !RESERVED_IDS.contains(&id) && self.taken.insert(id.to_string())
+    }
+}
+
 fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut UsedIds) -> String {
     let base = match explicit.map(|e| slugify(&e)).filter(|e| !e.is_empty()) {
         Some(e) => e,
@@ -185,14 +191,15 @@ fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut Use
             }
         }
     };
-    if used.taken.insert(base.clone()) {
+    if used.take(&base) {
         return base;
     }
-    let n = used.next_suffix.entry(base.clone()).or_insert(1);
+    let mut n = used.next_suffix.get(&base).copied().unwrap_or(1);
     loop {
         let id = format!("{base}-{n}");
-        *n += 1;
-        if used.taken.insert(id.clone()) {
+        n += 1;
+        if used.take(&id) {
+            used.next_suffix.insert(base, n);
             return id;
         }
     }
@@ -201,7 +208,18 @@ fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut Use
 /// Words are runs of non-space characters holding a letter or digit; Korean text is written
 /// with spaces between words (eojeol), so it counts the same way, whatever the line breaks.
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    // One pass: a word is counted at its first letter or digit.
+    let mut count = 0;
+    let mut counted = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            counted = false;
+        } else if !counted && c.is_alphanumeric() {
+            count += 1;
+            counted = true;
+        }
+    }
+    count
 }
 
 /// What the renderer does with the n-th link or image of the body.
@@ -284,6 +302,9 @@ pub fn escape_html(text: &str) -> String {
         |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
     // Most text has nothing to escape: copy the runs between special bytes in one go.
     let bytes = text.as_bytes();
+    if !bytes.iter().any(|&b| needs(b)) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut run_start = 0;
     for (i, &b) in bytes.iter().enumerate() {
