@@ -205,16 +205,51 @@ fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut Use
     }
 }
 
+const OTHER: u8 = 0;
+const SPACE: u8 = 1;
+const ALPHANUMERIC: u8 = 2;
+/// The first byte of a non-ASCII character (continuation bytes are `OTHER`).
+const CHAR_START: u8 = 3;
+
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' => SPACE,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALPHANUMERIC,
+            0xc0.. => CHAR_START,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Words are runs of non-space characters holding a letter or digit; Korean text is written
 /// with spaces between words (eojeol), so it counts the same way, whatever the line breaks.
 pub fn count_words(text: &str) -> usize {
-    // One pass: a word is counted at its first letter or digit.
+    // One pass over the bytes: a word is counted at its first letter or digit. ASCII bytes are
+    // classified by table; only the first byte of a non-ASCII character is decoded.
     let mut count = 0;
     let mut counted = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let class = match BYTE_CLASS[b as usize] {
+            CHAR_START => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    SPACE
+                } else if c.is_alphanumeric() {
+                    ALPHANUMERIC
+                } else {
+                    OTHER
+                }
+            }
+            class => class,
+        };
+        if class == SPACE {
             counted = false;
-        } else if !counted && c.is_alphanumeric() {
+        } else if class == ALPHANUMERIC && !counted {
             count += 1;
             counted = true;
         }
@@ -298,32 +333,36 @@ fn title_attr(title: &str) -> String {
 /// Escapes text for HTML and XML, in content and in quoted attributes alike. Control
 /// characters that XML 1.0 forbids are dropped rather than breaking a feed.
 pub fn escape_html(text: &str) -> String {
-    let needs =
-        |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
-    // Most text has nothing to escape: copy the runs between special bytes in one go.
+    let mut out = Vec::with_capacity(text.len() + 8);
+    write_escaped(text, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("escaping replaces only ASCII bytes")
+}
+
+/// `escape_html` into a writer: the escape function of the templates.
+pub fn write_escaped(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = text.as_bytes();
-    if !bytes.iter().any(|&b| needs(b)) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
+    // Most text has nothing to escape: find the first special byte with a cheap test, then copy
+    // the runs between special bytes in one go.
+    let Some(first) = bytes.iter().position(|&b| b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) else {
+        return out.write_all(bytes);
+    };
     let mut run_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !needs(b) {
-            continue;
-        }
-        out.push_str(&text[run_start..i]);
-        match b {
-            b'&' => out.push_str("&amp;"),
-            b'<' => out.push_str("&lt;"),
-            b'>' => out.push_str("&gt;"),
-            b'"' => out.push_str("&quot;"),
-            b'\'' => out.push_str("&#39;"),
-            _ => {}
-        }
+    for (i, &b) in bytes.iter().enumerate().skip(first) {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            b'\t' | b'\n' | b'\r' => continue,
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.write_all(&bytes[run_start..i])?;
+        out.write_all(replacement.as_bytes())?;
         run_start = i + 1;
     }
-    out.push_str(&text[run_start..]);
-    out
+    out.write_all(&bytes[run_start..])
 }
 
 #[cfg(test)]

@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Tera;
+use tera::{ErrorKind, Tera};
 
 use crate::config::SiteConfig;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Location};
 use crate::frontmatter::{Date, Source};
 use crate::links::{LinkGraph, Urls};
 use crate::markdown::{self, Heading};
@@ -47,59 +47,79 @@ pub struct SiteOutput {
 
 pub struct Templates {
     tera: Tera,
+    /// Template name → its source and the file it came from, for locating errors.
+    sources: HashMap<String, (Arc<str>, String)>,
 }
 
 impl Templates {
-    /// Compiles the theme's templates once. Errors name the template and, for syntax errors,
-    /// the line and column.
+    /// Compiles the theme's templates once. Errors name the template file, with line and column.
     pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        // Tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.
-        tera.set_escape_fn(markdown::escape_html);
-        let sources: Vec<(String, String)> = theme.templates.iter().map(|(n, s)| (n.clone(), s.clone())).collect();
-        if let Err(e) = tera.add_raw_templates(sources) {
-            return Err(vec![Diagnostic::error(
-                "template",
-                format!("the templates do not compile: {}", error_chain(&e)),
-            )
-            .help("fix the template named above; `{{` and `{%` must be closed on the same tag")]);
-        }
+        let sources: HashMap<String, (Arc<str>, String)> = theme
+            .templates
+            .iter()
+            .map(|(name, text)| {
+                let file = theme.template_files.get(name).cloned().unwrap_or_else(|| name.clone());
+                (name.clone(), (Arc::from(text.as_str()), file))
+            })
+            .collect();
         let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
             .iter()
             .filter(|name| !theme.templates.contains_key(**name))
             .map(|name| Diagnostic::error("missing-template", format!("the theme has no template `{name}`")))
             .collect();
-        if missing.is_empty() {
-            Ok(Templates { tera })
-        } else {
-            Err(missing)
+        if !missing.is_empty() {
+            return Err(missing);
         }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Tera's default escaper would do, but feeds and pages must escape exactly alike.
+        tera.set_escape_fn(markdown::write_escaped);
+        let mut templates = Templates { tera, sources };
+        if let Err(e) = templates.tera.add_raw_templates(&theme.templates) {
+            let message = match e.kind() {
+                ErrorKind::SyntaxError(report) => report.message().to_string(),
+                // Unknown templates, filters and components come as ready-made reports.
+                _ => e.to_string().trim_start_matches("error: ").to_string(),
+            };
+            let diagnostic = Diagnostic::error("template", format!("the templates do not compile: {message}"));
+            return Err(vec![templates
+                .locate(diagnostic, &e)
+                .help("fix the template at the place shown; see https://keats.github.io/tera/docs/ for the syntax")]);
+        }
+        Ok(templates)
     }
 
     fn render<T: Serialize>(&self, template: &str, page_name: &str, context: &T) -> Result<Vec<u8>, Diagnostic> {
         let context = tera::Context::from_serialize(context).map_err(|e| {
             Diagnostic::error("template", format!("cannot pass the page `{page_name}` to templates: {e}"))
         })?;
-        self.tera.render(template, &context).map(String::into_bytes).map_err(|e| {
-            Diagnostic::error(
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.tera.render_to(template, &context, &mut bytes).map_err(|e| {
+            let message = match e.kind() {
+                ErrorKind::RenderingError(report) => report.message().to_string(),
+                _ => e.to_string(),
+            };
+            let diagnostic = Diagnostic::error(
                 "template",
-                format!("template `{template}` failed while rendering `{page_name}`: {}", error_chain(&e)),
+                format!("template `{template}` failed while rendering `{page_name}`: {message}"),
             )
-            .help("check the variables the template uses; every page gets `site`, `page` and `build`")
-        })
+            .help("check the variables the template uses; every page gets `site`, `page` and `build`");
+            self.locate(diagnostic, &e)
+        })?;
+        Ok(bytes)
     }
-}
 
-/// Tera nests the useful part of its errors (the line, the missing variable) in `source()`.
-fn error_chain(e: &tera::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
+    /// Points a diagnostic at the place in a template that Tera reported.
+    fn locate(&self, diagnostic: Diagnostic, error: &tera::Error) -> Diagnostic {
+        let report = match error.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => report,
+            _ => return diagnostic,
+        };
+        match self.sources.get(report.filename()) {
+            Some((text, file)) => diagnostic.at(Location::new(file.clone(), text.clone(), report.span().range.clone())),
+            None => diagnostic,
+        }
     }
-    parts.join(": ").replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 // ---- contexts: the theme's API ----
@@ -168,20 +188,24 @@ struct TermLink {
 
 /// What list pages show of a brief: never its HTML.
 #[derive(Serialize)]
-struct Card {
-    title: String,
+struct Card<'a> {
+    title: &'a str,
     url: String,
     date: Option<DateContext>,
-    summary: String,
-    status: Option<String>,
+    summary: &'a str,
+    status: Option<&'a str>,
     reading_minutes: usize,
-    section: String,
+    section: &'a str,
 }
+
+/// A card as templates see it: built once per brief, then shared by every page that lists it
+/// (a Tera value is reference-counted, so listing it costs no copy).
+type CardValue = tera::Value;
 
 #[derive(Serialize)]
 struct Page<'a, P: Serialize> {
-    site: &'a SiteContext,
-    build: &'a BuildContext,
+    site: &'a tera::Value,
+    build: &'a tera::Value,
     page: P,
 }
 
@@ -203,14 +227,6 @@ struct TermGroup {
 }
 
 #[derive(Serialize)]
-struct RelatedContext<'a> {
-    #[serde(flatten)]
-    card: &'a Card,
-    /// "shares USFK, extended deterrence", or empty for an author's `related:` entry.
-    reason: String,
-}
-
-#[derive(Serialize)]
 struct BriefPage<'a> {
     kind: &'static str,
     id: &'a str,
@@ -227,11 +243,13 @@ struct BriefPage<'a> {
     status: Option<&'a str>,
     taxonomies: Vec<TermGroup>,
     sources: &'a [Source],
-    backlinks: Vec<&'a Card>,
-    related: Vec<RelatedContext<'a>>,
-    outgoing: Vec<&'a Card>,
-    previous: Option<&'a Card>,
-    next: Option<&'a Card>,
+    backlinks: Vec<&'a CardValue>,
+    /// Cards with a `reason`: "shares USFK, extended deterrence", or empty for an author's
+    /// `related:` entry.
+    related: Vec<CardValue>,
+    outgoing: Vec<&'a CardValue>,
+    previous: Option<&'a CardValue>,
+    next: Option<&'a CardValue>,
     section: Link,
     image: Option<String>,
     lang: Option<&'a str>,
@@ -244,7 +262,7 @@ struct SectionPage<'a> {
     title: &'a str,
     url: String,
     intro: String,
-    briefs: Vec<&'a Card>,
+    briefs: Vec<&'a CardValue>,
     subsections: Vec<SectionLink>,
     pager: Pager,
 }
@@ -262,7 +280,7 @@ struct HomePage<'a> {
     title: &'a str,
     url: String,
     intro: String,
-    latest: Vec<&'a Card>,
+    latest: Vec<&'a CardValue>,
     sections: Vec<SectionLink>,
     taxonomies: Vec<TaxonomySummary>,
 }
@@ -291,7 +309,7 @@ struct TermPage<'a> {
     label: &'a str,
     url: String,
     taxonomy: TaxonomyLink,
-    briefs: Vec<&'a Card>,
+    briefs: Vec<&'a CardValue>,
     count: usize,
     pager: Pager,
 }
@@ -483,8 +501,8 @@ pub fn render_site(
         site,
         graph,
         urls: &urls,
-        site_context: &site_context,
-        build: &build,
+        site_value: tera::Value::from_serializable(&site_context),
+        build_value: tera::Value::from_serializable(&build),
         cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
     };
     let mut output = SiteOutput::default();
@@ -630,9 +648,10 @@ struct RenderContext<'a> {
     site: &'a Site,
     graph: &'a LinkGraph,
     urls: &'a Urls,
-    site_context: &'a SiteContext,
-    build: &'a BuildContext,
-    cards: Vec<OnceLock<Card>>,
+    /// `site` and `build` as templates see them, made once for all pages.
+    site_value: tera::Value,
+    build_value: tera::Value,
+    cards: Vec<OnceLock<CardValue>>,
 }
 
 impl RenderContext<'_> {
@@ -680,7 +699,7 @@ impl RenderContext<'_> {
         let permalink = url_path.and_then(|p| self.urls.absolute(p));
         let page = WithPermalink { page, permalink };
         let bytes =
-            self.templates.render(template, name, &Page { site: self.site_context, build: self.build, page })?;
+            self.templates.render(template, name, &Page { site: &self.site_value, build: &self.build_value, page })?;
         Ok((path, bytes))
     }
 
@@ -827,18 +846,18 @@ impl RenderContext<'_> {
     }
 
     /// What list pages show of a brief, made the first time a page needs it.
-    fn card(&self, b: BriefId) -> &Card {
+    fn card(&self, b: BriefId) -> &CardValue {
         self.cards[b].get_or_init(|| {
             let brief = &self.site.briefs[b];
-            Card {
-                title: brief.front.title.clone(),
+            tera::Value::from_serializable(&Card {
+                title: &brief.front.title,
                 url: self.urls.href(&brief.path),
                 date: date_context(&brief.front.date),
-                summary: brief.summary().to_string(),
-                status: brief.front.status.clone(),
+                summary: brief.summary(),
+                status: brief.front.status.as_deref(),
                 reading_minutes: brief.analysis.reading_minutes(),
-                section: self.site.sections[brief.section].title.clone(),
-            }
+                section: &self.site.sections[brief.section].title,
+            })
         })
     }
 
@@ -947,7 +966,7 @@ impl RenderContext<'_> {
         }
     }
 
-    fn cards_of(&self, briefs: &[BriefId], page: usize) -> Vec<&Card> {
+    fn cards_of(&self, briefs: &[BriefId], page: usize) -> Vec<&CardValue> {
         let per_page = self.config.paginate_by;
         briefs.iter().skip((page - 1) * per_page).take(per_page).map(|&b| self.card(b)).collect()
     }
@@ -1040,9 +1059,10 @@ impl RenderContext<'_> {
             backlinks: graph.backlinks[b].iter().map(|&x| self.card(x)).collect(),
             related: graph.related[b]
                 .iter()
-                .map(|r| RelatedContext {
-                    card: self.card(r.brief),
-                    reason: if r.shared.is_empty() { String::new() } else { format!("shares {}", r.shared.join(", ")) },
+                .map(|r| {
+                    let reason =
+                        if r.shared.is_empty() { String::new() } else { format!("shares {}", r.shared.join(", ")) };
+                    with_field(self.card(r.brief), "reason", reason.into())
                 })
                 .collect(),
             outgoing: graph.outgoing[b].iter().map(|&x| self.card(x)).collect(),
@@ -1070,6 +1090,13 @@ impl RenderContext<'_> {
         // Absolute when possible: Open Graph consumers need absolute image URLs.
         self.urls.absolute(&path).unwrap_or_else(|| self.urls.href(&path))
     }
+}
+
+/// A copy of a map value with one more field.
+fn with_field(value: &tera::Value, key: &'static str, field: tera::Value) -> tera::Value {
+    let mut map = value.as_map().cloned().unwrap_or_default();
+    map.insert(key.into(), field);
+    tera::Value::from(map)
 }
 
 #[derive(Serialize)]

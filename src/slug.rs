@@ -1,7 +1,7 @@
 //! The one slug function: file stems, `slug:`, taxonomy terms and heading ids all go through it,
 //! so a link written by hand and a URL made by the build always agree.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// NFC-normalise, lowercase, drop apostrophes, turn every run of characters that are not letters
 /// or digits into one `-`, and trim dashes at both ends. Hangul and other letters are kept.
@@ -75,6 +75,11 @@ fn is_apostrophe(c: char) -> bool {
 
 /// NFC form of a path or text (macOS hands Hangul file names over decomposed).
 pub fn nfc(text: &str) -> String {
+    // Nearly every path and text is NFC already (ASCII always is): checking is cheaper than
+    // recomposing.
+    if text.is_ascii() || unicode_normalization::is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return text.to_string();
+    }
     text.nfc().collect()
 }
 

@@ -10,8 +10,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ("static/style.css", include_bytes!("../themes/default/static/style.css")),
     ("templates/404.html", include_bytes!("../themes/default/templates/404.html")),
     ("templates/base.html", include_bytes!("../themes/default/templates/base.html")),
+    ("templates/components.html", include_bytes!("../themes/default/templates/components.html")),
     ("templates/index.html", include_bytes!("../themes/default/templates/index.html")),
-    ("templates/macros.html", include_bytes!("../themes/default/templates/macros.html")),
     ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),
     ("templates/search.html", include_bytes!("../themes/default/templates/search.html")),
     ("templates/section.html", include_bytes!("../themes/default/templates/section.html")),
@@ -24,6 +24,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
 pub struct Theme {
     /// Template name (`page.html`) → source.
     pub templates: BTreeMap<String, String>,
+    /// Template name → the file it came from, as messages show it.
+    pub template_files: BTreeMap<String, String>,
     /// Path under `static/` (`style.css`) → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
 }
@@ -33,7 +35,7 @@ impl Theme {
     pub fn load(name: &str, site_theme_dir: &Path) -> Result<Theme, String> {
         let mut theme = Theme::default();
         for (path, bytes) in DEFAULT_THEME {
-            theme.add(path, bytes.to_vec())?;
+            theme.add(path, bytes.to_vec(), format!("themes/default/{path} (built in)"))?;
         }
         if !site_theme_dir.is_dir() {
             if name != "default" {
@@ -53,15 +55,16 @@ impl Theme {
             }
             let bytes =
                 std::fs::read(entry.path()).map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
-            theme.add(&rel, bytes)?;
+            theme.add(&rel, bytes, format!("themes/{name}/{rel}"))?;
         }
         Ok(theme)
     }
 
-    fn add(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), String> {
+    fn add(&mut self, path: &str, bytes: Vec<u8>, shown: String) -> Result<(), String> {
         if let Some(name) = path.strip_prefix("templates/") {
             let text = String::from_utf8(bytes).map_err(|_| format!("template `{name}` is not UTF-8"))?;
             self.templates.insert(name.to_string(), text);
+            self.template_files.insert(name.to_string(), shown);
         } else if let Some(name) = path.strip_prefix("static/") {
             self.static_files.insert(name.to_string(), bytes);
         }
