@@ -516,8 +516,27 @@ pub fn render_site(
         output.signatures.insert(context.job_path(&job), context.signature(&job));
         return (output, diagnostics);
     }
-    if part != Part::Extras {
-        context.render_pages(&jobs, previous, sink, &mut output, &mut diagnostics);
+    // The search index, graph, feeds and sitemap are made while the pages render.
+    let extras = |search_index: Vec<u8>| {
+        let mut files = Vec::new();
+        let mut diagnostics = Vec::new();
+        match context.render_job(&Job::Search) {
+            Ok(page) => files.push(page),
+            Err(d) => diagnostics.push(d),
+        }
+        files.push(("search/index.json".into(), search_index));
+        files.push(("graph.json".into(), graph_json(site, graph, &urls)));
+        let pages: Vec<(String, Option<String>)> = match urls.origin {
+            Some(_) => jobs.iter().filter_map(|job| context.sitemap_entry(job)).collect(),
+            None => Vec::new(),
+        };
+        let (published, warning) = publish::publish_files(config, site, graph, &pages);
+        files.extend(published);
+        diagnostics.extend(warning);
+        (files, diagnostics)
+    };
+    let pages = |output: &mut SiteOutput, diagnostics: &mut Vec<Diagnostic>| {
+        context.render_pages(&jobs, previous, sink, output, diagnostics);
         for brief in &site.briefs {
             for alias in &brief.front.aliases {
                 match alias_path(&alias.value) {
@@ -542,22 +561,17 @@ pub fn render_site(
         for asset in &site.assets {
             output.copies.push((asset.rel_path.clone(), asset.source.clone()));
         }
-    }
-    if let Some(search_index) = search_index {
-        match context.render_job(&Job::Search) {
-            Ok(page) => output.files.push(page),
-            Err(d) => diagnostics.push(d),
-        }
-        output.files.push(("search/index.json".into(), search_index));
-        output.files.push(("graph.json".into(), graph_json(site, graph, &urls)));
-        let pages: Vec<(String, Option<String>)> = match urls.origin {
-            Some(_) => jobs.iter().filter_map(|job| context.sitemap_entry(job)).collect(),
-            None => Vec::new(),
-        };
-        let (published, warning) = publish::publish_files(config, site, graph, &pages);
-        output.files.extend(published);
-        diagnostics.extend(warning);
-    }
+    };
+    let ((), (extra_files, extra_diagnostics)) = rayon::join(
+        || {
+            if part != Part::Extras {
+                pages(&mut output, &mut diagnostics)
+            }
+        },
+        || search_index.map(extras).unwrap_or_default(),
+    );
+    output.files.extend(extra_files);
+    diagnostics.extend(extra_diagnostics);
     output.files.sort_by(|a, b| a.0.cmp(&b.0));
     (output, diagnostics)
 }
