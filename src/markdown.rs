@@ -1,6 +1,7 @@
-//! Markdown, analysed once per brief (headings, links with their spans, summary, word count) and
-//! rendered once the links are resolved. Both passes see the same event stream, so the n-th
-//! link of the analysis is the n-th link of the rendering.
+//! Markdown, parsed once per brief: the analysis (headings, links with their spans, summary,
+//! word count) and the HTML come from the same pass. Link targets are only known once every
+//! brief is, so the HTML keeps a marker where each link opens and closes, filled in when the
+//! page is rendered. The n-th link of the analysis is the n-th link of the rendering.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -71,6 +72,8 @@ pub enum LinkKind {
 pub struct LinkRef {
     pub kind: LinkKind,
     pub dest: String,
+    /// The link's title (`[text](dest "title")`), or empty.
+    pub title: String,
     /// Byte span of the whole link in the file (starts at its first `[` or `!`).
     pub span: Range<usize>,
 }
@@ -82,6 +85,18 @@ pub struct Analysis {
     /// Plain text of the first paragraph, for a summary when the front-matter has none.
     pub first_paragraph: Option<String>,
     pub word_count: usize,
+    /// The body's HTML with link markers, when the parse could write it (see `analyse`).
+    pub html: Option<MarkedHtml>,
+}
+
+/// HTML whose heading ids and link tags are `\0h3\0`, `\0o5\0` (link 5 opens) and `\0c5\0` (it
+/// closes) markers. NUL never reaches the HTML otherwise: pulldown-cmark replaces it in text, and
+/// bodies holding one are not pre-rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkedHtml {
+    pub html: String,
+    /// Whether raw HTML was kept as is (else escaped) when this was written.
+    pub raw_html: bool,
 }
 
 impl Analysis {
@@ -92,70 +107,96 @@ impl Analysis {
     }
 }
 
-/// Analyses a Markdown body. `offset` is where the body starts in its file, so spans are file
-/// positions.
-pub fn analyse(body: &str, offset: usize) -> Analysis {
+/// Analyses a Markdown body and, in the same pass, writes its HTML with link markers. `offset`
+/// is where the body starts in its file, so spans are file positions. Bodies with images are
+/// analysed only (an image's URL sits inside pulldown-cmark's `<img>`, where no marker fits);
+/// `render` writes them whole once their links are resolved.
+pub fn analyse(body: &str, offset: usize, raw_html: bool) -> Analysis {
     let mut analysis = Analysis::default();
     let mut used_ids = UsedIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut paragraph: Option<String> = None;
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, title)) = heading.take() {
-                    let title = title.trim().to_string();
-                    let id = unique_id(explicit, &title, analysis.headings.len(), &mut used_ids);
-                    analysis.headings.push(Heading { level, id, title });
-                }
-            }
-            Event::Start(Tag::Paragraph) if analysis.first_paragraph.is_none() && heading.is_none() => {
-                paragraph = Some(String::new());
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(p) = paragraph.take() {
-                    if !p.trim().is_empty() {
-                        analysis.first_paragraph = Some(p.trim().to_string());
-                    }
-                }
-            }
-            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
-                let kind = match link_type {
-                    LinkType::WikiLink { has_pothole } => LinkKind::Wiki { has_label: has_pothole },
-                    _ => LinkKind::Markdown,
-                };
-                // `<press@example.org>` comes without its scheme.
-                let dest = match link_type {
-                    LinkType::Email => format!("mailto:{dest_url}"),
-                    _ => dest_url.to_string(),
-                };
-                analysis.links.push(LinkRef { kind, dest, span: offset + range.start..offset + range.end });
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                analysis.links.push(LinkRef {
-                    kind: LinkKind::Image,
-                    dest: dest_url.to_string(),
-                    span: offset + range.start..offset + range.end,
-                });
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, title)) = heading.as_mut() {
-                    title.push_str(&text);
-                }
-                if let Some(p) = paragraph.as_mut() {
-                    p.push_str(&text);
-                }
-                analysis.word_count += count_words(&text);
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(p) = paragraph.as_mut() {
-                    p.push(' ');
-                }
-            }
-            _ => {}
+    let mut open_links: Vec<usize> = Vec::new();
+    let mut has_images = false;
+    let events = Parser::new_ext(body, options()).into_offset_iter().map(|(event, range)| match event {
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
+            let marker = format!("\0h{}\0", analysis.headings.len());
+            Event::Start(Tag::Heading { level, id: Some(marker.into()), classes, attrs })
         }
+        Event::End(TagEnd::Heading(_)) => {
+            if let Some((level, explicit, title)) = heading.take() {
+                let title = title.trim().to_string();
+                let id = unique_id(explicit, &title, analysis.headings.len(), &mut used_ids);
+                analysis.headings.push(Heading { level, id, title });
+            }
+            event
+        }
+        Event::Start(Tag::Paragraph) if analysis.first_paragraph.is_none() && heading.is_none() => {
+            paragraph = Some(String::new());
+            event
+        }
+        Event::End(TagEnd::Paragraph) => {
+            if let Some(p) = paragraph.take() {
+                if !p.trim().is_empty() {
+                    analysis.first_paragraph = Some(p.trim().to_string());
+                }
+            }
+            event
+        }
+        Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+            let kind = match link_type {
+                LinkType::WikiLink { has_pothole } => LinkKind::Wiki { has_label: has_pothole },
+                _ => LinkKind::Markdown,
+            };
+            // `<press@example.org>` comes without its scheme.
+            let dest = match link_type {
+                LinkType::Email => format!("mailto:{dest_url}"),
+                _ => dest_url.to_string(),
+            };
+            let n = analysis.links.len();
+            let span = offset + range.start..offset + range.end;
+            analysis.links.push(LinkRef { kind, dest, title: title.to_string(), span });
+            open_links.push(n);
+            Event::Html(format!("\0o{n}\0").into())
+        }
+        Event::End(TagEnd::Link) => Event::Html(format!("\0c{}\0", open_links.pop().unwrap_or(usize::MAX)).into()),
+        Event::Start(Tag::Image { ref dest_url, ref title, .. }) => {
+            has_images = true;
+            let span = offset + range.start..offset + range.end;
+            let (dest, title) = (dest_url.to_string(), title.to_string());
+            analysis.links.push(LinkRef { kind: LinkKind::Image, dest, title, span });
+            event
+        }
+        Event::Text(ref text) | Event::Code(ref text) => {
+            if let Some((_, _, title)) = heading.as_mut() {
+                title.push_str(text);
+            }
+            if let Some(p) = paragraph.as_mut() {
+                p.push_str(text);
+            }
+            analysis.word_count += count_words(text);
+            event
+        }
+        Event::SoftBreak | Event::HardBreak => {
+            if let Some(p) = paragraph.as_mut() {
+                p.push(' ');
+            }
+            event
+        }
+        Event::Html(text) | Event::InlineHtml(text) if !raw_html => Event::Text(text),
+        other => other,
+    });
+    let html = if body.contains('\0') {
+        events.for_each(drop);
+        None
+    } else {
+        let mut html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events);
+        Some(html)
+    };
+    if !has_images {
+        analysis.html = html.map(|html| MarkedHtml { html, raw_html });
     }
     analysis
 }
@@ -269,9 +310,75 @@ pub enum LinkOutput {
 /// Renders a Markdown body to HTML, using the analysis for heading ids and `links` for every link
 /// and image, in order.
 pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: bool) -> String {
+    match &analysis.html {
+        Some(marked) if marked.raw_html == raw_html => fill(&marked.html, analysis, links),
+        _ => render_from_scratch(body, analysis, links, raw_html),
+    }
+}
+
+/// Replaces the markers of `analyse`'s HTML with heading ids and link tags. A label-less
+/// wikilink to a brief shows the brief's title instead of its own text.
+fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput]) -> String {
+    let mut html = String::with_capacity(marked.len() + 64 * links.len());
+    // The link whose text is being replaced by a label: everything up to its end is skipped.
+    let mut replaced: Option<usize> = None;
+    let mut rest = marked;
+    while let Some(start) = rest.find('\0') {
+        if replaced.is_none() {
+            html.push_str(&rest[..start]);
+        }
+        let end = start + 1 + rest[start + 1..].find('\0').unwrap_or(rest.len() - start - 1);
+        let marker = &rest[start + 1..end];
+        rest = rest.get(end + 1..).unwrap_or("");
+        let (kind, n) = marker.split_at(marker.len().min(1));
+        let n: usize = n.parse().unwrap_or(usize::MAX);
+        match kind {
+            "h" if replaced.is_none() => {
+                html.push_str(&escape_html(analysis.headings.get(n).map_or("", |h| h.id.as_str())))
+            }
+            "o" if replaced.is_none() => {
+                let link = analysis.links.get(n);
+                let title = title_attr(link.map_or("", |l| l.title.as_str()));
+                match links.get(n) {
+                    Some(LinkOutput::Href { url, label }) => {
+                        html.push_str(&format!("<a href=\"{}\"{title}>", escape_html(url)));
+                        if let Some(label) = label {
+                            html.push_str(&escape_html(label));
+                            replaced = Some(n);
+                        }
+                    }
+                    Some(LinkOutput::Broken) => {
+                        let dest = link.map_or("", |l| l.dest.as_str());
+                        html.push_str(&format!(
+                            "<span class=\"broken-link\" title=\"broken link: {}\">",
+                            escape_html(dest)
+                        ));
+                    }
+                    None => {
+                        let dest = link.map_or("", |l| l.dest.as_str());
+                        html.push_str(&format!("<a href=\"{}\"{title}>", escape_html(dest)));
+                    }
+                }
+            }
+            "c" if replaced.is_none() || replaced == Some(n) => {
+                replaced = None;
+                html.push_str(if links.get(n) == Some(&LinkOutput::Broken) { "</span>" } else { "</a>" });
+            }
+            _ => {}
+        }
+    }
+    if replaced.is_none() {
+        html.push_str(rest);
+    }
+    html
+}
+
+/// Renders a body in one go, for bodies `analyse` could not write (images, NUL bytes) or wrote
+/// with another `raw_html`.
+fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: bool) -> String {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let mut headings = analysis.headings.iter();
-    let mut links = links.iter();
+    let mut links = links.iter().enumerate();
     // The open links, innermost last: what closes each, and whether its own text is replaced
     // (a label-less wikilink shows its target's title). A stack, because pulldown-cmark nests an
     // autolink inside a link (`[<a@b>](x.md)`).
@@ -282,7 +389,7 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
             Some(Event::Start(Tag::Heading { level, id, classes, attrs }))
         }
         Event::Start(Tag::Link { dest_url, title, .. }) => match links.next() {
-            Some(LinkOutput::Href { url, label }) => {
+            Some((_, LinkOutput::Href { url, label })) => {
                 // Written here rather than by pulldown-cmark, which would percent-encode Hangul
                 // in URLs that the templates write as they are.
                 let open = format!("<a href=\"{}\"{}>", escape_html(url), title_attr(&title));
@@ -292,11 +399,12 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
                     None => Some(Event::Html(CowStr::from(open))),
                 }
             }
-            Some(LinkOutput::Broken) => {
+            Some((n, LinkOutput::Broken)) => {
                 open_links.push(("</span>", false));
+                let dest = analysis.links.get(n).map_or(&*dest_url, |l| l.dest.as_str());
                 Some(Event::Html(CowStr::from(format!(
                     "<span class=\"broken-link\" title=\"broken link: {}\">",
-                    escape_html(&dest_url)
+                    escape_html(dest)
                 ))))
             }
             None => {
@@ -309,8 +417,8 @@ pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: b
         Event::Text(_) | Event::Code(_) if open_links.iter().any(|(_, replaced)| *replaced) => None,
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
             let dest_url = match links.next() {
-                Some(LinkOutput::Href { url, .. }) => url.clone().into(),
-                Some(LinkOutput::Broken) => "".into(),
+                Some((_, LinkOutput::Href { url, .. })) => url.clone().into(),
+                Some((_, LinkOutput::Broken)) => "".into(),
                 None => dest_url,
             };
             Some(Event::Start(Tag::Image { link_type, dest_url, title, id }))
@@ -383,9 +491,66 @@ mod tests {
         }
     }
 
+    /// Every kind of link, heading and markup that the markers must survive.
+    const RICH_BODY: &str = "# Intro\n\n## Intro {#custom .wide}\n\nSee [[opcon]], [[scm|the SCM]], \
+        [the *plan*](a.md \"Plan & \\\"title\\\"\"), [missing](gone.md) and <press@example.org>.\n\n\
+        [<nested@example.org>](b.md) then `[[in code]]`.[^n]\n\n\
+        <div class=\"raw\">raw & html</div>\n\n| a | [[opcon]] |\n|---|---|\n| 1 | 2 |\n\n\
+        [^n]: A note with [[scm]].\n";
+
+    fn rich_outputs() -> Vec<LinkOutput> {
+        let href = |url: &str, label: Option<&str>| LinkOutput::Href { url: url.into(), label: label.map(Into::into) };
+        vec![
+            href("/briefs/opcon/?a=1&b=2", Some("OPCON <transfer>")),
+            href("/briefs/scm/", None),
+            href("/briefs/a/", None),
+            LinkOutput::Broken,
+            href("mailto:press@example.org", None),
+            href("/briefs/b/", None),
+            LinkOutput::Broken,
+            href("/briefs/opcon/", Some("OPCON")),
+            LinkOutput::Broken,
+        ]
+    }
+
+    #[test]
+    fn html_written_while_analysing_equals_html_written_from_scratch() {
+        for raw_html in [false, true] {
+            let analysis = analyse(RICH_BODY, 0, raw_html);
+            assert!(analysis.html.is_some(), "this body is written while analysing");
+            assert_eq!(analysis.links.len(), 9);
+            let links = rich_outputs();
+            let filled = render(RICH_BODY, &analysis, &links, raw_html);
+            let scratch = render_from_scratch(RICH_BODY, &analysis, &links, raw_html);
+            assert_eq!(filled, scratch);
+            assert!(!filled.contains('\0'));
+            assert!(filled.contains("<h2 id=\"custom\" class=\"wide\">"), "{filled}");
+            assert!(filled.contains("<a href=\"/briefs/opcon/?a=1&amp;b=2\">OPCON &lt;transfer&gt;</a>"), "{filled}");
+            assert!(
+                filled.contains("<a href=\"/briefs/a/\" title=\"Plan &amp; &quot;title&quot;\">the <em>plan</em></a>")
+            );
+            assert!(filled.contains("<span class=\"broken-link\" title=\"broken link: gone.md\">missing</span>"));
+            assert!(filled.contains("<th><a href=\"/briefs/opcon/\">OPCON</a></th>"), "{filled}");
+        }
+    }
+
+    #[test]
+    fn bodies_with_images_or_nul_are_written_at_render_time() {
+        let with_image = analyse("An ![map](map.png \"Map\") and [[x]].\n", 0, false);
+        assert!(with_image.html.is_none());
+        let links = [LinkOutput::Href { url: "/map.png".into(), label: None }, LinkOutput::Broken];
+        let html = render("An ![map](map.png \"Map\") and [[x]].\n", &with_image, &links, false);
+        assert_eq!(html, "<p>An <img src=\"/map.png\" alt=\"map\" title=\"Map\" /> and <span class=\"broken-link\" title=\"broken link: x\">x</span>.</p>\n");
+        assert!(analyse("a\0b [[x]]\n", 0, false).html.is_none());
+        // Written for one `raw_html`, rendered with the other: written again.
+        let analysis = analyse("<b>x</b>\n", 0, false);
+        assert_eq!(render("<b>x</b>\n", &analysis, &[], true), "<p><b>x</b></p>\n");
+        assert_eq!(render("<b>x</b>\n", &analysis, &[], false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+    }
+
     #[test]
     fn heading_ids_are_unique_and_avoid_theme_ids() {
-        let a = analyse("# Intro\n\n## Intro\n\n## Related\n\n## ???\n\n## Custom {#my-id}\n", 0);
+        let a = analyse("# Intro\n\n## Intro\n\n## Related\n\n## ???\n\n## Custom {#my-id}\n", 0, false);
         let ids: Vec<&str> = a.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "related-1", "section-4", "my-id"]);
     }
@@ -393,7 +558,7 @@ mod tests {
     #[test]
     fn links_are_found_with_file_spans_but_not_in_code() {
         let body = "See [[opcon|OPCON]] and [x](a.md).\n\n`[[not]]`\n\n```\n[[nor]]\n```\n![map](map.png)\n";
-        let a = analyse(body, 10);
+        let a = analyse(body, 10, false);
         let dests: Vec<&str> = a.links.iter().map(|l| l.dest.as_str()).collect();
         assert_eq!(dests, ["opcon", "a.md", "map.png"]);
         assert_eq!(a.links[0].kind, LinkKind::Wiki { has_label: true });
@@ -410,7 +575,7 @@ mod tests {
     #[test]
     fn nested_links_close_in_order_and_emails_are_mailto() {
         let body = "[<a@b.c>](d.md) and <press@example.org>\n";
-        let a = analyse(body, 0);
+        let a = analyse(body, 0, false);
         assert_eq!(a.links.len(), 3);
         assert_eq!(a.links[2].dest, "mailto:press@example.org");
         let links = [
@@ -431,7 +596,7 @@ mod tests {
     #[test]
     fn render_rewrites_links_and_escapes_raw_html() {
         let body = "## Title\n\n[[opcon]] and [b](b.md) <b>x</b>\n";
-        let a = analyse(body, 0);
+        let a = analyse(body, 0, false);
         let links = [
             LinkOutput::Href { url: "/briefs/opcon/".into(), label: Some("OPCON & more".into()) },
             LinkOutput::Href { url: "/briefs/b/".into(), label: None },

@@ -81,7 +81,7 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
             (None, text.len()..text.len())
         }
     };
-    let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start));
+    let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start, config.raw_html));
     let derived = Arc::new(derive(&file, front.as_ref(), &analysis));
     let text_hash = {
         use std::hash::{Hash, Hasher};

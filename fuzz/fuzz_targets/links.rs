@@ -84,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
     let config = config();
 
     // The body alone, at offset 0 and at an offset.
-    let alone = markdown::analyse(body, 0);
+    let alone = markdown::analyse(body, 0, false);
     check_analysis(body, 0, body, &alone);
     check_html(&markdown::render(body, &alone, &[], false));
 
