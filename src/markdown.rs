@@ -193,7 +193,9 @@ pub fn analyse(body: &str, offset: usize, raw_html: bool) -> Analysis {
     } else {
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events);
-        Some(html)
+        // Kept until the page renders, for every brief at once: an exact-size copy, as the
+        // allocator would not shrink the buffer in place.
+        Some(html.as_str().to_owned())
     };
     if !has_images {
         analysis.html = html.map(|html| MarkedHtml { html, raw_html });
