@@ -151,6 +151,8 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
         report.write = Some(stats);
     }
     report.elapsed = started.elapsed();
+    // Freeing a large site takes tens of milliseconds that the caller need not wait for.
+    std::thread::spawn(move || drop(rendered));
     Ok(report)
 }
 
