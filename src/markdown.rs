@@ -251,17 +251,15 @@ fn unique_id(explicit: Option<String>, title: &str, index: usize, used: &mut Use
 const OTHER: u8 = 0;
 const SPACE: u8 = 1;
 const ALPHANUMERIC: u8 = 2;
-/// The first byte of a non-ASCII character (continuation bytes are `OTHER`).
-const CHAR_START: u8 = 3;
 
-const BYTE_CLASS: [u8; 256] = {
-    let mut table = [OTHER; 256];
+/// What `count_words` needs to know of an ASCII byte.
+const BYTE_CLASS: [u8; 128] = {
+    let mut table = [OTHER; 128];
     let mut b = 0;
-    while b < 256 {
+    while b < 128 {
         table[b] = match b as u8 {
             b' ' | b'\t'..=b'\r' => SPACE,
             b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => ALPHANUMERIC,
-            0xc0.. => CHAR_START,
             _ => OTHER,
         };
         b += 1;
@@ -272,27 +270,21 @@ const BYTE_CLASS: [u8; 256] = {
 /// Words are runs of non-space characters holding a letter or digit; Korean text is written
 /// with spaces between words (eojeol), so it counts the same way, whatever the line breaks.
 pub fn count_words(text: &str) -> usize {
-    // One pass over the bytes: a word is counted at its first letter or digit. ASCII bytes are
-    // classified by table; only the first byte of a non-ASCII character is decoded.
     let mut count = 0;
     let mut counted = false;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        let class = match BYTE_CLASS[b as usize] {
-            CHAR_START => {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                if c.is_whitespace() {
-                    SPACE
-                } else if c.is_alphanumeric() {
-                    ALPHANUMERIC
-                } else {
-                    OTHER
-                }
-            }
-            class => class,
-        };
-        if class == SPACE {
+    if text.is_ascii() {
+        // Most text: classified byte by byte, without branches.
+        for &b in text.as_bytes() {
+            let class = BYTE_CLASS[b as usize];
+            count += usize::from(class == ALPHANUMERIC && !counted);
+            counted = (counted || class == ALPHANUMERIC) && class != SPACE;
+        }
+        return count;
+    }
+    for c in text.chars() {
+        if c.is_whitespace() {
             counted = false;
-        } else if class == ALPHANUMERIC && !counted {
+        } else if c.is_alphanumeric() && !counted {
             count += 1;
             counted = true;
         }
