@@ -467,7 +467,7 @@ pub fn render_site(
             .collect(),
     };
     let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
-    let search_index = matches!(part, Part::All | Part::Extras).then(|| search::search_index(site));
+    let with_extras = matches!(part, Part::All | Part::Extras);
 
     let per_page = config.paginate_by;
     let mut jobs = vec![Job::Home, Job::NotFound];
@@ -490,10 +490,7 @@ pub fn render_site(
         env!("CARGO_PKG_VERSION"),
     ));
     let context = RenderContext {
-        search_index_url: search_index
-            .as_ref()
-            .map(|index| format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(index) as u32))
-            .unwrap_or_default(),
+        search_index_url: OnceLock::new(),
         card_hashes: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
         global_hash,
         templates,
@@ -517,9 +514,12 @@ pub fn render_site(
         return (output, diagnostics);
     }
     // The search index, graph, feeds and sitemap are made while the pages render.
-    let extras = |search_index: Vec<u8>| {
+    let extras = || {
         let mut files = Vec::new();
         let mut diagnostics = Vec::new();
+        let search_index = search::search_index(site);
+        let index_url = format!("{}?v={:08x}", urls.href("search/index.json"), content_hash(&search_index) as u32);
+        context.search_index_url.get_or_init(|| index_url);
         match context.render_job(&Job::Search) {
             Ok(page) => files.push(page),
             Err(d) => diagnostics.push(d),
@@ -568,7 +568,7 @@ pub fn render_site(
                 pages(&mut output, &mut diagnostics)
             }
         },
-        || search_index.map(extras).unwrap_or_default(),
+        || if with_extras { extras() } else { Default::default() },
     );
     output.files.extend(extra_files);
     diagnostics.extend(extra_diagnostics);
@@ -652,7 +652,8 @@ fn graph_json(site: &Site, graph: &LinkGraph, urls: &Urls) -> Vec<u8> {
 }
 
 struct RenderContext<'a> {
-    search_index_url: String,
+    /// The search index with a content hash, once the index is made (with the extras).
+    search_index_url: OnceLock<String>,
     /// Per brief, a hash of its card: what list pages show of it.
     card_hashes: Vec<OnceLock<u64>>,
     /// A hash of everything every page shows: theme, configuration, site navigation.
@@ -791,7 +792,7 @@ impl RenderContext<'_> {
                     kind: "search",
                     title: "Search",
                     url: urls.href("search/"),
-                    index_url: self.search_index_url.clone(),
+                    index_url: self.search_index_url.get().cloned().unwrap_or_default(),
                 };
                 self.page("search.html", "search/index.html".into(), "/search/", context)
             }
@@ -953,7 +954,7 @@ impl RenderContext<'_> {
                 cards(&mut h, &page_slice(&term.briefs, page));
             }
             Job::NotFound => {}
-            Job::Search => self.search_index_url.hash(&mut h),
+            Job::Search => self.search_index_url.get().hash(&mut h),
         }
         h.finish()
     }
