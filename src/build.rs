@@ -118,18 +118,20 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
     let mut stages = Stages::default();
     let mut sources = stages.time("discover", || discover::discover(&project.content_dir, &project.display_prefix()));
     let markdown = std::mem::take(&mut sources.markdown);
-    let parsed = stages.time("parse", || site::parse_all(markdown, &project.config));
+    // Pages whose signature is what the last build recorded are kept as they are on disk.
+    let previous = match mode {
+        Mode::Build => output::read_signatures(&project.output_dir),
+        Mode::Check => HashMap::new(),
+    };
+    // A rebuild renders few pages: their bodies are written when they render, not while parsing.
+    let write_html = previous.is_empty();
+    let parsed = stages.time("parse", || site::parse_all(markdown, &project.config, write_html));
     // `build` streams pages into the staging folder as they are rendered; `check` writes nothing.
     let staging = match mode {
         Mode::Build => Some(output::Staging::begin(&project.output_dir).map_err(|e| {
             BuildError::Environment(format!("cannot write beside `{}`: {e}", project.output_dir.display()))
         })?),
         Mode::Check => None,
-    };
-    // Pages whose signature is what the last build recorded are kept as they are on disk.
-    let previous = match mode {
-        Mode::Build => output::read_signatures(&project.output_dir),
-        Mode::Check => HashMap::new(),
     };
     let pass =
         render::Pass { sink: staging.as_ref(), previous: staging.as_ref().map(|_| &previous), part: render::Part::All };

@@ -107,11 +107,21 @@ impl Analysis {
     }
 }
 
+/// Whether `analyse` also writes the body's HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteHtml {
+    /// Analysis only: the page is not expected to render (a rebuild), `render` writes it if it does.
+    No,
+    /// Write it, keeping raw HTML as is (`raw_html`) or escaping it.
+    Yes { raw_html: bool },
+}
+
 /// Analyses a Markdown body and, in the same pass, writes its HTML with link markers. `offset`
 /// is where the body starts in its file, so spans are file positions. Bodies with images are
 /// analysed only (an image's URL sits inside pulldown-cmark's `<img>`, where no marker fits);
 /// `render` writes them whole once their links are resolved.
-pub fn analyse(body: &str, offset: usize, raw_html: bool) -> Analysis {
+pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
+    let raw_html = write_html == WriteHtml::Yes { raw_html: true };
     let mut analysis = Analysis::default();
     let mut used_ids = UsedIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
@@ -187,7 +197,7 @@ pub fn analyse(body: &str, offset: usize, raw_html: bool) -> Analysis {
         Event::Html(text) | Event::InlineHtml(text) if !raw_html => Event::Text(text),
         other => other,
     });
-    let html = if body.contains('\0') {
+    let html = if write_html == WriteHtml::No || body.contains('\0') {
         events.for_each(drop);
         None
     } else {
@@ -510,7 +520,7 @@ mod tests {
     #[test]
     fn html_written_while_analysing_equals_html_written_from_scratch() {
         for raw_html in [false, true] {
-            let analysis = analyse(RICH_BODY, 0, raw_html);
+            let analysis = analyse(RICH_BODY, 0, WriteHtml::Yes { raw_html });
             assert!(analysis.html.is_some(), "this body is written while analysing");
             assert_eq!(analysis.links.len(), 9);
             let links = rich_outputs();
@@ -530,21 +540,32 @@ mod tests {
 
     #[test]
     fn bodies_with_images_or_nul_are_written_at_render_time() {
-        let with_image = analyse("An ![map](map.png \"Map\") and [[x]].\n", 0, false);
+        let with_image = analyse("An ![map](map.png \"Map\") and [[x]].\n", 0, WriteHtml::Yes { raw_html: false });
         assert!(with_image.html.is_none());
         let links = [LinkOutput::Href { url: "/map.png".into(), label: None }, LinkOutput::Broken];
         let html = render("An ![map](map.png \"Map\") and [[x]].\n", &with_image, &links, false);
         assert_eq!(html, "<p>An <img src=\"/map.png\" alt=\"map\" title=\"Map\" /> and <span class=\"broken-link\" title=\"broken link: x\">x</span>.</p>\n");
-        assert!(analyse("a\0b [[x]]\n", 0, false).html.is_none());
+        assert!(analyse("a\0b [[x]]\n", 0, WriteHtml::Yes { raw_html: false }).html.is_none());
+        // Analysis only (a rebuild): the same analysis, and the page is still rendered in full.
+        let analysed = analyse(RICH_BODY, 0, WriteHtml::No);
+        let written = analyse(RICH_BODY, 0, WriteHtml::Yes { raw_html: false });
+        assert!(analysed.html.is_none());
+        assert_eq!(Analysis { html: None, ..written.clone() }, analysed);
+        let links = rich_outputs();
+        assert_eq!(render(RICH_BODY, &analysed, &links, false), render(RICH_BODY, &written, &links, false));
         // Written for one `raw_html`, rendered with the other: written again.
-        let analysis = analyse("<b>x</b>\n", 0, false);
+        let analysis = analyse("<b>x</b>\n", 0, WriteHtml::Yes { raw_html: false });
         assert_eq!(render("<b>x</b>\n", &analysis, &[], true), "<p><b>x</b></p>\n");
         assert_eq!(render("<b>x</b>\n", &analysis, &[], false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
     }
 
     #[test]
     fn heading_ids_are_unique_and_avoid_theme_ids() {
-        let a = analyse("# Intro\n\n## Intro\n\n## Related\n\n## ???\n\n## Custom {#my-id}\n", 0, false);
+        let a = analyse(
+            "# Intro\n\n## Intro\n\n## Related\n\n## ???\n\n## Custom {#my-id}\n",
+            0,
+            WriteHtml::Yes { raw_html: false },
+        );
         let ids: Vec<&str> = a.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["intro", "intro-1", "related-1", "section-4", "my-id"]);
     }
@@ -552,7 +573,7 @@ mod tests {
     #[test]
     fn links_are_found_with_file_spans_but_not_in_code() {
         let body = "See [[opcon|OPCON]] and [x](a.md).\n\n`[[not]]`\n\n```\n[[nor]]\n```\n![map](map.png)\n";
-        let a = analyse(body, 10, false);
+        let a = analyse(body, 10, WriteHtml::Yes { raw_html: false });
         let dests: Vec<&str> = a.links.iter().map(|l| l.dest.as_str()).collect();
         assert_eq!(dests, ["opcon", "a.md", "map.png"]);
         assert_eq!(a.links[0].kind, LinkKind::Wiki { has_label: true });
@@ -569,7 +590,7 @@ mod tests {
     #[test]
     fn nested_links_close_in_order_and_emails_are_mailto() {
         let body = "[<a@b.c>](d.md) and <press@example.org>\n";
-        let a = analyse(body, 0, false);
+        let a = analyse(body, 0, WriteHtml::Yes { raw_html: false });
         assert_eq!(a.links.len(), 3);
         assert_eq!(a.links[2].dest, "mailto:press@example.org");
         let links = [
@@ -590,7 +611,7 @@ mod tests {
     #[test]
     fn render_rewrites_links_and_escapes_raw_html() {
         let body = "## Title\n\n[[opcon]] and [b](b.md) <b>x</b>\n";
-        let a = analyse(body, 0, false);
+        let a = analyse(body, 0, WriteHtml::Yes { raw_html: false });
         let links = [
             LinkOutput::Href { url: "/briefs/opcon/".into(), label: Some("OPCON & more".into()) },
             LinkOutput::Href { url: "/briefs/b/".into(), label: None },

@@ -11,7 +11,7 @@ use crate::config::{humanise, SiteConfig};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::discover::{Asset, SourceFile, Sources};
 use crate::frontmatter::{self, FrontMatter};
-use crate::markdown::{self, Analysis};
+use crate::markdown::{self, Analysis, WriteHtml};
 use crate::slug::slugify;
 
 pub type BriefId = usize;
@@ -52,7 +52,8 @@ impl Parsed {
 }
 
 /// Splits and parses one file; pure, so it can run in parallel and be cached by content.
-pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
+/// `write_html`: also write the body's HTML, for a page that will render (see `markdown::analyse`).
+pub fn parse_file(file: SourceFile, config: &SiteConfig, write_html: bool) -> Parsed {
     let text = file.text.clone();
     let location = |span: Range<usize>| Location::new(file.display.clone(), text.clone(), span);
     let mut diagnostics = Vec::new();
@@ -81,7 +82,8 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
             (None, text.len()..text.len())
         }
     };
-    let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start, config.raw_html));
+    let write_html = if write_html { WriteHtml::Yes { raw_html: config.raw_html } } else { WriteHtml::No };
+    let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start, write_html));
     let derived = Arc::new(derive(&file, front.as_ref(), &analysis));
     let text_hash = {
         use std::hash::{Hash, Hasher};
@@ -92,8 +94,8 @@ pub fn parse_file(file: SourceFile, config: &SiteConfig) -> Parsed {
     Parsed { file, front: front.map(Arc::new), body, analysis, diagnostics, text_hash, derived }
 }
 
-pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig) -> Vec<Parsed> {
-    markdown.into_par_iter().map(|file| parse_file(file, config)).collect()
+pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig, write_html: bool) -> Vec<Parsed> {
+    markdown.into_par_iter().map(|file| parse_file(file, config, write_html)).collect()
 }
 
 #[derive(Debug, Clone)]
@@ -506,7 +508,7 @@ mod tests {
 
     fn site_of(files: &[(&str, &str)], folders: &[&str]) -> (Site, Vec<Diagnostic>) {
         let config = SiteConfig::default();
-        let parsed = files.iter().map(|(r, t)| parse_file(file(r, t), &config)).collect();
+        let parsed = files.iter().map(|(r, t)| parse_file(file(r, t), &config, true)).collect();
         let sources = Sources { folders: folders.iter().map(|s| s.to_string()).collect(), ..Sources::default() };
         assemble(&config, sources, parsed, false)
     }

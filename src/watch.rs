@@ -188,7 +188,7 @@ impl Session {
                 // Which keys are taxonomies changed: every file's front-matter reads differently.
                 for (_, (_, parsed)) in self.parsed.iter_mut() {
                     let text_hash = parsed.text_hash;
-                    *parsed = site::parse_file(parsed.file.clone(), &self.project.config);
+                    *parsed = site::parse_file(parsed.file.clone(), &self.project.config, true);
                     parsed.text_hash = text_hash;
                 }
             }
@@ -381,7 +381,7 @@ impl Session {
                 if !was_unreadable && self.parsed.get(rel).is_some_and(|(h, _)| *h == hash) {
                     return false;
                 }
-                let mut parsed = site::parse_file(file, &self.project.config);
+                let mut parsed = site::parse_file(file, &self.project.config, true);
                 parsed.text_hash = hash;
                 self.parsed.insert(rel.to_string(), (hash, parsed));
                 true

@@ -84,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
     let config = config();
 
     // The body alone, at offset 0 and at an offset.
-    let alone = markdown::analyse(body, 0, false);
+    let alone = markdown::analyse(body, 0, markdown::WriteHtml::Yes { raw_html: false });
     check_analysis(body, 0, body, &alone);
     check_html(&markdown::render(body, &alone, &[], false));
 
@@ -92,7 +92,7 @@ fuzz_target!(|data: &[u8]| {
     let mut files = vec![file("briefs/a.md", format!("{front}{body}")), file("background/_index.md", body.to_string())];
     files.extend(FIXED.iter().map(|(rel, text)| file(rel, text.to_string())));
 
-    let parsed: Vec<site::Parsed> = files.into_iter().map(|f| site::parse_file(f, config)).collect();
+    let parsed: Vec<site::Parsed> = files.into_iter().map(|f| site::parse_file(f, config, true)).collect();
     for p in &parsed {
         let text = &p.file.text;
         check_analysis(&text[p.body.clone()], p.body.start, text, &p.analysis);
