@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::config::TaxonomyConfig;
@@ -75,7 +75,13 @@ impl Date {
 
     /// `2025-11-04`
     pub fn ymd(&self) -> String {
-        self.datetime.format("%Y-%m-%d").to_string()
+        let d = self.datetime;
+        // Written by hand: chrono's format strings are parsed on every call, once per card and page.
+        if (0..=9999).contains(&d.year()) {
+            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        } else {
+            d.format("%Y-%m-%d").to_string()
+        }
     }
 
     /// RFC 3339, for `<time datetime>`, feeds and sitemaps.
@@ -85,7 +91,26 @@ impl Date {
 
     /// `4 November 2025`
     pub fn display(&self) -> String {
-        self.datetime.format("%-d %B %Y").to_string()
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let d = self.datetime;
+        if (0..=9999).contains(&d.year()) {
+            format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+        } else {
+            d.format("%-d %B %Y").to_string()
+        }
     }
 }
 
@@ -476,6 +501,19 @@ fn describe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_would() {
+        let mut day = NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        while day.year() < 2031 {
+            let date = Date::parse(&day.format("%Y-%m-%d").to_string()).unwrap();
+            assert_eq!(date.ymd(), date.datetime.format("%Y-%m-%d").to_string());
+            assert_eq!(date.display(), date.datetime.format("%-d %B %Y").to_string());
+            day = day.succ_opt().unwrap();
+        }
+        let far = Date::parse("+10000-01-05T00:00:00Z").or(Date::parse("9999-12-31")).unwrap();
+        assert_eq!(far.display(), far.datetime.format("%-d %B %Y").to_string());
+    }
 
     fn taxonomies() -> Vec<TaxonomyConfig> {
         crate::config::SiteConfig::default().taxonomies

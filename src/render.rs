@@ -173,10 +173,9 @@ struct DateContext {
 }
 
 fn date_context(date: &Option<Date>) -> Option<DateContext> {
-    date.map(|d| DateContext {
-        iso: if d.has_time { d.rfc3339() } else { d.ymd() },
-        ymd: d.ymd(),
-        display: d.display(),
+    date.map(|d| {
+        let ymd = d.ymd();
+        DateContext { iso: if d.has_time { d.rfc3339() } else { ymd.clone() }, ymd, display: d.display() }
     })
 }
 
