@@ -450,12 +450,23 @@ pub fn escape_html(text: &str) -> String {
     String::from_utf8(out).expect("escaping replaces only ASCII bytes")
 }
 
+/// The bytes `write_escaped` replaces or drops (and tab and line breaks, which it keeps).
+const ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'');
+        b += 1;
+    }
+    table
+};
+
 /// `escape_html` into a writer: the escape function of the templates.
 pub fn write_escaped(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = text.as_bytes();
     // Most text has nothing to escape: find the first special byte with a cheap test, then copy
     // the runs between special bytes in one go.
-    let Some(first) = bytes.iter().position(|&b| b < 0x20 || matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) else {
+    let Some(first) = bytes.iter().position(|&b| ESCAPED[b as usize]) else {
         return out.write_all(bytes);
     };
     let mut run_start = 0;
