@@ -135,7 +135,7 @@ pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
     };
     let pass =
         render::Pass { sink: staging.as_ref(), previous: staging.as_ref().map(|_| &previous), part: render::Part::All };
-    let rendered = render_parsed(project, sources, parsed, None, pass, &mut stages);
+    let rendered = render_parsed(project, sources, parsed, links::Memo::None, pass, &mut stages);
     let mut report = rendered.report(stages);
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         report.elapsed = started.elapsed();
@@ -175,7 +175,7 @@ impl Stages {
 pub struct Rendered {
     pub output: SiteOutput,
     /// The resolved links and related briefs, for the next build of `watch` to reuse.
-    pub links: links::LinkMemo,
+    pub links: Option<links::LinkMemo>,
     pub site: site::Site,
     pub graph: links::LinkGraph,
     pub diagnostics: Vec<Diagnostic>,
@@ -210,7 +210,7 @@ pub fn render_parsed(
     project: &Project,
     sources: discover::Sources,
     parsed: Vec<site::Parsed>,
-    link_memo: Option<&links::LinkMemo>,
+    link_memo: links::Memo,
     pass: render::Pass,
     stages: &mut Stages,
 ) -> Rendered {

@@ -504,7 +504,6 @@ fn related_key(site: &Site, explicit: &[Vec<BriefId>]) -> u64 {
 const RELATED_SCAN: usize = 200;
 const RELATED_COUNT: usize = 5;
 
-/// Resolves every link of the site and computes the link graph.
 /// What `watch` keeps of the last resolution: each brief's resolved links, reused while the
 /// brief's text and everything links can point at are unchanged, and the related briefs,
 /// reused while what they are computed from is unchanged (an edit to a brief's body changes no
@@ -532,10 +531,25 @@ impl LinkMemo {
     }
 }
 
-pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&LinkMemo>) -> (LinkGraph, Vec<Diagnostic>, LinkMemo) {
+/// What `resolve` may reuse of the last resolution, and whether it keeps its own for the next.
+#[derive(Debug, Clone, Copy)]
+pub enum Memo<'a> {
+    /// `build` and `check`: resolve once, keep nothing.
+    None,
+    /// `watch`: reuse what still holds of the last resolution (if any), and keep this one.
+    Keep(Option<&'a LinkMemo>),
+}
+
+/// Resolves every link of the site and computes the link graph.
+pub fn resolve(site: &Site, config: &SiteConfig, memo: Memo) -> (LinkGraph, Vec<Diagnostic>, Option<LinkMemo>) {
     let resolver = Resolver { index: Index::new(site), urls: Urls::new(config), config };
-    let index_key = index_key(site, config);
-    let reusable = memo.filter(|m| m.index_key == index_key && m.briefs.len() == site.briefs.len());
+    let (keep, last) = match memo {
+        Memo::None => (false, None),
+        Memo::Keep(last) => (true, last),
+    };
+    // The keys that tell what can be reused pass over every brief: only worth it for `watch`.
+    let index_key = if keep { index_key(site, config) } else { 0 };
+    let reusable = last.filter(|m| m.index_key == index_key && m.briefs.len() == site.briefs.len());
     let per_brief: Vec<BriefLinks> = site
         .briefs
         .par_iter()
@@ -570,11 +584,12 @@ pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&LinkMemo>) -> (Li
     let mut graph = LinkGraph::default();
     let mut diagnostics = Vec::new();
     let mut explicit_related = Vec::with_capacity(site.briefs.len());
-    for links in &per_brief {
-        graph.outputs.push(links.outputs.clone());
-        graph.outgoing.push(links.outgoing.clone());
-        explicit_related.push(links.explicit_related.clone());
-        diagnostics.extend(links.diagnostics.iter().cloned());
+    let kept = keep.then(|| per_brief.clone());
+    for links in per_brief {
+        graph.outputs.push(links.outputs);
+        graph.outgoing.push(links.outgoing);
+        explicit_related.push(links.explicit_related);
+        diagnostics.extend(links.diagnostics);
     }
     for parsed in &site.failed {
         let mut ignored = Vec::new();
@@ -600,15 +615,16 @@ pub fn resolve(site: &Site, config: &SiteConfig, memo: Option<&LinkMemo>) -> (Li
     for list in &mut graph.backlinks {
         list.sort_by(|&a, &b| crate::site::date_order(&site.briefs[a], &site.briefs[b]));
     }
-    let related_key = related_key(site, &explicit_related);
-    graph.related = match memo {
-        Some(memo) if memo.related_key == related_key => memo.related.clone(),
+    let related_key = if keep { related_key(site, &explicit_related) } else { 0 };
+    graph.related = match last {
+        Some(last) if last.related_key == related_key => last.related.clone(),
         _ => related_briefs(site, explicit_related),
     };
     (graph.previous, graph.next) = neighbours(site);
-    let texts = site.briefs.iter().map(|b| b.text_hash);
-    let memo =
-        LinkMemo { related_key, related: graph.related.clone(), index_key, briefs: texts.zip(per_brief).collect() };
+    let memo = kept.map(|per_brief| {
+        let texts = site.briefs.iter().map(|b| b.text_hash);
+        LinkMemo { related_key, related: graph.related.clone(), index_key, briefs: texts.zip(per_brief).collect() }
+    });
     (graph, diagnostics, memo)
 }
 

@@ -209,12 +209,13 @@ struct Page<'a, P: Serialize> {
 }
 
 #[derive(Serialize)]
-struct Pager {
+struct Pager<'a> {
     current: usize,
     total: usize,
     previous: Option<String>,
     next: Option<String>,
-    pages: Vec<Link>,
+    /// A link to every page of the list (`title` is the page number).
+    pages: &'a tera::Value,
 }
 
 #[derive(Serialize)]
@@ -263,7 +264,7 @@ struct SectionPage<'a> {
     intro: String,
     briefs: Vec<&'a CardValue>,
     subsections: Vec<SectionLink>,
-    pager: Pager,
+    pager: Pager<'a>,
 }
 
 #[derive(Serialize)]
@@ -310,7 +311,7 @@ struct TermPage<'a> {
     taxonomy: TaxonomyLink,
     briefs: Vec<&'a CardValue>,
     count: usize,
-    pager: Pager,
+    pager: Pager<'a>,
 }
 
 #[derive(Serialize)]
@@ -373,16 +374,6 @@ fn paged_path(path: &str, page: usize) -> String {
         path.to_string()
     } else {
         format!("{path}page/{page}/")
-    }
-}
-
-fn pager(urls: &Urls, path: &str, current: usize, total: usize) -> Pager {
-    Pager {
-        current,
-        total,
-        previous: (current > 1).then(|| urls.href(&paged_path(path, current - 1))),
-        next: (current < total).then(|| urls.href(&paged_path(path, current + 1))),
-        pages: (1..=total).map(|n| Link { title: n.to_string(), url: urls.href(&paged_path(path, n)) }).collect(),
     }
 }
 
@@ -500,6 +491,8 @@ pub fn render_site(
         site_value: tera::Value::from_serializable(&site_context),
         build_value: tera::Value::from_serializable(&build),
         cards: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(),
+        section_pages: site.sections.iter().map(|_| OnceLock::new()).collect(),
+        term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| OnceLock::new()).collect()).collect(),
     };
     let mut output = SiteOutput::default();
     let mut diagnostics = Vec::new();
@@ -666,6 +659,10 @@ struct RenderContext<'a> {
     site_value: tera::Value,
     build_value: tera::Value,
     cards: Vec<OnceLock<CardValue>>,
+    /// Per section and per term, the links to every page of its list: the same on each of its
+    /// pages, so made once (else a section of 500 pages makes 250,000 links).
+    section_pages: Vec<OnceLock<tera::Value>>,
+    term_pages: Vec<Vec<OnceLock<tera::Value>>>,
 }
 
 impl RenderContext<'_> {
@@ -733,7 +730,7 @@ impl RenderContext<'_> {
                     intro,
                     briefs: self.cards_of(&section.briefs, page),
                     subsections: self.subsections(s),
-                    pager: pager(urls, &section.path, page, total),
+                    pager: self.pager(&self.section_pages[s], &section.path, page, total),
                 };
                 self.page("section.html", output_path(&path), &format!("/{path}"), context)
             }
@@ -778,7 +775,7 @@ impl RenderContext<'_> {
                     },
                     briefs: self.cards_of(&term.briefs, page),
                     count: term.briefs.len(),
-                    pager: pager(urls, &base, page, total),
+                    pager: self.pager(&self.term_pages[t][term_index], &base, page, total),
                 };
                 self.page("taxonomy_term.html", output_path(&path), &format!("/{path}"), context)
             }
@@ -977,6 +974,22 @@ impl RenderContext<'_> {
         (&taxonomy.name, &taxonomy.title).hash(h);
         for term in &taxonomy.terms {
             (&term.label, &term.slug, term.briefs.len()).hash(h);
+        }
+    }
+
+    /// Page `current` of `total` of the list at `path`; `pages` keeps its links to every page.
+    fn pager<'a>(&self, pages: &'a OnceLock<tera::Value>, path: &str, current: usize, total: usize) -> Pager<'a> {
+        let urls = self.urls;
+        Pager {
+            current,
+            total,
+            previous: (current > 1).then(|| urls.href(&paged_path(path, current - 1))),
+            next: (current < total).then(|| urls.href(&paged_path(path, current + 1))),
+            pages: pages.get_or_init(|| {
+                let links: Vec<Link> =
+                    (1..=total).map(|n| Link { title: n.to_string(), url: urls.href(&paged_path(path, n)) }).collect();
+                tera::Value::from_serializable(&links)
+            }),
         }
     }
 

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::build::{self, BuildError, BuildOptions, Project, Stages};
 use crate::diagnostics::Diagnostic;
 use crate::discover::{self, Asset, Sources};
+use crate::links;
 use crate::output;
 use crate::render::{Part, Pass};
 use crate::site::{self, Parsed};
@@ -111,7 +112,7 @@ impl Session {
             &self.project,
             self.sources(),
             self.parsed_list(),
-            None,
+            links::Memo::Keep(None),
             Pass { previous: Some(&none), part: Part::Pages, sink: None },
             &mut stages,
         );
@@ -130,7 +131,7 @@ impl Session {
         })?;
         report.write = Some(stats);
         self.remember(&rendered.output);
-        self.links = rendered.links;
+        self.links = rendered.links.unwrap_or_default();
         self.last = Some((rendered.site, rendered.graph));
         self.built = true;
         report.elapsed = started.elapsed();
@@ -237,7 +238,7 @@ impl Session {
             &self.project,
             self.sources(),
             self.parsed_list(),
-            Some(&self.links),
+            links::Memo::Keep(Some(&self.links)),
             Pass { previous: Some(&self.signatures), part: Part::Pages, sink: None },
             &mut stages,
         );
@@ -252,7 +253,7 @@ impl Session {
         })?;
         let pages_rendered = rendered.output.signatures.len() - rendered.output.kept.len();
         self.signatures = rendered.output.signatures.clone();
-        self.links = rendered.links;
+        self.links = rendered.links.unwrap_or_default();
         self.last = Some((rendered.site, rendered.graph));
         self.extras_due = true;
         Ok(Some(Rebuild {

@@ -111,10 +111,11 @@ fuzz_target!(|data: &[u8]| {
         ..Default::default()
     };
     let (site, mut diagnostics) = site::assemble(config, sources, parsed, false);
-    let (graph, link_diagnostics, memo) = briefing::links::resolve(&site, config, None);
+    let (graph, link_diagnostics, memo) = briefing::links::resolve(&site, config, briefing::links::Memo::Keep(None));
     // `watch` resolves again with the memo of the last run: on an unchanged site it must give
     // what a fresh resolution gives.
-    let (again, again_diagnostics, _) = briefing::links::resolve(&site, config, Some(&memo));
+    let (again, again_diagnostics, _) =
+        briefing::links::resolve(&site, config, briefing::links::Memo::Keep(memo.as_ref()));
     assert_eq!(again.outputs, graph.outputs);
     assert_eq!(again.section_outputs, graph.section_outputs);
     assert_eq!(again.outgoing, graph.outgoing);
