@@ -105,6 +105,31 @@ fn term_pages_are_paginated() {
 }
 
 #[test]
+fn every_page_of_a_list_links_to_all_its_pages() {
+    // `page.pager.pages` is made once per list and shared by its pages: each must still show
+    // every page, with the current one known from `page.pager.current`.
+    let mut test = SiteTest::new().config("paginate_by: 2\n").file(
+        "themes/default/templates/section.html",
+        "{% extends \"base.html\" %}{% block main %}<ol class=\"pages\">{% for p in page.pager.pages %}\
+         <li><a href=\"{{ p.url }}\"{% if p.title == page.pager.current | str %} aria-current=\"page\"{% endif %}>\
+         {{ p.title }}</a></li>{% endfor %}</ol>{% endblock main %}",
+    );
+    for i in 1..=5 {
+        test = test.brief(&format!("briefs/b{i}.md"), &brief(&format!("B{i}"), &format!("2025-01-0{i}"), ""));
+    }
+    let site = test.build_ok();
+    for (path, current) in
+        [("briefs/index.html", "1"), ("briefs/page/2/index.html", "2"), ("briefs/page/3/index.html", "3")]
+    {
+        let main = site.main_of(path);
+        for link in [r#"href="/briefs/""#, r#"href="/briefs/page/2/""#, r#"href="/briefs/page/3/""#] {
+            assert!(main.contains(link), "{path}: {main}");
+        }
+        assert!(main.contains(&format!(r#"aria-current="page">{current}</a>"#)), "{path}: {main}");
+    }
+}
+
+#[test]
 fn drafts_are_left_out_unless_asked_for() {
     let files = |t: SiteTest| {
         t.brief("briefs/done.md", &brief("Done", "2025-01-01", "topics: [SCM]\n"))
