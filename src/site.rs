@@ -203,13 +203,6 @@ pub struct Site {
     pub by_date: Vec<BriefId>,
 }
 
-/// The order of lists: briefs with a `weight` first (lightest first), then newest first, then by
-/// title and id so the order never depends on the file system.
-fn list_order(a: &Brief, b: &Brief) -> std::cmp::Ordering {
-    let weight = |x: &Brief| (x.front.weight.is_none(), x.front.weight);
-    weight(a).cmp(&weight(b)).then_with(|| date_order(a, b))
-}
-
 /// Newest first; undated briefs last; then by title and id.
 pub fn date_order(a: &Brief, b: &Brief) -> std::cmp::Ordering {
     b.front.date.cmp(&a.front.date).then_with(|| a.front.title.cmp(&b.front.title)).then_with(|| a.id().cmp(b.id()))
@@ -355,17 +348,26 @@ pub fn assemble(
     }
 
     check_url_collisions(config, &site, &mut diagnostics);
-    build_taxonomies(config, &mut site, &mut diagnostics);
+    // One sort by date; every other list is ordered by position in it, an integer compare
+    // instead of comparing dates, titles and ids of briefs scattered in memory.
+    let briefs = &site.briefs;
+    site.by_date = (0..briefs.len()).collect();
+    site.by_date.sort_by(|&a, &b| date_order(&briefs[a], &briefs[b]));
+    let mut rank = vec![0; briefs.len()];
+    for (r, &b) in site.by_date.iter().enumerate() {
+        rank[b] = r;
+    }
+    build_taxonomies(config, &mut site, &rank, &mut diagnostics);
 
     let briefs = &site.briefs;
     for (id, brief) in briefs.iter().enumerate() {
         site.sections[brief.section].briefs.push(id);
     }
     for section in &mut site.sections {
-        section.briefs.sort_by(|&a, &b| list_order(&briefs[a], &briefs[b]));
+        // Briefs with a `weight` first (lightest first), then by date (newest first, then title
+        // and id, so the order never depends on the file system).
+        section.briefs.sort_unstable_by_key(|&b| (briefs[b].front.weight.is_none(), briefs[b].front.weight, rank[b]));
     }
-    site.by_date = (0..briefs.len()).collect();
-    site.by_date.sort_by(|&a, &b| date_order(&briefs[a], &briefs[b]));
     (site, diagnostics)
 }
 
@@ -437,7 +439,8 @@ struct TermDraft {
     briefs: Vec<BriefId>,
 }
 
-fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+/// `rank`: each brief's position in `site.by_date`.
+fn build_taxonomies(config: &SiteConfig, site: &mut Site, rank: &[usize], diagnostics: &mut Vec<Diagnostic>) {
     // Briefs are in file-path order here, so "first seen" is by file path.
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
         let mut terms: BTreeMap<String, TermDraft> = BTreeMap::new();
@@ -486,7 +489,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
             for &b in &briefs {
                 site.briefs[b].terms.push((t, term));
             }
-            briefs.sort_by(|&a, &b| date_order(&site.briefs[a], &site.briefs[b]));
+            briefs.sort_unstable_by_key(|&b| rank[b]);
             list.push(Term { slug, label, briefs });
         }
         site.taxonomies.push(crate::site::Taxonomy {
