@@ -496,6 +496,15 @@ pub fn render_site(
     };
     let mut output = SiteOutput::default();
     let mut diagnostics = Vec::new();
+    if matches!(part, Part::All | Part::Pages) && previous.is_none_or(HashMap::is_empty) {
+        // Every page renders: make the cards first, newest first in runs. List pages read them in
+        // that order and find them side by side in memory rather than scattered over the heap.
+        site.by_date.par_chunks(512).for_each(|run| {
+            for &b in run {
+                context.card(b);
+            }
+        });
+    }
     if let Part::Brief(b) = part {
         let job = Job::Brief(b);
         match context.render_job(&job) {
