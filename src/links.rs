@@ -687,12 +687,8 @@ pub fn related_briefs(site: &Site, explicit: Vec<Vec<BriefId>>) -> Vec<Vec<Relat
         }
     }
     let weight: Vec<f64> = postings.iter().map(|p| (n / p.len() as f64).ln()).collect();
-    // Position of each brief in the site-wide date order, to find it in a posting list by
-    // binary search (postings are in the same order).
-    let mut rank = vec![0usize; site.briefs.len()];
-    for (r, &b) in site.by_date.iter().enumerate() {
-        rank[b] = r;
-    }
+    // Postings are in date order too: a brief is found in one by binary search on its rank.
+    let rank = &site.rank;
     let terms_of: Vec<Vec<usize>> = site
         .briefs
         .iter()

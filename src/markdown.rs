@@ -122,6 +122,9 @@ pub enum WriteHtml {
 /// `render` writes them whole once their links are resolved.
 pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     let raw_html = write_html == WriteHtml::Yes { raw_html: true };
+    let writing = write_html != WriteHtml::No && !body.contains('\0');
+    // Markers only for HTML that is kept.
+    let marker = |kind: char, n: usize| if writing { CowStr::from(format!("\0{kind}{n}\0")) } else { CowStr::from("") };
     let mut analysis = Analysis::default();
     let mut used_ids = UsedIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
@@ -131,8 +134,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     let events = Parser::new_ext(body, options()).into_offset_iter().map(|(event, range)| match event {
         Event::Start(Tag::Heading { level, id, classes, attrs }) => {
             heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
-            let marker = format!("\0h{}\0", analysis.headings.len());
-            Event::Start(Tag::Heading { level, id: Some(marker.into()), classes, attrs })
+            Event::Start(Tag::Heading { level, id: Some(marker('h', analysis.headings.len())), classes, attrs })
         }
         Event::End(TagEnd::Heading(_)) => {
             if let Some((level, explicit, title)) = heading.take() {
@@ -168,9 +170,9 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
             let span = offset + range.start..offset + range.end;
             analysis.links.push(LinkRef { kind, dest, title: title.to_string(), span });
             open_links.push(n);
-            Event::Html(format!("\0o{n}\0").into())
+            Event::Html(marker('o', n))
         }
-        Event::End(TagEnd::Link) => Event::Html(format!("\0c{}\0", open_links.pop().unwrap_or(usize::MAX)).into()),
+        Event::End(TagEnd::Link) => Event::Html(marker('c', open_links.pop().unwrap_or(usize::MAX))),
         Event::Start(Tag::Image { ref dest_url, ref title, .. }) => {
             has_images = true;
             let span = offset + range.start..offset + range.end;
@@ -197,7 +199,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
         Event::Html(text) | Event::InlineHtml(text) if !raw_html => Event::Text(text),
         other => other,
     });
-    let html = if write_html == WriteHtml::No || body.contains('\0') {
+    let html = if !writing {
         events.for_each(drop);
         None
     } else {
@@ -341,32 +343,16 @@ fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput]) -> String {
                 html.push_str(&escape_html(analysis.headings.get(n).map_or("", |h| h.id.as_str())))
             }
             "o" if replaced.is_none() => {
-                let link = analysis.links.get(n);
-                let title = title_attr(link.map_or("", |l| l.title.as_str()));
-                match links.get(n) {
-                    Some(LinkOutput::Href { url, label }) => {
-                        html.push_str(&format!("<a href=\"{}\"{title}>", escape_html(url)));
-                        if let Some(label) = label {
-                            html.push_str(&escape_html(label));
-                            replaced = Some(n);
-                        }
-                    }
-                    Some(LinkOutput::Broken) => {
-                        let dest = link.map_or("", |l| l.dest.as_str());
-                        html.push_str(&format!(
-                            "<span class=\"broken-link\" title=\"broken link: {}\">",
-                            escape_html(dest)
-                        ));
-                    }
-                    None => {
-                        let dest = link.map_or("", |l| l.dest.as_str());
-                        html.push_str(&format!("<a href=\"{}\"{title}>", escape_html(dest)));
-                    }
+                let (open, label) = link_open(n, analysis, links);
+                html.push_str(&open);
+                if let Some(label) = label {
+                    html.push_str(&escape_html(label));
+                    replaced = Some(n);
                 }
             }
             "c" if replaced.is_none() || replaced == Some(n) => {
                 replaced = None;
-                html.push_str(if links.get(n) == Some(&LinkOutput::Broken) { "</span>" } else { "</a>" });
+                html.push_str(link_close(n, links));
             }
             _ => {}
         }
@@ -382,7 +368,8 @@ fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput]) -> String {
 fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: bool) -> String {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let mut headings = analysis.headings.iter();
-    let mut links = links.iter().enumerate();
+    // Links and images are numbered in order, like the analysis's.
+    let mut next_link = 0..;
     // The open links, innermost last: what closes each, and whether its own text is replaced
     // (a label-less wikilink shows its target's title). A stack, because pulldown-cmark nests an
     // autolink inside a link (`[<a@b>](x.md)`).
@@ -392,37 +379,21 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
             let id = headings.next().map(|h| CowStr::from(h.id.clone()));
             Some(Event::Start(Tag::Heading { level, id, classes, attrs }))
         }
-        Event::Start(Tag::Link { dest_url, title, .. }) => match links.next() {
-            Some((_, LinkOutput::Href { url, label })) => {
-                // Written here rather than by pulldown-cmark, which would percent-encode Hangul
-                // in URLs that the templates write as they are.
-                let open = format!("<a href=\"{}\"{}>", escape_html(url), title_attr(&title));
-                open_links.push(("</a>", label.is_some()));
-                match label {
-                    Some(label) => Some(Event::Html(CowStr::from(format!("{open}{}", escape_html(label))))),
-                    None => Some(Event::Html(CowStr::from(open))),
-                }
-            }
-            Some((n, LinkOutput::Broken)) => {
-                open_links.push(("</span>", false));
-                let dest = analysis.links.get(n).map_or(&*dest_url, |l| l.dest.as_str());
-                Some(Event::Html(CowStr::from(format!(
-                    "<span class=\"broken-link\" title=\"broken link: {}\">",
-                    escape_html(dest)
-                ))))
-            }
-            None => {
-                open_links.push(("</a>", false));
-                let open = format!("<a href=\"{}\"{}>", escape_html(&dest_url), title_attr(&title));
-                Some(Event::Html(CowStr::from(open)))
-            }
-        },
+        Event::Start(Tag::Link { .. }) => {
+            let n = next_link.next().unwrap_or(usize::MAX);
+            let (open, label) = link_open(n, analysis, links);
+            open_links.push((link_close(n, links), label.is_some()));
+            Some(Event::Html(CowStr::from(match label {
+                Some(label) => format!("{open}{}", escape_html(label)),
+                None => open,
+            })))
+        }
         Event::End(TagEnd::Link) => Some(Event::Html(open_links.pop().map_or("</a>", |(close, _)| close).into())),
         Event::Text(_) | Event::Code(_) if open_links.iter().any(|(_, replaced)| *replaced) => None,
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            let dest_url = match links.next() {
-                Some((_, LinkOutput::Href { url, .. })) => url.clone().into(),
-                Some((_, LinkOutput::Broken)) => "".into(),
+            let dest_url = match links.get(next_link.next().unwrap_or(usize::MAX)) {
+                Some(LinkOutput::Href { url, .. }) => url.clone().into(),
+                Some(LinkOutput::Broken) => "".into(),
                 None => dest_url,
             };
             Some(Event::Start(Tag::Image { link_type, dest_url, title, id }))
@@ -432,6 +403,30 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
     });
     pulldown_cmark::html::push_html(&mut html, events);
     html
+}
+
+/// The tag that opens link `n` and, for a label-less wikilink to a brief, the label that
+/// replaces its own text. Written here rather than by pulldown-cmark, which would
+/// percent-encode Hangul in URLs that the templates write as they are.
+fn link_open<'a>(n: usize, analysis: &Analysis, links: &'a [LinkOutput]) -> (String, Option<&'a str>) {
+    let (dest, title) = analysis.links.get(n).map_or(("", ""), |l| (l.dest.as_str(), l.title.as_str()));
+    match links.get(n) {
+        Some(LinkOutput::Href { url, label }) => {
+            (format!("<a href=\"{}\"{}>", escape_html(url), title_attr(title)), label.as_deref())
+        }
+        Some(LinkOutput::Broken) => {
+            (format!("<span class=\"broken-link\" title=\"broken link: {}\">", escape_html(dest)), None)
+        }
+        None => (format!("<a href=\"{}\"{}>", escape_html(dest), title_attr(title)), None),
+    }
+}
+
+/// The tag that closes link `n`.
+fn link_close(n: usize, links: &[LinkOutput]) -> &'static str {
+    match links.get(n) {
+        Some(LinkOutput::Broken) => "</span>",
+        _ => "</a>",
+    }
 }
 
 fn title_attr(title: &str) -> String {

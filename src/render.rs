@@ -45,23 +45,15 @@ pub struct SiteOutput {
     pub signatures: HashMap<String, u64>,
 }
 
-pub struct Templates {
+pub struct Templates<'a> {
     tera: Tera,
-    /// Template name → its source and the file it came from, for locating errors.
-    sources: HashMap<String, (Arc<str>, String)>,
+    /// Where the templates came from, for locating errors.
+    theme: &'a Theme,
 }
 
-impl Templates {
+impl<'a> Templates<'a> {
     /// Compiles the theme's templates once. Errors name the template file, with line and column.
-    pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
-        let sources: HashMap<String, (Arc<str>, String)> = theme
-            .templates
-            .iter()
-            .map(|(name, text)| {
-                let file = theme.template_files.get(name).cloned().unwrap_or_else(|| name.clone());
-                (name.clone(), (Arc::from(text.as_str()), file))
-            })
-            .collect();
+    pub fn compile(theme: &'a Theme) -> Result<Templates<'a>, Vec<Diagnostic>> {
         let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
             .iter()
             .filter(|name| !theme.templates.contains_key(**name))
@@ -74,7 +66,7 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default escaper would do, but feeds and pages must escape exactly alike.
         tera.set_escape_fn(markdown::write_escaped);
-        let mut templates = Templates { tera, sources };
+        let mut templates = Templates { tera, theme };
         if let Err(e) = templates.tera.add_raw_templates(&theme.templates) {
             let message = match e.kind() {
                 ErrorKind::SyntaxError(report) => report.message().to_string(),
@@ -115,9 +107,12 @@ impl Templates {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => report,
             _ => return diagnostic,
         };
-        match self.sources.get(report.filename()) {
-            Some((text, file)) => diagnostic.at(Location::new(file.clone(), text.clone(), report.span().range.clone())),
-            None => diagnostic,
+        let name = report.filename();
+        match (self.theme.templates.get(name), self.theme.template_files.get(name)) {
+            (Some(text), Some(file)) => {
+                diagnostic.at(Location::new(file.clone(), Arc::from(text.as_str()), report.span().range.clone()))
+            }
+            _ => diagnostic,
         }
     }
 }
@@ -414,7 +409,7 @@ pub enum Part {
 /// theme's static files, files copied from content/, and unless `part` is `Pages`, the search
 /// index and page, the link graph, feeds, sitemap and robots.txt.
 pub fn render_site(
-    templates: &Templates,
+    templates: &Templates<'_>,
     theme: &Theme,
     config: &SiteConfig,
     site: &Site,
@@ -662,7 +657,7 @@ struct RenderContext<'a> {
     card_hashes: Vec<OnceLock<u64>>,
     /// A hash of everything every page shows: theme, configuration, site navigation.
     global_hash: u64,
-    templates: &'a Templates,
+    templates: &'a Templates<'a>,
     config: &'a SiteConfig,
     site: &'a Site,
     graph: &'a LinkGraph,

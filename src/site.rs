@@ -201,6 +201,9 @@ pub struct Site {
     pub failed: Vec<Parsed>,
     /// Every brief, newest first.
     pub by_date: Vec<BriefId>,
+    /// Each brief's position in `by_date`: ordering by it is an integer compare instead of
+    /// comparing dates, titles and ids of briefs scattered in memory.
+    pub rank: Vec<usize>,
 }
 
 /// Newest first; undated briefs last; then by title and id.
@@ -348,16 +351,15 @@ pub fn assemble(
     }
 
     check_url_collisions(config, &site, &mut diagnostics);
-    // One sort by date; every other list is ordered by position in it, an integer compare
-    // instead of comparing dates, titles and ids of briefs scattered in memory.
+    // One sort by date; every other list is ordered by rank in it.
     let briefs = &site.briefs;
     site.by_date = (0..briefs.len()).collect();
     site.by_date.sort_by(|&a, &b| date_order(&briefs[a], &briefs[b]));
-    let mut rank = vec![0; briefs.len()];
+    site.rank = vec![0; briefs.len()];
     for (r, &b) in site.by_date.iter().enumerate() {
-        rank[b] = r;
+        site.rank[b] = r;
     }
-    build_taxonomies(config, &mut site, &rank, &mut diagnostics);
+    build_taxonomies(config, &mut site, &mut diagnostics);
 
     let briefs = &site.briefs;
     for (id, brief) in briefs.iter().enumerate() {
@@ -366,6 +368,7 @@ pub fn assemble(
     for section in &mut site.sections {
         // Briefs with a `weight` first (lightest first), then by date (newest first, then title
         // and id, so the order never depends on the file system).
+        let rank = &site.rank;
         section.briefs.sort_unstable_by_key(|&b| (briefs[b].front.weight.is_none(), briefs[b].front.weight, rank[b]));
     }
     (site, diagnostics)
@@ -439,8 +442,7 @@ struct TermDraft {
     briefs: Vec<BriefId>,
 }
 
-/// `rank`: each brief's position in `site.by_date`.
-fn build_taxonomies(config: &SiteConfig, site: &mut Site, rank: &[usize], diagnostics: &mut Vec<Diagnostic>) {
+fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     // Briefs are in file-path order here, so "first seen" is by file path.
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
         let mut terms: BTreeMap<String, TermDraft> = BTreeMap::new();
@@ -489,7 +491,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, rank: &[usize], diagno
             for &b in &briefs {
                 site.briefs[b].terms.push((t, term));
             }
-            briefs.sort_unstable_by_key(|&b| rank[b]);
+            briefs.sort_unstable_by_key(|&b| site.rank[b]);
             list.push(Term { slug, label, briefs });
         }
         site.taxonomies.push(crate::site::Taxonomy {
