@@ -1,15 +1,23 @@
-//! The one place that knows the order of the stages.
+//! The one place that knows the order of the stages. `build` and `check` run it once; `watch`
+//! runs it again on every change with a `Cache`, the memo of every stage, so a rebuild reads,
+//! parses, resolves and renders only what the change touched, and its output is what a fresh
+//! build would write.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crate::config::{BaseUrl, SiteConfig};
-use crate::diagnostics::{self, Diagnostic};
-use crate::discover;
+use crate::diagnostics::{self, Code, Diagnostic, EnvError};
+use crate::discover::{self, Changes};
+use crate::hash;
 use crate::links;
-use crate::output::{self, WriteStats};
-use crate::render::{self, SiteOutput, Templates};
+use crate::output::{self, Staging, WriteStats};
+use crate::parse;
+use crate::render::{self, Signatures, Templates};
+use crate::routes::Routes;
 use crate::site;
 use crate::theme::Theme;
 
@@ -34,27 +42,48 @@ pub struct Project {
     pub themes_dir: PathBuf,
     pub output_dir: PathBuf,
     pub config: SiteConfig,
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
     pub drafts: bool,
     pub home: Option<PathBuf>,
+    /// What makes one build differ from another with the same sources: the binary, the theme,
+    /// the configuration and the options. Every file's signature includes it, so a new binary
+    /// or theme renders every page again.
+    pub identity: u64,
+}
+
+/// The running binary: a build by another binary may write other bytes. Its size and time of
+/// modification tell binaries apart without reading tens of megabytes on every build.
+fn binary_identity() -> u64 {
+    static IDENTITY: OnceLock<u64> = OnceLock::new();
+    *IDENTITY.get_or_init(|| {
+        let exe = std::env::current_exe().and_then(std::fs::metadata);
+        let stamp = exe.ok().map(|m| (m.len(), m.modified().ok()));
+        hash::of(&(stamp, env!("CARGO_PKG_VERSION")))
+    })
 }
 
 impl Project {
     /// Reads `site.yaml` and the theme. Errors here are configuration errors (exit code 2).
-    pub fn resolve(options: &BuildOptions) -> Result<Project, String> {
+    pub fn resolve(options: &BuildOptions) -> Result<Project, BuildError> {
         let root = options.root.clone();
         if !root.is_dir() {
-            return Err(format!("the site root `{}` is not a folder", root.display()));
+            return Err(BuildError::Environment(EnvError::new(format!(
+                "the site root `{}` is not a folder",
+                root.display()
+            ))));
         }
-        let mut config = SiteConfig::load(&root)?;
+        let mut config = SiteConfig::load(&root).map_err(BuildError::Config)?;
         if let Some(base) = &options.base_url {
-            config.base_url = BaseUrl::parse(base).map_err(|e| format!("--base-url: {e}"))?;
+            config.base_url = BaseUrl::parse(base)
+                .map_err(|e| BuildError::Config(vec![Diagnostic::error(Code::Config, format!("--base-url: {e}"))]))?;
         }
         if options.allow_broken_links {
             config.broken_links_warn = true;
         }
         let themes_dir = root.join("themes");
-        let theme = Theme::load(&config.theme, &themes_dir.join(&config.theme))?;
+        let theme = Theme::load(&config.theme, &themes_dir.join(&config.theme))
+            .map_err(|e| BuildError::Config(vec![Diagnostic::error(Code::Config, e)]))?;
+        let identity = hash::of(&(binary_identity(), theme.fingerprint(), &config, options.drafts));
         Ok(Project {
             content_dir: root.join("content"),
             static_dir: root.join("static"),
@@ -62,17 +91,14 @@ impl Project {
             themes_dir,
             root,
             config,
-            theme,
+            theme: Arc::new(theme),
             drafts: options.drafts,
             home: options.home.clone(),
+            identity,
         })
     }
 
-    fn display_prefix(&self) -> String {
-        "content/".to_string()
-    }
-
-    pub fn check_output_dir(&self) -> Result<(), String> {
+    pub fn check_output_dir(&self) -> Result<(), EnvError> {
         output::check_output_dir(
             &self.output_dir,
             &[("site root", &self.root), ("content folder", &self.content_dir), ("themes folder", &self.themes_dir)],
@@ -89,73 +115,31 @@ pub enum Mode {
     Check,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct BuildReport {
     /// Warnings (and errors, on failure), sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
     pub pages: usize,
     pub briefs: usize,
     pub terms: usize,
+    /// Files rendered (or copied) rather than kept from the last build.
+    pub rendered: usize,
     pub write: Option<WriteStats>,
+    /// The source files that changed since the last build of the same cache.
+    pub changed: Vec<String>,
     pub elapsed: Duration,
     pub stages: Stages,
 }
 
 #[derive(Debug)]
 pub enum BuildError {
-    /// The environment failed (I/O, a refused output folder): exit code 2.
-    Environment(String),
     /// The content or templates have errors: exit code 1. Nothing was written.
-    Content(BuildReport),
-}
-
-/// Runs every stage; writes only when nothing failed.
-pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
-    let started = Instant::now();
-    if mode == Mode::Build {
-        project.check_output_dir().map_err(BuildError::Environment)?;
-    }
-    let mut stages = Stages::default();
-    let mut sources = stages.time("discover", || discover::discover(&project.content_dir, &project.display_prefix()));
-    let markdown = std::mem::take(&mut sources.markdown);
-    // Pages whose signature is what the last build recorded are kept as they are on disk.
-    let previous = match mode {
-        Mode::Build => output::read_signatures(&project.output_dir),
-        Mode::Check => HashMap::new(),
-    };
-    // A rebuild renders few pages: their bodies are written when they render, not while parsing.
-    let write_html = previous.is_empty();
-    let parsed = stages.time("parse", || site::parse_all(markdown, &project.config, write_html));
-    // `build` streams pages into the staging folder as they are rendered; `check` writes nothing.
-    let staging = match mode {
-        Mode::Build => Some(output::Staging::begin(&project.output_dir).map_err(|e| {
-            BuildError::Environment(format!("cannot write beside `{}`: {e}", project.output_dir.display()))
-        })?),
-        Mode::Check => None,
-    };
-    let pass =
-        render::Pass { sink: staging.as_ref(), previous: staging.as_ref().map(|_| &previous), part: render::Part::All };
-    let rendered = render_parsed(project, sources, parsed, links::Memo::None, pass, &mut stages);
-    let mut report = rendered.report(stages);
-    if report.diagnostics.iter().any(Diagnostic::is_error) {
-        report.elapsed = started.elapsed();
-        return Err(BuildError::Content(report));
-    }
-    if let Some(staging) = staging {
-        let write_started = Instant::now();
-        let stats = staging
-            .put_all(&rendered.output)
-            .and_then(|()| staging.commit())
-            .map_err(|e| BuildError::Environment(format!("cannot write `{}`: {e}", project.output_dir.display())))?;
-        // A missing record only costs the next build its shortcut.
-        let _ = output::write_signatures(&project.output_dir, &rendered.output.signatures);
-        report.stages.0.push(("write", write_started.elapsed()));
-        report.write = Some(stats);
-    }
-    report.elapsed = started.elapsed();
-    // Freeing a large site takes tens of milliseconds that the caller need not wait for.
-    std::thread::spawn(move || drop(rendered));
-    Ok(report)
+    Content(Box<BuildReport>),
+    /// `site.yaml`, the theme or a flag is wrong: exit code 2.
+    Config(Vec<Diagnostic>),
+    /// The environment failed (I/O, a refused output folder, a lock, an interruption): exit
+    /// code 2.
+    Environment(EnvError),
 }
 
 /// How long each stage took, in order.
@@ -171,134 +155,233 @@ impl Stages {
     }
 }
 
-/// The site rendered in memory, with everything the stages reported.
-pub struct Rendered {
-    pub output: SiteOutput,
-    /// The resolved links and related briefs, for the next build of `watch` to reuse.
-    pub links: Option<links::LinkMemo>,
-    pub site: site::Site,
-    pub graph: links::LinkGraph,
-    pub diagnostics: Vec<Diagnostic>,
-    pub briefs: usize,
-    pub terms: usize,
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Asks a running build to stop (Ctrl-C): it stops rendering and leaves the output as it was. A
+/// commit already begun is completed first.
+pub fn request_stop() {
+    STOP.store(true, Ordering::SeqCst);
 }
 
-impl BuildReport {
-    /// The report of a build that stopped at these diagnostics.
-    pub fn failed(diagnostics: Vec<Diagnostic>, briefs: usize, stages: Stages) -> BuildReport {
-        BuildReport { diagnostics, pages: 0, briefs, terms: 0, write: None, elapsed: Duration::ZERO, stages }
-    }
+fn stop_requested() -> bool {
+    STOP.load(Ordering::Relaxed)
 }
 
-impl Rendered {
-    pub fn report(&self, stages: Stages) -> BuildReport {
-        BuildReport {
-            diagnostics: self.diagnostics.clone(),
-            pages: self.output.signatures.len(),
-            briefs: self.briefs,
-            terms: self.terms,
-            write: None,
-            elapsed: Duration::ZERO,
-            stages,
-        }
-    }
+/// What `watch` keeps between builds: the memo of every stage, and what the output holds.
+#[derive(Default)]
+pub struct Cache {
+    discover: discover::Memo,
+    parse: parse::Memo,
+    site: site::Memo,
+    routes: Option<(u64, Arc<Routes>)>,
+    links: links::Memo,
+    templates: Option<(u64, Arc<Templates>)>,
+    /// The files and signatures of the output as the last commit left them.
+    written: Option<(HashSet<String>, Signatures)>,
 }
 
-/// The stages after reading: assemble the site, resolve links, render. Shared by `build` and
-/// `watch`; with `previous` signatures, pages that show nothing new are not rendered again.
-pub fn render_parsed(
+/// Builds (or checks) the site once.
+pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
+    run_with(project, mode, None, &Changes::All)
+}
+
+/// Runs every stage; writes only when nothing failed. With a cache, every stage reuses what it
+/// can of the last run and keeps what the next can reuse; `changes` says which sources may have
+/// changed since.
+pub fn run_with(
     project: &Project,
-    sources: discover::Sources,
-    parsed: Vec<site::Parsed>,
-    link_memo: links::Memo,
-    pass: render::Pass,
-    stages: &mut Stages,
-) -> Rendered {
+    mode: Mode,
+    cache: Option<&mut Cache>,
+    changes: &Changes,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let mut stages = Stages::default();
     let config = &project.config;
+    let mut fresh = Cache::default();
+    let watching = cache.is_some();
+    let memo = match cache {
+        Some(cache) => cache,
+        None => &mut fresh,
+    };
+    let writing = mode == Mode::Build;
+    let _lock = if writing {
+        project.check_output_dir().map_err(BuildError::Environment)?;
+        let lock = output::Lock::acquire(&project.output_dir).map_err(BuildError::Environment)?;
+        // What an interrupted build left is completed or discarded before anything is read.
+        output::recover(&output::absolute(&project.output_dir)).map_err(|e| io_error(project, e))?;
+        Some(lock)
+    } else {
+        None
+    };
+    // Files whose signature is what the last build recorded are kept as they are.
+    let output_present = project.output_dir.join(output::MARKER).is_file();
+    if !output_present {
+        // The output is gone (deleted while watching): everything is written again.
+        memo.written = None;
+    }
+    let previous: Signatures = match (mode, &memo.written) {
+        (Mode::Check, _) => Signatures::new(),
+        (Mode::Build, Some((_, signatures))) => signatures.clone(),
+        (Mode::Build, None) => output::read_signatures(&project.output_dir),
+    };
+
+    let folders =
+        discover::Folders { root: &project.root, content: &project.content_dir, statics: &project.static_dir };
+    let (sources, changed) = stages.time("discover", || discover::discover(&folders, &mut memo.discover, changes));
     let mut diagnostics = sources.diagnostics.clone();
     if !project.content_dir.is_dir() {
         diagnostics.push(
             Diagnostic::warning(
-                "no-content",
+                Code::NoContent,
                 format!("there is no content folder at `{}`", project.content_dir.display()),
             )
             .help("write briefs as Markdown files under content/"),
         );
     }
-    let (site, assemble_diagnostics) =
-        stages.time("assemble", || site::assemble(config, sources, parsed, project.drafts));
-    diagnostics.extend(assemble_diagnostics);
-    let (graph, link_diagnostics, link_memo) = stages.time("links", || links::resolve(&site, config, link_memo));
-    diagnostics.extend(link_diagnostics);
-    let (mut output, render_diagnostics) = stages.time("render", || match Templates::compile(&project.theme) {
-        Ok(templates) => render::render_site(&templates, &project.theme, config, &site, &graph, pass),
-        Err(d) => (SiteOutput::default(), d),
+    // A rebuild renders few pages: their bodies are written when they render, not while parsing.
+    let write_html = previous.is_empty();
+    let parsed = stages.time("parse", || parse::parse_all(&sources.markdown, config, write_html, &mut memo.parse));
+    let site_memo = watching.then_some(&mut memo.site);
+    let (site, more) = stages.time("assemble", || site::assemble(config, &sources, &parsed, project.drafts, site_memo));
+    diagnostics.extend(more);
+    let routes = stages.time("routes", || {
+        let key = hash::of(&(site.key, project.theme.fingerprint(), &config.base_url, config.paginate_by));
+        match &memo.routes {
+            Some((k, routes)) if *k == key && site.key != 0 => Ok(routes.clone()),
+            _ => {
+                let (routes, problems) = Routes::plan(config, &site, &project.theme);
+                let routes = Arc::new(routes);
+                memo.routes = (problems.is_empty() && site.key != 0).then(|| (key, routes.clone()));
+                if problems.is_empty() {
+                    Ok(routes)
+                } else {
+                    Err(problems)
+                }
+            }
+        }
     });
-    diagnostics.extend(render_diagnostics);
-    add_static_folder(&project.static_dir, &mut output, &mut diagnostics);
+    let routes = match routes {
+        Ok(routes) => routes,
+        Err(problems) => {
+            // Clashing routes would write over each other: nothing renders.
+            diagnostics.extend(problems);
+            return Err(failed(diagnostics, &site, changed, stages, started));
+        }
+    };
+    let links_memo = watching.then_some(&mut memo.links);
+    let (graph, more) = stages.time("links", || links::resolve(&site, &routes, config, links_memo));
+    diagnostics.extend(more);
+    if config.base_url.origin.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::NoAbsoluteUrl,
+                format!(
+                    "feeds and sitemap were not written: `base_url` (`{}`) is not an absolute URL",
+                    config.base_url.path
+                ),
+            )
+            .help("set `base_url: https://example.org/` in site.yaml, or pass --base-url"),
+        );
+    }
+    let fingerprint = project.theme.fingerprint();
+    let templates = match &memo.templates {
+        Some((k, templates)) if *k == fingerprint => Ok(templates.clone()),
+        _ => Templates::compile(&project.theme).map(|t| {
+            let t = Arc::new(t);
+            memo.templates = Some((fingerprint, t.clone()));
+            t
+        }),
+    };
+    let templates = match templates {
+        Ok(t) => t,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            return Err(failed(diagnostics, &site, changed, stages, started));
+        }
+    };
+    let content_failed = diagnostics.iter().any(Diagnostic::is_error);
+    // With errors already, pages are still rendered (without writing) so that template errors
+    // are reported in the same run.
+    let staging = match (writing, content_failed) {
+        (true, false) => Some(Staging::begin(&project.output_dir).map_err(|e| io_error(project, e))?),
+        _ => None,
+    };
+    let inputs = render::Inputs {
+        templates: &templates,
+        theme: &project.theme,
+        config,
+        site: &site,
+        routes: &routes,
+        graph: &graph,
+        identity: project.identity,
+    };
+    let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
+    let outcome = stages.time("render", || render::render(&inputs, &previous, sink, &stop_requested));
+    if let Some(e) = outcome.io {
+        return Err(BuildError::Environment(e));
+    }
+    diagnostics.extend(outcome.diagnostics);
     diagnostics::sort(&mut diagnostics);
     let terms = site.taxonomies.iter().map(|t| t.terms.len()).sum();
-    Rendered { output, diagnostics, briefs: site.briefs.len(), terms, links: link_memo, site, graph }
+    let mut report = BuildReport {
+        diagnostics,
+        pages: outcome.pages,
+        briefs: site.briefs.len(),
+        terms,
+        rendered: outcome.rendered,
+        write: None,
+        changed,
+        elapsed: Duration::ZERO,
+        stages,
+    };
+    if report.diagnostics.iter().any(Diagnostic::is_error) {
+        report.elapsed = started.elapsed();
+        return Err(BuildError::Content(Box::new(report)));
+    }
+    if outcome.stopped || stop_requested() {
+        return Err(BuildError::Environment(EnvError::new("interrupted: the output was left as it was")));
+    }
+    if let Some(staging) = staging {
+        let write_started = Instant::now();
+        // `watch` knows what the output holds; `build` records signatures for the next build.
+        let (previous_files, record) = match &memo.written {
+            Some((files, _)) if watching => (Some(files), None),
+            _ if watching => (None, None),
+            _ => (None, Some(&outcome.signatures)),
+        };
+        let (stats, files) = staging.commit(previous_files, record).map_err(|e| io_error(project, e))?;
+        report.stages.0.push(("write", write_started.elapsed()));
+        report.write = Some(stats);
+        if watching {
+            memo.written = Some((files, outcome.signatures));
+        }
+    }
+    report.elapsed = started.elapsed();
+    // Freeing a large site takes tens of milliseconds that the caller need not wait for.
+    std::thread::spawn(move || drop((site, parsed, graph)));
+    Ok(report)
 }
 
-/// The page of one brief, for a site already assembled and resolved (`watch`'s short path).
-pub fn render_brief(
-    project: &Project,
+fn io_error(project: &Project, e: std::io::Error) -> BuildError {
+    let full = e.raw_os_error() == Some(28);
+    let error = EnvError::new(format!("cannot write `{}`: {e}", project.output_dir.display()));
+    BuildError::Environment(if full { error.help("free some disk space and build again") } else { error })
+}
+
+fn failed(
+    mut diagnostics: Vec<Diagnostic>,
     site: &site::Site,
-    graph: &links::LinkGraph,
-    brief: site::BriefId,
-) -> (SiteOutput, Vec<Diagnostic>) {
-    match Templates::compile(&project.theme) {
-        Ok(templates) => {
-            let pass = render::Pass { part: render::Part::Brief(brief), ..render::Pass::all() };
-            render::render_site(&templates, &project.theme, &project.config, site, graph, pass)
-        }
-        Err(d) => (SiteOutput::default(), d),
-    }
-}
-
-/// The files of `render::Part::Extras` for a site already assembled and resolved (`watch`
-/// writes them after the pages).
-pub fn render_extras(project: &Project, site: &site::Site, graph: &links::LinkGraph) -> (SiteOutput, Vec<Diagnostic>) {
-    match Templates::compile(&project.theme) {
-        Ok(templates) => {
-            let pass = render::Pass { part: render::Part::Extras, ..render::Pass::all() };
-            render::render_site(&templates, &project.theme, &project.config, site, graph, pass)
-        }
-        Err(d) => (SiteOutput::default(), d),
-    }
-}
-
-/// The site's `static/` folder is copied as is to the output root (favicon, `CNAME`, `.nojekyll`).
-fn add_static_folder(static_dir: &Path, output: &mut SiteOutput, diagnostics: &mut Vec<Diagnostic>) {
-    if !static_dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(static_dir).follow_links(false).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diagnostics.push(Diagnostic::error("io", format!("cannot read the static folder: {e}")));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(static_dir) else {
-            continue;
-        };
-        let rel = crate::slug::nfc(&rel.to_string_lossy().replace('\\', "/"));
-        let name = rel.rsplit('/').next().unwrap_or("");
-        // Dotfiles such as `.nojekyll` are wanted here; editor leftovers are not.
-        if name.ends_with('~') || name.ends_with(".swp") || name.starts_with(".#") || rel == output::MARKER {
-            continue;
-        }
-        if output.files.iter().any(|(p, _)| *p == rel) {
-            diagnostics
-                .push(Diagnostic::warning("static-overrides", format!("static/{rel} replaces a generated file")));
-            output.files.retain(|(p, _)| *p != rel);
-        }
-        output.copies.push((rel, entry.into_path()));
-    }
+    changed: Vec<String>,
+    stages: Stages,
+    started: Instant,
+) -> BuildError {
+    diagnostics::sort(&mut diagnostics);
+    BuildError::Content(Box::new(BuildReport {
+        diagnostics,
+        briefs: site.briefs.len(),
+        changed,
+        elapsed: started.elapsed(),
+        stages,
+        ..BuildReport::default()
+    }))
 }

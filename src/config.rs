@@ -1,12 +1,14 @@
 //! `site.yaml`: optional; every key has a default.
 
+use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::yaml;
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, SourceText};
+use crate::yaml::{self, KeySpans, Value};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct SiteConfig {
     pub title: String,
     pub description: String,
@@ -24,7 +26,7 @@ pub struct SiteConfig {
     pub feed_full_content: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct TaxonomyConfig {
     /// The front-matter key and the URL segment (`topics`).
     pub name: String,
@@ -34,7 +36,7 @@ pub struct TaxonomyConfig {
 
 /// `base_url` split into the origin (for absolute URLs in feeds) and the path every internal link
 /// starts with (`/policy/`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct BaseUrl {
     pub origin: Option<String>,
     pub path: String,
@@ -90,22 +92,6 @@ impl Default for SiteConfig {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    title: Option<String>,
-    description: Option<String>,
-    base_url: Option<String>,
-    language: Option<String>,
-    theme: Option<String>,
-    taxonomies: Option<Vec<RawTaxonomy>>,
-    paginate_by: Option<usize>,
-    raw_html: Option<bool>,
-    broken_links: Option<BrokenLinks>,
-    feed_limit: Option<usize>,
-    feed_content: Option<FeedContent>,
-}
-
 #[derive(Deserialize, PartialEq)]
 #[serde(rename_all = "lowercase")]
 enum FeedContent {
@@ -130,73 +116,196 @@ enum BrokenLinks {
 /// Names a taxonomy may not take: they are URLs the build writes itself.
 const RESERVED_NAMES: &[&str] = &["page", "search", "static", "tags-index", "404"];
 
+/// The keys of `site.yaml`.
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "taxonomies",
+    "paginate_by",
+    "raw_html",
+    "broken_links",
+    "feed_limit",
+    "feed_content",
+];
+
 impl SiteConfig {
-    /// Reads `site.yaml` from `root`; a missing file means all defaults.
-    pub fn load(root: &Path) -> Result<SiteConfig, String> {
+    /// Reads `site.yaml` from `root`; a missing file means all defaults. Problems are
+    /// positioned in the file, like problems of the content.
+    pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let path = root.join("site.yaml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => SiteConfig::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                match String::from_utf8(bytes) {
+                    Ok(text) => SiteConfig::parse(&text, "site.yaml"),
+                    Err(_) => Err(vec![Diagnostic::error(Code::NotUtf8, "`site.yaml` is not UTF-8 text")
+                        .help("save the file as UTF-8")]),
+                }
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(SiteConfig::default()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => Err(vec![Diagnostic::error(Code::Io, format!("cannot read `{}`: {e}", path.display()))]),
         }
     }
 
-    pub fn parse(text: &str) -> Result<SiteConfig, String> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.trim().is_empty() {
-            return Ok(SiteConfig::default());
-        }
-        let raw: RawConfig = yaml::parse(text).map_err(|e| match (e.line, e.column) {
-            (Some(l), Some(c)) => format!("{l}:{c}: {}", e.message),
-            _ => e.message,
-        })?;
+    /// Parses the text of `site.yaml` (shown as `file` in messages).
+    pub fn parse(text: &str, file: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let source = SourceText::shared(text);
+        let at = |span: Range<usize>| Location::new(file, source.clone(), span);
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let offset = text.len() - body.len();
         let mut config = SiteConfig::default();
-        if let Some(title) = raw.title {
-            config.title = title;
+        if body.trim().is_empty() {
+            return Ok(config);
         }
-        config.description = raw.description.unwrap_or_default();
-        if let Some(base) = raw.base_url {
-            config.base_url = BaseUrl::parse(&base).map_err(|e| format!("base_url: {e}"))?;
-        }
-        if let Some(language) = raw.language {
-            config.language = language;
-        }
-        if let Some(theme) = raw.theme {
-            if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-                return Err(format!("theme: `{theme}` must be the name of a folder under themes/"));
+        let mapping = match yaml::parse::<Value>(body) {
+            Ok(Value::Mapping(m)) => m,
+            Ok(Value::Null) => return Ok(config),
+            Ok(_) => {
+                return Err(vec![Diagnostic::error(Code::Config, "`site.yaml` must be a list of `key: value` lines")
+                    .at(at(offset..offset))
+                    .help("write e.g. `title: Alliance briefs`")])
             }
-            config.theme = theme;
-        }
-        if let Some(list) = raw.taxonomies {
-            config.taxonomies = Vec::new();
-            for item in list {
-                let (name, title) = match item {
-                    RawTaxonomy::Name(name) => (name, None),
-                    RawTaxonomy::Full { name, title } => (name, title),
+            Err(e) => {
+                let index = LineIndex::new(body);
+                let start = match (e.line, e.column) {
+                    (Some(l), Some(c)) => offset + index.offset(body, l, c),
+                    _ => offset,
                 };
-                if name.is_empty() || crate::slug::slugify(&name) != name || RESERVED_NAMES.contains(&name.as_str()) {
-                    return Err(format!("taxonomies: `{name}` must be a lower-case slug such as `topics`, and not one of {RESERVED_NAMES:?}"));
+                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                return Err(vec![Diagnostic::error(
+                    Code::Yaml,
+                    format!("`site.yaml` is not valid YAML: {}", e.message),
+                )
+                .at(at(start..end))
+                .help("check indentation, and quote values that hold `: `")]);
+            }
+        };
+        let keys = KeySpans::scan(text, &(offset..text.len()));
+        let mut problems = Vec::new();
+        for (key, value) in mapping {
+            let Some(key) = key.as_str().map(str::to_owned) else { continue };
+            let span = keys.value(&key).unwrap_or(offset..offset);
+            let mut fail = |code: Code, message: String, help: &str| {
+                problems.push(Diagnostic::error(code, message).at(at(span.clone())).help(help));
+            };
+            macro_rules! typed {
+                ($t:ty, $help:expr) => {
+                    match yaml::from_value::<$t>(value.clone()) {
+                        Ok(v) => Some(v),
+                        Err(e) => {
+                            fail(Code::WrongType, format!("`{key}`: {}", e.message), $help);
+                            None
+                        }
+                    }
+                };
+            }
+            match key.as_str() {
+                "title" => {
+                    config.title = typed!(String, "write e.g. `title: Alliance briefs`").unwrap_or(config.title.clone())
                 }
-                if config.taxonomies.iter().any(|t| t.name == name) {
-                    return Err(format!("taxonomies: `{name}` is listed twice"));
+                "description" => {
+                    config.description = typed!(Option<String>, "write one line of text").flatten().unwrap_or_default()
                 }
-                let title = title.unwrap_or_else(|| humanise(&name));
-                config.taxonomies.push(TaxonomyConfig { name, title });
+                "language" => {
+                    config.language =
+                        typed!(String, "write a language tag such as `en` or `ko`").unwrap_or(config.language.clone())
+                }
+                "base_url" => {
+                    if let Some(base) = typed!(String, "write e.g. `base_url: https://example.org/policy/`") {
+                        match BaseUrl::parse(&base) {
+                            Ok(b) => config.base_url = b,
+                            Err(e) => fail(
+                                Code::Config,
+                                format!("`base_url`: {e}"),
+                                "write e.g. `https://example.org/policy/` or `/policy/`",
+                            ),
+                        }
+                    }
+                }
+                "theme" => {
+                    if let Some(theme) = typed!(String, "write the name of a folder under themes/") {
+                        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+                            fail(
+                                Code::Config,
+                                format!("`theme: {theme}` must be the name of a folder under themes/"),
+                                "write e.g. `theme: default`",
+                            );
+                        } else {
+                            config.theme = theme;
+                        }
+                    }
+                }
+                "taxonomies" => {
+                    if let Some(list) =
+                        typed!(Vec<RawTaxonomy>, "write e.g. `taxonomies: [topics, {name: actors, title: Actors}]`")
+                    {
+                        config.taxonomies = Vec::new();
+                        for item in list {
+                            let (name, title) = match item {
+                                RawTaxonomy::Name(name) => (name, None),
+                                RawTaxonomy::Full { name, title } => (name, title),
+                            };
+                            if name.is_empty()
+                                || crate::slug::slugify(&name) != name
+                                || RESERVED_NAMES.contains(&name.as_str())
+                            {
+                                fail(Code::Config, format!("the taxonomy `{name}` must be a lower-case slug such as `topics`, and not one of {}", RESERVED_NAMES.join(", ")), "rename it");
+                            } else if config.taxonomies.iter().any(|t| t.name == name) {
+                                fail(
+                                    Code::Config,
+                                    format!("the taxonomy `{name}` is listed twice"),
+                                    "remove one of them",
+                                );
+                            } else {
+                                let title = title.unwrap_or_else(|| humanise(&name));
+                                config.taxonomies.push(TaxonomyConfig { name, title });
+                            }
+                        }
+                    }
+                }
+                "paginate_by" => match typed!(usize, "write a whole number such as 20") {
+                    Some(0) => {
+                        fail(Code::Config, "`paginate_by` must be at least 1".into(), "write a whole number such as 20")
+                    }
+                    Some(n) => config.paginate_by = n,
+                    None => {}
+                },
+                "raw_html" => {
+                    config.raw_html = typed!(bool, "write `raw_html: true` or `raw_html: false`").unwrap_or(false)
+                }
+                "broken_links" => {
+                    config.broken_links_warn =
+                        typed!(BrokenLinks, "write `broken_links: error` or `broken_links: warn`")
+                            == Some(BrokenLinks::Warn)
+                }
+                "feed_limit" => {
+                    config.feed_limit = typed!(usize, "write a whole number such as 20").unwrap_or(config.feed_limit)
+                }
+                "feed_content" => {
+                    config.feed_full_content =
+                        typed!(FeedContent, "write `feed_content: summary` or `feed_content: full`")
+                            == Some(FeedContent::Full)
+                }
+                _ => {
+                    let help = match crate::suggest::closest(&key, KEYS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the keys of site.yaml are {}", KEYS.join(", ")),
+                    };
+                    problems.push(
+                        Diagnostic::error(Code::UnknownKey, format!("unknown key `{key}` in site.yaml"))
+                            .at(at(keys.key(&key).unwrap_or(span.clone())))
+                            .help(help),
+                    );
+                }
             }
         }
-        if let Some(n) = raw.paginate_by {
-            if n == 0 {
-                return Err("paginate_by: must be at least 1".into());
-            }
-            config.paginate_by = n;
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
         }
-        config.raw_html = raw.raw_html.unwrap_or(false);
-        config.broken_links_warn = raw.broken_links == Some(BrokenLinks::Warn);
-        if let Some(n) = raw.feed_limit {
-            config.feed_limit = n;
-        }
-        config.feed_full_content = raw.feed_content == Some(FeedContent::Full);
-        Ok(config)
     }
 }
 
@@ -235,17 +344,29 @@ mod tests {
 
     #[test]
     fn taxonomies_accept_names_and_maps() {
-        let config =
-            SiteConfig::parse("taxonomies:\n  - topics\n  - {name: actors, title: Actors and institutions}\n").unwrap();
+        let config = SiteConfig::parse(
+            "taxonomies:\n  - topics\n  - {name: actors, title: Actors and institutions}\n",
+            "site.yaml",
+        )
+        .unwrap();
         assert_eq!(config.taxonomies[0], TaxonomyConfig { name: "topics".into(), title: "Topics".into() });
         assert_eq!(config.taxonomies[1].title, "Actors and institutions");
     }
 
     #[test]
-    fn unknown_keys_and_bad_values_are_errors() {
-        assert!(SiteConfig::parse("titel: x\n").unwrap_err().contains("titel"));
-        assert!(SiteConfig::parse("paginate_by: 0\n").is_err());
-        assert!(SiteConfig::parse("taxonomies: [Topics]\n").is_err());
-        assert!(SiteConfig::parse("broken_links: warn\n").unwrap().broken_links_warn);
+    fn unknown_keys_and_bad_values_are_positioned_errors() {
+        let parse = |text: &str| SiteConfig::parse(text, "site.yaml");
+        let errors = parse("title: T\ntitel: x\n").unwrap_err();
+        let out = errors[0].render(false);
+        assert!(out.contains("unknown key `titel`") && out.contains("site.yaml:2:1"), "{out}");
+        assert!(out.contains("did you mean `title`?"), "{out}");
+        let out = parse("paginate_by: 0\n").unwrap_err()[0].render(false);
+        assert!(out.contains("site.yaml:1:14"), "{out}");
+        let out = parse("title: A\npaginate_by: many\n").unwrap_err()[0].render(false);
+        assert!(out.contains("site.yaml:2:14") && out.contains("wrong-type"), "{out}");
+        assert!(parse("taxonomies: [Topics]\n").is_err());
+        let out = parse("title: [a\n").unwrap_err()[0].render(false);
+        assert!(out.contains("error[yaml]") && out.contains("site.yaml:"), "{out}");
+        assert!(parse("broken_links: warn\n").unwrap().broken_links_warn);
     }
 }

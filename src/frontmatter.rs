@@ -8,12 +8,13 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::config::TaxonomyConfig;
-use crate::yaml::{self, Mapping, Value};
+use crate::diagnostics::Code;
+use crate::yaml::{self, KeySpans, Mapping, Value};
 
 /// A problem found in the front-matter, positioned as a byte span in the whole file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: Option<String>,
     pub span: Range<usize>,
@@ -48,7 +49,7 @@ pub fn split(text: &str) -> Result<Split, FieldError> {
         line_start = line_end;
     }
     Err(FieldError {
-        code: "front-matter",
+        code: Code::FrontMatter,
         message: "the front-matter block opened here is never closed".into(),
         help: Some("end the front-matter with a line holding only `---`".into()),
         span: start..start + 3,
@@ -114,7 +115,7 @@ impl Date {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
@@ -131,13 +132,13 @@ fn text_or_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>
 }
 
 /// A front-matter value together with where it was written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct FrontMatter {
     pub title: String,
     pub date: Option<Date>,
@@ -163,48 +164,6 @@ const KNOWN_KEYS: &[&str] = &[
     "aliases", "image", "lang", "extra",
 ];
 
-/// Where each top-level key of the YAML block was written, found by scanning its lines.
-struct KeySpans {
-    spans: Vec<(String, Range<usize>, Range<usize>)>,
-}
-
-impl KeySpans {
-    fn scan(text: &str, yaml: &Range<usize>) -> KeySpans {
-        let mut spans: Vec<(String, Range<usize>, Range<usize>)> = Vec::new();
-        let mut offset = yaml.start;
-        for line in text[yaml.clone()].split_inclusive('\n') {
-            let line_start = offset;
-            offset += line.len();
-            let first = line.chars().next().unwrap_or(' ');
-            if first.is_whitespace() || first == '#' || first == '-' {
-                if let Some(last) = spans.last_mut() {
-                    if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
-                        last.2.end = line_start + line.trim_end().len();
-                    }
-                }
-                continue;
-            }
-            let Some(colon) = line.find(": ").or_else(|| line.trim_end().strip_suffix(':').map(|s| s.len())) else {
-                continue;
-            };
-            let key = line[..colon].trim().trim_matches(['"', '\'']).to_string();
-            let value_start = line_start + colon + 1 + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
-            let value_end = (line_start + line.trim_end().len()).max(value_start);
-            spans.push((key, line_start..line_start + colon, value_start..value_end));
-        }
-        KeySpans { spans }
-    }
-
-    fn key(&self, name: &str) -> Option<Range<usize>> {
-        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, _)| k.clone())
-    }
-
-    /// The span of the value, or of the key when the value is empty.
-    fn value(&self, name: &str) -> Option<Range<usize>> {
-        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, v)| if v.is_empty() { k.clone() } else { v.clone() })
-    }
-}
-
 /// Parses the YAML block of `text` (found by `split`) into `FrontMatter`. Problems come back as
 /// a list: errors make the brief unusable; warnings (`warning: true`) do not.
 pub fn parse(
@@ -228,17 +187,21 @@ pub fn parse(
                     "start the file with `---`, a line `title: Your title`, and `---`",
                 )
             };
-            problems.push(error("missing-title", message, Some(help), split.body.start..split.body.start));
+            problems.push(error(Code::MissingTitle, message, Some(help), split.body.start..split.body.start));
             return (None, problems);
         }
         return (Some(FrontMatter::default()), problems);
+    }
+    if let Some(problem) = check_limits(text, &split.yaml) {
+        problems.push(problem);
+        return (None, problems);
     }
     let mapping: Mapping = match yaml::parse::<Value>(yaml_text) {
         Ok(Value::Mapping(m)) => m,
         Ok(Value::Null) => Mapping::new(),
         Ok(_) => {
             problems.push(error(
-                "front-matter",
+                Code::FrontMatter,
                 "the front-matter must be a list of `key: value` lines",
                 Some("write e.g. `title: Accelerating OPCON transfer`"),
                 first_char(text, split.yaml.start),
@@ -262,7 +225,7 @@ pub fn parse(
             let at = split.yaml.start + offset;
             let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i).max(at + 1).min(text.len());
             problems.push(error(
-                "yaml",
+                Code::Yaml,
                 &format!("the front-matter is not valid YAML: {}", e.message),
                 Some("check indentation, and quote values that hold `: ` or start with `[`, `{`, `*` or `&`"),
                 at..end,
@@ -280,14 +243,14 @@ pub fn parse(
             continue;
         };
         let span = span_of(&key);
-        let mut fail = |code: &'static str, message: String, help: &str| {
+        let mut fail = |code: Code, message: String, help: &str| {
             problems.push(error(code, &message, Some(help), span.clone()));
             false
         };
         match key.as_str() {
             "title" => match scalar_text(&value) {
                 Some(t) if !t.trim().is_empty() => fm.title = t,
-                _ => ok = fail("wrong-type", "`title` must be non-empty text".into(), "write `title: Your title`"),
+                _ => ok = fail(Code::WrongType, "`title` must be non-empty text".into(), "write `title: Your title`"),
             },
             "date" | "updated" => match scalar_text(&value) {
                 Some(t) => match Date::parse(&t) {
@@ -295,7 +258,7 @@ pub fn parse(
                     Some(d) => fm.updated = Some(d),
                     None => {
                         ok = fail(
-                            "bad-date",
+                            Code::BadDate,
                             format!("`{t}` is not a valid date"),
                             "write the date as YYYY-MM-DD (`2025-11-04`) or RFC 3339 (`2025-11-04T09:00:00+09:00`)",
                         )
@@ -303,7 +266,7 @@ pub fn parse(
                 },
                 None => {
                     ok = fail(
-                        "bad-date",
+                        Code::BadDate,
                         format!("`{key}` must be a date"),
                         "write the date as YYYY-MM-DD (`2025-11-04`)",
                     )
@@ -319,7 +282,7 @@ pub fn parse(
                 None if value.is_null() => {}
                 None => {
                     ok = fail(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("`{key}` must be text, not {}", kind(&value)),
                         "write a single line of text",
                     )
@@ -329,7 +292,7 @@ pub fn parse(
                 Some(list) => fm.authors = list,
                 None => {
                     ok = fail(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("`authors` must be a list of names, not {}", kind(&value)),
                         "write `authors: [Name One, Name Two]`",
                     )
@@ -339,7 +302,7 @@ pub fn parse(
                 Value::Bool(b) => fm.draft = b,
                 _ => {
                     ok = fail(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("`draft` must be true or false, not {}", describe(&value)),
                         "write `draft: true` or `draft: false`",
                     )
@@ -348,26 +311,26 @@ pub fn parse(
             "slug" => match scalar_text(&value) {
                 Some(s) if s.contains(['/', '\\']) || s.contains("..") => {
                     ok = fail(
-                        "bad-slug",
+                        Code::BadSlug,
                         format!("`slug: {s}` may not hold `/`, `\\` or `..`"),
                         "a slug replaces only the last segment of the URL; move the file to change its folder",
                     )
                 }
                 Some(s) if crate::slug::slugify(&s).is_empty() => {
                     ok = fail(
-                        "bad-slug",
+                        Code::BadSlug,
                         format!("`slug: {s}` has no letters or digits"),
                         "use a slug such as `opcon-transfer`",
                     )
                 }
                 Some(s) => fm.slug = Some(Spanned { value: crate::slug::slugify(&s), span: span.clone() }),
-                None => ok = fail("wrong-type", "`slug` must be text".into(), "write `slug: opcon-transfer`"),
+                None => ok = fail(Code::WrongType, "`slug` must be text".into(), "write `slug: opcon-transfer`"),
             },
             "weight" => match value.as_i64() {
                 Some(w) => fm.weight = Some(w),
                 None => {
                     ok = fail(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("`weight` must be a whole number, not {}", describe(&value)),
                         "write e.g. `weight: 10`",
                     )
@@ -377,7 +340,7 @@ pub fn parse(
                 Ok(list) => fm.sources = list.unwrap_or_default(),
                 Err(e) => {
                     ok = fail(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("`sources` must be a list of `{{title, url, publisher, date}}` entries: {}", e.message),
                         "write each source as `- title: ...` with `url: ...` beneath it",
                     )
@@ -394,7 +357,7 @@ pub fn parse(
                 }
                 None => {
                     ok = fail(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("`{key}` must be a list, not {}", kind(&value)),
                         "write e.g. `[opcon-transfer, usfk-role]`",
                     )
@@ -408,7 +371,7 @@ pub fn parse(
                 }
                 None => {
                     ok = fail(
-                        "wrong-type",
+                        Code::WrongType,
                         format!("`{key}` must be a list of terms or a single term, not {}", kind(&value)),
                         &format!("write `{key}: [OPCON transfer, USFK]`"),
                     )
@@ -423,7 +386,7 @@ pub fn parse(
                 };
                 let key_span = keys.key(&key).unwrap_or(span.clone());
                 problems.push(FieldError {
-                    code: "unknown-key",
+                    code: Code::UnknownKey,
                     message: format!("unknown front-matter key `{key}` is ignored"),
                     help: Some(help),
                     span: key_span,
@@ -434,7 +397,7 @@ pub fn parse(
     }
     if fm.title.is_empty() && ok && require_title {
         problems.push(error(
-            "missing-title",
+            Code::MissingTitle,
             "`title` is missing from the front-matter",
             Some("add a line `title: Your title` between the `---` lines"),
             opening_line(text),
@@ -442,6 +405,52 @@ pub fn parse(
         ok = false;
     }
     (ok.then_some(fm), problems)
+}
+
+/// Front-matter larger than this is not parsed: no brief's metadata comes near it.
+pub const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
+/// Deeper `[` / `{` nesting is not parsed: the YAML scanner's time grows with the square of it.
+pub const MAX_NESTING: usize = 32;
+
+/// Refuses front-matter whose size or flow nesting would make parsing slow, before parsing it.
+fn check_limits(text: &str, yaml: &Range<usize>) -> Option<FieldError> {
+    if yaml.len() > MAX_FRONT_MATTER_BYTES {
+        return Some(error(
+            Code::TooLarge,
+            &format!(
+                "the front-matter is {} KiB; at most {} KiB is read",
+                yaml.len() / 1024,
+                MAX_FRONT_MATTER_BYTES / 1024
+            ),
+            Some("move long text into the body of the brief"),
+            first_char(text, yaml.start),
+        ));
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (i, b) in text.as_bytes()[yaml.clone()].iter().enumerate() {
+        match (quote, *b) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(*b),
+            (None, b'\n') => quote = None,
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    let at = yaml.start + i;
+                    return Some(error(
+                        Code::TooLarge,
+                        &format!("the front-matter nests lists or maps more than {MAX_NESTING} deep"),
+                        Some("flatten the value; front-matter values are text, lists and small maps"),
+                        at..at + 1,
+                    ));
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The span of the character at `at` (empty at the end of the text).
@@ -455,7 +464,7 @@ fn opening_line(text: &str) -> Range<usize> {
     start..(start + 3).min(text.len())
 }
 
-fn error(code: &'static str, message: &str, help: Option<&str>, span: Range<usize>) -> FieldError {
+fn error(code: Code, message: &str, help: Option<&str>, span: Range<usize>) -> FieldError {
     FieldError { code, message: message.into(), help: help.map(Into::into), span, warning: false }
 }
 
@@ -576,6 +585,24 @@ mod tests {
                 assert!(text.get(p.span.clone()).is_some(), "{text:?}: {:?}", p.span);
             }
         }
+    }
+
+    #[test]
+    fn deep_nesting_and_huge_front_matter_are_refused_before_parsing() {
+        let deep = format!("---\ntitle: A\nextra: {}1{}\n---\n", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let (fm, problems) = parse_text(&deep);
+        assert!(fm.is_none());
+        assert_eq!(problems[0].code, Code::TooLarge);
+        assert_eq!(&deep[problems[0].span.clone()], "[");
+        assert!(started.elapsed().as_secs() < 2, "refused without parsing");
+        // Brackets inside quotes are text.
+        let quoted = format!("---\ntitle: \"{}\"\n---\n", "[".repeat(100));
+        assert!(parse_text(&quoted).0.is_some());
+        let huge = format!("---\ntitle: A\nsummary: {}\n---\n", "x".repeat(MAX_FRONT_MATTER_BYTES));
+        let (fm, problems) = parse_text(&huge);
+        assert!(fm.is_none());
+        assert!(problems[0].message.contains("KiB"), "{:?}", problems[0]);
     }
 
     #[test]

@@ -99,11 +99,10 @@ fn main() -> ExitCode {
     let color = use_color();
     let project = match Project::resolve(&options) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return report_error(e, args.quiet, color, None),
     };
+    // Ctrl-C stops the rendering and leaves the output as it was; a commit under way completes.
+    let _ = ctrlc::set_handler(build::request_stop);
     match build::run(&project, mode) {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, args.quiet, color);
@@ -117,17 +116,29 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(BuildError::Content(report)) => {
-            print_diagnostics(&report.diagnostics, args.quiet, color);
-            let what = if mode == Mode::Build {
-                format!("; {} was left unchanged", project.output_dir.display())
-            } else {
-                String::new()
+        Err(e) => report_error(e, args.quiet, color, (mode == Mode::Build).then_some(&project)),
+    }
+}
+
+/// Prints why a build failed; the exit code says whose fault it is (1: the content, 2: the
+/// configuration or the environment).
+pub(crate) fn report_error(error: BuildError, quiet: bool, color: bool, wrote_to: Option<&Project>) -> ExitCode {
+    match error {
+        BuildError::Content(report) => {
+            print_diagnostics(&report.diagnostics, quiet, color);
+            let what = match wrote_to {
+                Some(project) => format!("; {} was left unchanged", project.output_dir.display()),
+                None => String::new(),
             };
             eprintln!("error: {}{what}", diagnostics::summary(&report.diagnostics));
             ExitCode::from(1)
         }
-        Err(BuildError::Environment(e)) => {
+        BuildError::Config(list) => {
+            print_diagnostics(&list, false, color);
+            eprintln!("error: {}; nothing was built", diagnostics::summary(&list));
+            ExitCode::from(2)
+        }
+        BuildError::Environment(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
@@ -147,11 +158,11 @@ impl SiteArgs {
     }
 }
 
-fn use_color() -> bool {
+pub(crate) fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-fn print_diagnostics(list: &[Diagnostic], quiet: bool, color: bool) {
+pub(crate) fn print_diagnostics(list: &[Diagnostic], quiet: bool, color: bool) {
     for d in list {
         if quiet && !d.is_error() {
             continue;
@@ -169,13 +180,14 @@ fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
     };
     match (mode, report.write) {
         (Mode::Build, Some(w)) => format!(
-            "built {} pages ({} briefs, {} terms) into {} in {ms:.0} ms: {} files written, {} unchanged{warnings}",
+            "built {} pages ({} briefs, {} terms) into {} in {ms:.0} ms: {} files written, {} unchanged, {} removed{warnings}",
             report.pages,
             report.briefs,
             report.terms,
             project.output_dir.display(),
             w.written,
-            w.unchanged
+            w.unchanged,
+            w.removed
         ),
         _ => format!(
             "checked {} pages ({} briefs, {} terms) in {ms:.0} ms; nothing written{warnings}",

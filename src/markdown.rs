@@ -50,7 +50,7 @@ fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
@@ -305,7 +305,7 @@ pub fn count_words(text: &str) -> usize {
 }
 
 /// What the renderer does with the n-th link or image of the body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkOutput {
     /// Write the link to this URL; `label` replaces the text of a label-less wikilink.
     Href { url: String, label: Option<String> },

@@ -2,10 +2,10 @@
 //! the live-reload script into HTML responses (never into the files), and pushes `reload` or
 //! the build's errors to the browser over Server-Sent Events.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use tiny_http::{Header, Request, Response, Server, StatusCode};
@@ -81,20 +81,35 @@ const LIVE_RELOAD: &str = r#"<script>
 </script>
 "#;
 
+/// The path the site is served under (`/policy/`): it changes when `base_url` does.
+pub type BasePath = Arc<RwLock<String>>;
+
 /// Serves `output_dir` under `base_path` on `server` until the process ends.
-pub fn serve(server: Arc<Server>, output_dir: PathBuf, base_path: String, hub: Arc<Hub>, threads: usize) {
+pub fn serve(server: Arc<Server>, output_dir: PathBuf, base_path: BasePath, hub: Arc<Hub>, threads: usize) {
     for _ in 0..threads.max(1) {
         let (server, output_dir, base_path, hub) = (server.clone(), output_dir.clone(), base_path.clone(), hub.clone());
         std::thread::spawn(move || {
             while let Ok(request) = server.recv() {
-                handle(request, &output_dir, &base_path, &hub);
+                let base = base_path.read().unwrap_or_else(|e| e.into_inner()).clone();
+                handle(request, &output_dir, &base, &hub);
             }
         });
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// A response header. Values are ASCII by construction (`Location` is percent-encoded), so this
+/// cannot fail; if it ever did, the header is left out rather than the worker lost.
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn with_headers<R: Read>(mut response: Response<R>, headers: &[(&str, &str)]) -> Response<R> {
+    for (name, value) in headers {
+        if let Some(h) = header(name, value) {
+            response.add_header(h);
+        }
+    }
+    response
 }
 
 fn handle(request: Request, output_dir: &Path, base_path: &str, hub: &Arc<Hub>) {
@@ -128,7 +143,8 @@ fn handle(request: Request, output_dir: &Path, base_path: &str, hub: &Arc<Hub>) 
     let _ = match resolve(output_dir, base_path, &path) {
         Resolved::File(file) => send_file(request, &file, 200),
         Resolved::Redirect(to) => {
-            request.respond(Response::empty(StatusCode(301)).with_header(header("Location", &to)))
+            let location = crate::routes::percent_encode_non_ascii(&to);
+            request.respond(with_headers(Response::empty(StatusCode(301)), &[("Location", &location)]))
         }
         Resolved::BadRequest => request.respond(Response::from_string("bad request").with_status_code(400)),
         Resolved::NotFound => match output_dir.join("404.html") {
@@ -144,12 +160,10 @@ fn send_file(request: Request, file: &Path, status: u16) -> io::Result<()> {
     };
     let content_type = content_type(file);
     let body = if content_type.starts_with("text/html") { inject_live_reload(bytes) } else { bytes };
-    request.respond(
-        Response::from_data(body)
-            .with_status_code(status)
-            .with_header(header("Content-Type", content_type))
-            .with_header(header("Cache-Control", "no-store")),
-    )
+    request.respond(with_headers(
+        Response::from_data(body).with_status_code(status),
+        &[("Content-Type", content_type), ("Cache-Control", "no-store")],
+    ))
 }
 
 /// Adds the live-reload script before `</body>` (or at the end).
@@ -173,7 +187,7 @@ pub enum Resolved {
 /// Maps a request path to a file of the output folder. Anything that could climb out of it
 /// (`..`, encoded or not, backslashes, NUL) is a bad request.
 pub fn resolve(output_dir: &Path, base_path: &str, path: &str) -> Resolved {
-    let Some(decoded) = percent_decode(path) else { return Resolved::BadRequest };
+    let Some(decoded) = crate::routes::percent_decode(path) else { return Resolved::BadRequest };
     if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
         return Resolved::BadRequest;
     }
@@ -194,6 +208,11 @@ pub fn resolve(output_dir: &Path, base_path: &str, path: &str) -> Resolved {
     if rel_path.components().any(|c| !matches!(c, Component::Normal(_))) {
         return Resolved::BadRequest;
     }
+    // The build's own files are not part of the site, and a symbolic link inside the output
+    // folder is never followed out of it.
+    if rel.split('/').any(|s| s.starts_with(".briefing")) || through_symlink(output_dir, rel) {
+        return Resolved::NotFound;
+    }
     let full = output_dir.join(rel_path);
     if full.is_dir() {
         if !decoded.ends_with('/') {
@@ -209,21 +228,18 @@ pub fn resolve(output_dir: &Path, base_path: &str, path: &str) -> Resolved {
     }
 }
 
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+/// Whether any part of `rel` under `root` is a symbolic link.
+fn through_symlink(root: &Path, rel: &str) -> bool {
+    let mut path = root.to_path_buf();
+    for segment in rel.split('/').filter(|s| !s.is_empty()) {
+        path.push(segment);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => return true,
+            Ok(_) => {}
+            Err(_) => return false,
         }
     }
-    String::from_utf8(out).ok()
+    false
 }
 
 pub fn content_type(path: &Path) -> &'static str {

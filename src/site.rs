@@ -1,150 +1,72 @@
-//! Parsing each file and assembling the parsed files into the content model of one build:
-//! briefs with their URLs, sections and taxonomies. URLs of pages are made here and only here.
+//! Assembling the parsed files into the content model of one build: briefs, sections,
+//! taxonomies, the date order. Paths and URLs are not made here: the route table
+//! (`routes.rs`) makes every one of them from this model.
 
-use std::collections::{BTreeMap, HashMap};
-use std::ops::Range;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::{humanise, SiteConfig};
-use crate::diagnostics::{Diagnostic, Location};
-use crate::discover::{Asset, SourceFile, Sources};
-use crate::frontmatter::{self, FrontMatter};
-use crate::markdown::{self, Analysis, WriteHtml};
-use crate::slug::slugify;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::discover::{Asset, Sources};
+use crate::frontmatter::FrontMatter;
+use crate::hash;
+use crate::parse::{parent_folder, Facts, Parsed};
 
 pub type BriefId = usize;
 
-/// One Markdown file after the per-file, pure stage.
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    pub file: SourceFile,
-    /// Shared, so that `watch` can keep parsed files and assemble a new site from them cheaply.
-    pub front: Option<Arc<FrontMatter>>,
-    pub body: Range<usize>,
-    pub analysis: Arc<Analysis>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// A hash of the file's text: what page signatures know of it.
-    pub text_hash: u64,
-    /// What the file alone decides, worked out here once rather than on every assembly.
-    pub derived: Arc<Derived>,
-}
-
-/// Per-file facts that need only the file: its id, slugs, summary and term slugs.
-#[derive(Debug, Clone, Default)]
-pub struct Derived {
-    /// Source path without `.md` (`briefs/opcon-transfer`).
-    pub id: String,
-    pub folder: String,
-    pub stem_slug: String,
-    /// `slug:` when set, else the stem's slug.
-    pub slug: String,
-    pub summary: String,
-    /// Per taxonomy name: `(slug, label)` of each term written, in order.
-    pub terms: BTreeMap<String, Vec<(String, String)>>,
-}
-
-impl Parsed {
-    pub fn is_section_index(&self) -> bool {
-        self.file.rel_path == "_index.md" || self.file.rel_path.ends_with("/_index.md")
-    }
-}
-
-/// Splits and parses one file; pure, so it can run in parallel and be cached by content.
-/// `write_html`: also write the body's HTML, for a page that will render (see `markdown::analyse`).
-pub fn parse_file(file: SourceFile, config: &SiteConfig, write_html: bool) -> Parsed {
-    let text = file.text.clone();
-    let location = |span: Range<usize>| Location::new(file.display.clone(), text.clone(), span);
-    let mut diagnostics = Vec::new();
-    let is_index = file.rel_path == "_index.md" || file.rel_path.ends_with("/_index.md");
-    let (front, body) = match frontmatter::split(&text) {
-        Ok(split) => {
-            let (front, problems) = frontmatter::parse(&text, &split, &config.taxonomies, !is_index);
-            for p in problems {
-                let d = if p.warning {
-                    Diagnostic::warning(p.code, p.message)
-                } else {
-                    Diagnostic::error(p.code, p.message)
-                };
-                let d = d.at(location(p.span));
-                diagnostics.push(match p.help {
-                    Some(h) => d.help(h),
-                    None => d,
-                });
-            }
-            (front, split.body)
-        }
-        Err(p) => {
-            let mut d = Diagnostic::error(p.code, p.message).at(location(p.span));
-            d.help = p.help;
-            diagnostics.push(d);
-            (None, text.len()..text.len())
-        }
-    };
-    let write_html = if write_html { WriteHtml::Yes { raw_html: config.raw_html } } else { WriteHtml::No };
-    let analysis = Arc::new(markdown::analyse(&text[body.clone()], body.start, write_html));
-    let derived = Arc::new(derive(&file, front.as_ref(), &analysis));
-    let text_hash = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        file.text.hash(&mut h);
-        h.finish()
-    };
-    Parsed { file, front: front.map(Arc::new), body, analysis, diagnostics, text_hash, derived }
-}
-
-pub fn parse_all(markdown: Vec<SourceFile>, config: &SiteConfig, write_html: bool) -> Vec<Parsed> {
-    markdown.into_par_iter().map(|file| parse_file(file, config, write_html)).collect()
-}
-
 #[derive(Debug, Clone)]
 pub struct Brief {
-    pub file: SourceFile,
-    pub front: Arc<FrontMatter>,
-    pub body: Range<usize>,
-    pub analysis: Arc<Analysis>,
-    pub text_hash: u64,
-    /// Id, folder, slugs and summary: what the file alone decides.
-    pub derived: Arc<Derived>,
-    /// URL path from the site root, without the base path (`briefs/opcon-transfer/`).
-    pub path: String,
+    pub parsed: Arc<Parsed>,
+    /// The position of its file in the list of parsed files.
+    source: usize,
     pub section: usize,
     /// `(taxonomy, term)` indexes of every term the brief names, deduplicated.
     pub terms: Vec<(usize, usize)>,
 }
 
 impl Brief {
+    pub fn front(&self) -> &FrontMatter {
+        self.parsed.front.as_ref().expect("a brief of the site has front-matter")
+    }
+
+    pub fn facts(&self) -> &Facts {
+        &self.parsed.facts
+    }
+
     /// Source path under `content/` without `.md` (`briefs/opcon-transfer`): its id in the graph.
     pub fn id(&self) -> &str {
-        &self.derived.id
+        &self.parsed.facts.id
     }
 
     /// The folder of its source file (`briefs`), against which relative links resolve.
     pub fn folder(&self) -> &str {
-        &self.derived.folder
+        &self.parsed.facts.folder
     }
 
     /// The effective slug (`slug:` when set, else the file stem's).
     pub fn slug(&self) -> &str {
-        &self.derived.slug
+        &self.parsed.facts.slug
     }
 
     pub fn stem_slug(&self) -> &str {
-        &self.derived.stem_slug
+        &self.parsed.facts.stem_slug
     }
 
     /// The front-matter summary, or the start of the first paragraph.
     pub fn summary(&self) -> &str {
-        &self.derived.summary
+        &self.parsed.summary
     }
 
     pub fn body_text(&self) -> &str {
-        &self.file.text[self.body.clone()]
+        self.parsed.body_text()
     }
 
     pub fn title(&self) -> &str {
-        &self.front.title
+        &self.parsed.facts.title
+    }
+
+    pub fn display(&self) -> &str {
+        &self.parsed.file.display
     }
 }
 
@@ -152,11 +74,10 @@ impl Brief {
 pub struct Section {
     /// Folder under `content/` (`""` for the root).
     pub folder: String,
-    /// URL path from the site root (`briefs/`; `""` for the home page).
-    pub path: String,
     pub title: String,
     /// The `_index.md` of the folder, if any: its body is the section's intro.
-    pub index: Option<Parsed>,
+    pub index: Option<Arc<Parsed>>,
+    index_source: Option<usize>,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     /// The briefs directly in this folder: by weight when set, then newest first.
@@ -178,6 +99,8 @@ pub struct Term {
     pub label: String,
     /// Newest first.
     pub briefs: Vec<BriefId>,
+    /// The first brief (in file order) that names it, and where: the term's place in messages.
+    pub first_use: (BriefId, std::ops::Range<usize>),
 }
 
 /// A brief left out of the site (a draft, or one whose front-matter failed), kept so that links to
@@ -189,85 +112,106 @@ pub struct Absent {
     pub is_draft: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Site {
     pub briefs: Vec<Brief>,
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Files under `content/` copied as they are.
     pub assets: Vec<Asset>,
+    /// Files of `static/`, copied to the output root.
+    pub statics: Vec<Asset>,
     pub absent: Vec<Absent>,
     /// Briefs whose front-matter failed: left out, but their links are still checked so that
     /// one run reports every problem.
-    pub failed: Vec<Parsed>,
+    pub failed: Vec<Arc<Parsed>>,
+    failed_sources: Vec<usize>,
     /// Every brief, newest first.
     pub by_date: Vec<BriefId>,
     /// Each brief's position in `by_date`: ordering by it is an integer compare instead of
     /// comparing dates, titles and ids of briefs scattered in memory.
     pub rank: Vec<usize>,
+    /// A hash of everything this model was assembled from (0 when it was not computed): equal
+    /// keys, equal models.
+    pub key: u64,
 }
 
 /// Newest first; undated briefs last; then by title and id.
-pub fn date_order(a: &Brief, b: &Brief) -> std::cmp::Ordering {
-    b.front.date.cmp(&a.front.date).then_with(|| a.front.title.cmp(&b.front.title)).then_with(|| a.id().cmp(b.id()))
+pub fn date_order(a: &Facts, b: &Facts) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)).then_with(|| a.id.cmp(&b.id))
 }
 
-const SUMMARY_CHARS: usize = 280;
-
-fn summary_of(front: &FrontMatter, analysis: &Analysis) -> String {
-    if let Some(s) = &front.summary {
-        return s.trim().to_string();
-    }
-    let Some(p) = &analysis.first_paragraph else {
-        return String::new();
-    };
-    if p.chars().count() <= SUMMARY_CHARS {
-        return p.clone();
-    }
-    let cut: String = p.chars().take(SUMMARY_CHARS).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+/// The last assembly, for `watch`: reused while every input it read is the same.
+#[derive(Debug, Default)]
+pub struct Memo {
+    key: u64,
+    site: Option<Site>,
 }
 
-fn derive(file: &SourceFile, front: Option<&FrontMatter>, analysis: &Analysis) -> Derived {
-    let id = file.rel_path.trim_end_matches(".md").to_string();
-    let stem = id.rsplit('/').next().unwrap_or(&id);
-    let stem_slug = slugify(stem);
-    let folder = parent_folder(&file.rel_path).unwrap_or("").to_string();
-    let Some(front) = front else {
-        return Derived { slug: stem_slug.clone(), stem_slug, id, folder, ..Derived::default() };
-    };
-    let terms = front
-        .terms
-        .iter()
-        .map(|(name, labels)| {
-            let pairs = labels.iter().map(|l| (slugify(l.value.trim()), l.value.trim().to_string())).collect();
-            (name.clone(), pairs)
-        })
-        .collect();
-    Derived {
-        slug: front.slug.as_ref().map_or(stem_slug.clone(), |s| s.value.clone()),
-        summary: summary_of(front, analysis),
-        stem_slug,
-        id,
-        folder,
-        terms,
+/// What assembling reads: the configuration, the folders and files found, and each file's facts.
+fn key(config: &SiteConfig, sources: &Sources, parsed: &[Arc<Parsed>], include_drafts: bool) -> u64 {
+    let mut h = hash::hasher();
+    use std::hash::{Hash, Hasher};
+    (&config.title, &config.taxonomies, include_drafts, &sources.folders, &sources.assets, &sources.statics)
+        .hash(&mut h);
+    for p in parsed {
+        p.facts_hash.hash(&mut h);
     }
+    h.finish()
 }
 
-/// Builds the content model from the parsed files. Drafts are left out unless `include_drafts`.
+/// Builds the content model from the parsed files (sorted by path). Drafts are left out unless
+/// `include_drafts`. With a memo, an assembly whose inputs are all unchanged is reused, with the
+/// current parse of every file (a body edit changes no fact).
 pub fn assemble(
     config: &SiteConfig,
-    sources: Sources,
-    parsed: Vec<Parsed>,
+    sources: &Sources,
+    parsed: &[Arc<Parsed>],
+    include_drafts: bool,
+    memo: Option<&mut Memo>,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics: Vec<Diagnostic> = parsed.iter().flat_map(|p| p.diagnostics.iter().cloned()).collect();
+    let Some(memo) = memo else {
+        let (site, more) = assemble_all(config, sources, parsed, include_drafts);
+        diagnostics.extend(more);
+        return (site, diagnostics);
+    };
+    let key = key(config, sources, parsed, include_drafts);
+    if let (true, Some(last)) = (memo.key == key, &memo.site) {
+        let mut site = last.clone();
+        for brief in &mut site.briefs {
+            brief.parsed = parsed[brief.source].clone();
+        }
+        for section in &mut site.sections {
+            section.index = section.index_source.map(|i| parsed[i].clone());
+        }
+        site.failed = site.failed_sources.iter().map(|&i| parsed[i].clone()).collect();
+        return (site, diagnostics);
+    }
+    let (mut site, more) = assemble_all(config, sources, parsed, include_drafts);
+    site.key = key;
+    // An assembly that reported problems is made again next time, so its messages point into
+    // the current text.
+    memo.site = more.is_empty().then(|| site.clone());
+    memo.key = key;
+    diagnostics.extend(more);
+    (site, diagnostics)
+}
+
+fn assemble_all(
+    config: &SiteConfig,
+    sources: &Sources,
+    parsed: &[Arc<Parsed>],
     include_drafts: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut site = Site { assets: sources.assets, ..Site::default() };
+    let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
 
     // Sections: every folder, whether or not it has an `_index.md`.
-    let mut section_of_folder: HashMap<String, usize> = HashMap::new();
-    for folder in &sources.folders {
-        let path = if folder.is_empty() { String::new() } else { format!("{}/", url_segments(folder)) };
+    let mut section_of_folder: HashMap<&str, usize> = HashMap::with_capacity(sources.folders.len() + 1);
+    let root = [String::new()];
+    let folders = if sources.folders.is_empty() { &root[..] } else { &sources.folders[..] };
+    for folder in folders {
         let parent = parent_folder(folder).and_then(|p| section_of_folder.get(p).copied());
         let name = folder.rsplit('/').next().unwrap_or("");
         let title = if folder.is_empty() { config.title.clone() } else { humanise(name) };
@@ -277,84 +221,57 @@ pub fn assemble(
         }
         site.sections.push(Section {
             folder: folder.clone(),
-            path,
             title,
             index: None,
+            index_source: None,
             parent,
             children: vec![],
             briefs: vec![],
         });
-        section_of_folder.insert(folder.clone(), index);
-    }
-    if site.sections.is_empty() {
-        site.sections.push(Section {
-            folder: String::new(),
-            path: String::new(),
-            title: config.title.clone(),
-            index: None,
-            parent: None,
-            children: vec![],
-            briefs: vec![],
-        });
-        section_of_folder.insert(String::new(), 0);
+        section_of_folder.insert(folder, index);
     }
 
-    for p in parsed {
-        diagnostics.extend(p.diagnostics.iter().cloned());
-        let folder = parent_folder(&p.file.rel_path).unwrap_or("").to_string();
-        let section = section_of_folder.get(&folder).copied().unwrap_or(0);
-        if p.is_section_index() {
-            if let Some(front) = &p.front {
-                if !front.title.is_empty() {
-                    site.sections[section].title = front.title.clone();
-                }
+    for (source, p) in parsed.iter().enumerate() {
+        let facts = &p.facts;
+        let section = section_of_folder.get(facts.folder.as_str()).copied().unwrap_or(0);
+        if facts.is_index {
+            if !facts.title.is_empty() {
+                site.sections[section].title = facts.title.clone();
             }
-            site.sections[section].index = Some(p);
+            site.sections[section].index = Some(p.clone());
+            site.sections[section].index_source = Some(source);
             continue;
         }
-        let derived = p.derived.clone();
-        let Derived { id, stem_slug, slug, .. } = &*derived;
-        if p.front.is_none() {
-            site.absent.push(Absent { id: id.clone(), slugs: vec![stem_slug.clone()], is_draft: false });
-            site.failed.push(p);
+        if facts.failed {
+            site.absent.push(Absent { id: facts.id.clone(), slugs: vec![facts.stem_slug.clone()], is_draft: false });
+            site.failed.push(p.clone());
+            site.failed_sources.push(source);
             continue;
         }
-        let Some(front) = p.front else { continue };
-        if front.draft && !include_drafts {
-            site.absent.push(Absent { id: id.clone(), slugs: vec![stem_slug.clone(), slug.clone()], is_draft: true });
+        if facts.draft && !include_drafts {
+            let slugs = vec![facts.stem_slug.clone(), facts.slug.clone()];
+            site.absent.push(Absent { id: facts.id.clone(), slugs, is_draft: true });
             continue;
         }
-        if slug.is_empty() {
-            let stem = id.rsplit('/').next().unwrap_or(id);
+        if facts.slug.is_empty() {
+            let stem = facts.id.rsplit('/').next().unwrap_or(&facts.id);
             diagnostics.push(
                 Diagnostic::error(
-                    "bad-slug",
+                    Code::BadSlug,
                     format!("the file name `{stem}` has no letters or digits to make a URL from"),
                 )
-                .at(Location::new(p.file.display.clone(), p.file.text.clone(), 0..0))
+                .at(p.location(0..0))
                 .help("rename the file, or set `slug:` in the front-matter"),
             );
             continue;
         }
-        let path = if folder.is_empty() { format!("{slug}/") } else { format!("{}/{slug}/", url_segments(&folder)) };
-        site.briefs.push(Brief {
-            file: p.file,
-            front,
-            body: p.body,
-            analysis: p.analysis,
-            path,
-            section,
-            terms: vec![],
-            text_hash: p.text_hash,
-            derived,
-        });
+        site.briefs.push(Brief { parsed: p.clone(), source, section, terms: vec![] });
     }
 
-    check_url_collisions(config, &site, &mut diagnostics);
     // One sort by date; every other list is ordered by rank in it.
     let briefs = &site.briefs;
     site.by_date = (0..briefs.len()).collect();
-    site.by_date.sort_by(|&a, &b| date_order(&briefs[a], &briefs[b]));
+    site.by_date.sort_by(|&a, &b| date_order(briefs[a].facts(), briefs[b].facts()));
     site.rank = vec![0; briefs.len()];
     for (r, &b) in site.by_date.iter().enumerate() {
         site.rank[b] = r;
@@ -369,157 +286,105 @@ pub fn assemble(
         // Briefs with a `weight` first (lightest first), then by date (newest first, then title
         // and id, so the order never depends on the file system).
         let rank = &site.rank;
-        section.briefs.sort_unstable_by_key(|&b| (briefs[b].front.weight.is_none(), briefs[b].front.weight, rank[b]));
+        section.briefs.sort_unstable_by_key(|&b| {
+            let weight = briefs[b].facts().weight;
+            (weight.is_none(), weight, rank[b])
+        });
     }
     (site, diagnostics)
 }
 
-/// `briefs/a` → the URL segments of a folder: each one slugified, so folder names with spaces or
-/// capitals still make clean URLs.
-fn url_segments(folder: &str) -> String {
-    folder
-        .split('/')
-        .map(|s| {
-            let slug = slugify(s);
-            if slug.is_empty() {
-                "_".to_string()
-            } else {
-                slug
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-pub fn parent_folder(rel_path: &str) -> Option<&str> {
-    if rel_path.is_empty() {
-        return None;
-    }
-    Some(rel_path.rsplit_once('/').map_or("", |(head, _)| head))
-}
-
-/// Two sources that map to the same URL would overwrite each other: name both.
-fn check_url_collisions(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diagnostic>) {
-    // URL path → who owns it; described only when two collide.
-    let mut owners: HashMap<String, String> = HashMap::new();
-    for section in &site.sections {
-        owners.insert(section.path.clone(), format!("the folder `content/{}`", section.folder));
-    }
-    for taxonomy in &config.taxonomies {
-        owners.insert(format!("{}/", taxonomy.name), format!("the `{}` index", taxonomy.name));
-    }
-    owners.insert("search/".into(), "the search page".into());
-    let mut brief_owner: HashMap<&str, BriefId> = HashMap::with_capacity(site.briefs.len());
-    for (b, brief) in site.briefs.iter().enumerate() {
-        let other = match (owners.get(&brief.path), brief_owner.get(brief.path.as_str())) {
-            (Some(owner), _) => owner.clone(),
-            (None, Some(&first)) => format!("`{}`", site.briefs[first].file.display),
-            (None, None) => {
-                brief_owner.insert(&brief.path, b);
-                continue;
-            }
-        };
-        diagnostics.push(
-            Diagnostic::error(
-                "duplicate-url",
-                format!("`{}` and {other} both map to the URL `/{}`", brief.file.display, brief.path),
-            )
-            .at(Location::new(
-                brief.file.display.clone(),
-                brief.file.text.clone(),
-                brief.front.slug.as_ref().map_or(0..0, |s| s.span.clone()),
-            ))
-            .help("rename one of the files, or give one of them another `slug:`"),
-        );
-    }
-}
-
 /// A term while it is being collected: each spelling with (times used, first use), and the
 /// briefs that name it.
-#[derive(Default)]
-struct TermDraft {
-    labels: HashMap<String, (usize, usize)>,
+struct TermDraft<'a> {
+    labels: HashMap<&'a str, (usize, usize)>,
     briefs: Vec<BriefId>,
+    first_use: (BriefId, std::ops::Range<usize>),
 }
 
 fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     // Briefs are in file-path order here, so "first seen" is by file path.
+    let mut per_brief: Vec<Vec<(usize, usize)>> = vec![Vec::new(); site.briefs.len()];
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
-        let mut terms: BTreeMap<String, TermDraft> = BTreeMap::new();
+        let mut terms: HashMap<&str, TermDraft> = HashMap::new();
         let mut seen = 0;
         for (b, brief) in site.briefs.iter().enumerate() {
-            let Some(labels) = brief.front.terms.get(&taxonomy.name) else {
+            let Some(uses) = brief.facts().terms.get(&taxonomy.name) else {
                 continue;
             };
-            let slugs = &brief.derived.terms[&taxonomy.name];
-            for (label, (slug, text)) in labels.iter().zip(slugs) {
-                if slug.is_empty() {
+            for term in uses {
+                if term.slug.is_empty() {
                     diagnostics.push(
                         Diagnostic::error(
-                            "bad-term",
-                            format!("the {} term `{text}` has no letters or digits", taxonomy.name),
+                            Code::BadTerm,
+                            format!("the {} term `{}` has no letters or digits", taxonomy.name, term.label),
                         )
-                        .at(Location::new(brief.file.display.clone(), brief.file.text.clone(), label.span.clone()))
+                        .at(brief.parsed.location(term.span.clone()))
                         .help("remove it, or write a term with letters, such as `OPCON transfer`"),
                     );
                     continue;
                 }
-                if !terms.contains_key(slug) {
-                    terms.insert(slug.clone(), TermDraft::default());
-                }
-                let Some(draft) = terms.get_mut(slug) else { continue };
+                let draft = terms.entry(term.slug.as_str()).or_insert_with(|| TermDraft {
+                    labels: HashMap::new(),
+                    briefs: Vec::new(),
+                    first_use: (b, term.span.clone()),
+                });
                 seen += 1;
-                match draft.labels.get_mut(text.as_str()) {
-                    Some(used) => used.0 += 1,
-                    None => {
-                        draft.labels.insert(text.clone(), (1, seen));
-                    }
-                }
+                draft.labels.entry(term.label.as_str()).or_insert((0, seen)).0 += 1;
                 if draft.briefs.last() != Some(&b) {
                     draft.briefs.push(b);
                 }
             }
         }
-        let mut list = Vec::with_capacity(terms.len());
-        for (slug, TermDraft { labels, mut briefs }) in terms {
+        let mut drafts: Vec<(&str, TermDraft)> = terms.into_iter().collect();
+        drafts.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut list = Vec::with_capacity(drafts.len());
+        for (slug, TermDraft { labels, mut briefs, first_use }) in drafts {
+            // The most used spelling; among equals, the first written.
             let label = labels
                 .into_iter()
                 .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-                .map(|(l, _)| l)
+                .map(|(l, _)| l.to_string())
                 .unwrap_or_default();
             let term = list.len();
             for &b in &briefs {
-                site.briefs[b].terms.push((t, term));
+                per_brief[b].push((t, term));
             }
             briefs.sort_unstable_by_key(|&b| site.rank[b]);
-            list.push(Term { slug, label, briefs });
+            list.push(Term { slug: slug.to_string(), label, briefs, first_use });
         }
-        site.taxonomies.push(crate::site::Taxonomy {
-            name: taxonomy.name.clone(),
-            title: taxonomy.title.clone(),
-            terms: list,
-        });
+        site.taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), terms: list });
+    }
+    for (brief, terms) in site.briefs.iter_mut().zip(per_brief) {
+        brief.terms = terms;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
+    use crate::diagnostics::SourceText;
+    use crate::discover::SourceFile;
 
-    fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile { rel_path: rel.into(), display: format!("content/{rel}"), text: Arc::from(text) }
+    fn file(rel: &str, text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
+            rel_path: rel.into(),
+            display: format!("content/{rel}"),
+            text: SourceText::shared(text),
+            hash: hash::bytes(text.as_bytes()),
+        })
     }
 
     fn site_of(files: &[(&str, &str)], folders: &[&str]) -> (Site, Vec<Diagnostic>) {
         let config = SiteConfig::default();
-        let parsed = files.iter().map(|(r, t)| parse_file(file(r, t), &config, true)).collect();
+        let parsed: Vec<Arc<Parsed>> =
+            files.iter().map(|(r, t)| Arc::new(crate::parse::parse_file(file(r, t), &config, true))).collect();
         let sources = Sources { folders: folders.iter().map(|s| s.to_string()).collect(), ..Sources::default() };
-        assemble(&config, sources, parsed, false)
+        assemble(&config, &sources, &parsed, false, None)
     }
 
     #[test]
-    fn urls_and_slug_override() {
+    fn sections_and_briefs() {
         let (site, d) = site_of(
             &[
                 ("briefs/a/b/x.md", "---\ntitle: X\nslug: y\n---\n"),
@@ -528,8 +393,9 @@ mod tests {
             &["", "briefs", "briefs/a", "briefs/a/b"],
         );
         assert!(d.is_empty(), "{d:?}");
-        let paths: Vec<&str> = site.briefs.iter().map(|b| b.path.as_str()).collect();
-        assert_eq!(paths, ["briefs/a/b/y/", "briefs/opcon-transfer/"]);
+        assert_eq!(site.briefs.iter().map(|b| b.slug()).collect::<Vec<_>>(), ["y", "opcon-transfer"]);
+        assert_eq!(site.sections[3].briefs, [0]);
+        assert_eq!(site.sections[1].children, [2]);
     }
 
     #[test]
@@ -547,12 +413,24 @@ mod tests {
             (term.slug.as_str(), term.label.as_str(), term.briefs.len()),
             ("opcon-transfer", "OPCON transfer", 3)
         );
+        assert_eq!(term.first_use.0, 0, "first named by a.md");
     }
 
     #[test]
-    fn duplicate_urls_name_both_files() {
-        let (_, d) = site_of(&[("a.md", "---\ntitle: A\n---\n"), ("b.md", "---\ntitle: B\nslug: a\n---\n")], &[""]);
-        assert_eq!(d.len(), 1);
-        assert!(d[0].message.contains("content/a.md") && d[0].message.contains("content/b.md"), "{}", d[0].message);
+    fn the_memo_is_reused_only_while_the_facts_are_the_same() {
+        let config = SiteConfig::default();
+        let sources = Sources { folders: vec![String::new()], ..Sources::default() };
+        let parse = |text: &str| vec![Arc::new(crate::parse::parse_file(file("a.md", text), &config, true))];
+        let mut memo = Memo::default();
+        let first = parse("---\ntitle: A\ntopics: [X]\n---\nOne.\n");
+        assemble(&config, &sources, &first, false, Some(&mut memo));
+        // A body edit: the same facts, the new text.
+        let second = parse("---\ntitle: A\ntopics: [X]\n---\nTwo.\n");
+        let (site, _) = assemble(&config, &sources, &second, false, Some(&mut memo));
+        assert_eq!(site.briefs[0].body_text(), "Two.\n");
+        // A new term: assembled again.
+        let third = parse("---\ntitle: A\ntopics: [X, Y]\n---\nTwo.\n");
+        let (site, _) = assemble(&config, &sources, &third, false, Some(&mut memo));
+        assert_eq!(site.taxonomies[0].terms.len(), 2);
     }
 }

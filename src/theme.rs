@@ -28,6 +28,7 @@ pub struct Theme {
     pub template_files: BTreeMap<String, String>,
     /// Path under `static/` (`style.css`) → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    fingerprint: std::sync::OnceLock<u64>,
 }
 
 impl Theme {
@@ -58,6 +59,11 @@ impl Theme {
             theme.add(&rel, bytes, format!("themes/{name}/{rel}"))?;
         }
         Ok(theme)
+    }
+
+    /// A hash of every file of the theme: a new theme renders every page again.
+    pub fn fingerprint(&self) -> u64 {
+        *self.fingerprint.get_or_init(|| crate::hash::of(&(&self.templates, &self.static_files)))
     }
 
     fn add(&mut self, path: &str, bytes: Vec<u8>, shown: String) -> Result<(), String> {

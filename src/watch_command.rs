@@ -29,18 +29,11 @@ pub fn run(args: WatchArgs) -> ExitCode {
     let quiet = args.site.quiet;
     let mut session = match Session::new(args.site.options()) {
         Ok(s) => s,
-        Err(BuildError::Environment(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
-        Err(BuildError::Content(report)) => {
-            print_diagnostics(&report.diagnostics, quiet, color);
-            return ExitCode::from(1);
-        }
+        Err(e) => return crate::report_error(e, quiet, color, None),
     };
     let hub = Arc::new(Hub::default());
     let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
-    match session.build_all() {
+    match session.build() {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, quiet, color);
             shown.extend(report.diagnostics.iter().map(|d| d.render(false)));
@@ -52,15 +45,12 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 report.elapsed.as_secs_f64() * 1000.0
             );
         }
-        Err(BuildError::Environment(e)) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
         Err(BuildError::Content(report)) => {
             print_diagnostics(&report.diagnostics, quiet, color);
             eprintln!("error: {}; fix it and save: watching for changes", diagnostics::summary(&report.diagnostics));
             hub.send(Event::Errors(plain(&report.diagnostics)));
         }
+        Err(e) => return crate::report_error(e, quiet, color, None),
     }
 
     let address = format!("{}:{}", args.bind, args.port);
@@ -72,13 +62,13 @@ pub fn run(args: WatchArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let base_path = session.project.config.base_url.path.clone();
+    let base_path: serve::BasePath = Arc::new(std::sync::RwLock::new(session.base_path().to_string()));
     let output_dir = output::absolute(session.output_dir());
     serve::serve(server.clone(), output_dir.clone(), base_path.clone(), hub.clone(), 4);
     let host = if args.bind.contains(':') { format!("[{}]", args.bind) } else { args.bind.clone() };
     // With --port 0 the system picks a free port: print the one it picked.
     let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
-    let url = format!("http://{host}:{port}{base_path}");
+    let url = format!("http://{host}:{port}{}", session.base_path());
     eprintln!("serving {url} (Ctrl-C to stop)");
     if args.open {
         let _ =
@@ -88,6 +78,8 @@ pub fn run(args: WatchArgs) -> ExitCode {
     let (events, receiver) = mpsc::channel::<Vec<PathBuf>>();
     let (stop, stopped) = mpsc::channel::<()>();
     let _ = ctrlc::set_handler(move || {
+        // A rebuild under way stops rendering; a commit under way completes first.
+        briefing::build::request_stop();
         let _ = stop.send(());
     });
     let root = output::absolute(&session.project.root);
@@ -149,33 +141,29 @@ pub fn run(args: WatchArgs) -> ExitCode {
         }
         let started = Instant::now();
         match session.rebuild(&paths) {
-            Ok(None) => {}
-            Ok(Some(rebuild)) => {
+            Ok(report) => {
+                // The server follows a new `base_url` at once.
+                *base_path.write().unwrap_or_else(|e| e.into_inner()) = session.base_path().to_string();
                 // Warnings already shown (no absolute base_url, say) are not repeated on every save.
                 let fresh: Vec<_> =
-                    rebuild.diagnostics.iter().filter(|d| shown.insert(d.render(false))).cloned().collect();
+                    report.diagnostics.iter().filter(|d| shown.insert(d.render(false))).cloned().collect();
                 print_diagnostics(&fresh, quiet, color);
-                hub.send(if rebuild.css_only { Event::Css } else { Event::Reload });
-                // What no page shows at once (search index, graph, feeds, sitemap) follows the
-                // reload.
-                match session.finish() {
-                    Ok(_) => {}
-                    Err(BuildError::Content(report)) => {
-                        print_diagnostics(&report.diagnostics, quiet, color);
-                        hub.send(Event::Errors(plain(&report.diagnostics)));
-                    }
-                    Err(BuildError::Environment(e)) => eprintln!("error: {e}"),
+                let write = report.write.unwrap_or_default();
+                if write.written + write.removed == 0 && report.changed.is_empty() {
+                    continue;
                 }
+                let css_only = !report.changed.is_empty() && report.changed.iter().all(|c| c.ends_with(".css"));
+                hub.send(if css_only { Event::Css } else { Event::Reload });
                 eprintln!(
                     "{}: {} pages rendered, {} files written, {} removed in {:.0} ms",
-                    describe(&rebuild.changed),
-                    rebuild.pages_rendered,
-                    rebuild.files_written,
-                    rebuild.files_removed,
+                    describe(&report.changed),
+                    report.rendered,
+                    write.written,
+                    write.removed,
                     started.elapsed().as_secs_f64() * 1000.0
                 );
                 if args.site.verbose {
-                    let stages: Vec<String> = rebuild
+                    let stages: Vec<String> = report
                         .stages
                         .0
                         .iter()
@@ -189,9 +177,14 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 eprintln!("error: {}; still serving the last good site", diagnostics::summary(&report.diagnostics));
                 hub.send(Event::Errors(plain(&report.diagnostics)));
             }
+            Err(BuildError::Config(list)) => {
+                print_diagnostics(&list, quiet, color);
+                eprintln!("error: {}; still serving the last good site", diagnostics::summary(&list));
+                hub.send(Event::Errors(plain(&list)));
+            }
             Err(BuildError::Environment(e)) => {
                 eprintln!("error: {e}; still serving the last good site");
-                hub.send(Event::Errors(e));
+                hub.send(Event::Errors(e.to_string()));
             }
         }
     }

@@ -1,6 +1,8 @@
 //! All YAML goes through this module, so swapping serde_yaml for a maintained fork is a
 //! one-file change.
 
+use std::ops::Range;
+
 use serde::de::DeserializeOwned;
 
 /// A YAML error with its position (1-based line and column) inside the YAML text, if known.
@@ -32,6 +34,48 @@ fn convert(e: &serde_yaml::Error) -> YamlError {
         message.truncate(cut);
     }
     YamlError { message, line: location.as_ref().map(|l| l.line()), column: location.as_ref().map(|l| l.column()) }
+}
+
+/// Where each top-level key of the YAML block was written, found by scanning its lines.
+pub struct KeySpans {
+    spans: Vec<(String, Range<usize>, Range<usize>)>,
+}
+
+impl KeySpans {
+    pub fn scan(text: &str, yaml: &Range<usize>) -> KeySpans {
+        let mut spans: Vec<(String, Range<usize>, Range<usize>)> = Vec::new();
+        let mut offset = yaml.start;
+        for line in text[yaml.clone()].split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let first = line.chars().next().unwrap_or(' ');
+            if first.is_whitespace() || first == '#' || first == '-' {
+                if let Some(last) = spans.last_mut() {
+                    if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                        last.2.end = line_start + line.trim_end().len();
+                    }
+                }
+                continue;
+            }
+            let Some(colon) = line.find(": ").or_else(|| line.trim_end().strip_suffix(':').map(|s| s.len())) else {
+                continue;
+            };
+            let key = line[..colon].trim().trim_matches(['"', '\'']).to_string();
+            let value_start = line_start + colon + 1 + (line[colon + 1..].len() - line[colon + 1..].trim_start().len());
+            let value_end = (line_start + line.trim_end().len()).max(value_start);
+            spans.push((key, line_start..line_start + colon, value_start..value_end));
+        }
+        KeySpans { spans }
+    }
+
+    pub fn key(&self, name: &str) -> Option<Range<usize>> {
+        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, _)| k.clone())
+    }
+
+    /// The span of the value, or of the key when the value is empty.
+    pub fn value(&self, name: &str) -> Option<Range<usize>> {
+        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, v)| if v.is_empty() { k.clone() } else { v.clone() })
+    }
 }
 
 #[cfg(test)]

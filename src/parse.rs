@@ -1,0 +1,218 @@
+//! The per-file stage: each Markdown file split into front-matter and body, the front-matter
+//! typed, the body analysed (headings, links, summary, words). Pure, so files parse in parallel
+//! and `watch` reuses the parse of every file whose text did not change.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Location};
+use crate::discover::SourceFile;
+use crate::frontmatter::{self, Date, FrontMatter, Spanned};
+use crate::hash;
+use crate::markdown::{self, Analysis, WriteHtml};
+use crate::slug::slugify;
+
+/// One Markdown file after the per-file stage.
+#[derive(Debug)]
+pub struct Parsed {
+    pub file: Arc<SourceFile>,
+    /// `None` when the front-matter has errors: the file is left out of the site.
+    pub front: Option<FrontMatter>,
+    pub body: Range<usize>,
+    pub analysis: Analysis,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The front-matter summary, or the start of the first paragraph.
+    pub summary: String,
+    /// What assembling the site reads of this file.
+    pub facts: Facts,
+    /// The hash of `facts`: assembling again is needed only when one of these changes.
+    pub facts_hash: u64,
+}
+
+/// What the file alone decides about its place in the site: everything `site::assemble` reads.
+#[derive(Debug, Clone, Default, Hash)]
+pub struct Facts {
+    /// Source path without `.md` (`briefs/opcon-transfer`): its id in the graph.
+    pub id: String,
+    /// The folder of the file (`briefs`), against which relative links resolve.
+    pub folder: String,
+    pub stem_slug: String,
+    /// `slug:` when set, else the stem's slug.
+    pub slug: String,
+    /// Where `slug:` was written, if it was.
+    pub slug_span: Option<Range<usize>>,
+    /// An `_index.md`: the introduction of its folder's section.
+    pub is_index: bool,
+    /// The front-matter has errors.
+    pub failed: bool,
+    pub draft: bool,
+    pub title: String,
+    pub date: Option<Date>,
+    pub weight: Option<i64>,
+    /// Per taxonomy name: each term written, in order.
+    pub terms: BTreeMap<String, Vec<TermUse>>,
+    /// Old URLs of the brief.
+    pub aliases: Vec<Spanned<String>>,
+}
+
+/// One term as a brief wrote it.
+#[derive(Debug, Clone, Hash)]
+pub struct TermUse {
+    pub slug: String,
+    pub label: String,
+    pub span: Range<usize>,
+}
+
+impl Parsed {
+    pub fn body_text(&self) -> &str {
+        &self.file.text[self.body.clone()]
+    }
+
+    /// A position in this file, for a diagnostic.
+    pub fn location(&self, span: Range<usize>) -> Location {
+        Location::new(self.file.display.as_str(), self.file.text.clone(), span)
+    }
+}
+
+/// Splits and parses one file. `write_html`: also write the body's HTML, for a page that will
+/// render (see `markdown::analyse`).
+pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) -> Parsed {
+    let text: &str = &file.text;
+    let location = |span: Range<usize>| Location::new(file.display.as_str(), file.text.clone(), span);
+    let mut diagnostics = Vec::new();
+    let is_index = file.rel_path == "_index.md" || file.rel_path.ends_with("/_index.md");
+    let (front, body) = match frontmatter::split(text) {
+        Ok(split) => {
+            let (front, problems) = frontmatter::parse(text, &split, &config.taxonomies, !is_index);
+            for p in problems {
+                let d = if p.warning {
+                    Diagnostic::warning(p.code, p.message)
+                } else {
+                    Diagnostic::error(p.code, p.message)
+                };
+                let d = d.at(location(p.span));
+                diagnostics.push(match p.help {
+                    Some(h) => d.help(h),
+                    None => d,
+                });
+            }
+            (front, split.body)
+        }
+        Err(p) => {
+            let mut d = Diagnostic::error(p.code, p.message).at(location(p.span));
+            d.help = p.help;
+            diagnostics.push(d);
+            (None, text.len()..text.len())
+        }
+    };
+    let write_html = if write_html { WriteHtml::Yes { raw_html: config.raw_html } } else { WriteHtml::No };
+    let analysis = markdown::analyse(&text[body.clone()], body.start, write_html);
+    let summary = front.as_ref().map(|f| summary_of(f, &analysis)).unwrap_or_default();
+    let facts = facts_of(&file.rel_path, is_index, front.as_ref());
+    let facts_hash = hash::of(&facts);
+    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash }
+}
+
+/// What the parse of a file depends on besides its text: which front-matter keys are terms.
+fn config_key(config: &SiteConfig) -> u64 {
+    hash::of(&config.taxonomies.iter().map(|t| &t.name).collect::<Vec<_>>())
+}
+
+/// The parses `watch` keeps: a file whose text is unchanged is not parsed again.
+#[derive(Debug, Default)]
+pub struct Memo {
+    config: u64,
+    files: HashMap<String, Arc<Parsed>>,
+}
+
+/// Parses every file (in parallel), reusing the memo's parse of files whose text is unchanged.
+pub fn parse_all(
+    markdown: &[Arc<SourceFile>],
+    config: &SiteConfig,
+    write_html: bool,
+    memo: &mut Memo,
+) -> Vec<Arc<Parsed>> {
+    let key = config_key(config);
+    if memo.config != key {
+        memo.files.clear();
+        memo.config = key;
+    }
+    let parsed: Vec<Arc<Parsed>> = markdown
+        .par_iter()
+        .map(|file| match memo.files.get(&file.rel_path) {
+            Some(p) if p.file.hash == file.hash => p.clone(),
+            _ => Arc::new(parse_file(file.clone(), config, write_html)),
+        })
+        .collect();
+    memo.files = parsed.iter().map(|p| (p.file.rel_path.clone(), p.clone())).collect();
+    parsed
+}
+
+const SUMMARY_CHARS: usize = 280;
+
+fn summary_of(front: &FrontMatter, analysis: &Analysis) -> String {
+    if let Some(s) = &front.summary {
+        return s.trim().to_string();
+    }
+    let Some(p) = &analysis.first_paragraph else {
+        return String::new();
+    };
+    if p.chars().count() <= SUMMARY_CHARS {
+        return p.clone();
+    }
+    let cut: String = p.chars().take(SUMMARY_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+/// `briefs/a/x.md` → `briefs/a`; `x.md` → `""`.
+pub fn parent_folder(rel_path: &str) -> Option<&str> {
+    if rel_path.is_empty() {
+        return None;
+    }
+    Some(rel_path.rsplit_once('/').map_or("", |(head, _)| head))
+}
+
+fn facts_of(rel_path: &str, is_index: bool, front: Option<&FrontMatter>) -> Facts {
+    let id = rel_path.strip_suffix(".md").unwrap_or(rel_path).to_string();
+    let stem = id.rsplit('/').next().unwrap_or(&id);
+    let stem_slug = slugify(stem);
+    let folder = parent_folder(rel_path).unwrap_or("").to_string();
+    let Some(front) = front else {
+        return Facts { slug: stem_slug.clone(), stem_slug, id, folder, is_index, failed: true, ..Facts::default() };
+    };
+    let terms = front
+        .terms
+        .iter()
+        .map(|(name, labels)| {
+            let uses = labels
+                .iter()
+                .map(|l| TermUse {
+                    slug: slugify(l.value.trim()),
+                    label: l.value.trim().to_string(),
+                    span: l.span.clone(),
+                })
+                .collect();
+            (name.clone(), uses)
+        })
+        .collect();
+    Facts {
+        slug: front.slug.as_ref().map_or(stem_slug.clone(), |s| s.value.clone()),
+        slug_span: front.slug.as_ref().map(|s| s.span.clone()),
+        stem_slug,
+        id,
+        folder,
+        is_index,
+        failed: false,
+        draft: front.draft,
+        title: front.title.clone(),
+        date: front.date,
+        weight: front.weight,
+        terms,
+        aliases: front.aliases.clone(),
+    }
+}

@@ -1,0 +1,416 @@
+//! The files of the site that are not pages: the search index, the link graph, Atom feeds,
+//! sitemaps, robots.txt and alias redirects. Each is a value that derives `Hash` from the data
+//! it writes, so its signature, like a page's, is a hash of what it shows.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::markdown;
+use crate::routes::{Output, Page, Routes, SITEMAP_LIMIT};
+use crate::site::BriefId;
+
+use super::context::Body;
+use super::Render;
+
+/// A generated file, before it is written.
+#[derive(Hash)]
+pub enum FileSpec<'a> {
+    SearchIndex(SearchIndex<'a>),
+    Graph(Graph<'a>),
+    Feed(Feed<'a>),
+    Sitemap(Sitemap<'a>),
+    Robots(Option<String>),
+    Redirect(&'a str),
+}
+
+impl FileSpec<'_> {
+    pub fn write(&self, routes: &Routes) -> Vec<u8> {
+        match self {
+            FileSpec::SearchIndex(index) => json(index),
+            FileSpec::Graph(graph) => json(graph),
+            FileSpec::Feed(feed) => feed.write(routes),
+            FileSpec::Sitemap(sitemap) => sitemap.write(routes),
+            FileSpec::Robots(sitemap) => match sitemap {
+                Some(url) => format!("User-agent: *\nAllow: /\nSitemap: {url}\n").into_bytes(),
+                None => b"User-agent: *\nAllow: /\n".to_vec(),
+            },
+            FileSpec::Redirect(target) => redirect_page(target).into_bytes(),
+        }
+    }
+}
+
+fn json(value: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Escapes text for XML content and attribute values (as pages escape HTML).
+pub fn xml_escape(text: &str) -> String {
+    markdown::escape_html(text)
+}
+
+/// `search/index.json`: only what the search page shows and matches on, in a compact array
+/// form. Korean has no spaces between all words, so the page matches substrings rather than
+/// whole tokens, and the index needs no tokenisation at all.
+#[derive(Serialize, Hash)]
+pub struct SearchIndex<'a> {
+    /// Bumped when the layout of `docs` changes.
+    version: u32,
+    taxonomies: Vec<[&'a str; 2]>,
+    /// `[taxonomy index, label]`
+    terms: Vec<(usize, &'a str)>,
+    /// `[title, path from the site root, yyyy-mm-dd or "", summary, [term indexes]]`, newest first.
+    docs: Vec<(&'a str, &'a str, String, &'a str, Vec<usize>)>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct GraphNode<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    section: &'a str,
+    date: Option<String>,
+    terms: BTreeMap<&'a str, Vec<&'a str>>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct GraphEdge<'a> {
+    source: &'a str,
+    target: &'a str,
+}
+
+/// `graph.json`: `{"nodes": [{id, url, title, section, date, terms}], "edges": [{source, target}]}`.
+#[derive(Serialize, Hash)]
+pub struct Graph<'a> {
+    nodes: Vec<GraphNode<'a>>,
+    edges: Vec<GraphEdge<'a>>,
+}
+
+/// An Atom feed of the newest `feed_limit` briefs of a list.
+#[derive(Hash)]
+pub struct Feed<'a> {
+    language: &'a str,
+    title: String,
+    subtitle: &'a str,
+    self_url: &'a str,
+    alternate: &'a str,
+    author: &'a str,
+    updated: String,
+    entries: Vec<FeedEntry<'a>>,
+}
+
+#[derive(Hash)]
+struct FeedEntry<'a> {
+    title: &'a str,
+    url: &'a str,
+    published: Option<String>,
+    updated: String,
+    authors: &'a [String],
+    /// `(term slug, label, URL of the taxonomy)`
+    categories: Vec<(&'a str, &'a str, &'a str)>,
+    summary: &'a str,
+    content: Option<Body<'a>>,
+}
+
+impl Feed<'_> {
+    fn write(&self, routes: &Routes) -> Vec<u8> {
+        let abs = |href: &str| xml_escape(&routes.urls.absolute(href).unwrap_or_default());
+        let mut xml = String::with_capacity(1024 + self.entries.len() * 1024);
+        xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        let _ =
+            writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(self.language));
+        let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&self.title));
+        if !self.subtitle.is_empty() {
+            let _ = writeln!(xml, "  <subtitle>{}</subtitle>", xml_escape(self.subtitle));
+        }
+        let _ = writeln!(xml, "  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>", abs(self.self_url));
+        let _ = writeln!(xml, "  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>", abs(self.alternate));
+        let _ = writeln!(xml, "  <id>{}</id>", abs(self.self_url));
+        let _ = writeln!(xml, "  <updated>{}</updated>", self.updated);
+        let _ = writeln!(xml, "  <author><name>{}</name></author>", xml_escape(self.author));
+        let _ = writeln!(xml, "  <generator version=\"{}\">briefing</generator>", env!("CARGO_PKG_VERSION"));
+        for entry in &self.entries {
+            let url = abs(entry.url);
+            xml.push_str("  <entry>\n");
+            let _ = writeln!(xml, "    <title>{}</title>", xml_escape(entry.title));
+            let _ = writeln!(xml, "    <link href=\"{url}\" rel=\"alternate\" type=\"text/html\"/>");
+            let _ = writeln!(xml, "    <id>{url}</id>");
+            if let Some(published) = &entry.published {
+                let _ = writeln!(xml, "    <published>{published}</published>");
+            }
+            let _ = writeln!(xml, "    <updated>{}</updated>", entry.updated);
+            for author in entry.authors {
+                let _ = writeln!(xml, "    <author><name>{}</name></author>", xml_escape(author));
+            }
+            for (slug, label, scheme) in &entry.categories {
+                let _ = writeln!(
+                    xml,
+                    "    <category term=\"{}\" label=\"{}\" scheme=\"{}\"/>",
+                    xml_escape(slug),
+                    xml_escape(label),
+                    abs(scheme)
+                );
+            }
+            if !entry.summary.is_empty() {
+                let _ = writeln!(xml, "    <summary type=\"text\">{}</summary>", xml_escape(entry.summary));
+            }
+            if let Some(content) = &entry.content {
+                let html = content.html();
+                let _ = writeln!(xml, "    <content type=\"html\" xml:base=\"{url}\">{}</content>", xml_escape(&html));
+            }
+            xml.push_str("  </entry>\n");
+        }
+        xml.push_str("</feed>\n");
+        xml.into_bytes()
+    }
+}
+
+/// `sitemap.xml` (every listed page, or past `SITEMAP_LIMIT` URLs an index of the parts), or a
+/// part of the index.
+#[derive(Hash)]
+pub enum Sitemap<'a> {
+    /// `(URL, last change)` of each page.
+    Urls(Vec<(&'a str, Option<String>)>),
+    Index(Vec<&'a str>),
+}
+
+impl Sitemap<'_> {
+    fn write(&self, routes: &Routes) -> Vec<u8> {
+        let abs = |href: &str| xml_escape(&routes.urls.absolute(href).unwrap_or_default());
+        let mut xml = String::new();
+        xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        match self {
+            Sitemap::Urls(entries) => {
+                xml.reserve(entries.len() * 120);
+                xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+                for (url, lastmod) in entries {
+                    match lastmod {
+                        Some(d) => {
+                            let _ = writeln!(xml, "  <url><loc>{}</loc><lastmod>{d}</lastmod></url>", abs(url));
+                        }
+                        None => {
+                            let _ = writeln!(xml, "  <url><loc>{}</loc></url>", abs(url));
+                        }
+                    }
+                }
+                xml.push_str("</urlset>\n");
+            }
+            Sitemap::Index(parts) => {
+                xml.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+                for part in parts {
+                    let _ = writeln!(xml, "  <sitemap><loc>{}</loc></sitemap>", abs(part));
+                }
+                xml.push_str("</sitemapindex>\n");
+            }
+        }
+        xml.into_bytes()
+    }
+}
+
+/// The page written at an old URL of a brief.
+pub fn redirect_page(target: &str) -> String {
+    let t = markdown::escape_html(target);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n\
+         <link rel=\"canonical\" href=\"{t}\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n\
+         <body>\n<p>This brief has moved to <a href=\"{t}\">{t}</a>.</p>\n</body>\n</html>\n"
+    )
+}
+
+impl<'a> Render<'a> {
+    /// The generated file of a route that is not a page.
+    pub(super) fn file_spec(&'a self, output: Output) -> Option<FileSpec<'a>> {
+        let routes = self.routes;
+        Some(match output {
+            Output::SearchIndex => FileSpec::SearchIndex(self.search_index()),
+            Output::Graph => FileSpec::Graph(self.graph_file()),
+            Output::Feed(term) => FileSpec::Feed(self.feed(term)),
+            Output::Sitemap(part) => FileSpec::Sitemap(self.sitemap(part)),
+            Output::Robots => FileSpec::Robots(
+                routes.files.iter().find(|r| r.output == Output::Sitemap(0)).and_then(|r| routes.absolute(r)),
+            ),
+            Output::Alias { brief, .. } => FileSpec::Redirect(&routes.brief(brief).url),
+            _ => return None,
+        })
+    }
+
+    pub(super) fn search_index(&'a self) -> SearchIndex<'a> {
+        let site = self.site;
+        let mut term_base = Vec::with_capacity(site.taxonomies.len());
+        let mut terms = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            term_base.push(terms.len());
+            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str())));
+        }
+        let docs = site
+            .by_date
+            .iter()
+            .map(|&b| {
+                let brief = &site.briefs[b];
+                let mut ids: Vec<usize> = brief.terms.iter().map(|&(t, term)| term_base[t] + term).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let date = brief.front().date.map(|d| d.ymd()).unwrap_or_default();
+                let path = self.routes.urls.path_of(&self.routes.brief(b).url);
+                (brief.title(), path, date, brief.summary(), ids)
+            })
+            .collect();
+        SearchIndex {
+            version: 1,
+            taxonomies: site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect(),
+            terms,
+            docs,
+        }
+    }
+
+    fn graph_file(&'a self) -> Graph<'a> {
+        let (site, routes, graph) = (self.site, self.routes, self.graph);
+        let mut order: Vec<BriefId> = (0..site.briefs.len()).collect();
+        order.sort_by(|&a, &b| site.briefs[a].id().cmp(site.briefs[b].id()));
+        let nodes = order
+            .iter()
+            .map(|&b| {
+                let brief = &site.briefs[b];
+                let mut terms: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                for &(t, term) in &brief.terms {
+                    terms
+                        .entry(site.taxonomies[t].name.as_str())
+                        .or_default()
+                        .push(&site.taxonomies[t].terms[term].label);
+                }
+                GraphNode {
+                    id: brief.id(),
+                    url: &routes.brief(b).url,
+                    title: brief.title(),
+                    section: &site.sections[brief.section].folder,
+                    date: brief.front().date.map(|d| d.ymd()),
+                    terms,
+                }
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for &b in &order {
+            let mut targets: Vec<&str> = graph.outgoing(b).iter().map(|&t| site.briefs[t].id()).collect();
+            targets.sort_unstable();
+            edges.extend(targets.into_iter().map(|target| GraphEdge { source: site.briefs[b].id(), target }));
+        }
+        Graph { nodes, edges }
+    }
+
+    /// The last change of a brief: `updated`, else `date`.
+    fn last_change(&self, b: BriefId) -> Option<String> {
+        let front = self.site.briefs[b].front();
+        front.updated.or(front.date).map(|d| d.rfc3339())
+    }
+
+    fn feed(&'a self, term: Option<(usize, usize)>) -> Feed<'a> {
+        let (site, routes, config) = (self.site, self.routes, self.config);
+        let (title, self_url, alternate, briefs) = match term {
+            None => (config.title.clone(), routes.site_feed(), routes.home(), &site.by_date),
+            Some((t, i)) => {
+                let term = &site.taxonomies[t].terms[i];
+                (
+                    format!("{} — {}", term.label, config.title),
+                    routes.term_feed(t, i),
+                    routes.term(t, i, 1),
+                    &term.briefs,
+                )
+            }
+        };
+        let entries: Vec<BriefId> = briefs.iter().copied().take(config.feed_limit).collect();
+        // The feed changes when its newest entry does; undated sites fall back to a fixed
+        // instant so the output stays reproducible.
+        let updated = entries
+            .iter()
+            .filter_map(|&b| self.last_change(b))
+            .max()
+            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+        let entries = entries
+            .into_iter()
+            .map(|b| {
+                let brief = &site.briefs[b];
+                let front = brief.front();
+                FeedEntry {
+                    title: brief.title(),
+                    url: &routes.brief(b).url,
+                    published: front.date.map(|d| d.rfc3339()),
+                    updated: self.last_change(b).unwrap_or_else(|| updated.clone()),
+                    authors: &front.authors,
+                    categories: brief
+                        .terms
+                        .iter()
+                        .map(|&(t, term)| {
+                            let term_ref = &site.taxonomies[t].terms[term];
+                            (term_ref.slug.as_str(), term_ref.label.as_str(), routes.taxonomy(t).url.as_str())
+                        })
+                        .collect(),
+                    summary: brief.summary(),
+                    content: config.feed_full_content.then(|| Body {
+                        parsed: &brief.parsed,
+                        links: self.graph.outputs(b),
+                        raw_html: config.raw_html,
+                    }),
+                }
+            })
+            .collect();
+        Feed {
+            language: &config.language,
+            title,
+            subtitle: &config.description,
+            self_url: self_url.map_or("", |r| r.url.as_str()),
+            alternate: &alternate.url,
+            author: &config.title,
+            updated,
+            entries,
+        }
+    }
+
+    fn sitemap(&'a self, part: usize) -> Sitemap<'a> {
+        let routes = self.routes;
+        let parts: Vec<&str> = routes
+            .files
+            .iter()
+            .filter(|r| matches!(r.output, Output::Sitemap(n) if n > 0))
+            .map(|r| r.url.as_str())
+            .collect();
+        if part == 0 && !parts.is_empty() {
+            return Sitemap::Index(parts);
+        }
+        let skip = part.saturating_sub(1) * SITEMAP_LIMIT;
+        let take = if part == 0 { usize::MAX } else { SITEMAP_LIMIT };
+        Sitemap::Urls(
+            routes
+                .listed_pages()
+                .skip(skip)
+                .take(take)
+                .map(|(route, page)| (route.url.as_str(), self.lastmod(page)))
+                .collect(),
+        )
+    }
+
+    /// The last change of a page: for a list, the newest change among the briefs it shows.
+    /// Lists are newest first (sections by weight first), so only a page's own slice is looked at.
+    fn lastmod(&self, page: Page) -> Option<String> {
+        let site = self.site;
+        let per_page = self.config.paginate_by;
+        let newest = |briefs: &[BriefId], page: usize| {
+            briefs
+                .iter()
+                .skip((page - 1) * per_page)
+                .take(per_page)
+                .filter_map(|&b| site.briefs[b].front().updated.or(site.briefs[b].front().date))
+                .max()
+                .map(|d| d.ymd())
+        };
+        match page {
+            Page::Brief(b) => newest(&[b], 1),
+            Page::Section { section, page } => newest(&site.sections[section].briefs, page),
+            Page::Home | Page::Taxonomy(_) => newest(&site.by_date, 1),
+            Page::Term { taxonomy, term, page } => newest(&site.taxonomies[taxonomy].terms[term].briefs, page),
+            Page::NotFound | Page::Search => None,
+        }
+    }
+}

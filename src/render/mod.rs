@@ -1,0 +1,343 @@
+//! Rendering: every route of the table into bytes, streamed to a sink. Each file's signature is
+//! a hash of what it shows (its typed context, or the data of a generated file) and of the build
+//! identity; a file whose signature is what the last build recorded is kept as it is.
+
+pub mod context;
+mod files;
+mod pages;
+pub mod templates;
+
+use std::collections::HashMap;
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, EnvError};
+use crate::hash;
+use crate::links::LinkGraph;
+use crate::routes::{Output, Route, Routes};
+use crate::site::Site;
+use crate::theme::Theme;
+
+pub use files::{redirect_page, xml_escape};
+pub use templates::{Templates, REQUIRED_TEMPLATES};
+
+use context::{BuildContext, Cards, Link, Shared, SiteContext, TaxonomyLink, TemplateContext, WithPermalink};
+
+/// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
+/// (`check`). Called from many threads at once.
+pub trait Sink: Sync {
+    /// A generated file.
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// A file copied from the sources.
+    fn copy(&self, path: &str, source: &Path) -> io::Result<()>;
+    /// A file of the last build, unchanged.
+    fn keep(&self, path: &str);
+}
+
+/// Output path → the signature of what the file shows.
+pub type Signatures = HashMap<String, u64>;
+
+/// What rendering needs: the model of the build and what it is rendered with.
+pub struct Inputs<'a> {
+    pub templates: &'a Templates,
+    pub theme: &'a Theme,
+    pub config: &'a SiteConfig,
+    pub site: &'a Site,
+    pub routes: &'a Routes,
+    pub graph: &'a LinkGraph,
+    /// The build identity: binary, theme and configuration. Part of every signature.
+    pub identity: u64,
+}
+
+/// What a rendering did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub signatures: Signatures,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files rendered (or copied) and files kept from the last build.
+    pub rendered: usize,
+    pub kept: usize,
+    /// Pages of the site (files rendered with a template).
+    pub pages: usize,
+    /// Whether `stop` said to stop before every file was done.
+    pub stopped: bool,
+    /// The first failure to write or copy a file: it stops the rendering.
+    pub io: Option<EnvError>,
+}
+
+/// Why a file was not rendered: its template failed (a problem of the content or theme), or
+/// writing it failed (a problem of the environment).
+enum Failure {
+    Content(Diagnostic),
+    Io(EnvError),
+}
+
+type Rendered = (u64, Result<bool, Failure>);
+
+/// Everything a page's context is made from, shared by every page of one rendering.
+pub struct Render<'a> {
+    templates: &'a Templates,
+    config: &'a SiteConfig,
+    site: &'a Site,
+    routes: &'a Routes,
+    graph: &'a LinkGraph,
+    theme_files: Vec<&'a [u8]>,
+    identity: u64,
+    site_value: (tera::Value, u64),
+    build_value: (tera::Value, u64),
+    cards: Cards<'a>,
+    /// Per section and per term, the links to every page of its list: the same on each of its
+    /// pages, so made once (else a section of 500 pages makes 250,000 links).
+    section_pages: Vec<OnceLock<(tera::Value, u64)>>,
+    term_pages: Vec<Vec<OnceLock<(tera::Value, u64)>>>,
+    search_index_url: OnceLock<String>,
+}
+
+impl<'a> Render<'a> {
+    fn new(inputs: &Inputs<'a>) -> Render<'a> {
+        let Inputs { templates, theme, config, site, routes, graph, identity } = *inputs;
+        let theme_files: Vec<&[u8]> = theme.static_files.values().map(Vec::as_slice).collect();
+        let asset_url = |i: usize| format!("{}?v={:08x}", routes.theme_file(i).url, hash::bytes(theme_files[i]) as u32);
+        let named = |name: &str| theme.static_files.keys().position(|n| n == name).map(asset_url).unwrap_or_default();
+        let site_context = SiteContext {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            url: &routes.home().url,
+            absolute_url: routes.absolute(routes.home()),
+            stylesheet: named("style.css"),
+            search_script: named("search.js"),
+            search_url: &routes.search().url,
+            feed: routes.site_feed().map(|r| r.url.as_str()),
+            sections: site
+                .sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.parent == Some(0))
+                .map(|(i, s)| Link { title: &s.title, url: &routes.section(i, 1).url })
+                .collect(),
+            taxonomies: site
+                .taxonomies
+                .iter()
+                .enumerate()
+                .map(|(t, tax)| TaxonomyLink { name: &tax.name, title: &tax.title, url: &routes.taxonomy(t).url })
+                .collect(),
+        };
+        let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
+        Render {
+            templates,
+            config,
+            site,
+            routes,
+            graph,
+            identity,
+            site_value: (tera::Value::from_serializable(&site_context), hash::of(&site_context)),
+            build_value: (tera::Value::from_serializable(&build), hash::of(&build)),
+            theme_files,
+            cards: Cards::new(site, routes),
+            section_pages: site.sections.iter().map(|_| OnceLock::new()).collect(),
+            term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| OnceLock::new()).collect()).collect(),
+            search_index_url: OnceLock::new(),
+        }
+    }
+
+    /// `search/index.json` with a hash of its data, so browsers never use a stale index.
+    fn search_index_url(&self) -> String {
+        self.search_index_url
+            .get_or_init(|| {
+                format!("{}?v={:08x}", self.routes.search_index().url, hash::of(&self.search_index()) as u32)
+            })
+            .clone()
+    }
+
+    /// Page `current` of `total` of a list; `cache` keeps its links to every page.
+    fn pager(
+        &'a self,
+        current: usize,
+        total: usize,
+        url_of: impl Fn(usize) -> &'a str,
+        cache: impl FnOnce() -> &'a OnceLock<(tera::Value, u64)>,
+    ) -> context::Pager<'a> {
+        let (value, hash) = cache().get_or_init(|| {
+            let numbers: Vec<String> = (1..=total).map(|n| n.to_string()).collect();
+            let links: Vec<Link> =
+                numbers.iter().zip(1..).map(|(n, page)| Link { title: n, url: url_of(page) }).collect();
+            (tera::Value::from_serializable(&links), hash::of(&links))
+        });
+        context::Pager {
+            current,
+            total,
+            previous: (current > 1).then(|| url_of(current - 1)),
+            next: (current < total).then(|| url_of(current + 1)),
+            pages: Shared { value, hash: *hash },
+        }
+    }
+
+    /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
+    fn route(&'a self, route: &Route, previous: &Signatures, sink: Option<&dyn Sink>) -> Rendered {
+        let unchanged = |signature: u64| previous.get(&route.file) == Some(&signature);
+        match route.output {
+            Output::Page(page_kind) => {
+                let (template, page) = self.page_context(page_kind);
+                let permalink = (route.output != Output::Page(crate::routes::Page::NotFound))
+                    .then(|| self.routes.absolute(route))
+                    .flatten();
+                let context = TemplateContext {
+                    site: Shared { value: &self.site_value.0, hash: self.site_value.1 },
+                    build: Shared { value: &self.build_value.0, hash: self.build_value.1 },
+                    page: WithPermalink { page, permalink },
+                };
+                let signature = hash::of(&(self.identity, &route.file, template, &context));
+                if unchanged(signature) {
+                    return (signature, Ok(false));
+                }
+                // A brief's page is named by its source file, other pages by their path.
+                let shown = match page_kind {
+                    crate::routes::Page::Brief(b) => self.site.briefs[b].display().to_string(),
+                    _ => format!("/{}", route.file.strip_suffix("index.html").unwrap_or(&route.file)),
+                };
+                let result = match self.templates.render(template, &shown, &context) {
+                    Ok(bytes) => put(sink, route, &bytes),
+                    Err(d) => Err(Failure::Content(d)),
+                };
+                (signature, result)
+            }
+            Output::ThemeFile(i) => {
+                let bytes = self.theme_files[i];
+                self.write(route, hash::of(&(self.identity, &route.file, hash::bytes(bytes))), previous, sink, || {
+                    bytes.to_vec()
+                })
+            }
+            Output::Asset(i) => self.copy(route, &self.site.assets[i].source, previous, sink),
+            Output::Static(i) => self.copy(route, &self.site.statics[i].source, previous, sink),
+            output => {
+                let spec = self.file_spec(output).expect("every other output is a generated file");
+                let signature = hash::of(&(self.identity, &route.file, &spec));
+                self.write(route, signature, previous, sink, || spec.write(self.routes))
+            }
+        }
+    }
+
+    fn write(
+        &self,
+        route: &Route,
+        signature: u64,
+        previous: &Signatures,
+        sink: Option<&dyn Sink>,
+        bytes: impl FnOnce() -> Vec<u8>,
+    ) -> Rendered {
+        if previous.get(&route.file) == Some(&signature) {
+            return (signature, Ok(false));
+        }
+        (signature, put(sink, route, &bytes()))
+    }
+
+    /// A file copied as is; its signature is its size and modification time.
+    fn copy(&self, route: &Route, source: &Path, previous: &Signatures, sink: Option<&dyn Sink>) -> Rendered {
+        let stamp = std::fs::symlink_metadata(source).ok().map(|m| (m.len(), m.modified().ok()));
+        let signature = hash::of(&(self.identity, &route.file, source, stamp));
+        if stamp.is_some() && previous.get(&route.file) == Some(&signature) {
+            return (signature, Ok(false));
+        }
+        let result = match sink {
+            Some(sink) => sink.copy(&route.file, source).map(|()| true).map_err(|e| {
+                Failure::Io(
+                    EnvError::new(format!("cannot copy `{}` to `{}`: {e}", source.display(), route.file))
+                        .help("check that the file is readable"),
+                )
+            }),
+            None => Ok(true),
+        };
+        (signature, result)
+    }
+}
+
+/// Hands a rendered file to the sink.
+fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8]) -> Result<bool, Failure> {
+    match sink {
+        Some(sink) => sink
+            .put(&route.file, bytes)
+            .map(|()| true)
+            .map_err(|e| Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file)))),
+        None => Ok(true),
+    }
+}
+
+/// Renders every route: a page or file whose signature is the one in `previous` is kept as the
+/// last build wrote it, every other one is rendered and handed to `sink`. `stop` is asked now and
+/// then whether to give up (Ctrl-C).
+pub fn render(
+    inputs: &Inputs,
+    previous: &Signatures,
+    sink: Option<&dyn Sink>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Outcome {
+    let mut render = Render::new(inputs);
+    let site = inputs.site;
+    if previous.is_empty() {
+        // Every page renders: make the cards first, newest first in runs. List pages read them in
+        // that order and find them side by side in memory rather than scattered over the heap.
+        site.by_date.par_chunks(512).for_each(|run| {
+            for &b in run {
+                render.cards.value(b);
+            }
+        });
+    }
+    // The first failure to write stops the rendering: a full disk is one message, not one per page.
+    let io_failed = AtomicBool::new(false);
+    let first_io: Mutex<Option<EnvError>> = Mutex::new(None);
+    let results: Vec<Option<(u64, Result<bool, Diagnostic>)>> = inputs
+        .routes
+        .files
+        .par_iter()
+        .map(|route| {
+            if stop() || io_failed.load(Ordering::Relaxed) {
+                return None;
+            }
+            let (signature, result) = render.route(route, previous, sink);
+            Some((
+                signature,
+                match result {
+                    Ok(rendered) => Ok(rendered),
+                    Err(Failure::Content(d)) => Err(d),
+                    Err(Failure::Io(e)) => {
+                        io_failed.store(true, Ordering::Relaxed);
+                        first_io.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                        return None;
+                    }
+                },
+            ))
+        })
+        .collect();
+    let mut outcome = Outcome { io: first_io.into_inner().unwrap_or_else(|e| e.into_inner()), ..Outcome::default() };
+    for (route, result) in inputs.routes.files.iter().zip(results) {
+        let Some((signature, result)) = result else {
+            outcome.stopped = true;
+            continue;
+        };
+        if matches!(route.output, Output::Page(_)) {
+            outcome.pages += 1;
+        }
+        match result {
+            Ok(true) => outcome.rendered += 1,
+            Ok(false) => {
+                outcome.kept += 1;
+                if let Some(sink) = sink {
+                    sink.keep(&route.file);
+                }
+            }
+            Err(d) => {
+                outcome.diagnostics.push(d);
+                continue;
+            }
+        }
+        outcome.signatures.insert(route.file.clone(), signature);
+    }
+    render.cards.free_later();
+    outcome
+}

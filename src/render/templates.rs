@@ -1,0 +1,147 @@
+//! The theme's templates, compiled once (and kept by `watch` while the theme is unchanged).
+//! Errors point at the template file, line and column that Tera reported.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tera::{ErrorKind, Tera};
+
+use crate::diagnostics::{Code, Diagnostic, Location, SourceText};
+use crate::markdown;
+use crate::theme::Theme;
+
+/// Templates every theme must provide (the default theme embeds them all).
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "search.html",
+    "base.html",
+    "index.html",
+    "section.html",
+    "page.html",
+    "taxonomy_list.html",
+    "taxonomy_term.html",
+    "404.html",
+];
+
+/// No page is larger than this: a template that writes more is stopped (a runaway loop).
+pub const MAX_PAGE_BYTES: usize = 256 * 1024 * 1024;
+/// Nor does a page take longer than this to write.
+pub const MAX_PAGE_TIME: Duration = Duration::from_secs(60);
+
+pub struct Templates {
+    tera: Tera,
+    /// Template name → the file it came from (as messages show it) and its text.
+    sources: BTreeMap<String, (String, Arc<SourceText>)>,
+}
+
+impl Templates {
+    /// Compiles the theme's templates. Errors name the template file, with line and column.
+    pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
+        let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
+            .iter()
+            .filter(|name| !theme.templates.contains_key(**name))
+            .map(|name| Diagnostic::error(Code::MissingTemplate, format!("the theme has no template `{name}`")))
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // Tera's default escaper would do, but feeds and pages must escape exactly alike.
+        tera.set_escape_fn(markdown::write_escaped);
+        let sources = theme
+            .templates
+            .iter()
+            .map(|(name, text)| {
+                let file = theme.template_files.get(name).cloned().unwrap_or_else(|| name.clone());
+                (name.clone(), (file, SourceText::shared(text.as_str())))
+            })
+            .collect();
+        let mut templates = Templates { tera, sources };
+        if let Err(e) = templates.tera.add_raw_templates(&theme.templates) {
+            let message = match e.kind() {
+                ErrorKind::SyntaxError(report) => report.message().to_string(),
+                // Unknown templates, filters and components come as ready-made reports.
+                _ => e.to_string().trim_start_matches("error: ").to_string(),
+            };
+            let diagnostic = Diagnostic::error(Code::Template, format!("the templates do not compile: {message}"));
+            return Err(vec![templates
+                .locate(diagnostic, &e, None)
+                .help("fix the template at the place shown; see https://keats.github.io/tera/docs/ for the syntax")]);
+        }
+        Ok(templates)
+    }
+
+    /// Renders `template` with `context` for the page `page_name` (as messages show it).
+    pub fn render<T: Serialize>(&self, template: &str, page_name: &str, context: &T) -> Result<Vec<u8>, Diagnostic> {
+        let context = tera::Context::from_serialize(context).map_err(|e| {
+            Diagnostic::error(Code::Template, format!("cannot pass the page `{page_name}` to templates: {e}"))
+        })?;
+        let mut out = Bounded { bytes: Vec::with_capacity(16 * 1024), started: Instant::now(), over: None };
+        match self.tera.render_to(template, &context, &mut out) {
+            Ok(()) => Ok(out.bytes),
+            Err(e) => {
+                let message = match (out.over, e.kind()) {
+                    (Some(limit), _) => limit.to_string(),
+                    (None, ErrorKind::RenderingError(report)) => report.message().to_string(),
+                    (None, _) => e.to_string(),
+                };
+                let diagnostic = Diagnostic::error(
+                    Code::Template,
+                    format!("template `{template}` failed while rendering `{page_name}`: {message}"),
+                )
+                .help(match out.over {
+                    Some(_) => "look for a loop in the template that writes without end",
+                    None => "check the variables the template uses; every page gets `site`, `page` and `build`",
+                });
+                Err(self.locate(diagnostic, &e, Some(template)))
+            }
+        }
+    }
+
+    /// Points a diagnostic at the place in a template that Tera reported, else at the start of
+    /// `fallback`.
+    fn locate(&self, diagnostic: Diagnostic, error: &tera::Error, fallback: Option<&str>) -> Diagnostic {
+        let (name, span) = match error.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                (report.filename(), report.span().range.clone())
+            }
+            _ => match fallback {
+                Some(name) => (name, 0..0),
+                None => return diagnostic,
+            },
+        };
+        match self.sources.get(name) {
+            Some((file, text)) => diagnostic.at(Location::new(file.as_str(), text.clone(), span)),
+            None => diagnostic,
+        }
+    }
+}
+
+/// A page's bytes, refusing to grow past `MAX_PAGE_BYTES` or to write after `MAX_PAGE_TIME`.
+struct Bounded {
+    bytes: Vec<u8>,
+    started: Instant,
+    over: Option<&'static str>,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_PAGE_BYTES {
+            self.over = Some("the page grew past 256 MiB");
+        } else if self.started.elapsed() > MAX_PAGE_TIME {
+            self.over = Some("the page took more than 60 seconds");
+        }
+        if let Some(limit) = self.over {
+            return Err(io::Error::other(limit));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
