@@ -228,6 +228,10 @@ pub fn run_with(
     let folders =
         discover::Folders { root: &project.root, content: &project.content_dir, statics: &project.static_dir };
     let (sources, changed) = stages.time("discover", || discover::discover(&folders, &mut memo.discover, changes));
+    if !watching {
+        // Nothing reads it again.
+        memo.discover = discover::Memo::default();
+    }
     let mut diagnostics = sources.diagnostics.clone();
     if !project.content_dir.is_dir() {
         diagnostics.push(
@@ -240,7 +244,8 @@ pub fn run_with(
     }
     // A rebuild renders few pages: their bodies are written when they render, not while parsing.
     let write_html = previous.is_empty();
-    let parsed = stages.time("parse", || parse::parse_all(&sources.markdown, config, write_html, &mut memo.parse));
+    let parse_memo = watching.then_some(&mut memo.parse);
+    let parsed = stages.time("parse", || parse::parse_all(&sources.markdown, config, write_html, parse_memo));
     let site_memo = watching.then_some(&mut memo.site);
     let (site, more) = stages.time("assemble", || site::assemble(config, &sources, &parsed, project.drafts, site_memo));
     diagnostics.extend(more);

@@ -315,9 +315,9 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
                     _ => None,
                 };
                 let url = match target {
-                    Target::Brief(b, anchor) => with_anchor(&routes.brief(b).url, anchor),
-                    Target::Section(s, anchor) => with_anchor(&routes.section(s, 1).url, anchor),
-                    Target::Asset(i) => routes.asset(i).url.clone(),
+                    Target::Brief(b, anchor) => with_anchor(routes.brief(b).url(), anchor),
+                    Target::Section(s, anchor) => with_anchor(routes.section(s, 1).url(), anchor),
+                    Target::Asset(i) => routes.asset(i).url().to_string(),
                     Target::Path(path) => match path.strip_prefix('#') {
                         Some(anchor) => format!("#{anchor}"),
                         None => routes.href(&path),
@@ -453,13 +453,13 @@ fn structure_key(site: &Site, routes: &Routes, config: &SiteConfig) -> u64 {
     let mut h = hash::hasher();
     (&routes.urls, config.raw_html, config.broken_links_warn).hash(&mut h);
     for (b, brief) in site.briefs.iter().enumerate() {
-        (brief.id(), brief.slug(), brief.stem_slug(), &routes.brief(b).url).hash(&mut h);
+        (brief.id(), brief.slug(), brief.stem_slug(), routes.brief(b).url()).hash(&mut h);
     }
     for absent in &site.absent {
         (&absent.id, &absent.slugs, absent.is_draft).hash(&mut h);
     }
     for (s, section) in site.sections.iter().enumerate() {
-        (&section.folder, &routes.section(s, 1).url).hash(&mut h);
+        (&section.folder, routes.section(s, 1).url()).hash(&mut h);
     }
     for asset in &site.assets {
         asset.rel_path.hash(&mut h);

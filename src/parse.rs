@@ -134,8 +134,11 @@ pub fn parse_all(
     markdown: &[Arc<SourceFile>],
     config: &SiteConfig,
     write_html: bool,
-    memo: &mut Memo,
+    memo: Option<&mut Memo>,
 ) -> Vec<Arc<Parsed>> {
+    let Some(memo) = memo else {
+        return markdown.par_iter().map(|file| Arc::new(parse_file(file.clone(), config, write_html))).collect();
+    };
     let key = config_key(config);
     if memo.config != key {
         memo.files.clear();

@@ -67,13 +67,26 @@ pub enum Output {
     Static(usize),
 }
 
+/// One file of the output: its URL and its path, kept as one text (`/policy/briefs/x/index.html`)
+/// of which both are slices.
 #[derive(Debug, Clone)]
 pub struct Route {
-    /// The file's path in the output folder (`briefs/x/index.html`).
-    pub file: String,
-    /// Its root-relative URL, with the base path (`/policy/briefs/x/`).
-    pub url: String,
+    text: String,
+    url_end: usize,
+    file_start: usize,
     pub output: Output,
+}
+
+impl Route {
+    /// Its root-relative URL, with the base path (`/policy/briefs/x/`).
+    pub fn url(&self) -> &str {
+        &self.text[..self.url_end]
+    }
+
+    /// The file's path in the output folder (`briefs/x/index.html`).
+    pub fn file(&self) -> &str {
+        &self.text[self.file_start..]
+    }
 }
 
 /// Makes URLs: the base path of `base_url` followed by a path from the site root.
@@ -257,7 +270,7 @@ impl Routes {
     }
     /// The absolute URL of a route, when `base_url` has an origin.
     pub fn absolute(&self, route: &Route) -> Option<String> {
-        self.urls.absolute(&route.url)
+        self.urls.absolute(route.url())
     }
     /// The URL of a path from the site root that the author wrote (`/briefs/x/`), kept as is.
     pub fn href(&self, path: &str) -> String {
@@ -282,7 +295,7 @@ impl Routes {
         let per_page = config.paginate_by;
 
         let home = table.page(String::new(), Page::Home);
-        let not_found = table.add("404.html".into(), String::new(), Output::Page(Page::NotFound));
+        let not_found = table.file("404.html".into(), Output::Page(Page::NotFound));
         let search = table.page("search/".into(), Page::Search);
         let brief_routes: Vec<usize> = site
             .briefs
@@ -329,9 +342,9 @@ impl Routes {
             for (a, alias) in brief.facts().aliases.iter().enumerate() {
                 match alias_path(&alias.value) {
                     // An alias equal to the brief's own URL redirects nowhere: ignored.
-                    Some(path) if key_of(&path) == key_of(table.urls.path_of(&table.files[brief_routes[b]].url)) => {}
+                    Some(path) if key_of(&path) == key_of(table.urls.path_of(table.files[brief_routes[b]].url())) => {}
                     Some(path) => {
-                        table.add(format!("{path}index.html"), String::new(), Output::Alias { brief: b, alias: a });
+                        table.page_like(&path, Output::Alias { brief: b, alias: a });
                     }
                     None => table.diagnostics.push(
                         Diagnostic::error(
@@ -431,33 +444,43 @@ impl<'a> Table<'a> {
 
     /// A page at `path` from the site root (`briefs/x/`), written as `path/index.html`.
     fn page(&mut self, path: String, page: Page) -> usize {
-        let url = self.urls.href(&path);
-        self.add(format!("{path}index.html"), url, Output::Page(page))
+        self.add(&path, "index.html", Output::Page(page))
+    }
+
+    /// A redirect page at `path` from the site root.
+    fn page_like(&mut self, path: &str, output: Output) -> usize {
+        self.add(path, "index.html", output)
     }
 
     /// A file at `path` from the site root.
     fn file(&mut self, path: String, output: Output) -> usize {
-        let url = self.urls.href(&path);
-        self.add(path, url, output)
+        self.add(&path, "", output)
     }
 
-    fn add(&mut self, file: String, url: String, output: Output) -> usize {
+    /// A file at `path` + `file` (`briefs/x/` + `index.html`) whose URL is `path`.
+    fn add(&mut self, path: &str, file: &str, output: Output) -> usize {
+        let base = &self.urls.base_path;
+        let text = format!("{base}{path}{file}");
+        let route = Route { url_end: base.len() + path.len(), file_start: base.len(), text, output };
         let index = self.files.len();
+        let file = route.file();
         if file.len() > MAX_PATH_BYTES {
             let (what, location) = self.describe(output);
+            let len = file.len();
             self.diagnostics.push(
-                Diagnostic::error(Code::TooLarge, format!("the output path of {what} is {} bytes long", file.len()))
+                Diagnostic::error(Code::TooLarge, format!("the output path of {what} is {len} bytes long"))
                     .at_opt(location)
                     .help("shorten the folder names or the slug"),
             );
         }
-        match self.by_key.get(&key_of(&file)) {
-            Some(&other) => self.clash(other, output, &file),
+        let key = key_of(file);
+        match self.by_key.get(&key) {
+            Some(&other) => self.clash(other, output, route.file()),
             None => {
-                self.by_key.insert(key_of(&file), index);
+                self.by_key.insert(key, index);
             }
         }
-        self.files.push(Route { file, url, output });
+        self.files.push(route);
         index
     }
 
@@ -495,7 +518,7 @@ impl<'a> Table<'a> {
     fn check_folders(&mut self) {
         let mut clashes = Vec::new();
         for (i, route) in self.files.iter().enumerate() {
-            let key = key_of(&route.file);
+            let key = key_of(route.file());
             for (at, _) in key.match_indices('/') {
                 if let Some(&other) = self.by_key.get(&key[..at]) {
                     clashes.push((other, i));
@@ -509,7 +532,7 @@ impl<'a> Table<'a> {
             let (other, other_at) = self.describe(self.files[inside].output);
             let mut d = Diagnostic::error(
                 Code::DuplicateUrl,
-                format!("{what} is written at `{}`, a folder that {other} needs", self.files[file].file),
+                format!("{what} is written at `{}`, a folder that {other} needs", self.files[file].file()),
             )
             .at_opt(at)
             .help(resolution(self.files[file].output));

@@ -156,7 +156,7 @@ impl<'a> Cards<'a> {
         let brief = &self.site.briefs[b];
         Card {
             title: brief.title(),
-            url: &self.routes.brief(b).url,
+            url: self.routes.brief(b).url(),
             date: date_context(&brief.front().date),
             summary: brief.summary(),
             status: brief.front().status.as_deref(),
@@ -166,7 +166,12 @@ impl<'a> Cards<'a> {
     }
 
     pub fn value(&self, b: BriefId) -> &tera::Value {
-        self.values[b].get_or_init(|| tera::Value::from_serializable(&self.card(b)))
+        self.values[b].get_or_init(|| {
+            let card = self.card(b);
+            // Made together: the card's fields are formatted once.
+            let _ = self.hashes[b].set(hash::of(&card));
+            tera::Value::from_serializable(&card)
+        })
     }
 
     pub fn hash(&self, b: BriefId) -> u64 {

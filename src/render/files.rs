@@ -232,7 +232,7 @@ impl<'a> Render<'a> {
             Output::Robots => FileSpec::Robots(
                 routes.files.iter().find(|r| r.output == Output::Sitemap(0)).and_then(|r| routes.absolute(r)),
             ),
-            Output::Alias { brief, .. } => FileSpec::Redirect(&routes.brief(brief).url),
+            Output::Alias { brief, .. } => FileSpec::Redirect(routes.brief(brief).url()),
             _ => return None,
         })
     }
@@ -254,7 +254,7 @@ impl<'a> Render<'a> {
                 ids.sort_unstable();
                 ids.dedup();
                 let date = brief.front().date.map(|d| d.ymd()).unwrap_or_default();
-                let path = self.routes.urls.path_of(&self.routes.brief(b).url);
+                let path = self.routes.urls.path_of(self.routes.brief(b).url());
                 (brief.title(), path, date, brief.summary(), ids)
             })
             .collect();
@@ -283,7 +283,7 @@ impl<'a> Render<'a> {
                 }
                 GraphNode {
                     id: brief.id(),
-                    url: &routes.brief(b).url,
+                    url: routes.brief(b).url(),
                     title: brief.title(),
                     section: &site.sections[brief.section].folder,
                     date: brief.front().date.map(|d| d.ymd()),
@@ -335,7 +335,7 @@ impl<'a> Render<'a> {
                 let front = brief.front();
                 FeedEntry {
                     title: brief.title(),
-                    url: &routes.brief(b).url,
+                    url: routes.brief(b).url(),
                     published: front.date.map(|d| d.rfc3339()),
                     updated: self.last_change(b).unwrap_or_else(|| updated.clone()),
                     authors: &front.authors,
@@ -344,7 +344,7 @@ impl<'a> Render<'a> {
                         .iter()
                         .map(|&(t, term)| {
                             let term_ref = &site.taxonomies[t].terms[term];
-                            (term_ref.slug.as_str(), term_ref.label.as_str(), routes.taxonomy(t).url.as_str())
+                            (term_ref.slug.as_str(), term_ref.label.as_str(), routes.taxonomy(t).url())
                         })
                         .collect(),
                     summary: brief.summary(),
@@ -360,8 +360,8 @@ impl<'a> Render<'a> {
             language: &config.language,
             title,
             subtitle: &config.description,
-            self_url: self_url.map_or("", |r| r.url.as_str()),
-            alternate: &alternate.url,
+            self_url: self_url.map_or("", |r| r.url()),
+            alternate: alternate.url(),
             author: &config.title,
             updated,
             entries,
@@ -370,12 +370,8 @@ impl<'a> Render<'a> {
 
     fn sitemap(&'a self, part: usize) -> Sitemap<'a> {
         let routes = self.routes;
-        let parts: Vec<&str> = routes
-            .files
-            .iter()
-            .filter(|r| matches!(r.output, Output::Sitemap(n) if n > 0))
-            .map(|r| r.url.as_str())
-            .collect();
+        let parts: Vec<&str> =
+            routes.files.iter().filter(|r| matches!(r.output, Output::Sitemap(n) if n > 0)).map(|r| r.url()).collect();
         if part == 0 && !parts.is_empty() {
             return Sitemap::Index(parts);
         }
@@ -386,7 +382,7 @@ impl<'a> Render<'a> {
                 .listed_pages()
                 .skip(skip)
                 .take(take)
-                .map(|(route, page)| (route.url.as_str(), self.lastmod(page)))
+                .map(|(route, page)| (route.url(), self.lastmod(page)))
                 .collect(),
         )
     }

@@ -102,30 +102,31 @@ impl<'a> Render<'a> {
     fn new(inputs: &Inputs<'a>) -> Render<'a> {
         let Inputs { templates, theme, config, site, routes, graph, identity } = *inputs;
         let theme_files: Vec<&[u8]> = theme.static_files.values().map(Vec::as_slice).collect();
-        let asset_url = |i: usize| format!("{}?v={:08x}", routes.theme_file(i).url, hash::bytes(theme_files[i]) as u32);
+        let asset_url =
+            |i: usize| format!("{}?v={:08x}", routes.theme_file(i).url(), hash::bytes(theme_files[i]) as u32);
         let named = |name: &str| theme.static_files.keys().position(|n| n == name).map(asset_url).unwrap_or_default();
         let site_context = SiteContext {
             title: &config.title,
             description: &config.description,
             language: &config.language,
-            url: &routes.home().url,
+            url: routes.home().url(),
             absolute_url: routes.absolute(routes.home()),
             stylesheet: named("style.css"),
             search_script: named("search.js"),
-            search_url: &routes.search().url,
-            feed: routes.site_feed().map(|r| r.url.as_str()),
+            search_url: routes.search().url(),
+            feed: routes.site_feed().map(|r| r.url()),
             sections: site
                 .sections
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s.parent == Some(0))
-                .map(|(i, s)| Link { title: &s.title, url: &routes.section(i, 1).url })
+                .map(|(i, s)| Link { title: &s.title, url: routes.section(i, 1).url() })
                 .collect(),
             taxonomies: site
                 .taxonomies
                 .iter()
                 .enumerate()
-                .map(|(t, tax)| TaxonomyLink { name: &tax.name, title: &tax.title, url: &routes.taxonomy(t).url })
+                .map(|(t, tax)| TaxonomyLink { name: &tax.name, title: &tax.title, url: routes.taxonomy(t).url() })
                 .collect(),
         };
         let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
@@ -150,7 +151,7 @@ impl<'a> Render<'a> {
     fn search_index_url(&self) -> String {
         self.search_index_url
             .get_or_init(|| {
-                format!("{}?v={:08x}", self.routes.search_index().url, hash::of(&self.search_index()) as u32)
+                format!("{}?v={:08x}", self.routes.search_index().url(), hash::of(&self.search_index()) as u32)
             })
             .clone()
     }
@@ -180,7 +181,7 @@ impl<'a> Render<'a> {
 
     /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
     fn route(&'a self, route: &Route, previous: &Signatures, sink: Option<&dyn Sink>) -> Rendered {
-        let unchanged = |signature: u64| previous.get(&route.file) == Some(&signature);
+        let unchanged = |signature: u64| previous.get(route.file()) == Some(&signature);
         match route.output {
             Output::Page(page_kind) => {
                 let (template, page) = self.page_context(page_kind);
@@ -192,14 +193,14 @@ impl<'a> Render<'a> {
                     build: Shared { value: &self.build_value.0, hash: self.build_value.1 },
                     page: WithPermalink { page, permalink },
                 };
-                let signature = hash::of(&(self.identity, &route.file, template, &context));
+                let signature = hash::of(&(self.identity, route.file(), template, &context));
                 if unchanged(signature) {
                     return (signature, Ok(false));
                 }
                 // A brief's page is named by its source file, other pages by their path.
                 let shown = match page_kind {
                     crate::routes::Page::Brief(b) => self.site.briefs[b].display().to_string(),
-                    _ => format!("/{}", route.file.strip_suffix("index.html").unwrap_or(&route.file)),
+                    _ => format!("/{}", route.file().strip_suffix("index.html").unwrap_or(route.file())),
                 };
                 let result = match self.templates.render(template, &shown, &context) {
                     Ok(bytes) => put(sink, route, &bytes),
@@ -209,7 +210,7 @@ impl<'a> Render<'a> {
             }
             Output::ThemeFile(i) => {
                 let bytes = self.theme_files[i];
-                self.write(route, hash::of(&(self.identity, &route.file, hash::bytes(bytes))), previous, sink, || {
+                self.write(route, hash::of(&(self.identity, route.file(), hash::bytes(bytes))), previous, sink, || {
                     bytes.to_vec()
                 })
             }
@@ -217,7 +218,7 @@ impl<'a> Render<'a> {
             Output::Static(i) => self.copy(route, &self.site.statics[i].source, previous, sink),
             output => {
                 let spec = self.file_spec(output).expect("every other output is a generated file");
-                let signature = hash::of(&(self.identity, &route.file, &spec));
+                let signature = hash::of(&(self.identity, route.file(), &spec));
                 self.write(route, signature, previous, sink, || spec.write(self.routes))
             }
         }
@@ -231,7 +232,7 @@ impl<'a> Render<'a> {
         sink: Option<&dyn Sink>,
         bytes: impl FnOnce() -> Vec<u8>,
     ) -> Rendered {
-        if previous.get(&route.file) == Some(&signature) {
+        if previous.get(route.file()) == Some(&signature) {
             return (signature, Ok(false));
         }
         (signature, put(sink, route, &bytes()))
@@ -240,14 +241,14 @@ impl<'a> Render<'a> {
     /// A file copied as is; its signature is its size and modification time.
     fn copy(&self, route: &Route, source: &Path, previous: &Signatures, sink: Option<&dyn Sink>) -> Rendered {
         let stamp = std::fs::symlink_metadata(source).ok().map(|m| (m.len(), m.modified().ok()));
-        let signature = hash::of(&(self.identity, &route.file, source, stamp));
-        if stamp.is_some() && previous.get(&route.file) == Some(&signature) {
+        let signature = hash::of(&(self.identity, route.file(), source, stamp));
+        if stamp.is_some() && previous.get(route.file()) == Some(&signature) {
             return (signature, Ok(false));
         }
         let result = match sink {
-            Some(sink) => sink.copy(&route.file, source).map(|()| true).map_err(|e| {
+            Some(sink) => sink.copy(route.file(), source).map(|()| true).map_err(|e| {
                 Failure::Io(
-                    EnvError::new(format!("cannot copy `{}` to `{}`: {e}", source.display(), route.file))
+                    EnvError::new(format!("cannot copy `{}` to `{}`: {e}", source.display(), route.file()))
                         .help("check that the file is readable"),
                 )
             }),
@@ -261,9 +262,9 @@ impl<'a> Render<'a> {
 fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8]) -> Result<bool, Failure> {
     match sink {
         Some(sink) => sink
-            .put(&route.file, bytes)
+            .put(route.file(), bytes)
             .map(|()| true)
-            .map_err(|e| Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file)))),
+            .map_err(|e| Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file())))),
         None => Ok(true),
     }
 }
@@ -291,7 +292,7 @@ pub fn render(
     // The first failure to write stops the rendering: a full disk is one message, not one per page.
     let io_failed = AtomicBool::new(false);
     let first_io: Mutex<Option<EnvError>> = Mutex::new(None);
-    let results: Vec<Option<(u64, Result<bool, Diagnostic>)>> = inputs
+    let results: Vec<Option<(u64, Result<bool, Box<Diagnostic>>)>> = inputs
         .routes
         .files
         .par_iter()
@@ -304,7 +305,7 @@ pub fn render(
                 signature,
                 match result {
                     Ok(rendered) => Ok(rendered),
-                    Err(Failure::Content(d)) => Err(d),
+                    Err(Failure::Content(d)) => Err(Box::new(d)),
                     Err(Failure::Io(e)) => {
                         io_failed.store(true, Ordering::Relaxed);
                         first_io.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
@@ -328,15 +329,15 @@ pub fn render(
             Ok(false) => {
                 outcome.kept += 1;
                 if let Some(sink) = sink {
-                    sink.keep(&route.file);
+                    sink.keep(route.file());
                 }
             }
             Err(d) => {
-                outcome.diagnostics.push(d);
+                outcome.diagnostics.push(*d);
                 continue;
             }
         }
-        outcome.signatures.insert(route.file.clone(), signature);
+        outcome.signatures.insert(route.file().to_string(), signature);
     }
     render.cards.free_later();
     outcome

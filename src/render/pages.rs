@@ -18,14 +18,14 @@ impl<'a> Render<'a> {
                 let context = SectionPage {
                     kind: "section",
                     title: &sec.title,
-                    url: &routes.section(section, page).url,
+                    url: routes.section(section, page).url(),
                     intro: self.intro(section),
                     briefs: self.cards_of(&sec.briefs, page),
                     subsections: self.subsections(section),
                     pager: self.pager(
                         page,
                         routes.section_pages(section),
-                        |p| &routes.section(section, p).url,
+                        |p| routes.section(section, p).url(),
                         || &self.section_pages[section],
                     ),
                 };
@@ -36,7 +36,7 @@ impl<'a> Render<'a> {
                 let context = HomePage {
                     kind: "index",
                     title: &site.sections[0].title,
-                    url: &routes.home().url,
+                    url: routes.home().url(),
                     intro: self.intro(0),
                     latest,
                     sections: self.subsections(0),
@@ -62,14 +62,14 @@ impl<'a> Render<'a> {
                     kind: "taxonomy_term",
                     title: &term.label,
                     label: &term.label,
-                    url: &routes.term(t, i, page).url,
+                    url: routes.term(t, i, page).url(),
                     taxonomy: self.taxonomy_link(t),
                     briefs: self.cards_of(&term.briefs, page),
                     count: term.briefs.len(),
                     pager: self.pager(
                         page,
                         routes.term_pages(t, i),
-                        |p| &routes.term(t, i, p).url,
+                        |p| routes.term(t, i, p).url(),
                         || &self.term_pages[t][i],
                     ),
                 };
@@ -80,7 +80,7 @@ impl<'a> Render<'a> {
                 PageContext::NotFound(NotFoundPage {
                     kind: "404",
                     title: "Page not found",
-                    url: &routes.not_found().url,
+                    url: routes.not_found().url(),
                 }),
             ),
             Page::Search => (
@@ -88,7 +88,7 @@ impl<'a> Render<'a> {
                 PageContext::Search(SearchPage {
                     kind: "search",
                     title: "Search",
-                    url: &routes.search().url,
+                    url: routes.search().url(),
                     index_url: self.search_index_url(),
                 }),
             ),
@@ -106,13 +106,13 @@ impl<'a> Render<'a> {
             .map(|(t, tax)| TermGroup {
                 name: &tax.name,
                 title: &tax.title,
-                url: &routes.taxonomy(t).url,
+                url: routes.taxonomy(t).url(),
                 terms: vec![],
             })
             .collect();
         for &(t, term) in &brief.terms {
             let label = &site.taxonomies[t].terms[term].label;
-            taxonomies[t].terms.push(TermLink { label, url: &routes.term(t, term, 1).url });
+            taxonomies[t].terms.push(TermLink { label, url: routes.term(t, term, 1).url() });
         }
         taxonomies.retain(|g| !g.terms.is_empty());
         let section = &site.sections[brief.section];
@@ -121,7 +121,7 @@ impl<'a> Render<'a> {
             kind: "page",
             id: brief.id(),
             title: brief.title(),
-            url: &routes.brief(b).url,
+            url: routes.brief(b).url(),
             date: date_context(&front.date),
             updated: date_context(&front.updated),
             summary: brief.summary(),
@@ -144,7 +144,7 @@ impl<'a> Render<'a> {
             outgoing: graph.outgoing(b).iter().map(|&x| self.cards.get(x)).collect(),
             previous: graph.previous[b].map(|x| self.cards.get(x)),
             next: graph.next[b].map(|x| self.cards.get(x)),
-            section: Link { title: &section.title, url: &routes.section(brief.section, 1).url },
+            section: Link { title: &section.title, url: routes.section(brief.section, 1).url() },
             image: front.image.as_ref().map(|i| self.image_url(brief.folder(), i)),
             lang: front.lang.as_deref(),
             extra: front.extra.as_ref(),
@@ -186,14 +186,14 @@ impl<'a> Render<'a> {
             .iter()
             .map(|&c| {
                 let child = &self.site.sections[c];
-                SectionLink { title: &child.title, url: &self.routes.section(c, 1).url, count: child.briefs.len() }
+                SectionLink { title: &child.title, url: self.routes.section(c, 1).url(), count: child.briefs.len() }
             })
             .collect()
     }
 
     fn taxonomy_link(&'a self, t: usize) -> TaxonomyLink<'a> {
         let taxonomy = &self.site.taxonomies[t];
-        TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: &self.routes.taxonomy(t).url }
+        TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: self.routes.taxonomy(t).url() }
     }
 
     fn taxonomy_summary(&'a self, t: usize) -> TaxonomySummary<'a> {
@@ -205,7 +205,7 @@ impl<'a> Render<'a> {
             .map(|(i, term)| TermSummary {
                 label: &term.label,
                 slug: &term.slug,
-                url: &self.routes.term(t, i, 1).url,
+                url: self.routes.term(t, i, 1).url(),
                 count: term.briefs.len(),
             })
             .collect();
