@@ -79,6 +79,9 @@ enum Failure {
 
 type Rendered = (u64, Result<bool, Failure>);
 
+/// A route's signature and whether it rendered (or kept), or its problem; `None` when skipped.
+type Done = Option<(u64, Result<bool, Box<Diagnostic>>)>;
+
 /// Everything a page's context is made from, shared by every page of one rendering.
 pub struct Render<'a> {
     templates: &'a Templates,
@@ -292,7 +295,7 @@ pub fn render(
     // The first failure to write stops the rendering: a full disk is one message, not one per page.
     let io_failed = AtomicBool::new(false);
     let first_io: Mutex<Option<EnvError>> = Mutex::new(None);
-    let results: Vec<Option<(u64, Result<bool, Box<Diagnostic>>)>> = inputs
+    let results: Vec<Done> = inputs
         .routes
         .files
         .par_iter()
