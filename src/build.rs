@@ -16,7 +16,7 @@ use crate::hash;
 use crate::links;
 use crate::output::{self, Staging, WriteStats};
 use crate::parse;
-use crate::render::{self, Signatures, Templates};
+use crate::render::{self, Previous, Templates};
 use crate::routes::Routes;
 use crate::site;
 use crate::theme::Theme;
@@ -173,11 +173,14 @@ pub struct Cache {
     discover: discover::Memo,
     parse: parse::Memo,
     site: site::Memo,
-    routes: Option<(u64, Arc<Routes>)>,
+    /// The last route table, with the keys of the model it was planned for and of its inputs.
+    routes: Option<(u64, u64, Arc<Routes>)>,
     links: links::Memo,
     templates: Option<(u64, Arc<Templates>)>,
-    /// The files and signatures of the output as the last commit left them.
-    written: Option<(HashSet<String>, Signatures)>,
+    render: render::Memo,
+    /// The route table of the last commit and the signature of each of its files: what the
+    /// output holds.
+    written: Option<(Arc<Routes>, Vec<u64>)>,
 }
 
 /// Builds (or checks) the site once.
@@ -219,10 +222,10 @@ pub fn run_with(
         // The output is gone (deleted while watching): everything is written again.
         memo.written = None;
     }
-    let previous: Signatures = match (mode, &memo.written) {
-        (Mode::Check, _) => Signatures::new(),
-        (Mode::Build, Some((_, signatures))) => signatures.clone(),
+    // `build` reads the signatures the last build recorded beside the output.
+    let recorded = match (mode, &memo.written) {
         (Mode::Build, None) => output::read_signatures(&project.output_dir),
+        _ => Default::default(),
     };
 
     let folders =
@@ -243,20 +246,34 @@ pub fn run_with(
         );
     }
     // A rebuild renders few pages: their bodies are written when they render, not while parsing.
-    let write_html = previous.is_empty();
+    let write_html = mode == Mode::Check || (memo.written.is_none() && recorded.is_empty());
     let parse_memo = watching.then_some(&mut memo.parse);
     let parsed = stages.time("parse", || parse::parse_all(&sources.markdown, config, write_html, parse_memo));
     let site_memo = watching.then_some(&mut memo.site);
     let (site, more) = stages.time("assemble", || site::assemble(config, &sources, &parsed, project.drafts, site_memo));
     diagnostics.extend(more);
     let routes = stages.time("routes", || {
-        let key = hash::of(&(site.key, project.theme.fingerprint(), &config.base_url, config.paginate_by));
+        // The same model and settings, the same table; else a table is planned again only if a
+        // path changed.
+        let settings = (project.theme.fingerprint(), &config.base_url, config.paginate_by);
+        let model_key = hash::of(&(site.key, settings));
+        if let Some((last, _, routes)) = &memo.routes {
+            if site.key != 0 && *last == model_key {
+                return Ok(routes.clone());
+            }
+        }
+        let key = Routes::key(config, &site, &project.theme);
         match &memo.routes {
-            Some((k, routes)) if *k == key && site.key != 0 => Ok(routes.clone()),
+            Some((_, k, routes)) if *k == key => {
+                let routes = routes.clone();
+                memo.routes = Some((model_key, key, routes.clone()));
+                Ok(routes)
+            }
             _ => {
-                let (routes, problems) = Routes::plan(config, &site, &project.theme);
+                let (mut routes, problems) = Routes::plan(config, &site, &project.theme);
+                routes.key = key;
                 let routes = Arc::new(routes);
-                memo.routes = (problems.is_empty() && site.key != 0).then(|| (key, routes.clone()));
+                memo.routes = problems.is_empty().then(|| (model_key, key, routes.clone()));
                 if problems.is_empty() {
                     Ok(routes)
                 } else {
@@ -320,8 +337,19 @@ pub fn run_with(
         graph: &graph,
         identity: project.identity,
     };
+    let previous = match (&memo.written, mode) {
+        (_, Mode::Check) => Previous::None,
+        (Some((last, signatures)), _) if Arc::ptr_eq(last, &routes) => Previous::Same(signatures),
+        (Some((last, signatures)), _) => {
+            Previous::ByPath(last.files.iter().map(|r| r.file()).zip(signatures.iter().copied()).collect())
+        }
+        (None, _) if recorded.is_empty() => Previous::None,
+        (None, _) => Previous::ByPath(recorded.iter().map(|(path, hash)| (path.as_str(), *hash)).collect()),
+    };
     let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
-    let outcome = stages.time("render", || render::render(&inputs, &previous, sink, &stop_requested));
+    let render_memo = watching.then_some(&mut memo.render);
+    let outcome = stages.time("render", || render::render(&inputs, &previous, sink, &stop_requested, render_memo));
+    drop(previous);
     if let Some(e) = outcome.io {
         return Err(BuildError::Environment(e));
     }
@@ -348,17 +376,29 @@ pub fn run_with(
     }
     if let Some(staging) = staging {
         let write_started = Instant::now();
-        // `watch` knows what the output holds; `build` records signatures for the next build.
-        let (previous_files, record) = match &memo.written {
-            Some((files, _)) if watching => (Some(files), None),
-            _ if watching => (None, None),
-            _ => (None, Some(&outcome.signatures)),
+        // `watch` knows what the output holds; `build` walks it, and records the signatures for
+        // the next build.
+        let removals = match &memo.written {
+            Some((last, _)) if watching => {
+                if Arc::ptr_eq(last, &routes) {
+                    output::Removals::Listed(Vec::new())
+                } else {
+                    let now: HashSet<&str> = routes.files.iter().map(|r| r.file()).collect();
+                    let gone = last.files.iter().map(|r| r.file()).filter(|f| !now.contains(f));
+                    output::Removals::Listed(gone.map(str::to_string).collect())
+                }
+            }
+            _ => output::Removals::AllBut(routes.files.iter().map(|r| r.file()).collect()),
         };
-        let (stats, files) = staging.commit(previous_files, record).map_err(|e| io_error(project, e))?;
+        let record = (!watching).then(|| {
+            let files = routes.files.iter().map(|r| r.file());
+            output::signatures_text(files.zip(outcome.signatures.iter().copied()).filter(|(_, s)| *s != 0))
+        });
+        let stats = staging.commit(removals, record.as_deref()).map_err(|e| io_error(project, e))?;
         report.stages.0.push(("write", write_started.elapsed()));
         report.write = Some(stats);
         if watching {
-            memo.written = Some((files, outcome.signatures));
+            memo.written = Some((routes.clone(), outcome.signatures));
         }
     }
     report.elapsed = started.elapsed();

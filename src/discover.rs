@@ -21,7 +21,7 @@ pub struct SourceFile {
     /// The path shown in messages (`content/briefs/opcon-transfer.md`).
     pub display: String,
     pub text: Arc<SourceText>,
-    /// The hash of the text: what the parse of the file depends on.
+    /// A hash of the path and the text: what the parse of the file depends on.
     pub hash: u64,
 }
 
@@ -148,7 +148,7 @@ pub fn read_source(rel_path: String, path: &Path, display_prefix: &str) -> Resul
             .help("replace it with a regular Markdown file"));
     }
     let bytes = std::fs::read(path).map_err(io_error)?;
-    let hash = hash::bytes(&bytes);
+    let hash = hash::of(&(&rel_path, hash::bytes(&bytes)));
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         Diagnostic::error(Code::NotUtf8, format!("`{display}` is not UTF-8 text (invalid byte at offset {at})"))
@@ -242,8 +242,13 @@ pub fn discover(folders: &Folders, memo: &mut Memo, changes: &Changes) -> (Sourc
         memo.statics = Some(walk_folder(folders.statics, "static/", is_editor_leftover));
     }
     let content = memo.content.as_ref().expect("walked above");
-    let to_read: Vec<&(String, PathBuf)> =
-        content.markdown.iter().filter(|(rel, _)| !memo.files.contains_key(rel) || reread.contains(rel)).collect();
+    // After a walk, every file not read yet; else only the changed ones.
+    let to_read: Vec<&(String, PathBuf)> = if walk_content {
+        content.markdown.iter().filter(|(rel, _)| !memo.files.contains_key(rel) || reread.contains(rel)).collect()
+    } else {
+        let find = |rel: &String| content.markdown.binary_search_by(|(r, _)| r.cmp(rel)).ok();
+        reread.iter().filter_map(find).map(|i| &content.markdown[i]).collect()
+    };
     let read: Vec<(String, Result<SourceFile, Diagnostic>)> =
         to_read.into_par_iter().map(|(rel, path)| (rel.clone(), read_source(rel.clone(), path, "content/"))).collect();
     for (rel, result) in read {

@@ -25,6 +25,8 @@ pub struct Related {
     /// Labels of the shared terms, rarest first ("USFK, extended deterrence"); empty when the
     /// author listed it in `related:`.
     pub shared: Vec<String>,
+    /// The hash of `shared`, made with it (pages that list related briefs hash it).
+    pub shared_hash: u64,
 }
 
 /// The links of one brief, resolved.
@@ -38,20 +40,23 @@ pub struct BriefLinks {
     diagnostics: Vec<Diagnostic>,
     /// Every brief whose title or headings the result depends on.
     consulted: Vec<BriefId>,
+    /// A hash of `outputs`: what the brief's page shows of its links.
+    pub hash: u64,
+    /// The hash of the text they were resolved from.
+    text: u64,
 }
 
 #[derive(Debug, Default)]
 pub struct LinkGraph {
     /// Per brief, its resolved links.
     pub briefs: Vec<Arc<BriefLinks>>,
-    /// Per section, what the renderer writes for the links of its `_index.md`.
-    pub section_outputs: Vec<Vec<LinkOutput>>,
+    /// Per section, what the renderer writes for the links of its `_index.md`, and its hash.
+    pub section_outputs: Vec<(Vec<LinkOutput>, u64)>,
     /// Per brief, the distinct briefs that link to it, newest first.
-    pub backlinks: Vec<Vec<BriefId>>,
+    pub backlinks: Arc<Vec<Vec<BriefId>>>,
     pub related: Arc<Vec<Vec<Related>>>,
     /// Per brief, the previous (older) and next (newer) brief of its section by date.
-    pub previous: Vec<Option<BriefId>>,
-    pub next: Vec<Option<BriefId>>,
+    pub neighbours: Neighbours,
 }
 
 impl LinkGraph {
@@ -61,6 +66,14 @@ impl LinkGraph {
 
     pub fn outgoing(&self, b: BriefId) -> &[BriefId] {
         &self.briefs[b].outgoing
+    }
+
+    pub fn previous(&self, b: BriefId) -> Option<BriefId> {
+        self.neighbours.0[b]
+    }
+
+    pub fn next(&self, b: BriefId) -> Option<BriefId> {
+        self.neighbours.1[b]
     }
 }
 
@@ -87,45 +100,45 @@ fn problem(code: Code, message: String, help: String) -> Failure {
     Failure::Report { code, message, help }
 }
 
-/// Everything a link can point at, indexed.
-struct Index<'a> {
-    site: &'a Site,
-    by_slug: HashMap<&'a str, Vec<BriefId>>,
-    by_id: HashMap<&'a str, BriefId>,
-    section_by_folder: HashMap<&'a str, usize>,
-    assets: HashMap<&'a str, usize>,
-    absent_by_key: HashMap<&'a str, (bool, &'a str)>,
+/// Everything a link can point at, indexed. It owns its keys, so that `watch` keeps it while
+/// nothing a link can resolve to changes.
+#[derive(Debug, Default)]
+struct Index {
+    by_slug: HashMap<Box<str>, Vec<BriefId>>,
+    by_id: HashMap<Box<str>, BriefId>,
+    section_by_folder: HashMap<Box<str>, usize>,
+    assets: HashMap<Box<str>, usize>,
+    absent_by_key: HashMap<Box<str>, (bool, Box<str>)>,
 }
 
-impl<'a> Index<'a> {
-    fn new(site: &'a Site) -> Index<'a> {
-        let mut by_slug: HashMap<&str, Vec<BriefId>> = HashMap::with_capacity(site.briefs.len());
+impl Index {
+    fn new(site: &Site) -> Index {
+        let mut by_slug: HashMap<Box<str>, Vec<BriefId>> = HashMap::with_capacity(site.briefs.len());
         for (b, brief) in site.briefs.iter().enumerate() {
-            by_slug.entry(brief.slug()).or_default().push(b);
+            by_slug.entry(brief.slug().into()).or_default().push(b);
             if brief.stem_slug() != brief.slug() {
-                by_slug.entry(brief.stem_slug()).or_default().push(b);
+                by_slug.entry(brief.stem_slug().into()).or_default().push(b);
             }
         }
         let mut absent_by_key = HashMap::new();
         for a in &site.absent {
-            absent_by_key.insert(a.id.as_str(), (a.is_draft, a.id.as_str()));
+            absent_by_key.insert(a.id.as_str().into(), (a.is_draft, a.id.as_str().into()));
             for s in &a.slugs {
-                absent_by_key.insert(s.as_str(), (a.is_draft, a.id.as_str()));
+                absent_by_key.insert(s.as_str().into(), (a.is_draft, a.id.as_str().into()));
             }
         }
         Index {
-            site,
             by_slug,
-            by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect(),
-            section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str(), i)).collect(),
-            assets: site.assets.iter().enumerate().map(|(i, a)| (a.rel_path.as_str(), i)).collect(),
+            by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id().into(), b)).collect(),
+            section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str().into(), i)).collect(),
+            assets: site.assets.iter().enumerate().map(|(i, a)| (a.rel_path.as_str().into(), i)).collect(),
             absent_by_key,
         }
     }
 
     /// A wikilink or `related:` target: a slug anywhere in the site, or a path under `content/`
     /// with or without `.md`.
-    fn by_name(&self, name: &str) -> Result<BriefId, Failure> {
+    fn by_name(&self, site: &Site, name: &str) -> Result<BriefId, Failure> {
         let name = name.trim().trim_start_matches('/');
         let without_md = name.strip_suffix(".md").unwrap_or(name);
         if let Some(&b) = self.by_id.get(without_md) {
@@ -136,8 +149,7 @@ impl<'a> Index<'a> {
             match self.by_slug.get(slug.as_str()).map(Vec::as_slice) {
                 Some([b]) => return Ok(*b),
                 Some(many) if many.len() > 1 => {
-                    let files: Vec<String> =
-                        many.iter().map(|&b| format!("`{}`", self.site.briefs[b].display())).collect();
+                    let files: Vec<String> = many.iter().map(|&b| format!("`{}`", site.briefs[b].display())).collect();
                     return Err(problem(
                         Code::AmbiguousLink,
                         format!("`{name}` is ambiguous: {} all have the slug `{slug}`", files.join(" and ")),
@@ -154,9 +166,9 @@ impl<'a> Index<'a> {
             return Err(failure);
         }
         let suggestion = if without_md.contains('/') {
-            suggest::closest(without_md, self.by_id.keys().copied())
+            suggest::closest(without_md, self.by_id.keys().map(|k| &**k))
         } else {
-            suggest::closest(&slugify(without_md), self.by_slug.keys().copied())
+            suggest::closest(&slugify(without_md), self.by_slug.keys().map(|k| &**k))
         };
         Err(problem(
             Code::BrokenLink,
@@ -169,7 +181,8 @@ impl<'a> Index<'a> {
     }
 
     fn absent(&self, key: &str) -> Option<Failure> {
-        let &(is_draft, id) = self.absent_by_key.get(key)?;
+        let (is_draft, id) = self.absent_by_key.get(key)?;
+        let (is_draft, id) = (*is_draft, &**id);
         Some(if is_draft {
             problem(
                 Code::LinkToDraft,
@@ -209,7 +222,7 @@ impl<'a> Index<'a> {
             if let Some(failure) = self.absent(stem) {
                 return Err(failure);
             }
-            let suggestion = suggest::closest(stem, self.by_id.keys().copied());
+            let suggestion = suggest::closest(stem, self.by_id.keys().map(|k| &**k));
             return Err(problem(
                 Code::BrokenLink,
                 format!("no brief at `content/{joined}`"),
@@ -229,7 +242,7 @@ impl<'a> Index<'a> {
         if let Some(&b) = self.by_id.get(trimmed) {
             return Ok(Target::Brief(b, None));
         }
-        let suggestion = suggest::closest(&joined, self.assets.keys().copied());
+        let suggestion = suggest::closest(&joined, self.assets.keys().map(|k| &**k));
         Err(problem(
             Code::BrokenLink,
             format!("no file at `content/{joined}`"),
@@ -281,7 +294,8 @@ pub fn is_unsafe_scheme(dest: &str) -> bool {
 
 /// What resolving links needs to know of the whole build.
 struct Resolver<'a> {
-    index: Index<'a>,
+    index: &'a Index,
+    site: &'a Site,
     routes: &'a Routes,
     config: &'a SiteConfig,
 }
@@ -289,18 +303,22 @@ struct Resolver<'a> {
 /// Resolves the links of one document (a brief, a section's `_index.md`, or a brief whose
 /// front-matter failed, whose links are checked all the same).
 fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<BriefId>) -> BriefLinks {
-    let (index, routes, config) = (&resolver.index, resolver.routes, resolver.config);
+    let (index, site, routes, config) = (resolver.index, resolver.site, resolver.routes, resolver.config);
     let analysis = &parsed.analysis;
     let folder = parsed.facts.folder.as_str();
-    let mut links = BriefLinks { outputs: Vec::with_capacity(analysis.links.len()), ..BriefLinks::default() };
+    let mut links = BriefLinks {
+        outputs: Vec::with_capacity(analysis.links.len()),
+        text: parsed.file.hash,
+        ..BriefLinks::default()
+    };
     for link in &analysis.links {
-        let target = resolve_link(index, folder, link);
+        let target = resolve_link(index, site, folder, link);
         if let Ok(Target::Brief(b, _)) = &target {
             if !links.consulted.contains(b) {
                 links.consulted.push(*b);
             }
         }
-        let target = target.and_then(|target| check_anchor(index, analysis, self_brief, target));
+        let target = target.and_then(|target| check_anchor(site, analysis, self_brief, target));
         let output = match target {
             Ok(target) => {
                 if let Target::Brief(b, _) = target {
@@ -310,7 +328,7 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
                 }
                 let label = match (&link.kind, &target) {
                     (LinkKind::Wiki { has_label: false }, Target::Brief(b, _)) => {
-                        Some(index.site.briefs[*b].title().to_string())
+                        Some(site.briefs[*b].title().to_string())
                     }
                     _ => None,
                 };
@@ -340,9 +358,10 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
         };
         links.outputs.push(output);
     }
+    links.hash = hash::of(&links.outputs);
     if let (Some(b), Some(front)) = (self_brief, &parsed.front) {
         for name in &front.related {
-            match index.by_name(&name.value) {
+            match index.by_name(site, &name.value) {
                 Ok(target) if target != b && !links.explicit_related.contains(&target) => {
                     links.explicit_related.push(target)
                 }
@@ -365,7 +384,7 @@ fn with_anchor(url: &str, anchor: Option<String>) -> String {
     }
 }
 
-fn resolve_link(index: &Index, folder: &str, link: &LinkRef) -> Result<Target, Failure> {
+fn resolve_link(index: &Index, site: &Site, folder: &str, link: &LinkRef) -> Result<Target, Failure> {
     let dest = link.dest.trim();
     match link.kind {
         LinkKind::Wiki { .. } => {
@@ -373,7 +392,7 @@ fn resolve_link(index: &Index, folder: &str, link: &LinkRef) -> Result<Target, F
             if name.is_empty() {
                 return Ok(Target::Path(format!("#{}", anchor.unwrap_or_default())));
             }
-            index.by_name(name).map(|b| Target::Brief(b, anchor.map(str::to_owned)))
+            index.by_name(site, name).map(|b| Target::Brief(b, anchor.map(str::to_owned)))
         }
         LinkKind::Markdown | LinkKind::Image => {
             if dest.is_empty() {
@@ -406,14 +425,14 @@ fn split_anchor(dest: &str) -> (&str, Option<&str>) {
 }
 
 /// An anchor must name a heading of the target (or of this page, for `#x` links).
-fn check_anchor(index: &Index, own: &Analysis, self_brief: Option<BriefId>, target: Target) -> Result<Target, Failure> {
+fn check_anchor(site: &Site, own: &Analysis, self_brief: Option<BriefId>, target: Target) -> Result<Target, Failure> {
     let (headings, anchor, name) = match &target {
         Target::Brief(b, Some(anchor)) => {
-            let brief = &index.site.briefs[*b];
+            let brief = &site.briefs[*b];
             (&brief.parsed.analysis.headings, anchor.as_str(), brief.id())
         }
         Target::Path(p) if p.starts_with('#') && p.len() > 1 => {
-            let name = self_brief.map_or("this page", |b| index.site.briefs[b].id());
+            let name = self_brief.map_or("this page", |b| site.briefs[b].id());
             (&own.headings, &p[1..], name)
         }
         _ => return Ok(target),
@@ -436,30 +455,42 @@ fn check_anchor(index: &Index, own: &Analysis, self_brief: Option<BriefId>, targ
 
 /// What `watch` keeps of the last resolution. A brief's links are resolved again only when its
 /// text changed, when anything a link can resolve to changed (`structure`), or when a brief it
-/// consulted changed its title or headings. Related briefs are computed again only when the
-/// terms, dates or `related:` lists changed.
+/// consulted changed its title or headings. Backlinks, neighbours and related briefs are made
+/// again only when what they are made from changed.
 #[derive(Debug, Default)]
 pub struct Memo {
+    /// The keys of the model and route table last resolved against.
+    model: (u64, u64),
+    /// A hash of the date order.
+    rank: u64,
     structure: u64,
+    index: Option<Arc<Index>>,
     faces: Vec<u64>,
-    briefs: Vec<(u64, Arc<BriefLinks>)>,
+    briefs: Vec<Arc<BriefLinks>>,
+    backlinks: Arc<Vec<Vec<BriefId>>>,
+    neighbours: Option<(u64, Neighbours)>,
+    /// What related briefs are computed from besides the `related:` lists (see `related_basis`).
+    related_basis: u64,
     related_key: u64,
     related: Arc<Vec<Vec<Related>>>,
 }
 
-/// Everything a link can resolve to, and how it is written: ids, slugs and URLs of briefs, the
-/// briefs left out, sections, files, and the settings that change what a link becomes.
+type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
+
+/// Everything a link can resolve to, and how it is written: ids and slugs of briefs (their URLs
+/// are in the route table's key), the briefs left out, sections, files, and the settings that
+/// change what a link becomes.
 fn structure_key(site: &Site, routes: &Routes, config: &SiteConfig) -> u64 {
     let mut h = hash::hasher();
-    (&routes.urls, config.raw_html, config.broken_links_warn).hash(&mut h);
-    for (b, brief) in site.briefs.iter().enumerate() {
-        (brief.id(), brief.slug(), brief.stem_slug(), routes.brief(b).url()).hash(&mut h);
+    (routes.key, config.raw_html, config.broken_links_warn).hash(&mut h);
+    for brief in &site.briefs {
+        (brief.id(), brief.slug(), brief.stem_slug()).hash(&mut h);
     }
     for absent in &site.absent {
         (&absent.id, &absent.slugs, absent.is_draft).hash(&mut h);
     }
-    for (s, section) in site.sections.iter().enumerate() {
-        (&section.folder, routes.section(s, 1).url()).hash(&mut h);
+    for section in &site.sections {
+        section.folder.hash(&mut h);
     }
     for asset in &site.assets {
         asset.rel_path.hash(&mut h);
@@ -467,34 +498,32 @@ fn structure_key(site: &Site, routes: &Routes, config: &SiteConfig) -> u64 {
     h.finish()
 }
 
-/// What a link to a brief shows of it: its title (a label-less wikilink) and its heading ids.
-fn face(parsed: &Parsed) -> u64 {
-    let mut h = hash::hasher();
-    parsed.facts.title.hash(&mut h);
-    for heading in &parsed.analysis.headings {
-        heading.id.hash(&mut h);
-    }
-    h.finish()
-}
-
-/// Resolves every link of the site and computes the link graph.
+/// Resolves every link of the site and computes the link graph. With a memo (`watch`), reuses
+/// what the change left valid.
 pub fn resolve(
     site: &Site,
     routes: &Routes,
     config: &SiteConfig,
     memo: Option<&mut Memo>,
 ) -> (LinkGraph, Vec<Diagnostic>) {
-    let resolver = Resolver { index: Index::new(site), routes, config };
     let mut scratch = Memo::default();
     let keep = memo.is_some();
     let memo = memo.unwrap_or(&mut scratch);
-    // The keys that tell what can be reused pass over every brief: only worth it for `watch`.
-    let (structure, faces) = if keep {
-        (structure_key(site, routes, config), site.briefs.par_iter().map(|b| face(&b.parsed)).collect())
-    } else {
-        (0, Vec::new())
+    // The keys that tell what can be reused pass over every brief: made again only when the
+    // model or the route table is another one than last time.
+    let same_model = keep && memo.model == (site.key, routes.key);
+    let structure = match (keep, same_model) {
+        (false, _) => 0,
+        (true, true) => memo.structure,
+        (true, false) => structure_key(site, routes, config),
     };
     let reusable = keep && memo.structure == structure && memo.briefs.len() == site.briefs.len();
+    let index = match &memo.index {
+        Some(index) if reusable => index.clone(),
+        _ => Arc::new(Index::new(site)),
+    };
+    let resolver = Resolver { index: &index, site, routes, config };
+    let faces: Vec<u64> = site.briefs.iter().map(|b| b.parsed.face).collect();
     let changed_face: Vec<bool> =
         if reusable { faces.iter().zip(&memo.faces).map(|(a, b)| a != b).collect() } else { Vec::new() };
     let per_brief: Vec<Arc<BriefLinks>> = site
@@ -503,8 +532,8 @@ pub fn resolve(
         .enumerate()
         .map(|(b, brief)| {
             if reusable {
-                let (text, links) = &memo.briefs[b];
-                if *text == brief.parsed.file.hash && !links.consulted.iter().any(|&c| changed_face[c]) {
+                let links = &memo.briefs[b];
+                if links.text == brief.parsed.file.hash && !links.consulted.iter().any(|&c| changed_face[c]) {
                     return links.clone();
                 }
             }
@@ -525,34 +554,71 @@ pub fn resolve(
             Some(parsed) => {
                 let links = resolve_document(&resolver, parsed, None);
                 diagnostics.extend(links.diagnostics);
-                links.outputs
+                (links.outputs, links.hash)
             }
-            None => Vec::new(),
+            None => (Vec::new(), 0),
         };
         graph.section_outputs.push(outputs);
     }
 
-    graph.backlinks = vec![Vec::new(); site.briefs.len()];
-    for (source, links) in per_brief.iter().enumerate() {
-        for &t in &links.outgoing {
-            graph.backlinks[t].push(source);
+    // Backlinks change only when some brief's outgoing links do, or the date order (they are
+    // newest first).
+    let rank = match (keep, same_model) {
+        (true, true) => memo.rank,
+        (true, false) => hash::of(&site.rank),
+        (false, _) => 0,
+    };
+    let same_outgoing = reusable
+        && rank == memo.rank
+        && per_brief.iter().zip(&memo.briefs).all(|(new, old)| Arc::ptr_eq(new, old) || new.outgoing == old.outgoing);
+    graph.backlinks = if same_outgoing {
+        memo.backlinks.clone()
+    } else {
+        let mut backlinks = vec![Vec::new(); site.briefs.len()];
+        for (source, links) in per_brief.iter().enumerate() {
+            for &t in &links.outgoing {
+                backlinks[t].push(source);
+            }
         }
-    }
-    for list in &mut graph.backlinks {
-        list.sort_unstable_by_key(|&b| site.rank[b]);
-    }
+        for list in &mut backlinks {
+            list.sort_unstable_by_key(|&b| site.rank[b]);
+        }
+        Arc::new(backlinks)
+    };
     let explicit: Vec<&[BriefId]> = per_brief.iter().map(|l| l.explicit_related.as_slice()).collect();
-    let related_key = if keep { related_key(site, &explicit) } else { 0 };
+    let related_key = match (keep, same_model) {
+        (false, _) => 0,
+        (true, true) => hash::of(&(memo.related_basis, &explicit)),
+        (true, false) => hash::of(&(related_basis(site), &explicit)),
+    };
     graph.related = if keep && memo.related_key == related_key && memo.related.len() == site.briefs.len() {
         memo.related.clone()
     } else {
         Arc::new(related_briefs(site, &explicit))
     };
-    (graph.previous, graph.next) = neighbours(site);
+    // Neighbours follow from the sections' lists and the date order.
+    let neighbours_key = match (keep, same_model) {
+        (false, _) => 0,
+        (true, true) => memo.neighbours.as_ref().map_or(0, |(key, _)| *key),
+        (true, false) => hash::of(&(&site.rank, site.sections.iter().map(|s| &s.briefs).collect::<Vec<_>>())),
+    };
+    let neighbours = match &memo.neighbours {
+        Some((key, neighbours)) if keep && *key == neighbours_key => neighbours.clone(),
+        _ => Arc::new(neighbours(site)),
+    };
+    graph.neighbours = neighbours.clone();
     if keep {
+        if !same_model {
+            memo.related_basis = related_basis(site);
+        }
+        memo.model = (site.key, routes.key);
+        memo.rank = rank;
         memo.structure = structure;
+        memo.index = Some(index);
         memo.faces = faces;
-        memo.briefs = site.briefs.iter().map(|b| b.parsed.file.hash).zip(per_brief.iter().cloned()).collect();
+        memo.briefs = per_brief.clone();
+        memo.backlinks = graph.backlinks.clone();
+        memo.neighbours = Some((neighbours_key, neighbours));
         memo.related_key = related_key;
         memo.related = graph.related.clone();
     }
@@ -560,11 +626,11 @@ pub fn resolve(
     (graph, diagnostics)
 }
 
-/// What related briefs are computed from: every brief's date rank, terms (with their labels)
-/// and `related:` list.
-fn related_key(site: &Site, explicit: &[&[BriefId]]) -> u64 {
+/// What related briefs are computed from, besides the `related:` lists: every brief's date rank
+/// and terms, with their labels.
+fn related_basis(site: &Site) -> u64 {
     let mut h = hash::hasher();
-    (&site.rank, explicit).hash(&mut h);
+    site.rank.hash(&mut h);
     for brief in &site.briefs {
         brief.terms.hash(&mut h);
     }
@@ -672,7 +738,7 @@ pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>>
                 }
                 touched.clear();
                 let mut related: Vec<Related> =
-                    explicit.iter().map(|&brief| Related { brief, shared: vec![] }).collect();
+                    explicit.iter().map(|&brief| Related { brief, shared: vec![], shared_hash: 0 }).collect();
                 for (_, _, other) in best {
                     let mut shared: Vec<usize> =
                         terms_of[b].iter().copied().filter(|t| terms_of[other].binary_search(t).is_ok()).collect();
@@ -684,7 +750,8 @@ pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>>
                             names.push(labels[t].to_string());
                         }
                     }
-                    related.push(Related { brief: other, shared: names });
+                    let shared_hash = hash::of(&names);
+                    related.push(Related { brief: other, shared: names, shared_hash });
                 }
                 related
             },

@@ -6,14 +6,16 @@
 //! way the output is a complete build. Unchanged files are never rewritten, so they keep their
 //! modification time. Nothing is written or read through a symbolic link inside the output.
 
+use std::collections::HashMap;
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::EnvError;
-use crate::render::{Signatures, Sink};
+use crate::render::Sink;
 
 /// The file that marks a folder as made by briefing (and so safe to replace).
 pub const MARKER: &str = ".briefing-output";
@@ -213,10 +215,18 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     files: PathBuf,
-    /// Every path of the new site, and those staged because they are new or changed.
-    produced: Mutex<Vec<String>>,
-    staged: Mutex<Vec<String>>,
+    /// Files staged because they are new or changed, and files found unchanged.
+    staged: AtomicUsize,
+    unchanged: AtomicUsize,
     done: bool,
+}
+
+/// Which files of the output the new site no longer has.
+pub enum Removals<'a> {
+    /// The caller knows them (`watch`, from its last commit).
+    Listed(Vec<String>),
+    /// Every file of the output but these (the files of the new site).
+    AllBut(HashSet<&'a str>),
 }
 
 impl Staging {
@@ -229,14 +239,12 @@ impl Staging {
         let dir = output.join(STAGING);
         let files = dir.join("files");
         fs::create_dir_all(&files)?;
-        Ok(Staging { output, dir, files, produced: Mutex::default(), staged: Mutex::default(), done: false })
+        Ok(Staging { output, dir, files, staged: AtomicUsize::new(0), unchanged: AtomicUsize::new(0), done: false })
     }
 
-    fn record(&self, path: &str, unchanged: bool) {
-        self.produced.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
-        if !unchanged {
-            self.staged.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_string());
-        }
+    fn record(&self, unchanged: bool) {
+        let counter = if unchanged { &self.unchanged } else { &self.staged };
+        counter.fetch_add(1, Ordering::Relaxed);
     }
 
     fn stage_path(&self, path: &str) -> io::Result<PathBuf> {
@@ -248,54 +256,45 @@ impl Staging {
     }
 
     /// Moves the staged files into the output and removes the files the site no longer has.
-    /// `previous`: the files of the last commit, when the caller knows them (`watch`); else the
-    /// output folder is walked. `signatures` are recorded beside the output for the next build
-    /// (none: the record is removed).
-    pub fn commit(
-        mut self,
-        previous: Option<&HashSet<String>>,
-        signatures: Option<&Signatures>,
-    ) -> io::Result<(WriteStats, HashSet<String>)> {
-        self.commit_until(previous, signatures, usize::MAX)
+    /// `record`: the signatures to keep beside the output for the next build (none: the record
+    /// is removed).
+    pub fn commit(mut self, removals: Removals, record: Option<&str>) -> io::Result<WriteStats> {
+        self.commit_until(removals, record, usize::MAX)
     }
 
     /// `commit`, stopped after `limit` steps as an interruption would stop it (for tests).
     #[doc(hidden)]
-    pub fn commit_until(
-        &mut self,
-        previous: Option<&HashSet<String>>,
-        signatures: Option<&Signatures>,
-        limit: usize,
-    ) -> io::Result<(WriteStats, HashSet<String>)> {
-        let mut produced: HashSet<String> =
-            std::mem::take(&mut *self.produced.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
-        let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+    pub fn commit_until(&mut self, removals: Removals, record: Option<&str>, limit: usize) -> io::Result<WriteStats> {
         if !self.output.join(MARKER).is_file() {
             fs::write(self.files.join(MARKER), MARKER_TEXT)?;
         }
-        produced.insert(MARKER.to_string());
-        let mut removed: Vec<String> = match previous {
-            Some(previous) => previous.iter().filter(|p| !produced.contains(*p)).cloned().collect(),
-            None => files_in(&self.output)?.into_iter().filter(|p| !produced.contains(p)).collect(),
+        let mut removed: Vec<String> = match removals {
+            Removals::Listed(list) => list,
+            Removals::AllBut(keep) => {
+                files_in(&self.output)?.into_iter().filter(|p| !keep.contains(p.as_str())).collect()
+            }
         };
         removed.sort();
-        let stats =
-            WriteStats { written: staged.len(), unchanged: produced.len() - 1 - staged.len(), removed: removed.len() };
+        let stats = WriteStats {
+            written: self.staged.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed: removed.len(),
+        };
         // The journal: once it exists, the commit is completed even if this process stops now.
         let mut journal = String::new();
         for path in &removed {
             journal.push_str(path);
             journal.push('\n');
         }
-        if let Some(signatures) = signatures {
-            fs::write(self.dir.join("signatures"), signatures_text(signatures))?;
+        if let Some(record) = record {
+            fs::write(self.dir.join("signatures"), record)?;
         }
         let temp = self.dir.join("commit.tmp");
         fs::write(&temp, journal)?;
         fs::rename(&temp, self.dir.join(JOURNAL))?;
         self.done = true;
         apply(&self.output, limit)?;
-        Ok((stats, produced))
+        Ok(stats)
     }
 }
 
@@ -306,7 +305,7 @@ impl Sink for Staging {
         if !unchanged {
             fs::write(self.stage_path(path)?, bytes)?;
         }
-        self.record(path, unchanged);
+        self.record(unchanged);
         Ok(())
     }
 
@@ -317,12 +316,12 @@ impl Sink for Staging {
         if !unchanged {
             fs::write(self.stage_path(path)?, &bytes)?;
         }
-        self.record(path, unchanged);
+        self.record(unchanged);
         Ok(())
     }
 
-    fn keep(&self, path: &str) {
-        self.record(path, true);
+    fn keep(&self, _path: &str) {
+        self.record(true);
     }
 }
 
@@ -334,10 +333,13 @@ impl Drop for Staging {
     }
 }
 
-fn signatures_text(signatures: &Signatures) -> String {
-    let mut lines: Vec<String> = signatures.iter().map(|(path, hash)| format!("{hash:016x} {path}")).collect();
-    lines.sort_unstable();
-    lines.join("\n") + "\n"
+/// The record of signatures that `read_signatures` reads: a line `hash path` per file.
+pub fn signatures_text<'a>(signatures: impl Iterator<Item = (&'a str, u64)>) -> String {
+    let mut text = String::new();
+    for (path, hash) in signatures {
+        let _ = writeln!(text, "{hash:016x} {path}");
+    }
+    text
 }
 
 /// Completes a commit whose journal exists, or removes a staging folder without one.
@@ -477,13 +479,14 @@ fn remove_empty_parents(out: &Path, file: &Path) {
     }
 }
 
-/// Reads the signatures of the last build, when its output is still there.
-pub fn read_signatures(output_dir: &Path) -> Signatures {
+/// Reads the signatures of the last build (output path → signature), when its output is still
+/// there.
+pub fn read_signatures(output_dir: &Path) -> HashMap<String, u64> {
     let output = absolute(output_dir);
     if !output.join(MARKER).is_file() {
-        return Signatures::new();
+        return HashMap::new();
     }
-    let Ok(text) = fs::read_to_string(signatures_path(output_dir)) else { return Signatures::new() };
+    let Ok(text) = fs::read_to_string(signatures_path(output_dir)) else { return HashMap::new() };
     text.lines()
         .filter_map(|line| {
             let (hash, path) = line.split_once(' ')?;
@@ -520,6 +523,14 @@ mod tests {
         staging
     }
 
+    fn all_but<'a>(files: &[(&'a str, &str)]) -> Removals<'a> {
+        Removals::AllBut(files.iter().map(|(path, _)| *path).collect())
+    }
+
+    fn commit(staging: Staging, files: &[(&str, &str)]) {
+        staging.commit(all_but(files), None).unwrap();
+    }
+
     fn tree(dir: &Path) -> Vec<(String, String)> {
         let mut files: Vec<(String, String)> = files_in(dir)
             .unwrap()
@@ -539,13 +550,13 @@ mod tests {
         let new = [("index.html", "new home"), ("a/index.html", "a"), ("c/index.html", "c"), ("b/x.css", "b2")];
         let dir = tempfile::tempdir().unwrap();
         let reference = dir.path().join("reference");
-        stage(&reference, &new).commit(None, None).unwrap();
+        commit(stage(&reference, &new), &new);
         let expected = tree(&reference);
         for limit in 0..20 {
             let output = dir.path().join(format!("out{limit}"));
-            stage(&output, &old).commit(None, None).unwrap();
+            commit(stage(&output, &old), &old);
             let mut staging = stage(&output, &new);
-            staging.commit_until(None, None, limit).unwrap();
+            staging.commit_until(all_but(&new), None, limit).unwrap();
             drop(staging);
             // The next build starts by completing the commit.
             Staging::begin(&output).unwrap();
@@ -558,7 +569,7 @@ mod tests {
     fn a_build_stopped_before_its_commit_leaves_the_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("out");
-        stage(&output, &[("index.html", "old")]).commit(None, None).unwrap();
+        commit(stage(&output, &[("index.html", "old")]), &[("index.html", "old")]);
         let staging = stage(&output, &[("index.html", "new"), ("x/index.html", "x")]);
         std::mem::forget(staging); // killed: no drop, no commit
         Staging::begin(&output).unwrap();
@@ -573,10 +584,10 @@ mod tests {
         let elsewhere = dir.path().join("elsewhere");
         fs::create_dir_all(elsewhere.join("x")).unwrap();
         fs::write(elsewhere.join("x/index.html"), "precious").unwrap();
-        stage(&output, &[("briefs/x/index.html", "one")]).commit(None, None).unwrap();
+        commit(stage(&output, &[("briefs/x/index.html", "one")]), &[("briefs/x/index.html", "")]);
         fs::remove_dir_all(output.join("briefs")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, output.join("briefs")).unwrap();
-        stage(&output, &[("briefs/x/index.html", "two")]).commit(None, None).unwrap();
+        commit(stage(&output, &[("briefs/x/index.html", "two")]), &[("briefs/x/index.html", "")]);
         assert_eq!(fs::read_to_string(elsewhere.join("x/index.html")).unwrap(), "precious");
         assert!(fs::symlink_metadata(output.join("briefs")).unwrap().is_dir());
         assert_eq!(fs::read_to_string(output.join("briefs/x/index.html")).unwrap(), "two");

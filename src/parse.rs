@@ -2,7 +2,7 @@
 //! typed, the body analysed (headings, links, summary, words). Pure, so files parse in parallel
 //! and `watch` reuses the parse of every file whose text did not change.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -31,6 +31,8 @@ pub struct Parsed {
     pub facts: Facts,
     /// The hash of `facts`: assembling again is needed only when one of these changes.
     pub facts_hash: u64,
+    /// A hash of what a link to this file shows of it: its title and heading ids.
+    pub face: u64,
 }
 
 /// What the file alone decides about its place in the site: everything `site::assemble` reads.
@@ -114,7 +116,8 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let summary = front.as_ref().map(|f| summary_of(f, &analysis)).unwrap_or_default();
     let facts = facts_of(&file.rel_path, is_index, front.as_ref());
     let facts_hash = hash::of(&facts);
-    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash }
+    let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
+    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face }
 }
 
 /// What the parse of a file depends on besides its text: which front-matter keys are terms.
@@ -126,32 +129,44 @@ fn config_key(config: &SiteConfig) -> u64 {
 #[derive(Debug, Default)]
 pub struct Memo {
     config: u64,
-    files: HashMap<String, Arc<Parsed>>,
+    /// The last parse of every file, by path.
+    files: Vec<Arc<Parsed>>,
 }
 
 /// Parses every file (in parallel), reusing the memo's parse of files whose text is unchanged.
+/// `markdown` is sorted by path.
 pub fn parse_all(
     markdown: &[Arc<SourceFile>],
     config: &SiteConfig,
     write_html: bool,
     memo: Option<&mut Memo>,
 ) -> Vec<Arc<Parsed>> {
+    let parse = |file: &Arc<SourceFile>| Arc::new(parse_file(file.clone(), config, write_html));
     let Some(memo) = memo else {
-        return markdown.par_iter().map(|file| Arc::new(parse_file(file.clone(), config, write_html))).collect();
+        return markdown.par_iter().map(parse).collect();
     };
     let key = config_key(config);
     if memo.config != key {
         memo.files.clear();
         memo.config = key;
     }
+    let last = &memo.files;
+    // Both lists are sorted by path: the last parse of a file is at the same position while no
+    // file was added or removed, else found by binary search.
     let parsed: Vec<Arc<Parsed>> = markdown
         .par_iter()
-        .map(|file| match memo.files.get(&file.rel_path) {
-            Some(p) if p.file.hash == file.hash => p.clone(),
-            _ => Arc::new(parse_file(file.clone(), config, write_html)),
+        .enumerate()
+        .map(|(i, file)| {
+            let same_place = last.get(i).filter(|p| p.file.rel_path == file.rel_path);
+            let found = same_place
+                .or_else(|| last.binary_search_by(|p| p.file.rel_path.cmp(&file.rel_path)).ok().map(|j| &last[j]));
+            match found {
+                Some(p) if Arc::ptr_eq(&p.file, file) || p.file.hash == file.hash => p.clone(),
+                _ => parse(file),
+            }
         })
         .collect();
-    memo.files = parsed.iter().map(|p| (p.file.rel_path.clone(), p.clone())).collect();
+    memo.files = parsed.clone();
     parsed
 }
 

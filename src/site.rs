@@ -20,8 +20,9 @@ pub struct Brief {
     /// The position of its file in the list of parsed files.
     source: usize,
     pub section: usize,
-    /// `(taxonomy, term)` indexes of every term the brief names, deduplicated.
-    pub terms: Vec<(usize, usize)>,
+    /// `(taxonomy, term)` indexes of every term the brief names, deduplicated. Shared: a
+    /// site reused by `watch` is cloned on every rebuild.
+    pub terms: Arc<[(usize, usize)]>,
 }
 
 impl Brief {
@@ -131,6 +132,8 @@ pub struct Site {
     /// Each brief's position in `by_date`: ordering by it is an integer compare instead of
     /// comparing dates, titles and ids of briefs scattered in memory.
     pub rank: Vec<usize>,
+    /// Every brief, by id (its path): the order of the link graph.
+    pub by_id: Vec<BriefId>,
     /// A hash of everything this model was assembled from (0 when it was not computed): equal
     /// keys, equal models.
     pub key: u64,
@@ -265,7 +268,7 @@ fn assemble_all(
             );
             continue;
         }
-        site.briefs.push(Brief { parsed: p.clone(), source, section, terms: vec![] });
+        site.briefs.push(Brief { parsed: p.clone(), source, section, terms: Arc::from([]) });
     }
 
     // One sort by date; every other list is ordered by rank in it.
@@ -276,6 +279,8 @@ fn assemble_all(
     for (r, &b) in site.by_date.iter().enumerate() {
         site.rank[b] = r;
     }
+    site.by_id = (0..briefs.len()).collect();
+    site.by_id.sort_by(|&a, &b| briefs[a].id().cmp(briefs[b].id()));
     build_taxonomies(config, &mut site, &mut diagnostics);
 
     let briefs = &site.briefs;
@@ -356,7 +361,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
         site.taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), terms: list });
     }
     for (brief, terms) in site.briefs.iter_mut().zip(per_brief) {
-        brief.terms = terms;
+        brief.terms = Arc::from(terms);
     }
 }
 
@@ -371,7 +376,7 @@ mod tests {
             rel_path: rel.into(),
             display: format!("content/{rel}"),
             text: SourceText::shared(text),
-            hash: hash::bytes(text.as_bytes()),
+            hash: hash::of(&(rel, hash::bytes(text.as_bytes()))),
         })
     }
 

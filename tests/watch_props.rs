@@ -448,9 +448,14 @@ fn step_once(
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 24, max_shrink_iters: 200, ..Config::default() })]
+    #![proptest_config(Config { cases: cases(), max_shrink_iters: 200, ..Config::default() })]
     #[test]
     fn after_any_sequence_of_edits_the_output_equals_a_fresh_build(edits in proptest::collection::vec(edit(), 1..12)) {
         run_sequence(&edits)?;
     }
+}
+
+/// 24 sequences by default (CI); `PROPTEST_CASES=500` for a longer search.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
 }

@@ -1,26 +1,32 @@
 //! The theme's API: what templates receive. Every template gets `site`, `page` (a struct per page
 //! kind) and `build`. Each type derives `Hash` as well as `Serialize`, so a page's signature is a
 //! hash of exactly what its template receives: a field cannot be shown without being hashed.
-//! Three types hash less than they show, each by a rule stated where it is defined: `Shared`
-//! and `CardRef` (values made once and listed by many pages) and `Body` (Markdown rendered to
-//! HTML).
+//!
+//! Contexts borrow and format late: making one costs no allocation, so `watch` can make the
+//! context of every page on every change to compare signatures. A few types hash less than they
+//! show, each by a rule stated where it is defined: `FromFile` (what a file's text alone
+//! decides hashes as the file), `Body` (Markdown rendered from a file and its resolved links),
+//! and `Shared`, `CardRef`, `TermRef` (values made once per build and listed by many pages hash
+//! as the data they were made from, hashed once).
 
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use serde::ser::SerializeMap;
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
+use crate::discover::SourceFile;
 use crate::frontmatter::{Date, Source};
 use crate::hash;
+use crate::links::Related;
 use crate::markdown::{self, Heading, LinkOutput};
 use crate::parse::Parsed;
-use crate::routes::Routes;
+use crate::routes::{Route, Routes};
 use crate::site::{BriefId, Site};
 
-/// A value made once and shared by every page that shows it (a brief's card, the links to every
-/// page of a list, `site`). Listing it costs no copy: a Tera value is reference-counted. It hashes
-/// as the hash of the data it was made from.
+/// A value made once and shared by every page that shows it (the links to every page of a list,
+/// `site`). Listing it costs no copy: a Tera value is reference-counted. It hashes as the hash of
+/// the data it was made from.
 #[derive(Clone, Copy)]
 pub struct Shared<'a> {
     pub value: &'a tera::Value,
@@ -39,17 +45,41 @@ impl Serialize for Shared<'_> {
     }
 }
 
+/// What one source file's text decides on its own (with the configuration, which is part of
+/// the build identity), for a page that shows the whole file anyway (a brief's own page): its
+/// title, dates, summary, headings, sources… It hashes as the file's hash (of its path and
+/// text), whatever its size; it serializes as the value.
+pub struct FromFile<'a, T> {
+    pub file: &'a SourceFile,
+    pub value: T,
+}
+
+impl<T> Hash for FromFile<'_, T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // The file's hash covers its path and its text.
+        self.file.hash.hash(state);
+    }
+}
+
+impl<T: Serialize> Serialize for FromFile<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
 /// Markdown rendered to HTML when the page is rendered, never before. What it shows is a function
-/// of the file's text, the resolved links and `raw_html`; it hashes as those.
+/// of the file's text, the resolved links and `raw_html`; it hashes as those (`links_hash` is
+/// the hash of `links`, made when they were resolved).
 pub struct Body<'a> {
     pub parsed: &'a Parsed,
     pub links: &'a [LinkOutput],
+    pub links_hash: u64,
     pub raw_html: bool,
 }
 
 impl Hash for Body<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.parsed.file.hash, self.parsed.body.start, self.links, self.raw_html).hash(state);
+        (self.parsed.file.hash, self.parsed.body.start, self.links_hash, self.raw_html).hash(state);
     }
 }
 
@@ -105,22 +135,30 @@ pub struct BuildContext {
     pub serving: bool,
 }
 
-#[derive(Serialize, Hash, Clone)]
-pub struct DateContext {
-    /// `2025-11-04` or the full RFC 3339 timestamp, for `<time datetime>`.
-    pub iso: String,
-    pub ymd: String,
-    pub display: String,
+/// A date as templates see it: `iso` (`2025-11-04`, or the full RFC 3339 timestamp, for
+/// `<time datetime>`), `ymd` and `display` (`4 November 2025`). Formatted only when a page is
+/// rendered; it hashes as the date.
+#[derive(Hash, Clone, Copy)]
+pub struct DateContext(pub Date);
+
+impl Serialize for DateContext {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let d = self.0;
+        let ymd = d.ymd();
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("iso", &if d.has_time { d.rfc3339() } else { ymd.clone() })?;
+        map.serialize_entry("ymd", &ymd)?;
+        map.serialize_entry("display", &d.display())?;
+        map.end()
+    }
 }
 
 pub fn date_context(date: &Option<Date>) -> Option<DateContext> {
-    date.map(|d| {
-        let ymd = d.ymd();
-        DateContext { iso: if d.has_time { d.rfc3339() } else { ymd.clone() }, ymd, display: d.display() }
-    })
+    date.map(DateContext)
 }
 
-/// What list pages show of a brief: never its HTML.
+/// What list pages show of a brief: never its HTML. (A small part of its file, so it hashes as
+/// its fields: a body edit that leaves them as they were renders no list page again.)
 #[derive(Serialize, Hash)]
 pub struct Card<'a> {
     pub title: &'a str,
@@ -166,20 +204,50 @@ impl<'a> Cards<'a> {
     }
 
     pub fn value(&self, b: BriefId) -> &tera::Value {
-        self.values[b].get_or_init(|| {
-            let card = self.card(b);
-            // Made together: the card's fields are formatted once.
-            let _ = self.hashes[b].set(hash::of(&card));
-            tera::Value::from_serializable(&card)
-        })
+        self.values[b].get_or_init(|| tera::Value::from_serializable(&self.card(b)))
     }
 
     pub fn hash(&self, b: BriefId) -> u64 {
         *self.hashes[b].get_or_init(|| hash::of(&self.card(b)))
     }
 
+    /// What a card is made from, besides the routes: the parse of its brief's file and the title
+    /// of its section. While those and the route table are the same, its hash is the same.
+    fn source(&self, b: BriefId) -> (&'a Arc<Parsed>, u64) {
+        let brief = &self.site.briefs[b];
+        (&brief.parsed, hash::of(&self.site.sections[brief.section].title))
+    }
+
+    /// Takes the hashes of the last rendering whose cards were made from the same sources.
+    pub fn reuse(&self, memo: &CardMemo) {
+        if memo.routes != self.routes.key || memo.cards.len() != self.hashes.len() {
+            return;
+        }
+        for (b, (parsed, section, hash)) in memo.cards.iter().enumerate() {
+            let (now, now_section) = self.source(b);
+            if Arc::ptr_eq(parsed, now) && *section == now_section {
+                let _ = self.hashes[b].set(*hash);
+            }
+        }
+    }
+
+    /// Keeps the hashes of this rendering for the next.
+    pub fn remember(&self, memo: &mut CardMemo) {
+        memo.routes = self.routes.key;
+        memo.cards = (0..self.hashes.len())
+            .map(|b| {
+                let (parsed, section) = self.source(b);
+                (parsed.clone(), section, self.hash(b))
+            })
+            .collect();
+    }
+
     pub fn get(&'a self, brief: BriefId) -> CardRef<'a> {
         CardRef { cards: self, brief }
+    }
+
+    pub fn list(&'a self, briefs: &'a [BriefId]) -> CardList<'a> {
+        CardList { cards: self, briefs }
     }
 
     /// Frees the cards on another thread: a card per brief takes tens of milliseconds to free
@@ -188,6 +256,14 @@ impl<'a> Cards<'a> {
         let values = std::mem::take(&mut self.values);
         std::thread::spawn(move || drop(values));
     }
+}
+
+/// The hashes of the cards of the last rendering, for `watch`: a card whose brief was not parsed
+/// again, under the same section title and route table, is not hashed again.
+#[derive(Default)]
+pub struct CardMemo {
+    routes: u64,
+    cards: Vec<(Arc<Parsed>, u64, u64)>,
 }
 
 /// A brief's card as one page lists it: hashed as the card's data, serialized as the shared value.
@@ -209,22 +285,68 @@ impl Serialize for CardRef<'_> {
     }
 }
 
-/// A related brief: its card and why it is related ("shares USFK, extended deterrence"; empty for
-/// an author's `related:` entry). Templates see the card's fields and `reason`.
-#[derive(Hash)]
-pub struct RelatedCard<'a> {
-    pub card: CardRef<'a>,
-    pub reason: String,
+/// The cards of a list of briefs.
+pub struct CardList<'a> {
+    cards: &'a Cards<'a>,
+    briefs: &'a [BriefId],
+}
+
+impl Hash for CardList<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.briefs.len());
+        for &b in self.briefs {
+            self.cards.get(b).hash(state);
+        }
+    }
+}
+
+impl Serialize for CardList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.briefs.iter().map(|&b| self.cards.get(b)))
+    }
+}
+
+/// The related briefs of a page: each card with `reason`, why it is related ("shares USFK,
+/// extended deterrence"; empty for an author's `related:` entry).
+pub struct RelatedList<'a> {
+    pub cards: &'a Cards<'a>,
+    pub related: &'a [Related],
+}
+
+impl Hash for RelatedList<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.related.len());
+        for r in self.related {
+            (self.cards.get(r.brief), r.shared_hash).hash(state);
+        }
+    }
+}
+
+impl Serialize for RelatedList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.related.len()))?;
+        for r in self.related {
+            seq.serialize_element(&RelatedCard { card: self.cards.value(r.brief), shared: &r.shared })?;
+        }
+        seq.end()
+    }
+}
+
+/// A card's fields and `reason`.
+struct RelatedCard<'a> {
+    card: &'a tera::Value,
+    shared: &'a [String],
 }
 
 impl Serialize for RelatedCard<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = self.card.cards.value(self.card.brief).as_map();
+        let fields = self.card.as_map();
         let mut map = serializer.serialize_map(Some(fields.map_or(0, |m| m.len()) + 1))?;
         for (key, value) in fields.into_iter().flatten() {
             map.serialize_entry(key, value)?;
         }
-        map.serialize_entry("reason", &self.reason)?;
+        let reason = if self.shared.is_empty() { String::new() } else { format!("shares {}", self.shared.join(", ")) };
+        map.serialize_entry("reason", &reason)?;
         map.end()
     }
 }
@@ -236,7 +358,51 @@ pub struct Pager<'a> {
     pub previous: Option<&'a str>,
     pub next: Option<&'a str>,
     /// A link to every page of the list (`title` is the page number).
-    pub pages: Shared<'a>,
+    pub pages: PageLinks<'a>,
+}
+
+/// A paginated list of the route table.
+#[derive(Clone, Copy, Hash)]
+pub enum List {
+    Section(usize),
+    Term(usize, usize),
+}
+
+/// The links to every page of a list: made once per list, the first time one of its pages
+/// renders, then shared by all of them. Their URLs are the route table's: they hash as its key,
+/// the list and its size.
+pub struct PageLinks<'a> {
+    pub cell: &'a OnceLock<tera::Value>,
+    pub routes: &'a Routes,
+    pub list: List,
+    pub total: usize,
+}
+
+impl Hash for PageLinks<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.routes.key, self.list, self.total).hash(state);
+    }
+}
+
+impl Serialize for PageLinks<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value = self.cell.get_or_init(|| {
+            let numbers: Vec<String> = (1..=self.total).map(|n| n.to_string()).collect();
+            let links: Vec<Link> = numbers
+                .iter()
+                .zip(1..)
+                .map(|(n, page)| {
+                    let route = match self.list {
+                        List::Section(s) => self.routes.section(s, page),
+                        List::Term(t, i) => self.routes.term(t, i, page),
+                    };
+                    Link { title: n, url: route.url() }
+                })
+                .collect();
+            tera::Value::from_serializable(&links)
+        });
+        value.serialize(serializer)
+    }
 }
 
 #[derive(Serialize, Hash)]
@@ -245,40 +411,140 @@ pub struct TermLink<'a> {
     pub url: &'a str,
 }
 
-#[derive(Serialize, Hash)]
-pub struct TermGroup<'a> {
-    pub name: &'a str,
-    pub title: &'a str,
-    pub url: &'a str,
-    pub terms: Vec<TermLink<'a>>,
+/// The links to the terms of every taxonomy: made once per build, hashed once.
+pub struct Terms<'a> {
+    pub site: &'a Site,
+    pub routes: &'a Routes,
+    hashes: Vec<Vec<u64>>,
 }
 
-#[derive(Serialize, Hash)]
-pub struct BriefPage<'a> {
-    pub kind: &'static str,
+impl<'a> Terms<'a> {
+    pub fn new(site: &'a Site, routes: &'a Routes) -> Terms<'a> {
+        let hashes = site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .map(|(t, taxonomy)| {
+                (0..taxonomy.terms.len()).map(|i| hash::of(&Terms::link(site, routes, t, i))).collect()
+            })
+            .collect();
+        Terms { site, routes, hashes }
+    }
+
+    fn link(site: &'a Site, routes: &'a Routes, t: usize, i: usize) -> TermLink<'a> {
+        TermLink { label: &site.taxonomies[t].terms[i].label, url: routes.term(t, i, 1).url() }
+    }
+
+    /// The terms of a brief, grouped by taxonomy.
+    pub fn groups(&'a self, terms: &'a [(usize, usize)]) -> TermGroups<'a> {
+        TermGroups { terms: self, of: terms }
+    }
+}
+
+/// A brief's terms as templates see them: a group per taxonomy that has any
+/// (`{name, title, url, terms: [{label, url}]}`), in the order of the taxonomies. It hashes as
+/// the terms' links; the taxonomies' names, titles and URLs are in `site`.
+pub struct TermGroups<'a> {
+    terms: &'a Terms<'a>,
+    of: &'a [(usize, usize)],
+}
+
+#[derive(Serialize)]
+struct TermGroup<'a> {
+    name: &'a str,
+    title: &'a str,
+    url: &'a str,
+    terms: Vec<TermLink<'a>>,
+}
+
+impl Hash for TermGroups<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.of.len());
+        for &(t, i) in self.of {
+            (t, self.terms.hashes[t][i]).hash(state);
+        }
+    }
+}
+
+impl Serialize for TermGroups<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (site, routes) = (self.terms.site, self.terms.routes);
+        let groups: Vec<TermGroup> = site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .filter_map(|(t, taxonomy)| {
+                let terms: Vec<TermLink> =
+                    self.of.iter().filter(|(tt, _)| *tt == t).map(|&(_, i)| Terms::link(site, routes, t, i)).collect();
+                (!terms.is_empty()).then(|| TermGroup {
+                    name: &taxonomy.name,
+                    title: &taxonomy.title,
+                    url: routes.taxonomy(t).url(),
+                    terms,
+                })
+            })
+            .collect();
+        groups.serialize(serializer)
+    }
+}
+
+/// The URL of `image:` in front-matter: absolute URLs pass through; other paths are relative
+/// to the brief's folder, like images in its body; absolute when `base_url` has an origin (Open
+/// Graph consumers need absolute image URLs).
+pub struct ImageUrl<'a> {
+    pub routes: &'a Routes,
+    pub folder: &'a str,
+    pub image: &'a str,
+}
+
+impl Serialize for ImageUrl<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.image.contains("://") {
+            return serializer.serialize_str(self.image);
+        }
+        let path = match self.image.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None if self.folder.is_empty() => self.image.to_string(),
+            None => format!("{}/{}", self.folder, self.image),
+        };
+        let href = self.routes.href(&path);
+        serializer.serialize_str(&self.routes.urls.absolute(&href).unwrap_or(href))
+    }
+}
+
+/// What a brief's page shows of its own file.
+#[derive(Serialize)]
+pub struct BriefOwn<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub url: &'a str,
     pub date: Option<DateContext>,
     pub updated: Option<DateContext>,
     pub summary: &'a str,
-    pub content: Body<'a>,
     pub toc: &'a [Heading],
     pub word_count: usize,
     pub reading_minutes: usize,
     pub authors: &'a [String],
     pub status: Option<&'a str>,
-    pub taxonomies: Vec<TermGroup<'a>>,
     pub sources: &'a [Source],
-    pub backlinks: Vec<CardRef<'a>>,
-    pub related: Vec<RelatedCard<'a>>,
-    pub outgoing: Vec<CardRef<'a>>,
+    pub image: Option<ImageUrl<'a>>,
+    pub lang: Option<&'a str>,
+    pub extra: Option<&'a serde_yaml::Value>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct BriefPage<'a> {
+    pub kind: &'static str,
+    #[serde(flatten)]
+    pub own: FromFile<'a, BriefOwn<'a>>,
+    pub url: &'a str,
+    pub content: Body<'a>,
+    pub taxonomies: TermGroups<'a>,
+    pub backlinks: CardList<'a>,
+    pub related: RelatedList<'a>,
+    pub outgoing: CardList<'a>,
     pub previous: Option<CardRef<'a>>,
     pub next: Option<CardRef<'a>>,
     pub section: Link<'a>,
-    pub image: Option<String>,
-    pub lang: Option<&'a str>,
-    pub extra: Option<&'a serde_yaml::Value>,
 }
 
 #[derive(Serialize, Hash)]
@@ -294,7 +560,7 @@ pub struct SectionPage<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub intro: Option<Body<'a>>,
-    pub briefs: Vec<CardRef<'a>>,
+    pub briefs: CardList<'a>,
     pub subsections: Vec<SectionLink<'a>>,
     pub pager: Pager<'a>,
 }
@@ -305,7 +571,7 @@ pub struct HomePage<'a> {
     pub title: &'a str,
     pub url: &'a str,
     pub intro: Option<Body<'a>>,
-    pub latest: Vec<CardRef<'a>>,
+    pub latest: CardList<'a>,
     pub sections: Vec<SectionLink<'a>>,
     pub taxonomies: Vec<TaxonomySummary<'a>>,
 }
@@ -343,7 +609,7 @@ pub struct TermPage<'a> {
     pub label: &'a str,
     pub url: &'a str,
     pub taxonomy: TaxonomyLink<'a>,
-    pub briefs: Vec<CardRef<'a>>,
+    pub briefs: CardList<'a>,
     pub count: usize,
     pub pager: Pager<'a>,
 }
@@ -390,5 +656,24 @@ pub struct TemplateContext<'a> {
 pub struct WithPermalink<'a> {
     #[serde(flatten)]
     pub page: PageContext<'a>,
-    pub permalink: Option<String>,
+    pub permalink: Option<Permalink<'a>>,
+}
+
+/// A page's absolute URL, formatted when the page is rendered. It hashes as the page's URL
+/// (the origin is part of the configuration, in the build identity).
+pub struct Permalink<'a> {
+    pub routes: &'a Routes,
+    pub route: &'a Route,
+}
+
+impl Hash for Permalink<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.route.url().hash(state);
+    }
+}
+
+impl Serialize for Permalink<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.routes.absolute(self.route).unwrap_or_default())
+    }
 }

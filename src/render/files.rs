@@ -4,14 +4,18 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
-use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
+use crate::frontmatter::Date;
+use crate::links::LinkGraph;
 use crate::markdown;
 use crate::routes::{Output, Page, Routes, SITEMAP_LIMIT};
-use crate::site::BriefId;
+use crate::site::{BriefId, Site};
 
-use super::context::Body;
+use super::context::{Body, Cards};
 use super::Render;
 
 /// A generated file, before it is written.
@@ -54,39 +58,235 @@ pub fn xml_escape(text: &str) -> String {
 
 /// `search/index.json`: only what the search page shows and matches on, in a compact array
 /// form. Korean has no spaces between all words, so the page matches substrings rather than
-/// whole tokens, and the index needs no tokenisation at all.
-#[derive(Serialize, Hash)]
+/// whole tokens, and the index needs no tokenisation at all. A view of the site, made when
+/// written: it hashes as the taxonomies and term labels, and the card and terms of each brief
+/// (the card holds its title, URL, date and summary).
 pub struct SearchIndex<'a> {
+    site: &'a Site,
+    routes: &'a Routes,
+    cards: &'a Cards<'a>,
+}
+
+/// What the index writes: `docs` are `[title, path from the site root, yyyy-mm-dd or "",
+/// summary, [term indexes]]`, newest first.
+#[derive(Serialize)]
+struct SearchIndexFile<'a> {
     /// Bumped when the layout of `docs` changes.
     version: u32,
     taxonomies: Vec<[&'a str; 2]>,
     /// `[taxonomy index, label]`
     terms: Vec<(usize, &'a str)>,
-    /// `[title, path from the site root, yyyy-mm-dd or "", summary, [term indexes]]`, newest first.
-    docs: Vec<(&'a str, &'a str, String, &'a str, Vec<usize>)>,
+    docs: Vec<(&'a str, &'a str, Ymd, &'a str, TermIds<'a>)>,
 }
 
-#[derive(Serialize, Hash)]
-pub struct GraphNode<'a> {
+impl Hash for SearchIndex<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let site = self.site;
+        for taxonomy in &site.taxonomies {
+            (&taxonomy.name, &taxonomy.title, taxonomy.terms.len()).hash(state);
+            for term in &taxonomy.terms {
+                term.label.hash(state);
+            }
+        }
+        for &b in &site.by_date {
+            (self.cards.hash(b), &site.briefs[b].terms).hash(state);
+        }
+    }
+}
+
+impl Serialize for SearchIndex<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let site = self.site;
+        let mut terms = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str())));
+        }
+        let docs = site
+            .by_date
+            .iter()
+            .map(|&b| {
+                let brief = &site.briefs[b];
+                let path = self.routes.urls.path_of(self.routes.brief(b).url());
+                let ids = TermIds { terms: &brief.terms, site };
+                (brief.title(), path, Ymd(brief.front().date), brief.summary(), ids)
+            })
+            .collect();
+        SearchIndexFile {
+            version: 1,
+            taxonomies: site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect(),
+            terms,
+            docs,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// A date written `yyyy-mm-dd`, or `""`; it hashes as the date.
+#[derive(Hash)]
+pub struct Ymd(Option<Date>);
+
+impl Serialize for Ymd {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.map(|d| d.ymd()).unwrap_or_default())
+    }
+}
+
+/// A brief's terms as indexes into the search index's list of every term; it hashes as the
+/// brief's `(taxonomy, term)` pairs, which decide them.
+pub struct TermIds<'a> {
+    terms: &'a [(usize, usize)],
+    site: &'a Site,
+}
+
+impl Hash for TermIds<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.terms.hash(state);
+    }
+}
+
+impl Serialize for TermIds<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let base = |t: usize| self.site.taxonomies[..t].iter().map(|tax| tax.terms.len()).sum::<usize>();
+        let mut ids: Vec<usize> = self.terms.iter().map(|&(t, term)| base(t) + term).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.serialize(serializer)
+    }
+}
+
+/// A brief in the link graph.
+#[derive(Serialize)]
+struct GraphNode<'a> {
     id: &'a str,
     url: &'a str,
     title: &'a str,
     section: &'a str,
-    date: Option<String>,
-    terms: BTreeMap<&'a str, Vec<&'a str>>,
+    date: Option<Ymd>,
+    terms: TermsByTaxonomy<'a>,
 }
 
-#[derive(Serialize, Hash)]
-pub struct GraphEdge<'a> {
-    source: &'a str,
-    target: &'a str,
+/// A brief's term labels grouped by taxonomy name (`{"actors": [...], "topics": [...]}`); it
+/// hashes as the same names and labels, in the same order.
+pub struct TermsByTaxonomy<'a> {
+    site: &'a Site,
+    terms: &'a [(usize, usize)],
+}
+
+impl TermsByTaxonomy<'_> {
+    fn grouped(&self) -> BTreeMap<&str, Vec<&str>> {
+        let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for &(t, term) in self.terms {
+            let taxonomy = &self.site.taxonomies[t];
+            map.entry(taxonomy.name.as_str()).or_default().push(&taxonomy.terms[term].label);
+        }
+        map
+    }
+}
+
+impl Hash for TermsByTaxonomy<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for &(t, term) in self.terms {
+            (t, &self.site.taxonomies[t].terms[term].label).hash(state);
+        }
+    }
+}
+
+impl Serialize for TermsByTaxonomy<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.grouped().serialize(serializer)
+    }
+}
+
+/// The links of the site as `{source, target}` ids, each brief's targets sorted.
+pub struct Edges<'a> {
+    site: &'a Site,
+    graph: &'a LinkGraph,
+    order: &'a [BriefId],
+}
+
+impl Edges<'_> {
+    fn each(&self, mut f: impl FnMut(&str, &str)) {
+        let mut targets: Vec<&str> = Vec::new();
+        for &b in self.order {
+            targets.clear();
+            targets.extend(self.graph.outgoing(b).iter().map(|&t| self.site.briefs[t].id()));
+            targets.sort_unstable();
+            for target in &targets {
+                f(self.site.briefs[b].id(), target);
+            }
+        }
+    }
+}
+
+/// The edges follow from each brief's outgoing links (as positions) and the ids of the nodes,
+/// which the nodes hash.
+impl Hash for Edges<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for &b in self.order {
+            self.graph.outgoing(b).hash(state);
+        }
+    }
+}
+
+impl Serialize for Edges<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Edge<'a> {
+            source: &'a str,
+            target: &'a str,
+        }
+        let mut edges = Vec::new();
+        self.each(|source, target| edges.push((source.to_string(), target.to_string())));
+        let edges: Vec<Edge> = edges.iter().map(|(source, target)| Edge { source, target }).collect();
+        edges.serialize(serializer)
+    }
 }
 
 /// `graph.json`: `{"nodes": [{id, url, title, section, date, terms}], "edges": [{source, target}]}`.
-#[derive(Serialize, Hash)]
+/// A view of the site, made when written: it hashes as each brief's card (its URL, title and
+/// date), id, section and terms, and the links between them.
 pub struct Graph<'a> {
-    nodes: Vec<GraphNode<'a>>,
-    edges: Vec<GraphEdge<'a>>,
+    site: &'a Site,
+    routes: &'a Routes,
+    cards: &'a Cards<'a>,
+    edges: Edges<'a>,
+}
+
+impl Hash for Graph<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let site = self.site;
+        for &b in &site.by_id {
+            let brief = &site.briefs[b];
+            let terms = TermsByTaxonomy { site, terms: &brief.terms };
+            (self.cards.hash(b), brief.id(), &site.sections[brief.section].folder, terms).hash(state);
+        }
+        self.edges.hash(state);
+    }
+}
+
+impl Serialize for Graph<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (site, routes) = (self.site, self.routes);
+        let nodes: Vec<GraphNode> = site
+            .by_id
+            .iter()
+            .map(|&b| {
+                let brief = &site.briefs[b];
+                GraphNode {
+                    id: brief.id(),
+                    url: routes.brief(b).url(),
+                    title: brief.title(),
+                    section: &site.sections[brief.section].folder,
+                    date: brief.front().date.map(|d| Ymd(Some(d))),
+                    terms: TermsByTaxonomy { site, terms: &brief.terms },
+                }
+            })
+            .collect();
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("nodes", &nodes)?;
+        map.serialize_entry("edges", &self.edges)?;
+        map.end()
+    }
 }
 
 /// An Atom feed of the newest `feed_limit` briefs of a list.
@@ -102,6 +302,7 @@ pub struct Feed<'a> {
     entries: Vec<FeedEntry<'a>>,
 }
 
+/// An entry of a feed.
 #[derive(Hash)]
 struct FeedEntry<'a> {
     title: &'a str,
@@ -169,12 +370,30 @@ impl Feed<'_> {
 }
 
 /// `sitemap.xml` (every listed page, or past `SITEMAP_LIMIT` URLs an index of the parts), or a
-/// part of the index.
-#[derive(Hash)]
+/// part of the index. Its URLs are those of the route table: it hashes as the table's key, the
+/// part, and the last change of each page.
 pub enum Sitemap<'a> {
     /// `(URL, last change)` of each page.
-    Urls(Vec<(&'a str, Option<String>)>),
+    Urls {
+        routes: u64,
+        part: usize,
+        pages: Vec<(&'a str, Option<Date>)>,
+    },
     Index(Vec<&'a str>),
+}
+
+impl Hash for Sitemap<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Sitemap::Urls { routes, part, pages } => {
+                (routes, part).hash(state);
+                for (_, lastmod) in pages {
+                    lastmod.hash(state);
+                }
+            }
+            Sitemap::Index(parts) => parts.hash(state),
+        }
+    }
 }
 
 impl Sitemap<'_> {
@@ -183,12 +402,13 @@ impl Sitemap<'_> {
         let mut xml = String::new();
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
         match self {
-            Sitemap::Urls(entries) => {
-                xml.reserve(entries.len() * 120);
+            Sitemap::Urls { pages, .. } => {
+                xml.reserve(pages.len() * 120);
                 xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-                for (url, lastmod) in entries {
+                for (url, lastmod) in pages {
                     match lastmod {
                         Some(d) => {
+                            let d = d.ymd();
                             let _ = writeln!(xml, "  <url><loc>{}</loc><lastmod>{d}</lastmod></url>", abs(url));
                         }
                         None => {
@@ -238,66 +458,17 @@ impl<'a> Render<'a> {
     }
 
     pub(super) fn search_index(&'a self) -> SearchIndex<'a> {
-        let site = self.site;
-        let mut term_base = Vec::with_capacity(site.taxonomies.len());
-        let mut terms = Vec::new();
-        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-            term_base.push(terms.len());
-            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str())));
-        }
-        let docs = site
-            .by_date
-            .iter()
-            .map(|&b| {
-                let brief = &site.briefs[b];
-                let mut ids: Vec<usize> = brief.terms.iter().map(|&(t, term)| term_base[t] + term).collect();
-                ids.sort_unstable();
-                ids.dedup();
-                let date = brief.front().date.map(|d| d.ymd()).unwrap_or_default();
-                let path = self.routes.urls.path_of(self.routes.brief(b).url());
-                (brief.title(), path, date, brief.summary(), ids)
-            })
-            .collect();
-        SearchIndex {
-            version: 1,
-            taxonomies: site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect(),
-            terms,
-            docs,
-        }
+        SearchIndex { site: self.site, routes: self.routes, cards: &self.cards }
     }
 
     fn graph_file(&'a self) -> Graph<'a> {
-        let (site, routes, graph) = (self.site, self.routes, self.graph);
-        let mut order: Vec<BriefId> = (0..site.briefs.len()).collect();
-        order.sort_by(|&a, &b| site.briefs[a].id().cmp(site.briefs[b].id()));
-        let nodes = order
-            .iter()
-            .map(|&b| {
-                let brief = &site.briefs[b];
-                let mut terms: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-                for &(t, term) in &brief.terms {
-                    terms
-                        .entry(site.taxonomies[t].name.as_str())
-                        .or_default()
-                        .push(&site.taxonomies[t].terms[term].label);
-                }
-                GraphNode {
-                    id: brief.id(),
-                    url: routes.brief(b).url(),
-                    title: brief.title(),
-                    section: &site.sections[brief.section].folder,
-                    date: brief.front().date.map(|d| d.ymd()),
-                    terms,
-                }
-            })
-            .collect();
-        let mut edges = Vec::new();
-        for &b in &order {
-            let mut targets: Vec<&str> = graph.outgoing(b).iter().map(|&t| site.briefs[t].id()).collect();
-            targets.sort_unstable();
-            edges.extend(targets.into_iter().map(|target| GraphEdge { source: site.briefs[b].id(), target }));
+        let site = self.site;
+        Graph {
+            site,
+            routes: self.routes,
+            cards: &self.cards,
+            edges: Edges { site, graph: self.graph, order: &site.by_id },
         }
-        Graph { nodes, edges }
     }
 
     /// The last change of a brief: `updated`, else `date`.
@@ -351,6 +522,7 @@ impl<'a> Render<'a> {
                     content: config.feed_full_content.then(|| Body {
                         parsed: &brief.parsed,
                         links: self.graph.outputs(b),
+                        links_hash: self.graph.briefs[b].hash,
                         raw_html: config.raw_html,
                     }),
                 }
@@ -377,19 +549,17 @@ impl<'a> Render<'a> {
         }
         let skip = part.saturating_sub(1) * SITEMAP_LIMIT;
         let take = if part == 0 { usize::MAX } else { SITEMAP_LIMIT };
-        Sitemap::Urls(
-            routes
-                .listed_pages()
-                .skip(skip)
-                .take(take)
-                .map(|(route, page)| (route.url(), self.lastmod(page)))
-                .collect(),
-        )
+        let pages = routes.listed_pages().skip(skip).take(take);
+        Sitemap::Urls {
+            routes: routes.key,
+            part,
+            pages: pages.map(|(route, page)| (route.url(), self.lastmod(page))).collect(),
+        }
     }
 
     /// The last change of a page: for a list, the newest change among the briefs it shows.
     /// Lists are newest first (sections by weight first), so only a page's own slice is looked at.
-    fn lastmod(&self, page: Page) -> Option<String> {
+    fn lastmod(&self, page: Page) -> Option<Date> {
         let site = self.site;
         let per_page = self.config.paginate_by;
         let newest = |briefs: &[BriefId], page: usize| {
@@ -399,7 +569,6 @@ impl<'a> Render<'a> {
                 .take(per_page)
                 .filter_map(|&b| site.briefs[b].front().updated.or(site.briefs[b].front().date))
                 .max()
-                .map(|d| d.ymd())
         };
         match page {
             Page::Brief(b) => newest(&[b], 1),

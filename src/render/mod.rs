@@ -26,7 +26,15 @@ use crate::theme::Theme;
 pub use files::{redirect_page, xml_escape};
 pub use templates::{Templates, REQUIRED_TEMPLATES};
 
-use context::{BuildContext, Cards, Link, Shared, SiteContext, TaxonomyLink, TemplateContext, WithPermalink};
+use context::{
+    BuildContext, Cards, Link, Permalink, Shared, SiteContext, TaxonomyLink, TemplateContext, Terms, WithPermalink,
+};
+
+/// What `watch` keeps of a rendering for the next.
+#[derive(Default)]
+pub struct Memo {
+    cards: context::CardMemo,
+}
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
 /// (`check`). Called from many threads at once.
@@ -39,8 +47,30 @@ pub trait Sink: Sync {
     fn keep(&self, path: &str);
 }
 
-/// Output path → the signature of what the file shows.
-pub type Signatures = HashMap<String, u64>;
+/// The signatures of the last build, to compare with: a file whose signature is unchanged shows
+/// the same as then and is kept.
+pub enum Previous<'a> {
+    /// No last build: everything renders.
+    None,
+    /// The last build had the same route table: its signatures, by position.
+    Same(&'a [u64]),
+    /// By output path (another route table, or the record `build` keeps beside the output).
+    ByPath(HashMap<&'a str, u64>),
+}
+
+impl Previous<'_> {
+    fn get(&self, i: usize, route: &Route) -> Option<u64> {
+        match self {
+            Previous::None => None,
+            Previous::Same(list) => list.get(i).copied(),
+            Previous::ByPath(map) => map.get(route.file()).copied(),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Previous::None)
+    }
+}
 
 /// What rendering needs: the model of the build and what it is rendered with.
 pub struct Inputs<'a> {
@@ -57,7 +87,8 @@ pub struct Inputs<'a> {
 /// What a rendering did.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub signatures: Signatures,
+    /// The signature of every route, by position (0 for a route that failed).
+    pub signatures: Vec<u64>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files rendered (or copied) and files kept from the last build.
     pub rendered: usize,
@@ -94,10 +125,11 @@ pub struct Render<'a> {
     site_value: (tera::Value, u64),
     build_value: (tera::Value, u64),
     cards: Cards<'a>,
+    terms: Terms<'a>,
     /// Per section and per term, the links to every page of its list: the same on each of its
     /// pages, so made once (else a section of 500 pages makes 250,000 links).
-    section_pages: Vec<OnceLock<(tera::Value, u64)>>,
-    term_pages: Vec<Vec<OnceLock<(tera::Value, u64)>>>,
+    section_pages: Vec<OnceLock<tera::Value>>,
+    term_pages: Vec<Vec<OnceLock<tera::Value>>>,
     search_index_url: OnceLock<String>,
 }
 
@@ -144,6 +176,7 @@ impl<'a> Render<'a> {
             build_value: (tera::Value::from_serializable(&build), hash::of(&build)),
             theme_files,
             cards: Cards::new(site, routes),
+            terms: Terms::new(site, routes),
             section_pages: site.sections.iter().map(|_| OnceLock::new()).collect(),
             term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| OnceLock::new()).collect()).collect(),
             search_index_url: OnceLock::new(),
@@ -151,7 +184,7 @@ impl<'a> Render<'a> {
     }
 
     /// `search/index.json` with a hash of its data, so browsers never use a stale index.
-    fn search_index_url(&self) -> String {
+    fn search_index_url(&'a self) -> String {
         self.search_index_url
             .get_or_init(|| {
                 format!("{}?v={:08x}", self.routes.search_index().url(), hash::of(&self.search_index()) as u32)
@@ -160,37 +193,35 @@ impl<'a> Render<'a> {
     }
 
     /// Page `current` of `total` of a list; `cache` keeps its links to every page.
-    fn pager(
-        &'a self,
-        current: usize,
-        total: usize,
-        url_of: impl Fn(usize) -> &'a str,
-        cache: impl FnOnce() -> &'a OnceLock<(tera::Value, u64)>,
-    ) -> context::Pager<'a> {
-        let (value, hash) = cache().get_or_init(|| {
-            let numbers: Vec<String> = (1..=total).map(|n| n.to_string()).collect();
-            let links: Vec<Link> =
-                numbers.iter().zip(1..).map(|(n, page)| Link { title: n, url: url_of(page) }).collect();
-            (tera::Value::from_serializable(&links), hash::of(&links))
-        });
+    /// Page `current` of a list.
+    fn pager(&'a self, current: usize, list: context::List) -> context::Pager<'a> {
+        let routes = self.routes;
+        let (total, cell, url_of): (usize, _, &dyn Fn(usize) -> &'a str) = match list {
+            context::List::Section(s) => {
+                (routes.section_pages(s), &self.section_pages[s], &move |p| routes.section(s, p).url())
+            }
+            context::List::Term(t, i) => {
+                (routes.term_pages(t, i), &self.term_pages[t][i], &move |p| routes.term(t, i, p).url())
+            }
+        };
         context::Pager {
             current,
             total,
             previous: (current > 1).then(|| url_of(current - 1)),
             next: (current < total).then(|| url_of(current + 1)),
-            pages: Shared { value, hash: *hash },
+            pages: context::PageLinks { cell, routes, list, total },
         }
     }
 
     /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
-    fn route(&'a self, route: &Route, previous: &Signatures, sink: Option<&dyn Sink>) -> Rendered {
-        let unchanged = |signature: u64| previous.get(route.file()) == Some(&signature);
+    fn route(&'a self, route: &Route, previous: Option<u64>, sink: Option<&dyn Sink>) -> Rendered {
+        let unchanged = |signature: u64| previous == Some(signature);
         match route.output {
             Output::Page(page_kind) => {
                 let (template, page) = self.page_context(page_kind);
-                let permalink = (route.output != Output::Page(crate::routes::Page::NotFound))
-                    .then(|| self.routes.absolute(route))
-                    .flatten();
+                let listed = route.output != Output::Page(crate::routes::Page::NotFound);
+                let permalink =
+                    (listed && self.routes.urls.origin.is_some()).then_some(Permalink { routes: self.routes, route });
                 let context = TemplateContext {
                     site: Shared { value: &self.site_value.0, hash: self.site_value.1 },
                     build: Shared { value: &self.build_value.0, hash: self.build_value.1 },
@@ -231,21 +262,21 @@ impl<'a> Render<'a> {
         &self,
         route: &Route,
         signature: u64,
-        previous: &Signatures,
+        previous: Option<u64>,
         sink: Option<&dyn Sink>,
         bytes: impl FnOnce() -> Vec<u8>,
     ) -> Rendered {
-        if previous.get(route.file()) == Some(&signature) {
+        if previous == Some(signature) {
             return (signature, Ok(false));
         }
         (signature, put(sink, route, &bytes()))
     }
 
     /// A file copied as is; its signature is its size and modification time.
-    fn copy(&self, route: &Route, source: &Path, previous: &Signatures, sink: Option<&dyn Sink>) -> Rendered {
+    fn copy(&self, route: &Route, source: &Path, previous: Option<u64>, sink: Option<&dyn Sink>) -> Rendered {
         let stamp = std::fs::symlink_metadata(source).ok().map(|m| (m.len(), m.modified().ok()));
         let signature = hash::of(&(self.identity, route.file(), source, stamp));
-        if stamp.is_some() && previous.get(route.file()) == Some(&signature) {
+        if stamp.is_some() && previous == Some(signature) {
             return (signature, Ok(false));
         }
         let result = match sink {
@@ -277,13 +308,17 @@ fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8]) -> Result<bool, Fai
 /// then whether to give up (Ctrl-C).
 pub fn render(
     inputs: &Inputs,
-    previous: &Signatures,
+    previous: &Previous,
     sink: Option<&dyn Sink>,
     stop: &(dyn Fn() -> bool + Sync),
+    memo: Option<&mut Memo>,
 ) -> Outcome {
     let mut render = Render::new(inputs);
     let site = inputs.site;
-    if previous.is_empty() {
+    if let Some(memo) = &memo {
+        render.cards.reuse(&memo.cards);
+    }
+    if previous.is_none() {
         // Every page renders: make the cards first, newest first in runs. List pages read them in
         // that order and find them side by side in memory rather than scattered over the heap.
         site.by_date.par_chunks(512).for_each(|run| {
@@ -299,11 +334,12 @@ pub fn render(
         .routes
         .files
         .par_iter()
-        .map(|route| {
+        .enumerate()
+        .map(|(i, route)| {
             if stop() || io_failed.load(Ordering::Relaxed) {
                 return None;
             }
-            let (signature, result) = render.route(route, previous, sink);
+            let (signature, result) = render.route(route, previous.get(i, route), sink);
             Some((
                 signature,
                 match result {
@@ -318,8 +354,12 @@ pub fn render(
             ))
         })
         .collect();
-    let mut outcome = Outcome { io: first_io.into_inner().unwrap_or_else(|e| e.into_inner()), ..Outcome::default() };
-    for (route, result) in inputs.routes.files.iter().zip(results) {
+    let mut outcome = Outcome {
+        io: first_io.into_inner().unwrap_or_else(|e| e.into_inner()),
+        signatures: vec![0; results.len()],
+        ..Outcome::default()
+    };
+    for (i, (route, result)) in inputs.routes.files.iter().zip(results).enumerate() {
         let Some((signature, result)) = result else {
             outcome.stopped = true;
             continue;
@@ -340,7 +380,10 @@ pub fn render(
                 continue;
             }
         }
-        outcome.signatures.insert(route.file().to_string(), signature);
+        outcome.signatures[i] = signature;
+    }
+    if let Some(memo) = memo {
+        render.cards.remember(&mut memo.cards);
     }
     render.cards.free_later();
     outcome

@@ -22,17 +22,12 @@ impl<'a> Render<'a> {
                     intro: self.intro(section),
                     briefs: self.cards_of(&sec.briefs, page),
                     subsections: self.subsections(section),
-                    pager: self.pager(
-                        page,
-                        routes.section_pages(section),
-                        |p| routes.section(section, p).url(),
-                        || &self.section_pages[section],
-                    ),
+                    pager: self.pager(page, List::Section(section)),
                 };
                 ("section.html", PageContext::Section(context))
             }
             Page::Home => {
-                let latest = site.by_date.iter().take(self.config.paginate_by).map(|&b| self.cards.get(b)).collect();
+                let latest = self.cards.list(&site.by_date[..site.by_date.len().min(self.config.paginate_by)]);
                 let context = HomePage {
                     kind: "index",
                     title: &site.sections[0].title,
@@ -66,12 +61,7 @@ impl<'a> Render<'a> {
                     taxonomy: self.taxonomy_link(t),
                     briefs: self.cards_of(&term.briefs, page),
                     count: term.briefs.len(),
-                    pager: self.pager(
-                        page,
-                        routes.term_pages(t, i),
-                        |p| routes.term(t, i, p).url(),
-                        || &self.term_pages[t][i],
-                    ),
+                    pager: self.pager(page, List::Term(t, i)),
                 };
                 ("taxonomy_term.html", PageContext::Term(context))
             }
@@ -99,84 +89,57 @@ impl<'a> Render<'a> {
         let (site, graph, routes) = (self.site, self.graph, self.routes);
         let brief = &site.briefs[b];
         let front = brief.front();
-        let mut taxonomies: Vec<TermGroup> = site
-            .taxonomies
-            .iter()
-            .enumerate()
-            .map(|(t, tax)| TermGroup {
-                name: &tax.name,
-                title: &tax.title,
-                url: routes.taxonomy(t).url(),
-                terms: vec![],
-            })
-            .collect();
-        for &(t, term) in &brief.terms {
-            let label = &site.taxonomies[t].terms[term].label;
-            taxonomies[t].terms.push(TermLink { label, url: routes.term(t, term, 1).url() });
-        }
-        taxonomies.retain(|g| !g.terms.is_empty());
         let section = &site.sections[brief.section];
         let analysis = &brief.parsed.analysis;
+        let links = &graph.briefs[b];
         BriefPage {
             kind: "page",
-            id: brief.id(),
-            title: brief.title(),
+            own: FromFile {
+                file: &brief.parsed.file,
+                value: BriefOwn {
+                    id: brief.id(),
+                    title: brief.title(),
+                    date: date_context(&front.date),
+                    updated: date_context(&front.updated),
+                    summary: brief.summary(),
+                    toc: &analysis.headings,
+                    word_count: analysis.word_count,
+                    reading_minutes: analysis.reading_minutes(),
+                    authors: &front.authors,
+                    status: front.status.as_deref(),
+                    sources: &front.sources,
+                    image: front.image.as_deref().map(|image| ImageUrl { routes, folder: brief.folder(), image }),
+                    lang: front.lang.as_deref(),
+                    extra: front.extra.as_ref(),
+                },
+            },
             url: routes.brief(b).url(),
-            date: date_context(&front.date),
-            updated: date_context(&front.updated),
-            summary: brief.summary(),
-            content: Body { parsed: &brief.parsed, links: graph.outputs(b), raw_html: self.config.raw_html },
-            toc: &analysis.headings,
-            word_count: analysis.word_count,
-            reading_minutes: analysis.reading_minutes(),
-            authors: &front.authors,
-            status: front.status.as_deref(),
-            taxonomies,
-            sources: &front.sources,
-            backlinks: graph.backlinks[b].iter().map(|&x| self.cards.get(x)).collect(),
-            related: graph.related[b]
-                .iter()
-                .map(|r| RelatedCard {
-                    card: self.cards.get(r.brief),
-                    reason: if r.shared.is_empty() { String::new() } else { format!("shares {}", r.shared.join(", ")) },
-                })
-                .collect(),
-            outgoing: graph.outgoing(b).iter().map(|&x| self.cards.get(x)).collect(),
-            previous: graph.previous[b].map(|x| self.cards.get(x)),
-            next: graph.next[b].map(|x| self.cards.get(x)),
+            content: Body {
+                parsed: &brief.parsed,
+                links: &links.outputs,
+                links_hash: links.hash,
+                raw_html: self.config.raw_html,
+            },
+            taxonomies: self.terms.groups(&brief.terms),
+            backlinks: self.cards.list(&graph.backlinks[b]),
+            related: RelatedList { cards: &self.cards, related: &graph.related[b] },
+            outgoing: self.cards.list(&links.outgoing),
+            previous: graph.previous(b).map(|x| self.cards.get(x)),
+            next: graph.next(b).map(|x| self.cards.get(x)),
             section: Link { title: &section.title, url: routes.section(brief.section, 1).url() },
-            image: front.image.as_ref().map(|i| self.image_url(brief.folder(), i)),
-            lang: front.lang.as_deref(),
-            extra: front.extra.as_ref(),
         }
     }
 
-    /// `image:` in front-matter: absolute URLs pass through; other paths are relative to the
-    /// brief's folder, like images in its body.
-    fn image_url(&self, folder: &str, image: &str) -> String {
-        if image.contains("://") {
-            return image.to_string();
-        }
-        let path = match image.strip_prefix('/') {
-            Some(rooted) => rooted.to_string(),
-            None if folder.is_empty() => image.to_string(),
-            None => format!("{folder}/{image}"),
-        };
-        // Absolute when possible: Open Graph consumers need absolute image URLs.
-        let href = self.routes.href(&path);
-        self.routes.urls.absolute(&href).unwrap_or(href)
-    }
-
-    fn cards_of(&'a self, briefs: &[BriefId], page: usize) -> Vec<CardRef<'a>> {
+    fn cards_of(&'a self, briefs: &'a [BriefId], page: usize) -> CardList<'a> {
         let per_page = self.config.paginate_by;
-        briefs.iter().skip((page - 1) * per_page).take(per_page).map(|&b| self.cards.get(b)).collect()
+        let start = ((page - 1) * per_page).min(briefs.len());
+        self.cards.list(&briefs[start..(start + per_page).min(briefs.len())])
     }
 
     fn intro(&'a self, s: usize) -> Option<Body<'a>> {
-        self.site.sections[s].index.as_ref().map(|parsed| Body {
-            parsed,
-            links: &self.graph.section_outputs[s],
-            raw_html: self.config.raw_html,
+        self.site.sections[s].index.as_ref().map(|parsed| {
+            let (links, links_hash) = &self.graph.section_outputs[s];
+            Body { parsed, links, links_hash: *links_hash, raw_html: self.config.raw_html }
         })
     }
 
