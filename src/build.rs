@@ -180,7 +180,7 @@ pub struct Cache {
     render: render::Memo,
     /// The route table of the last commit and the signature of each of its files: what the
     /// output holds.
-    written: Option<(Arc<Routes>, Vec<u64>)>,
+    written: Option<(Arc<Routes>, Vec<u64>, Vec<u64>)>,
 }
 
 /// Builds (or checks) the site once.
@@ -339,8 +339,10 @@ pub fn run_with(
     };
     let previous = match (&memo.written, mode) {
         (_, Mode::Check) => Previous::None,
-        (Some((last, signatures)), _) if Arc::ptr_eq(last, &routes) => Previous::Same(signatures),
-        (Some((last, signatures)), _) => {
+        (Some((last, signatures, contents)), _) if Arc::ptr_eq(last, &routes) => {
+            Previous::Same { signatures, contents }
+        }
+        (Some((last, signatures, _)), _) => {
             Previous::ByPath(last.files.iter().map(|r| r.file()).zip(signatures.iter().copied()).collect())
         }
         (None, _) if recorded.is_empty() => Previous::None,
@@ -379,7 +381,7 @@ pub fn run_with(
         // `watch` knows what the output holds; `build` walks it, and records the signatures for
         // the next build.
         let removals = match &memo.written {
-            Some((last, _)) if watching => {
+            Some((last, _, _)) if watching => {
                 if Arc::ptr_eq(last, &routes) {
                     output::Removals::Listed(Vec::new())
                 } else {
@@ -398,7 +400,7 @@ pub fn run_with(
         report.stages.0.push(("write", write_started.elapsed()));
         report.write = Some(stats);
         if watching {
-            memo.written = Some((routes.clone(), outcome.signatures));
+            memo.written = Some((routes.clone(), outcome.signatures, outcome.contents));
         }
     }
     report.elapsed = started.elapsed();

@@ -19,6 +19,15 @@ pub fn of(value: &(impl Hash + ?Sized)) -> u64 {
     FixedState::with_seed(0).hash_one(value)
 }
 
+/// A `HashMap` with foldhash: for maps of the build's own keys (paths, slugs, terms), where
+/// SipHash's resistance to crafted keys buys nothing and costs time.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// An empty `FastMap` with room for `capacity` entries.
+pub fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
+    FastMap::with_capacity_and_hasher(capacity, foldhash::fast::FixedState::with_seed(0))
+}
+
 /// A hasher for values hashed field by field.
 pub fn hasher() -> FoldHasher<'static> {
     FixedState::with_seed(0).build_hasher()

@@ -730,11 +730,13 @@ pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>>
                     }
                     let key = (score, rank[other], other);
                     let better = |x: &(f64, usize, BriefId)| x.0 > key.0 || (x.0 == key.0 && x.1 < key.1);
-                    let at = best.iter().take_while(|x| better(x)).count();
-                    if at < wanted {
-                        best.insert(at, key);
-                        best.truncate(wanted);
+                    // Most candidates do not beat the last of a full list: one comparison.
+                    if best.len() == wanted && best.last().is_some_and(better) {
+                        continue;
                     }
+                    let at = best.iter().take_while(|x| better(x)).count();
+                    best.insert(at, key);
+                    best.truncate(wanted);
                 }
                 touched.clear();
                 let mut related: Vec<Related> =

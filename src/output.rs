@@ -299,9 +299,12 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    fn put(&self, path: &str, bytes: &[u8], last: Option<u64>) -> io::Result<()> {
         check_safe(path)?;
-        let unchanged = holds(&self.output, path, bytes);
+        let unchanged = match last {
+            Some(hash) => hash == crate::hash::bytes(bytes),
+            None => holds(&self.output, path, bytes),
+        };
         if !unchanged {
             fs::write(self.stage_path(path)?, bytes)?;
         }
@@ -518,7 +521,7 @@ mod tests {
     fn stage(output: &Path, files: &[(&str, &str)]) -> Staging {
         let staging = Staging::begin(output).unwrap();
         for (path, text) in files {
-            staging.put(path, text.as_bytes()).unwrap();
+            staging.put(path, text.as_bytes(), None).unwrap();
         }
         staging
     }

@@ -2,14 +2,13 @@
 //! taxonomies, the date order. Paths and URLs are not made here: the route table
 //! (`routes.rs`) makes every one of them from this model.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::{humanise, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::discover::{Asset, Sources};
 use crate::frontmatter::FrontMatter;
-use crate::hash;
+use crate::hash::{self, FastMap};
 use crate::parse::{parent_folder, Facts, Parsed};
 
 pub type BriefId = usize;
@@ -23,6 +22,8 @@ pub struct Brief {
     /// `(taxonomy, term)` indexes of every term the brief names, deduplicated. Shared: a
     /// site reused by `watch` is cloned on every rebuild.
     pub terms: Arc<[(usize, usize)]>,
+    /// A hash of the brief's terms and their labels: pages that show its terms hash this.
+    pub terms_key: u64,
 }
 
 impl Brief {
@@ -211,7 +212,7 @@ fn assemble_all(
     let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
 
     // Sections: every folder, whether or not it has an `_index.md`.
-    let mut section_of_folder: HashMap<&str, usize> = HashMap::with_capacity(sources.folders.len() + 1);
+    let mut section_of_folder: FastMap<&str, usize> = hash::fast_map(sources.folders.len() + 1);
     let root = [String::new()];
     let folders = if sources.folders.is_empty() { &root[..] } else { &sources.folders[..] };
     for folder in folders {
@@ -268,13 +269,20 @@ fn assemble_all(
             );
             continue;
         }
-        site.briefs.push(Brief { parsed: p.clone(), source, section, terms: Arc::from([]) });
+        site.briefs.push(Brief { parsed: p.clone(), source, section, terms: Arc::from([]), terms_key: 0 });
     }
 
     // One sort by date; every other list is ordered by rank in it.
     let briefs = &site.briefs;
     site.by_date = (0..briefs.len()).collect();
-    site.by_date.sort_by(|&a, &b| date_order(briefs[a].facts(), briefs[b].facts()));
+    // Sorted by key, the keys side by side: far fewer cache misses than comparing briefs.
+    let mut keys: Vec<(std::cmp::Reverse<Option<crate::frontmatter::Date>>, &str, &str, BriefId)> = briefs
+        .iter()
+        .enumerate()
+        .map(|(b, brief)| (std::cmp::Reverse(brief.facts().date), brief.title(), brief.id(), b))
+        .collect();
+    keys.sort_unstable();
+    site.by_date = keys.into_iter().map(|k| k.3).collect();
     site.rank = vec![0; briefs.len()];
     for (r, &b) in site.by_date.iter().enumerate() {
         site.rank[b] = r;
@@ -302,7 +310,7 @@ fn assemble_all(
 /// A term while it is being collected: each spelling with (times used, first use), and the
 /// briefs that name it.
 struct TermDraft<'a> {
-    labels: HashMap<&'a str, (usize, usize)>,
+    labels: FastMap<&'a str, (usize, usize)>,
     briefs: Vec<BriefId>,
     first_use: (BriefId, std::ops::Range<usize>),
 }
@@ -311,7 +319,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
     // Briefs are in file-path order here, so "first seen" is by file path.
     let mut per_brief: Vec<Vec<(usize, usize)>> = vec![Vec::new(); site.briefs.len()];
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
-        let mut terms: HashMap<&str, TermDraft> = HashMap::new();
+        let mut terms: FastMap<&str, TermDraft> = hash::fast_map(256);
         let mut seen = 0;
         for (b, brief) in site.briefs.iter().enumerate() {
             let Some(uses) = brief.facts().terms.get(&taxonomy.name) else {
@@ -330,7 +338,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                     continue;
                 }
                 let draft = terms.entry(term.slug.as_str()).or_insert_with(|| TermDraft {
-                    labels: HashMap::new(),
+                    labels: hash::fast_map(2),
                     briefs: Vec::new(),
                     first_use: (b, term.span.clone()),
                 });
@@ -361,6 +369,9 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
         site.taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), terms: list });
     }
     for (brief, terms) in site.briefs.iter_mut().zip(per_brief) {
+        let labels: Vec<(usize, &str)> =
+            terms.iter().map(|&(t, i)| (t, site.taxonomies[t].terms[i].label.as_str())).collect();
+        brief.terms_key = hash::of(&labels);
         brief.terms = Arc::from(terms);
     }
 }

@@ -171,75 +171,38 @@ pub struct Card<'a> {
 }
 
 /// The cards of every brief: each made the first time a page lists it (as a Tera value, then
-/// shared by every page that lists it), and hashed the first time a signature needs it.
+/// shared by every page that lists it); their hashes are made up front (see `BriefViews`).
 pub struct Cards<'a> {
     site: &'a Site,
     routes: &'a Routes,
     values: Vec<OnceLock<tera::Value>>,
-    hashes: Vec<OnceLock<u64>>,
+    hashes: Vec<u64>,
 }
 
 impl<'a> Cards<'a> {
-    pub fn new(site: &'a Site, routes: &'a Routes) -> Cards<'a> {
-        let n = site.briefs.len();
-        Cards {
-            site,
-            routes,
-            values: (0..n).map(|_| OnceLock::new()).collect(),
-            hashes: (0..n).map(|_| OnceLock::new()).collect(),
-        }
+    pub fn new(site: &'a Site, routes: &'a Routes, hashes: Vec<u64>) -> Cards<'a> {
+        Cards { site, routes, values: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(), hashes }
     }
 
-    fn card(&self, b: BriefId) -> Card<'a> {
-        let brief = &self.site.briefs[b];
+    pub fn card(site: &'a Site, routes: &'a Routes, b: BriefId) -> Card<'a> {
+        let brief = &site.briefs[b];
         Card {
             title: brief.title(),
-            url: self.routes.brief(b).url(),
+            url: routes.brief(b).url(),
             date: date_context(&brief.front().date),
             summary: brief.summary(),
             status: brief.front().status.as_deref(),
             reading_minutes: brief.parsed.analysis.reading_minutes(),
-            section: &self.site.sections[brief.section].title,
+            section: &site.sections[brief.section].title,
         }
     }
 
     pub fn value(&self, b: BriefId) -> &tera::Value {
-        self.values[b].get_or_init(|| tera::Value::from_serializable(&self.card(b)))
+        self.values[b].get_or_init(|| tera::Value::from_serializable(&Cards::card(self.site, self.routes, b)))
     }
 
     pub fn hash(&self, b: BriefId) -> u64 {
-        *self.hashes[b].get_or_init(|| hash::of(&self.card(b)))
-    }
-
-    /// What a card is made from, besides the routes: the parse of its brief's file and the title
-    /// of its section. While those and the route table are the same, its hash is the same.
-    fn source(&self, b: BriefId) -> (&'a Arc<Parsed>, u64) {
-        let brief = &self.site.briefs[b];
-        (&brief.parsed, hash::of(&self.site.sections[brief.section].title))
-    }
-
-    /// Takes the hashes of the last rendering whose cards were made from the same sources.
-    pub fn reuse(&self, memo: &CardMemo) {
-        if memo.routes != self.routes.key || memo.cards.len() != self.hashes.len() {
-            return;
-        }
-        for (b, (parsed, section, hash)) in memo.cards.iter().enumerate() {
-            let (now, now_section) = self.source(b);
-            if Arc::ptr_eq(parsed, now) && *section == now_section {
-                let _ = self.hashes[b].set(*hash);
-            }
-        }
-    }
-
-    /// Keeps the hashes of this rendering for the next.
-    pub fn remember(&self, memo: &mut CardMemo) {
-        memo.routes = self.routes.key;
-        memo.cards = (0..self.hashes.len())
-            .map(|b| {
-                let (parsed, section) = self.source(b);
-                (parsed.clone(), section, self.hash(b))
-            })
-            .collect();
+        self.hashes[b]
     }
 
     pub fn get(&'a self, brief: BriefId) -> CardRef<'a> {
@@ -258,12 +221,78 @@ impl<'a> Cards<'a> {
     }
 }
 
-/// The hashes of the cards of the last rendering, for `watch`: a card whose brief was not parsed
-/// again, under the same section title and route table, is not hashed again.
+/// What many files show of each brief, hashed once per rendering: its card, and its node in the
+/// link graph. `watch` keeps them: a brief whose file was not parsed again, in the same section,
+/// with the same terms and route table, shows the same card and node.
 #[derive(Default)]
-pub struct CardMemo {
+pub struct ViewMemo {
     routes: u64,
-    cards: Vec<(Arc<Parsed>, u64, u64)>,
+    briefs: Vec<ViewSource>,
+}
+
+/// What a brief's card and node are made from, besides the route table, and their hashes.
+struct ViewSource {
+    parsed: Arc<Parsed>,
+    section: u64,
+    terms: u64,
+    card: u64,
+    node: u64,
+}
+
+/// The hashes of every brief's card and graph node.
+pub struct BriefViews {
+    pub cards: Vec<u64>,
+    pub nodes: Vec<u64>,
+}
+
+impl BriefViews {
+    /// Hashes the views of every brief, taking those of `memo` that are still valid (in
+    /// parallel); `node` hashes a brief's graph node.
+    pub fn make(
+        site: &Site,
+        routes: &Routes,
+        memo: Option<&ViewMemo>,
+        node: impl Fn(BriefId) -> u64 + Sync,
+    ) -> BriefViews {
+        use rayon::prelude::*;
+        let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        let last = memo.filter(|m| m.routes == routes.key && m.briefs.len() == site.briefs.len());
+        let pairs: Vec<(u64, u64)> = (0..site.briefs.len())
+            .into_par_iter()
+            .map(|b| {
+                let brief = &site.briefs[b];
+                if let Some(v) = last.map(|m| &m.briefs[b]) {
+                    if Arc::ptr_eq(&v.parsed, &brief.parsed)
+                        && v.section == sections[brief.section]
+                        && v.terms == brief.terms_key
+                    {
+                        return (v.card, v.node);
+                    }
+                }
+                (hash::of(&Cards::card(site, routes, b)), node(b))
+            })
+            .collect();
+        let (cards, nodes) = pairs.into_iter().unzip();
+        BriefViews { cards, nodes }
+    }
+
+    /// Keeps these hashes for the next rendering.
+    pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
+        let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        memo.routes = routes.key;
+        memo.briefs = site
+            .briefs
+            .iter()
+            .enumerate()
+            .map(|(b, brief)| ViewSource {
+                parsed: brief.parsed.clone(),
+                section: sections[brief.section],
+                terms: brief.terms_key,
+                card: self.cards[b],
+                node: self.nodes[b],
+            })
+            .collect();
+    }
 }
 
 /// A brief's card as one page lists it: hashed as the card's data, serialized as the shared value.
@@ -369,36 +398,43 @@ pub enum List {
 }
 
 /// The links to every page of a list: made once per list, the first time one of its pages
-/// renders, then shared by all of them. Their URLs are the route table's: they hash as its key,
-/// the list and its size.
+/// renders, then shared by all of them. They hash as their URLs, hashed once per list.
 pub struct PageLinks<'a> {
-    pub cell: &'a OnceLock<tera::Value>,
+    pub cell: &'a ListCell,
     pub routes: &'a Routes,
     pub list: List,
     pub total: usize,
 }
 
+/// What the pages of one list share: the links to all of them, and their hash.
+#[derive(Default)]
+pub struct ListCell {
+    value: OnceLock<tera::Value>,
+    hash: OnceLock<u64>,
+}
+
+impl<'a> PageLinks<'a> {
+    fn url(&self, page: usize) -> &'a str {
+        match self.list {
+            List::Section(s) => self.routes.section(s, page).url(),
+            List::Term(t, i) => self.routes.term(t, i, page).url(),
+        }
+    }
+}
+
 impl Hash for PageLinks<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.routes.key, self.list, self.total).hash(state);
+        let urls = || (1..=self.total).map(|page| self.url(page));
+        self.cell.hash.get_or_init(|| hash::of(&urls().collect::<Vec<_>>())).hash(state);
     }
 }
 
 impl Serialize for PageLinks<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let value = self.cell.get_or_init(|| {
+        let value = self.cell.value.get_or_init(|| {
             let numbers: Vec<String> = (1..=self.total).map(|n| n.to_string()).collect();
-            let links: Vec<Link> = numbers
-                .iter()
-                .zip(1..)
-                .map(|(n, page)| {
-                    let route = match self.list {
-                        List::Section(s) => self.routes.section(s, page),
-                        List::Term(t, i) => self.routes.term(t, i, page),
-                    };
-                    Link { title: n, url: route.url() }
-                })
-                .collect();
+            let links: Vec<Link> =
+                numbers.iter().zip(1..).map(|(n, page)| Link { title: n, url: self.url(page) }).collect();
             tera::Value::from_serializable(&links)
         });
         value.serialize(serializer)
@@ -633,8 +669,9 @@ pub struct NotFoundPage<'a> {
 /// The `page` of one page kind.
 #[derive(Serialize, Hash)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)] // made and dropped on the stack, once per page
 pub enum PageContext<'a> {
-    Brief(Box<BriefPage<'a>>),
+    Brief(BriefPage<'a>),
     Section(SectionPage<'a>),
     Home(HomePage<'a>),
     TaxonomyList(TaxonomyListPage<'a>),

@@ -2,11 +2,13 @@
 //! sitemaps, robots.txt and alias redirects. Each is a value that derives `Hash` from the data
 //! it writes, so its signature, like a page's, is a hash of what it shows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
 
-use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::frontmatter::Date;
@@ -30,10 +32,10 @@ pub enum FileSpec<'a> {
 }
 
 impl FileSpec<'_> {
-    pub fn write(&self, routes: &Routes) -> Vec<u8> {
+    pub fn write(&self, routes: &Routes, parts: Option<&JsonParts>) -> Vec<u8> {
         match self {
-            FileSpec::SearchIndex(index) => json(index),
-            FileSpec::Graph(graph) => json(graph),
+            FileSpec::SearchIndex(index) => index.write(parts.map(|p| &p.search)),
+            FileSpec::Graph(graph) => graph.write(parts.map(|p| &p.graph)),
             FileSpec::Feed(feed) => feed.write(routes),
             FileSpec::Sitemap(sitemap) => sitemap.write(routes),
             FileSpec::Robots(sitemap) => match sitemap {
@@ -45,10 +47,43 @@ impl FileSpec<'_> {
     }
 }
 
-fn json(value: &impl Serialize) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+/// The JSON of each item of the large arrays of the search index and graph (a document, a node,
+/// a brief's edges), kept between writings by `watch`, by a hash of the item: an item whose data
+/// is unchanged is not serialized again.
+#[derive(Default)]
+pub struct JsonParts {
+    search: Parts,
+    /// Nodes, and edges.
+    graph: (Parts, Parts),
+}
+
+type Parts = Mutex<HashMap<u64, Arc<[u8]>>>;
+
+/// Writes `items` as the members of a JSON array (without the brackets), each serialized in
+/// parallel, or taken from `memo` when an item of the same key was written last time.
+fn json_items<T: Sync>(
+    out: &mut Vec<u8>,
+    items: &[(u64, T)],
+    json: impl Fn(&T) -> Vec<u8> + Sync,
+    memo: Option<&Parts>,
+) {
+    let last = memo.map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|e| e.into_inner()))).unwrap_or_default();
+    let parts: Vec<Arc<[u8]>> = items
+        .par_iter()
+        .map(|(key, item)| match last.get(key) {
+            Some(part) => part.clone(),
+            None => Arc::from(json(item)),
+        })
+        .collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(part);
+    }
+    if let Some(memo) = memo {
+        *memo.lock().unwrap_or_else(|e| e.into_inner()) = items.iter().map(|(key, _)| *key).zip(parts).collect();
+    }
 }
 
 /// Escapes text for XML content and attribute values (as pages escape HTML).
@@ -60,23 +95,11 @@ pub fn xml_escape(text: &str) -> String {
 /// form. Korean has no spaces between all words, so the page matches substrings rather than
 /// whole tokens, and the index needs no tokenisation at all. A view of the site, made when
 /// written: it hashes as the taxonomies and term labels, and the card and terms of each brief
-/// (the card holds its title, URL, date and summary).
+/// (the card holds its title, URL, date and summary; `terms_key` its terms).
 pub struct SearchIndex<'a> {
     site: &'a Site,
     routes: &'a Routes,
     cards: &'a Cards<'a>,
-}
-
-/// What the index writes: `docs` are `[title, path from the site root, yyyy-mm-dd or "",
-/// summary, [term indexes]]`, newest first.
-#[derive(Serialize)]
-struct SearchIndexFile<'a> {
-    /// Bumped when the layout of `docs` changes.
-    version: u32,
-    taxonomies: Vec<[&'a str; 2]>,
-    /// `[taxonomy index, label]`
-    terms: Vec<(usize, &'a str)>,
-    docs: Vec<(&'a str, &'a str, Ymd, &'a str, TermIds<'a>)>,
 }
 
 impl Hash for SearchIndex<'_> {
@@ -89,35 +112,51 @@ impl Hash for SearchIndex<'_> {
             }
         }
         for &b in &site.by_date {
-            (self.cards.hash(b), &site.briefs[b].terms).hash(state);
+            (self.cards.hash(b), site.briefs[b].terms_key).hash(state);
         }
     }
 }
 
-impl Serialize for SearchIndex<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl SearchIndex<'_> {
+    /// `{"version":1,"taxonomies":[…],"terms":[…],"docs":[…]}`; `docs` are `[title, path from the
+    /// site root, yyyy-mm-dd or "", summary, [term indexes]]`, newest first.
+    fn write(&self, memo: Option<&Parts>) -> Vec<u8> {
         let site = self.site;
-        let mut terms = Vec::new();
+        let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect();
+        let mut terms: Vec<(usize, &str)> = Vec::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str())));
         }
-        let docs = site
+        // A document's term indexes follow from its terms and where each taxonomy's terms start.
+        let bases: Vec<usize> = site
+            .taxonomies
+            .iter()
+            .scan(0, |next, t| {
+                let base = *next;
+                *next += t.terms.len();
+                Some(base)
+            })
+            .collect();
+        let docs: Vec<(u64, _)> = site
             .by_date
             .iter()
             .map(|&b| {
                 let brief = &site.briefs[b];
                 let path = self.routes.urls.path_of(self.routes.brief(b).url());
                 let ids = TermIds { terms: &brief.terms, site };
-                (brief.title(), path, Ymd(brief.front().date), brief.summary(), ids)
+                let key = crate::hash::of(&(self.cards.hash(b), &brief.terms, &bases));
+                (key, (brief.title(), path, Ymd(brief.front().date), brief.summary(), ids))
             })
             .collect();
-        SearchIndexFile {
-            version: 1,
-            taxonomies: site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect(),
-            terms,
-            docs,
-        }
-        .serialize(serializer)
+        let mut out = Vec::with_capacity(64 + docs.len() * 400);
+        out.extend_from_slice(b"{\"version\":1,\"taxonomies\":");
+        out.extend_from_slice(&serde_json::to_vec(&taxonomies).unwrap_or_default());
+        out.extend_from_slice(b",\"terms\":");
+        out.extend_from_slice(&serde_json::to_vec(&terms).unwrap_or_default());
+        out.extend_from_slice(b",\"docs\":[");
+        json_items(&mut out, &docs, |doc| serde_json::to_vec(doc).unwrap_or_default(), memo);
+        out.extend_from_slice(b"]}\n");
+        out
     }
 }
 
@@ -154,9 +193,35 @@ impl Serialize for TermIds<'_> {
     }
 }
 
+/// The links from one brief: several members of the `edges` array, a `{source, target}`
+/// object each.
+#[derive(Hash)]
+struct BriefEdges<'a> {
+    source: &'a str,
+    targets: Vec<&'a str>,
+}
+
+impl BriefEdges<'_> {
+    fn json(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Edge<'a> {
+            source: &'a str,
+            target: &'a str,
+        }
+        let mut out = Vec::new();
+        for (i, target) in self.targets.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&serde_json::to_vec(&Edge { source: self.source, target }).unwrap_or_default());
+        }
+        out
+    }
+}
+
 /// A brief in the link graph.
-#[derive(Serialize)]
-struct GraphNode<'a> {
+#[derive(Serialize, Hash)]
+pub struct GraphNode<'a> {
     id: &'a str,
     url: &'a str,
     title: &'a str,
@@ -243,49 +308,59 @@ impl Serialize for Edges<'_> {
 }
 
 /// `graph.json`: `{"nodes": [{id, url, title, section, date, terms}], "edges": [{source, target}]}`.
-/// A view of the site, made when written: it hashes as each brief's card (its URL, title and
-/// date), id, section and terms, and the links between them.
+/// A view of the site, made when written: it hashes as the nodes and the links between them.
 pub struct Graph<'a> {
     site: &'a Site,
     routes: &'a Routes,
-    cards: &'a Cards<'a>,
     edges: Edges<'a>,
+    /// The hash of each brief's node.
+    node_keys: &'a [u64],
 }
 
 impl Hash for Graph<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let site = self.site;
-        for &b in &site.by_id {
-            let brief = &site.briefs[b];
-            let terms = TermsByTaxonomy { site, terms: &brief.terms };
-            (self.cards.hash(b), brief.id(), &site.sections[brief.section].folder, terms).hash(state);
+        for &b in &self.site.by_id {
+            self.node_keys[b].hash(state);
         }
         self.edges.hash(state);
     }
 }
 
-impl Serialize for Graph<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (site, routes) = (self.site, self.routes);
-        let nodes: Vec<GraphNode> = site
-            .by_id
-            .iter()
-            .map(|&b| {
-                let brief = &site.briefs[b];
-                GraphNode {
-                    id: brief.id(),
-                    url: routes.brief(b).url(),
-                    title: brief.title(),
-                    section: &site.sections[brief.section].folder,
-                    date: brief.front().date.map(|d| Ymd(Some(d))),
-                    terms: TermsByTaxonomy { site, terms: &brief.terms },
-                }
-            })
-            .collect();
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("nodes", &nodes)?;
-        map.serialize_entry("edges", &self.edges)?;
-        map.end()
+/// A brief's node in the link graph.
+pub fn graph_node<'a>(site: &'a Site, routes: &'a Routes, b: BriefId) -> GraphNode<'a> {
+    let brief = &site.briefs[b];
+    GraphNode {
+        id: brief.id(),
+        url: routes.brief(b).url(),
+        title: brief.title(),
+        section: &site.sections[brief.section].folder,
+        date: brief.front().date.map(|d| Ymd(Some(d))),
+        terms: TermsByTaxonomy { site, terms: &brief.terms },
+    }
+}
+
+impl<'a> Graph<'a> {
+    fn write(&self, memo: Option<&(Parts, Parts)>) -> Vec<u8> {
+        let site = self.site;
+        let nodes: Vec<(u64, GraphNode)> =
+            site.by_id.iter().map(|&b| (self.node_keys[b], graph_node(site, self.routes, b))).collect();
+        let mut edges = Vec::new();
+        for &b in &site.by_id {
+            let mut targets: Vec<&str> = self.edges.graph.outgoing(b).iter().map(|&t| site.briefs[t].id()).collect();
+            if targets.is_empty() {
+                continue;
+            }
+            targets.sort_unstable();
+            let from = BriefEdges { source: site.briefs[b].id(), targets };
+            edges.push((crate::hash::of(&from), from));
+        }
+        let mut out = Vec::with_capacity(nodes.len() * 400);
+        out.extend_from_slice(b"{\"nodes\":[");
+        json_items(&mut out, &nodes, |node| serde_json::to_vec(node).unwrap_or_default(), memo.map(|m| &m.0));
+        out.extend_from_slice(b"],\"edges\":[");
+        json_items(&mut out, &edges, BriefEdges::json, memo.map(|m| &m.1));
+        out.extend_from_slice(b"]}\n");
+        out
     }
 }
 
@@ -466,8 +541,8 @@ impl<'a> Render<'a> {
         Graph {
             site,
             routes: self.routes,
-            cards: &self.cards,
             edges: Edges { site, graph: self.graph, order: &site.by_id },
+            node_keys: &self.node_keys,
         }
     }
 

@@ -33,14 +33,16 @@ use context::{
 /// What `watch` keeps of a rendering for the next.
 #[derive(Default)]
 pub struct Memo {
-    cards: context::CardMemo,
+    views: context::ViewMemo,
+    parts: files::JsonParts,
 }
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
 /// (`check`). Called from many threads at once.
 pub trait Sink: Sync {
-    /// A generated file.
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// A generated file. `last`: the hash of the bytes this process last handed over for the
+    /// same path, if it knows it (then the file need not be read to compare).
+    fn put(&self, path: &str, bytes: &[u8], last: Option<u64>) -> io::Result<()>;
     /// A file copied from the sources.
     fn copy(&self, path: &str, source: &Path) -> io::Result<()>;
     /// A file of the last build, unchanged.
@@ -52,18 +54,29 @@ pub trait Sink: Sync {
 pub enum Previous<'a> {
     /// No last build: everything renders.
     None,
-    /// The last build had the same route table: its signatures, by position.
-    Same(&'a [u64]),
+    /// The last build had the same route table: its signatures, and the hashes of the bytes it
+    /// wrote (0: unknown), by position.
+    Same { signatures: &'a [u64], contents: &'a [u64] },
     /// By output path (another route table, or the record `build` keeps beside the output).
     ByPath(HashMap<&'a str, u64>),
 }
 
+/// What the last build left of one file.
+#[derive(Clone, Copy, Default)]
+struct Last {
+    signature: Option<u64>,
+    /// The hash of its bytes.
+    content: Option<u64>,
+}
+
 impl Previous<'_> {
-    fn get(&self, i: usize, route: &Route) -> Option<u64> {
+    fn get(&self, i: usize, route: &Route) -> Last {
         match self {
-            Previous::None => None,
-            Previous::Same(list) => list.get(i).copied(),
-            Previous::ByPath(map) => map.get(route.file()).copied(),
+            Previous::None => Last::default(),
+            Previous::Same { signatures, contents } => {
+                Last { signature: signatures.get(i).copied(), content: contents.get(i).copied().filter(|c| *c != 0) }
+            }
+            Previous::ByPath(map) => Last { signature: map.get(route.file()).copied(), content: None },
         }
     }
 
@@ -89,6 +102,8 @@ pub struct Inputs<'a> {
 pub struct Outcome {
     /// The signature of every route, by position (0 for a route that failed).
     pub signatures: Vec<u64>,
+    /// The hash of the bytes of every generated file, by position (0: unknown).
+    pub contents: Vec<u64>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files rendered (or copied) and files kept from the last build.
     pub rendered: usize,
@@ -108,10 +123,18 @@ enum Failure {
     Io(EnvError),
 }
 
-type Rendered = (u64, Result<bool, Failure>);
+/// What became of a file: kept as the last build wrote it, or rendered (with the hash of its
+/// bytes, when generated).
+#[derive(Clone, Copy)]
+enum Done {
+    Kept,
+    Rendered(u64),
+}
 
-/// A route's signature and whether it rendered (or kept), or its problem; `None` when skipped.
-type Done = Option<(u64, Result<bool, Box<Diagnostic>>)>;
+type Rendered = (u64, Result<Done, Failure>);
+
+/// A route's signature and what became of it, or its problem; `None` when skipped.
+type Result_ = Option<(u64, Result<Done, Box<Diagnostic>>)>;
 
 /// Everything a page's context is made from, shared by every page of one rendering.
 pub struct Render<'a> {
@@ -128,13 +151,17 @@ pub struct Render<'a> {
     terms: Terms<'a>,
     /// Per section and per term, the links to every page of its list: the same on each of its
     /// pages, so made once (else a section of 500 pages makes 250,000 links).
-    section_pages: Vec<OnceLock<tera::Value>>,
-    term_pages: Vec<Vec<OnceLock<tera::Value>>>,
+    section_pages: Vec<context::ListCell>,
+    term_pages: Vec<Vec<context::ListCell>>,
     search_index_url: OnceLock<String>,
+    /// The JSON parts of the large files kept by `watch`.
+    parts: Option<&'a files::JsonParts>,
+    /// The hash of each brief's node in the link graph.
+    node_keys: Vec<u64>,
 }
 
 impl<'a> Render<'a> {
-    fn new(inputs: &Inputs<'a>) -> Render<'a> {
+    fn new(inputs: &Inputs<'a>, memo: Option<&context::ViewMemo>) -> (Render<'a>, context::BriefViews) {
         let Inputs { templates, theme, config, site, routes, graph, identity } = *inputs;
         let theme_files: Vec<&[u8]> = theme.static_files.values().map(Vec::as_slice).collect();
         let asset_url =
@@ -165,7 +192,8 @@ impl<'a> Render<'a> {
                 .collect(),
         };
         let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
-        Render {
+        let views = context::BriefViews::make(site, routes, memo, |b| hash::of(&files::graph_node(site, routes, b)));
+        let render = Render {
             templates,
             config,
             site,
@@ -175,12 +203,15 @@ impl<'a> Render<'a> {
             site_value: (tera::Value::from_serializable(&site_context), hash::of(&site_context)),
             build_value: (tera::Value::from_serializable(&build), hash::of(&build)),
             theme_files,
-            cards: Cards::new(site, routes),
+            cards: Cards::new(site, routes, views.cards.clone()),
+            node_keys: views.nodes.clone(),
             terms: Terms::new(site, routes),
-            section_pages: site.sections.iter().map(|_| OnceLock::new()).collect(),
-            term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| OnceLock::new()).collect()).collect(),
+            section_pages: site.sections.iter().map(|_| Default::default()).collect(),
+            term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| Default::default()).collect()).collect(),
             search_index_url: OnceLock::new(),
-        }
+            parts: None,
+        };
+        (render, views)
     }
 
     /// `search/index.json` with a hash of its data, so browsers never use a stale index.
@@ -214,8 +245,8 @@ impl<'a> Render<'a> {
     }
 
     /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
-    fn route(&'a self, route: &Route, previous: Option<u64>, sink: Option<&dyn Sink>) -> Rendered {
-        let unchanged = |signature: u64| previous == Some(signature);
+    fn route(&'a self, route: &Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
+        let unchanged = |signature: u64| last.signature == Some(signature);
         match route.output {
             Output::Page(page_kind) => {
                 let (template, page) = self.page_context(page_kind);
@@ -227,9 +258,10 @@ impl<'a> Render<'a> {
                     build: Shared { value: &self.build_value.0, hash: self.build_value.1 },
                     page: WithPermalink { page, permalink },
                 };
-                let signature = hash::of(&(self.identity, route.file(), template, &context));
+                // Compared with the signature of the same route: its path need not be hashed.
+                let signature = hash::of(&(self.identity, template, &context));
                 if unchanged(signature) {
-                    return (signature, Ok(false));
+                    return (signature, Ok(Done::Kept));
                 }
                 // A brief's page is named by its source file, other pages by their path.
                 let shown = match page_kind {
@@ -237,23 +269,23 @@ impl<'a> Render<'a> {
                     _ => format!("/{}", route.file().strip_suffix("index.html").unwrap_or(route.file())),
                 };
                 let result = match self.templates.render(template, &shown, &context) {
-                    Ok(bytes) => put(sink, route, &bytes),
+                    Ok(bytes) => put(sink, route, &bytes, last),
                     Err(d) => Err(Failure::Content(d)),
                 };
                 (signature, result)
             }
             Output::ThemeFile(i) => {
                 let bytes = self.theme_files[i];
-                self.write(route, hash::of(&(self.identity, route.file(), hash::bytes(bytes))), previous, sink, || {
+                self.write(route, hash::of(&(self.identity, route.file(), hash::bytes(bytes))), last, sink, || {
                     bytes.to_vec()
                 })
             }
-            Output::Asset(i) => self.copy(route, &self.site.assets[i].source, previous, sink),
-            Output::Static(i) => self.copy(route, &self.site.statics[i].source, previous, sink),
+            Output::Asset(i) => self.copy(route, &self.site.assets[i].source, last, sink),
+            Output::Static(i) => self.copy(route, &self.site.statics[i].source, last, sink),
             output => {
                 let spec = self.file_spec(output).expect("every other output is a generated file");
                 let signature = hash::of(&(self.identity, route.file(), &spec));
-                self.write(route, signature, previous, sink, || spec.write(self.routes))
+                self.write(route, signature, last, sink, || spec.write(self.routes, self.parts))
             }
         }
     }
@@ -262,44 +294,45 @@ impl<'a> Render<'a> {
         &self,
         route: &Route,
         signature: u64,
-        previous: Option<u64>,
+        last: Last,
         sink: Option<&dyn Sink>,
         bytes: impl FnOnce() -> Vec<u8>,
     ) -> Rendered {
-        if previous == Some(signature) {
-            return (signature, Ok(false));
+        if last.signature == Some(signature) {
+            return (signature, Ok(Done::Kept));
         }
-        (signature, put(sink, route, &bytes()))
+        (signature, put(sink, route, &bytes(), last))
     }
 
     /// A file copied as is; its signature is its size and modification time.
-    fn copy(&self, route: &Route, source: &Path, previous: Option<u64>, sink: Option<&dyn Sink>) -> Rendered {
+    fn copy(&self, route: &Route, source: &Path, last: Last, sink: Option<&dyn Sink>) -> Rendered {
         let stamp = std::fs::symlink_metadata(source).ok().map(|m| (m.len(), m.modified().ok()));
         let signature = hash::of(&(self.identity, route.file(), source, stamp));
-        if stamp.is_some() && previous == Some(signature) {
-            return (signature, Ok(false));
+        if stamp.is_some() && last.signature == Some(signature) {
+            return (signature, Ok(Done::Kept));
         }
         let result = match sink {
-            Some(sink) => sink.copy(route.file(), source).map(|()| true).map_err(|e| {
+            Some(sink) => sink.copy(route.file(), source).map(|()| Done::Rendered(0)).map_err(|e| {
                 Failure::Io(
                     EnvError::new(format!("cannot copy `{}` to `{}`: {e}", source.display(), route.file()))
                         .help("check that the file is readable"),
                 )
             }),
-            None => Ok(true),
+            None => Ok(Done::Rendered(0)),
         };
         (signature, result)
     }
 }
 
 /// Hands a rendered file to the sink.
-fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8]) -> Result<bool, Failure> {
+fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8], last: Last) -> Result<Done, Failure> {
+    let content = hash::bytes(bytes);
     match sink {
         Some(sink) => sink
-            .put(route.file(), bytes)
-            .map(|()| true)
+            .put(route.file(), bytes, last.content)
+            .map(|()| Done::Rendered(content))
             .map_err(|e| Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file())))),
-        None => Ok(true),
+        None => Ok(Done::Rendered(content)),
     }
 }
 
@@ -313,11 +346,13 @@ pub fn render(
     stop: &(dyn Fn() -> bool + Sync),
     memo: Option<&mut Memo>,
 ) -> Outcome {
-    let mut render = Render::new(inputs);
     let site = inputs.site;
-    if let Some(memo) = &memo {
-        render.cards.reuse(&memo.cards);
-    }
+    let (views_memo, parts) = match memo {
+        Some(Memo { views, parts }) => (Some(views), Some(&*parts)),
+        None => (None, None),
+    };
+    let (mut render, views) = Render::new(inputs, views_memo.as_deref());
+    render.parts = parts;
     if previous.is_none() {
         // Every page renders: make the cards first, newest first in runs. List pages read them in
         // that order and find them side by side in memory rather than scattered over the heap.
@@ -330,7 +365,7 @@ pub fn render(
     // The first failure to write stops the rendering: a full disk is one message, not one per page.
     let io_failed = AtomicBool::new(false);
     let first_io: Mutex<Option<EnvError>> = Mutex::new(None);
-    let results: Vec<Done> = inputs
+    let results: Vec<Result_> = inputs
         .routes
         .files
         .par_iter()
@@ -357,6 +392,7 @@ pub fn render(
     let mut outcome = Outcome {
         io: first_io.into_inner().unwrap_or_else(|e| e.into_inner()),
         signatures: vec![0; results.len()],
+        contents: vec![0; results.len()],
         ..Outcome::default()
     };
     for (i, (route, result)) in inputs.routes.files.iter().zip(results).enumerate() {
@@ -368,9 +404,13 @@ pub fn render(
             outcome.pages += 1;
         }
         match result {
-            Ok(true) => outcome.rendered += 1,
-            Ok(false) => {
+            Ok(Done::Rendered(content)) => {
+                outcome.rendered += 1;
+                outcome.contents[i] = content;
+            }
+            Ok(Done::Kept) => {
                 outcome.kept += 1;
+                outcome.contents[i] = previous.get(i, route).content.unwrap_or(0);
                 if let Some(sink) = sink {
                     sink.keep(route.file());
                 }
@@ -382,8 +422,8 @@ pub fn render(
         }
         outcome.signatures[i] = signature;
     }
-    if let Some(memo) = memo {
-        render.cards.remember(&mut memo.cards);
+    if let Some(memo) = views_memo {
+        views.remember(site, inputs.routes, memo);
     }
     render.cards.free_later();
     outcome

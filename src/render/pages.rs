@@ -12,7 +12,7 @@ impl<'a> Render<'a> {
     pub(super) fn page_context(&'a self, page: Page) -> (&'static str, PageContext<'a>) {
         let (site, routes) = (self.site, self.routes);
         match page {
-            Page::Brief(b) => ("page.html", PageContext::Brief(Box::new(self.brief_page(b)))),
+            Page::Brief(b) => ("page.html", PageContext::Brief(self.brief_page(b))),
             Page::Section { section, page } => {
                 let sec = &site.sections[section];
                 let context = SectionPage {
