@@ -40,13 +40,16 @@ def main():
     ap.add_argument("--briefs", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--site", help="an existing site folder instead of a generated corpus")
-    ap.add_argument("--edit", choices=["line", "summary"], default="line",
-                    help="line: append a line to the body (shown only by the brief's page); summary: "
-                         "change the brief's summary (shown by its term, section and home pages too)")
+    ap.add_argument("--edit", choices=["line", "summary", "title", "date", "terms"], default="line",
+                    help="line: append a line to the body (shown only by the brief's page); summary, title, "
+                         "date, terms: change what list pages show (its term, section and home pages, "
+                         "feeds and the search index follow in the same rebuild)")
+    ap.add_argument("--workdir", help="where the site copy lives (default: the system's temporary "
+                                      "folder; /dev/shm for a tmpfs)")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     binary = ROOT / "target" / "release" / "briefing"
-    work = Path(tempfile.mkdtemp(prefix="briefing-latency."))
+    work = Path(tempfile.mkdtemp(prefix="briefing-latency.", dir=args.workdir))
     if args.site:
         site = work / "site"
         site.mkdir()
@@ -84,8 +87,20 @@ def main():
             start = time.perf_counter()
             if args.edit == "line":
                 target.write_text(text + f"\nOne more line: {marker}.\n", encoding="utf-8")
-            else:
+            elif args.edit == "summary":
                 edited = re.sub(r'^summary: .*$', f'summary: "Edited summary {marker}."', text, count=1, flags=re.M)
+                target.write_text(edited, encoding="utf-8")
+            elif args.edit == "title":
+                edited = re.sub(r'^title: .*$', f'title: "Edited title {marker}"', text, count=1, flags=re.M)
+                target.write_text(edited, encoding="utf-8")
+            elif args.edit == "date":
+                # A new date moves the brief in every list it is on; the marker goes in its summary.
+                edited = re.sub(r'^date: .*$', f'date: 20{10 + i % 15}-0{1 + i % 9}-1{i % 10}', text, count=1, flags=re.M)
+                edited = re.sub(r'^summary: .*$', f'summary: "Moved {marker}."', edited, count=1, flags=re.M)
+                target.write_text(edited, encoding="utf-8")
+            else:
+                edited = re.sub(r'^topics: \[', f'topics: ["Term {i}", ', text, count=1, flags=re.M)
+                edited = re.sub(r'^summary: .*$', f'summary: "Retagged {marker}."', edited, count=1, flags=re.M)
                 target.write_text(edited, encoding="utf-8")
             while True:
                 status, body = get(port, url)
@@ -97,7 +112,8 @@ def main():
                 time.sleep(0.001)
             # The term, section and home pages come from the same rebuild: written before the
             # reload, so they show the edit as soon as the brief's page does.
-            if args.edit == "summary":
+            if args.edit != "line":
+                # List pages, written in the same rebuild, already show the edit.
                 section = f"/{rel.parent.as_posix()}/"
                 for page in [section]:
                     status, body = get(port, page)

@@ -131,11 +131,18 @@ fn text_or_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>
     Ok(value.and_then(|v| scalar_text(&v)))
 }
 
-/// A front-matter value together with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A front-matter value together with where it was written. It hashes as its value: where it
+/// was written matters to messages only, and a value moved by an edit above it is the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Range<usize>,
+}
+
+impl<T: std::hash::Hash> std::hash::Hash for Spanned<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Hash)]

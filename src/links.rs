@@ -477,23 +477,23 @@ pub struct Memo {
 
 type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
 
-/// Everything a link can resolve to, and how it is written: ids and slugs of briefs (their URLs
-/// are in the route table's key), the briefs left out, sections, files, and the settings that
-/// change what a link becomes.
+/// Everything a link can resolve to, and how it is written: ids, slugs and URLs of briefs, the
+/// briefs left out, sections and files with their URLs, and the settings that change what a link
+/// becomes. (Not the whole route table: a new term changes no link.)
 fn structure_key(site: &Site, routes: &Routes, config: &SiteConfig) -> u64 {
     let mut h = hash::hasher();
-    (routes.key, config.raw_html, config.broken_links_warn).hash(&mut h);
-    for brief in &site.briefs {
-        (brief.id(), brief.slug(), brief.stem_slug()).hash(&mut h);
+    (&routes.urls, config.raw_html, config.broken_links_warn).hash(&mut h);
+    for (b, brief) in site.briefs.iter().enumerate() {
+        (brief.id(), brief.slug(), brief.stem_slug(), routes.brief(b).url()).hash(&mut h);
     }
     for absent in &site.absent {
         (&absent.id, &absent.slugs, absent.is_draft).hash(&mut h);
     }
-    for section in &site.sections {
-        section.folder.hash(&mut h);
+    for (s, section) in site.sections.iter().enumerate() {
+        (&section.folder, routes.section(s, 1).url()).hash(&mut h);
     }
-    for asset in &site.assets {
-        asset.rel_path.hash(&mut h);
+    for (i, asset) in site.assets.iter().enumerate() {
+        (&asset.rel_path, routes.asset(i).url()).hash(&mut h);
     }
     h.finish()
 }
@@ -668,82 +668,82 @@ fn neighbours(site: &Site) -> (Vec<Option<BriefId>>, Vec<Option<BriefId>>) {
 /// term weighs ln(N / df), so a rare shared term counts more than a common one. Candidates come
 /// from an inverted index (term → briefs, newest first); a long posting list is scanned only in a
 /// window of `RELATED_SCAN` briefs around the brief's own date, which keeps the cost linear.
+///
+/// Briefs are handled by their position in the date order (their rank), postings hold ranks,
+/// and scores are kept by rank: the candidates of a brief are briefs of nearby dates, so the
+/// scores it touches lie close together in memory.
 pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>> {
-    let n = site.briefs.len().max(1) as f64;
-    // Global term ids, their weight and postings (newest first, as assembled).
+    let n = site.briefs.len();
+    let total = n.max(1) as f64;
+    let rank = &site.rank;
+    // Global term ids, their weight, label, and postings as ranks (ascending: newest first).
     let mut term_base = Vec::with_capacity(site.taxonomies.len());
-    let mut postings: Vec<&[BriefId]> = Vec::new();
+    let mut postings: Vec<Vec<u32>> = Vec::new();
     let mut labels: Vec<&str> = Vec::new();
     for taxonomy in &site.taxonomies {
         term_base.push(postings.len());
         for term in &taxonomy.terms {
-            postings.push(&term.briefs);
+            postings.push(term.briefs.iter().map(|&b| rank[b] as u32).collect());
             labels.push(&term.label);
         }
     }
-    let weight: Vec<f64> = postings.iter().map(|p| (n / p.len() as f64).ln()).collect();
-    // Postings are in date order too: a brief is found in one by binary search on its rank.
-    let rank = &site.rank;
-    let terms_of: Vec<Vec<usize>> = site
-        .briefs
-        .iter()
-        .map(|brief| {
-            let mut t: Vec<usize> = brief.terms.iter().map(|&(tax, term)| term_base[tax] + term).collect();
-            t.sort_unstable();
-            t.dedup();
-            t
-        })
-        .collect();
-
-    explicit
+    let weight: Vec<f64> = postings.iter().map(|p| (total / p.len() as f64).ln()).collect();
+    // A brief's terms are sorted by (taxonomy, term): their global ids are sorted too.
+    let terms_of = |b: BriefId| site.briefs[b].terms.iter().map(|&(t, term)| term_base[t] + term);
+    let by_rank: Vec<Vec<Related>> = site
+        .by_date
         .par_iter()
-        .enumerate()
         .map_init(
-            // Per thread: a score per brief, and the briefs whose score was touched.
-            || (vec![0f64; site.briefs.len()], Vec::<BriefId>::new()),
-            |(scores, touched), (b, explicit)| {
-                for &t in &terms_of[b] {
-                    let list = postings[t];
+            // Per thread: a score per rank, and the ranks whose score was touched.
+            || (vec![0f64; n], Vec::<u32>::new()),
+            |(scores, touched), &b| {
+                let own = rank[b] as u32;
+                for t in terms_of(b) {
+                    let list = &postings[t];
                     let window = if list.len() <= RELATED_SCAN {
-                        list
+                        &list[..]
                     } else {
-                        let at = list.partition_point(|&x| rank[x] < rank[b]);
+                        let at = list.partition_point(|&r| r < own);
                         let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
                         &list[start..start + RELATED_SCAN]
                     };
                     for &other in window {
-                        if scores[other] == 0.0 {
+                        let score = &mut scores[other as usize];
+                        if *score == 0.0 {
                             touched.push(other);
                         }
-                        scores[other] += weight[t];
+                        *score += weight[t];
                     }
                 }
-                // The best few by score, then newest first (a lower date rank is newer): a
-                // small sorted list, not a sort of every candidate.
+                let explicit = explicit[b];
+                // The best few by score, then newest first (a lower rank is newer): a small
+                // sorted list, not a sort of every candidate.
                 let wanted = RELATED_COUNT.saturating_sub(explicit.len());
-                let mut best: Vec<(f64, usize, BriefId)> = Vec::with_capacity(wanted + 1);
+                let mut best: Vec<(f64, u32)> = Vec::with_capacity(wanted + 1);
                 for &other in touched.iter() {
-                    let score = scores[other];
-                    scores[other] = 0.0;
-                    if other == b || score <= 0.0 || explicit.contains(&other) || wanted == 0 {
+                    let score = std::mem::take(&mut scores[other as usize]);
+                    if other == own || score <= 0.0 || wanted == 0 {
                         continue;
                     }
-                    let key = (score, rank[other], other);
-                    let better = |x: &(f64, usize, BriefId)| x.0 > key.0 || (x.0 == key.0 && x.1 < key.1);
+                    let better = |x: &(f64, u32)| x.0 > score || (x.0 == score && x.1 < other);
                     // Most candidates do not beat the last of a full list: one comparison.
                     if best.len() == wanted && best.last().is_some_and(better) {
                         continue;
                     }
+                    if explicit.contains(&site.by_date[other as usize]) {
+                        continue;
+                    }
                     let at = best.iter().take_while(|x| better(x)).count();
-                    best.insert(at, key);
+                    best.insert(at, (score, other));
                     best.truncate(wanted);
                 }
                 touched.clear();
                 let mut related: Vec<Related> =
                     explicit.iter().map(|&brief| Related { brief, shared: vec![], shared_hash: 0 }).collect();
-                for (_, _, other) in best {
-                    let mut shared: Vec<usize> =
-                        terms_of[b].iter().copied().filter(|t| terms_of[other].binary_search(t).is_ok()).collect();
+                for (_, other) in best {
+                    let other = site.by_date[other as usize];
+                    let theirs: Vec<usize> = terms_of(other).collect();
+                    let mut shared: Vec<usize> = terms_of(b).filter(|t| theirs.binary_search(t).is_ok()).collect();
                     shared.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
                     // The same label can name a term of two taxonomies (an actor and a topic).
                     let mut names: Vec<String> = Vec::new();
@@ -758,7 +758,13 @@ pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>>
                 related
             },
         )
-        .collect()
+        .collect();
+    // Back from date order to brief order.
+    let mut related: Vec<Vec<Related>> = vec![Vec::new(); n];
+    for (list, &b) in by_rank.into_iter().zip(&site.by_date) {
+        related[b] = list;
+    }
+    related
 }
 
 #[cfg(test)]

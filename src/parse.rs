@@ -46,7 +46,7 @@ pub struct Facts {
     /// `slug:` when set, else the stem's slug.
     pub slug: String,
     /// Where `slug:` was written, if it was.
-    pub slug_span: Option<Range<usize>>,
+    pub slug_span: Option<Position>,
     /// An `_index.md`: the introduction of its folder's section.
     pub is_index: bool,
     /// The front-matter has errors.
@@ -66,7 +66,16 @@ pub struct Facts {
 pub struct TermUse {
     pub slug: String,
     pub label: String,
-    pub span: Range<usize>,
+    pub span: Position,
+}
+
+/// Where something was written in a file: for messages only. It hashes as nothing, so that an
+/// edit that moves a value without changing it changes no fact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Position(pub Range<usize>);
+
+impl std::hash::Hash for Position {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 impl Parsed {
@@ -212,7 +221,7 @@ fn facts_of(rel_path: &str, is_index: bool, front: Option<&FrontMatter>) -> Fact
                 .map(|l| TermUse {
                     slug: slugify(l.value.trim()),
                     label: l.value.trim().to_string(),
-                    span: l.span.clone(),
+                    span: Position(l.span.clone()),
                 })
                 .collect();
             (name.clone(), uses)
@@ -220,7 +229,7 @@ fn facts_of(rel_path: &str, is_index: bool, front: Option<&FrontMatter>) -> Fact
         .collect();
     Facts {
         slug: front.slug.as_ref().map_or(stem_slug.clone(), |s| s.value.clone()),
-        slug_span: front.slug.as_ref().map(|s| s.span.clone()),
+        slug_span: front.slug.as_ref().map(|s| Position(s.span.clone())),
         stem_slug,
         id,
         folder,

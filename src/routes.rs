@@ -574,7 +574,7 @@ impl<'a> Table<'a> {
         let site = self.site;
         let brief_at = |b: BriefId| {
             let brief = &site.briefs[b];
-            brief.parsed.location(brief.facts().slug_span.clone().unwrap_or(0..0))
+            brief.parsed.location(brief.facts().slug_span.as_ref().map_or(0..0, |p| p.0.clone()))
         };
         match output {
             Output::Page(Page::Brief(b)) => (format!("`{}`", site.briefs[b].display()), Some(brief_at(b))),

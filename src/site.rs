@@ -190,6 +190,15 @@ pub fn assemble(
             section.index = section.index_source.map(|i| parsed[i].clone());
         }
         site.failed = site.failed_sources.iter().map(|&i| parsed[i].clone()).collect();
+        // Positions are not facts: a term's first use may have moved within its file.
+        for (taxonomy, config) in site.taxonomies.iter_mut().zip(&config.taxonomies) {
+            for term in &mut taxonomy.terms {
+                let uses = site.briefs[term.first_use.0].facts().terms.get(&config.name);
+                if let Some(at) = uses.and_then(|u| u.iter().find(|u| u.slug == term.slug)) {
+                    term.first_use.1 = at.span.0.clone();
+                }
+            }
+        }
         return (site, diagnostics);
     }
     let (mut site, more) = assemble_all(config, sources, parsed, include_drafts);
@@ -332,7 +341,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                             Code::BadTerm,
                             format!("the {} term `{}` has no letters or digits", taxonomy.name, term.label),
                         )
-                        .at(brief.parsed.location(term.span.clone()))
+                        .at(brief.parsed.location(term.span.0.clone()))
                         .help("remove it, or write a term with letters, such as `OPCON transfer`"),
                     );
                     continue;
@@ -340,7 +349,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                 let draft = terms.entry(term.slug.as_str()).or_insert_with(|| TermDraft {
                     labels: hash::fast_map(2),
                     briefs: Vec::new(),
-                    first_use: (b, term.span.clone()),
+                    first_use: (b, term.span.0.clone()),
                 });
                 seen += 1;
                 draft.labels.entry(term.label.as_str()).or_insert((0, seen)).0 += 1;
