@@ -13,6 +13,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod parse;
+pub mod related;
 pub mod render;
 pub mod routes;
 pub mod serve;

@@ -2,7 +2,10 @@
 //! a hash of what it shows (its typed context, or the data of a generated file) and of the build
 //! identity; a file whose signature is what the last build recorded is kept as it is.
 
+mod cards;
 pub mod context;
+mod data;
+mod feeds;
 mod files;
 mod pages;
 pub mod templates;
@@ -34,7 +37,7 @@ use context::{
 #[derive(Default)]
 pub struct Memo {
     views: context::ViewMemo,
-    parts: files::JsonParts,
+    parts: data::JsonParts,
 }
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
@@ -155,7 +158,7 @@ pub struct Render<'a> {
     term_pages: Vec<Vec<context::ListCell>>,
     search_index_url: OnceLock<String>,
     /// The JSON parts of the large files kept by `watch`.
-    parts: Option<&'a files::JsonParts>,
+    parts: Option<&'a data::JsonParts>,
     /// The hash of each brief's node in the link graph.
     node_keys: Vec<u64>,
 }
@@ -192,7 +195,7 @@ impl<'a> Render<'a> {
                 .collect(),
         };
         let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
-        let views = context::BriefViews::make(site, routes, memo, |b| hash::of(&files::graph_node(site, routes, b)));
+        let views = context::BriefViews::make(site, routes, memo, |b| hash::of(&data::graph_node(site, routes, b)));
         let render = Render {
             templates,
             config,
@@ -263,12 +266,12 @@ impl<'a> Render<'a> {
                 if unchanged(signature) {
                     return (signature, Ok(Done::Kept));
                 }
-                // A brief's page is named by its source file, other pages by their path.
+                // A brief's page is named by its source file, other pages by their URL.
                 let shown = match page_kind {
-                    crate::routes::Page::Brief(b) => self.site.briefs[b].display().to_string(),
-                    _ => format!("/{}", route.file().strip_suffix("index.html").unwrap_or(route.file())),
+                    crate::routes::Page::Brief(b) => self.site.briefs[b].display(),
+                    _ => route.url(),
                 };
-                let result = match self.templates.render(template, &shown, &context) {
+                let result = match self.templates.render(template, shown, &context) {
                     Ok(bytes) => put(sink, route, &bytes, last),
                     Err(d) => Err(Failure::Content(d)),
                 };

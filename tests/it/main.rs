@@ -5,5 +5,7 @@ mod errors;
 mod links;
 mod output;
 mod publish;
+mod rebuild;
+mod routes;
 mod support;
 mod watch;

@@ -407,3 +407,31 @@ fn a_body_edit_that_no_other_page_shows_renders_one_page() {
     assert_eq!(events.next().0, "reload");
     w.wait_for("/topics/x/", "show the new summary", |_, b| b.contains("New summary."));
 }
+
+#[test]
+fn a_non_ascii_base_path_is_served_and_redirected_with_an_encoded_location() {
+    let w = Watch::start(&[("content/a.md", &brief("Alpha", "2025-01-01", "X", "Text."))], &["--base-url", "/정책/"]);
+    for _ in 0..10 {
+        let head = http_head(w.port, "/");
+        assert!(head.starts_with("HTTP/1.1 301"), "{head}");
+        assert!(head.contains("Location: /%EC%A0%95%EC%B1%85/"), "{head}");
+    }
+    let (status, page) = w.get("/%EC%A0%95%EC%B1%85/a/");
+    assert_eq!(status, 200, "the server keeps answering");
+    assert!(page.contains("Alpha"));
+}
+
+#[test]
+fn a_new_base_url_is_served_at_once() {
+    let w = Watch::start(
+        &[("site.yaml", "base_url: /one/\n"), ("content/a.md", &brief("Alpha", "2025-01-01", "X", "Text."))],
+        &[],
+    );
+    assert_eq!(w.get("/one/a/").0, 200);
+    let events = w.events();
+    w.write("site.yaml", "base_url: /two/\n");
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/two/a/", "be served under the new path", |s, b| s == 200 && b.contains("href=\"/two/"));
+    let (status, _) = w.get("/two/static/style.css");
+    assert_eq!(status, 200, "and its stylesheet");
+}

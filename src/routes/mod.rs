@@ -6,11 +6,16 @@
 //! A new page kind is one more `Page` variant registered in `plan`, and its context in
 //! `render/pages.rs`.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
+mod table;
+mod urls;
+
+use table::{key_of, Table};
+pub use urls::{percent_decode, percent_encode_non_ascii, Urls};
+
 use crate::config::SiteConfig;
-use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic};
 use crate::site::{BriefId, Site};
 use crate::slug::nfc;
 use crate::theme::Theme;
@@ -88,72 +93,6 @@ impl Route {
     pub fn file(&self) -> &str {
         &self.text[self.file_start..]
     }
-}
-
-/// Makes URLs: the base path of `base_url` followed by a path from the site root.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Urls {
-    pub base_path: String,
-    pub origin: Option<String>,
-}
-
-impl Urls {
-    pub fn new(config: &SiteConfig) -> Urls {
-        Urls { base_path: config.base_url.path.clone(), origin: config.base_url.origin.clone() }
-    }
-
-    /// Root-relative URL of a path from the site root (`briefs/x/` → `/policy/briefs/x/`).
-    pub fn href(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, path.trim_start_matches('/'))
-    }
-
-    /// The absolute form of a root-relative URL, when `base_url` has an origin; non-ASCII
-    /// characters percent-encoded, as XML consumers (feeds, sitemaps) expect.
-    pub fn absolute(&self, href: &str) -> Option<String> {
-        self.origin.as_ref().map(|o| format!("{o}{}", percent_encode_non_ascii(href)))
-    }
-
-    /// The path from the site root of a root-relative URL (`/policy/briefs/x/` → `briefs/x/`).
-    pub fn path_of<'a>(&self, href: &'a str) -> &'a str {
-        href.strip_prefix(self.base_path.as_str()).unwrap_or(href)
-    }
-}
-
-pub fn percent_encode_non_ascii(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() && !c.is_ascii_control() && c != ' ' {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
-        }
-    }
-    out
-}
-
-/// The one percent-decoder: `None` when an escape is malformed or the bytes are not UTF-8.
-pub fn percent_decode(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return Some(text.to_string());
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let digit = |b: u8| (b as char).to_digit(16);
-            out.push((digit(hex[0])? * 16 + digit(hex[1])?) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// `topics/x/` page 1 → `topics/x/`, page 3 → `topics/x/page/3/`.
@@ -280,6 +219,22 @@ impl Routes {
     pub fn href(&self, path: &str) -> String {
         self.urls.href(path)
     }
+    /// The URL of `image:` in a brief's front-matter: absolute URLs pass through; other paths are
+    /// relative to the brief's folder, like images in its body; absolute when `base_url` has an
+    /// origin (Open Graph consumers need absolute image URLs).
+    pub fn image_url(&self, folder: &str, image: &str) -> String {
+        if image.contains("://") {
+            return image.to_string();
+        }
+        let path = match image.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None if folder.is_empty() => image.to_string(),
+            None => format!("{folder}/{image}"),
+        };
+        let href = self.urls.href(&path);
+        self.urls.absolute(&href).unwrap_or(href)
+    }
+
     /// The URL of a file of the sitemap index (`sitemap-2.xml`).
     pub fn sitemap_part_name(n: usize) -> String {
         format!("sitemap-{n}.xml")
@@ -440,195 +395,6 @@ impl Routes {
 
 fn listed(page: Page) -> bool {
     !matches!(page, Page::NotFound | Page::Search)
-}
-
-/// The table while it is filled: files by a key compared as static hosts compare paths.
-struct Table<'a> {
-    urls: Urls,
-    site: &'a Site,
-    files: Vec<Route>,
-    by_key: HashMap<String, usize>,
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// How hosts compare paths: case-insensitive (macOS and Windows file systems fold case).
-fn key_of(file: &str) -> String {
-    file.to_lowercase()
-}
-
-impl<'a> Table<'a> {
-    fn new(urls: Urls, site: &'a Site) -> Table<'a> {
-        let capacity = site.briefs.len() * 2 + 64;
-        Table {
-            urls,
-            site,
-            files: Vec::with_capacity(capacity),
-            by_key: HashMap::with_capacity(capacity),
-            diagnostics: vec![],
-        }
-    }
-
-    /// A page at `path` from the site root (`briefs/x/`), written as `path/index.html`.
-    fn page(&mut self, path: String, page: Page) -> usize {
-        self.add(&path, "index.html", Output::Page(page))
-    }
-
-    /// A redirect page at `path` from the site root.
-    fn page_like(&mut self, path: &str, output: Output) -> usize {
-        self.add(path, "index.html", output)
-    }
-
-    /// A file at `path` from the site root.
-    fn file(&mut self, path: String, output: Output) -> usize {
-        self.add(&path, "", output)
-    }
-
-    /// A file at `path` + `file` (`briefs/x/` + `index.html`) whose URL is `path`.
-    fn add(&mut self, path: &str, file: &str, output: Output) -> usize {
-        let base = &self.urls.base_path;
-        let text = format!("{base}{path}{file}");
-        let route = Route { url_end: base.len() + path.len(), file_start: base.len(), text, output };
-        let index = self.files.len();
-        let file = route.file();
-        if file.len() > MAX_PATH_BYTES {
-            let (what, location) = self.describe(output);
-            let len = file.len();
-            self.diagnostics.push(
-                Diagnostic::error(Code::TooLarge, format!("the output path of {what} is {len} bytes long"))
-                    .at_opt(location)
-                    .help("shorten the folder names or the slug"),
-            );
-        }
-        let key = key_of(file);
-        match self.by_key.get(&key) {
-            Some(&other) => self.clash(other, output, route.file()),
-            None => {
-                self.by_key.insert(key, index);
-            }
-        }
-        self.files.push(route);
-        index
-    }
-
-    /// A file of `static/`: it replaces a generated file at the same path (the documented
-    /// precedence), but clashes with another file of `static/`.
-    fn add_static(&mut self, file: String, i: usize) {
-        let output = Output::Static(i);
-        if let Some(&other) = self.by_key.get(&key_of(&file)) {
-            if !matches!(self.files[other].output, Output::Static(_)) {
-                self.files[other].output = output;
-                return;
-            }
-        }
-        self.file(file, output);
-    }
-
-    fn clash(&mut self, first: usize, second: Output, file: &str) {
-        let (first_what, first_at) = self.describe(self.files[first].output);
-        let (second_what, second_at) = self.describe(second);
-        let shown = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
-        let mut d = Diagnostic::error(
-            Code::DuplicateUrl,
-            format!("{second_what} and {first_what} both map to the URL `{shown}`"),
-        );
-        d = match (second_at, first_at) {
-            (Some(second), Some(first)) => d.at(second).also(first, format!("{first_what} is here")),
-            (Some(at), None) | (None, Some(at)) => d.at(at),
-            (None, None) => d,
-        };
-        self.diagnostics.push(d.help(resolution(second)));
-    }
-
-    /// A file whose path is a folder of another file's path (`static/briefs` against
-    /// `briefs/x/index.html`) cannot be written either.
-    fn check_folders(&mut self) {
-        let mut clashes = Vec::new();
-        for (i, route) in self.files.iter().enumerate() {
-            let key = key_of(route.file());
-            for (at, _) in key.match_indices('/') {
-                if let Some(&other) = self.by_key.get(&key[..at]) {
-                    clashes.push((other, i));
-                }
-            }
-        }
-        clashes.sort_unstable();
-        clashes.dedup_by_key(|c| c.0);
-        for (file, inside) in clashes {
-            let (what, at) = self.describe(self.files[file].output);
-            let (other, other_at) = self.describe(self.files[inside].output);
-            let mut d = Diagnostic::error(
-                Code::DuplicateUrl,
-                format!("{what} is written at `{}`, a folder that {other} needs", self.files[file].file()),
-            )
-            .at_opt(at)
-            .help(resolution(self.files[file].output));
-            if let Some(o) = other_at {
-                d = d.also(o, format!("{other} is here"));
-            }
-            self.diagnostics.push(d);
-        }
-    }
-
-    /// Who owns a file, in the user's terms, and the place in the sources that made it.
-    fn describe(&self, output: Output) -> (String, Option<Location>) {
-        let site = self.site;
-        let brief_at = |b: BriefId| {
-            let brief = &site.briefs[b];
-            brief.parsed.location(brief.facts().slug_span.as_ref().map_or(0..0, |p| p.0.clone()))
-        };
-        match output {
-            Output::Page(Page::Brief(b)) => (format!("`{}`", site.briefs[b].display()), Some(brief_at(b))),
-            Output::Page(Page::Section { section, page }) => {
-                let sec = &site.sections[section];
-                let folder = format!("the folder `content/{}`", sec.folder);
-                let what = if page > 1 { format!("page {page} of {folder}") } else { folder };
-                (what, sec.index.as_ref().map(|p| p.location(0..0)))
-            }
-            Output::Page(Page::Term { taxonomy, term, page }) => {
-                let tax = &site.taxonomies[taxonomy];
-                let tm = &tax.terms[term];
-                let what = format!("the {} term `{}`", tax.name, tm.label);
-                let what = if page > 1 { format!("page {page} of {what}") } else { what };
-                let (b, span) = &tm.first_use;
-                (what, Some(site.briefs[*b].parsed.location(span.clone())))
-            }
-            Output::Page(Page::Taxonomy(t)) => (format!("the `{}` index", site.taxonomies[t].name), None),
-            Output::Page(Page::Home) => ("the home page".into(), None),
-            Output::Page(Page::NotFound) => ("the 404 page".into(), None),
-            Output::Page(Page::Search) => ("the search page".into(), None),
-            Output::Alias { brief, alias } => {
-                let b = &site.briefs[brief];
-                let a = &b.facts().aliases[alias];
-                (format!("the alias `{}` of `{}`", a.value, b.display()), Some(b.parsed.location(a.span.clone())))
-            }
-            Output::SearchIndex => ("the search index".into(), None),
-            Output::Graph => ("the link graph `graph.json`".into(), None),
-            Output::Feed(None) => ("the site's Atom feed".into(), None),
-            Output::Feed(Some((t, term))) => (
-                format!("the feed of the {} term `{}`", site.taxonomies[t].name, site.taxonomies[t].terms[term].label),
-                None,
-            ),
-            Output::Sitemap(_) => ("the sitemap".into(), None),
-            Output::Robots => ("`robots.txt`".into(), None),
-            Output::ThemeFile(_) => ("a file of the theme's `static/` folder".into(), None),
-            Output::Asset(i) => (format!("the file `content/{}`", site.assets[i].rel_path), None),
-            Output::Static(i) => (format!("the file `static/{}`", site.statics[i].rel_path), None),
-        }
-    }
-}
-
-/// How to resolve a clash, from the side of the file registered second.
-fn resolution(output: Output) -> &'static str {
-    match output {
-        Output::Page(Page::Brief(_)) => "give the brief another `slug:`, or move or rename its file",
-        Output::Page(Page::Section { .. }) => "rename one of the folders, or the brief whose URL takes the page",
-        Output::Page(Page::Term { .. }) | Output::Feed(Some(_)) => {
-            "rename the brief or folder that takes the term's URL (a folder named after a taxonomy holds briefs at the term pages' URLs)"
-        }
-        Output::Alias { .. } => "remove the alias, or change it to the old URL it should redirect from",
-        Output::Asset(_) | Output::Static(_) => "rename or move the file: the build writes a file of its own at that path",
-        _ => "rename the folder or file under content/ that takes this URL: the build writes it itself",
-    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! giving the URLs the renderer writes, the diagnostics for broken ones, and the link graph
 //! (outgoing links, backlinks), related briefs and previous/next. URLs come from the route table.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -12,22 +11,15 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::hash;
 use crate::markdown::{Analysis, LinkKind, LinkOutput, LinkRef};
-use crate::parse::{parent_folder, Parsed};
-use crate::routes::{percent_decode, Routes};
-use crate::site::{BriefId, Site};
-use crate::slug::slugify;
-use crate::suggest;
+pub use crate::related::Related;
 
-/// A brief that names another, for "Referenced by" and related lists.
-#[derive(Debug, Clone, PartialEq, Hash)]
-pub struct Related {
-    pub brief: BriefId,
-    /// Labels of the shared terms, rarest first ("USFK, extended deterrence"); empty when the
-    /// author listed it in `related:`.
-    pub shared: Vec<String>,
-    /// The hash of `shared`, made with it (pages that list related briefs hash it).
-    pub shared_hash: u64,
-}
+mod index;
+use crate::parse::Parsed;
+use crate::related::{related_basis, related_briefs};
+use crate::routes::Routes;
+use crate::site::{BriefId, Site};
+use crate::suggest;
+use index::{problem, Failure, Index, Target};
 
 /// The links of one brief, resolved.
 #[derive(Debug, Default)]
@@ -75,202 +67,6 @@ impl LinkGraph {
     pub fn next(&self, b: BriefId) -> Option<BriefId> {
         self.neighbours.1[b]
     }
-}
-
-/// Where a link points, once resolved.
-#[derive(Debug, Clone, PartialEq)]
-enum Target {
-    Brief(BriefId, Option<String>),
-    Section(usize, Option<String>),
-    Asset(usize),
-    /// A root-relative path or an anchor on the same page: written out with the base path.
-    Path(String),
-    External(String),
-}
-
-/// Why a link does not resolve: a problem to report, or one already reported elsewhere (a
-/// link to a brief whose own front-matter failed).
-#[derive(Debug)]
-enum Failure {
-    Report { code: Code, message: String, help: String },
-    Reported,
-}
-
-fn problem(code: Code, message: String, help: String) -> Failure {
-    Failure::Report { code, message, help }
-}
-
-/// Everything a link can point at, indexed. It owns its keys, so that `watch` keeps it while
-/// nothing a link can resolve to changes.
-#[derive(Debug, Default)]
-struct Index {
-    by_slug: HashMap<Box<str>, Vec<BriefId>>,
-    by_id: HashMap<Box<str>, BriefId>,
-    section_by_folder: HashMap<Box<str>, usize>,
-    assets: HashMap<Box<str>, usize>,
-    absent_by_key: HashMap<Box<str>, (bool, Box<str>)>,
-}
-
-impl Index {
-    fn new(site: &Site) -> Index {
-        let mut by_slug: HashMap<Box<str>, Vec<BriefId>> = HashMap::with_capacity(site.briefs.len());
-        for (b, brief) in site.briefs.iter().enumerate() {
-            by_slug.entry(brief.slug().into()).or_default().push(b);
-            if brief.stem_slug() != brief.slug() {
-                by_slug.entry(brief.stem_slug().into()).or_default().push(b);
-            }
-        }
-        let mut absent_by_key = HashMap::new();
-        for a in &site.absent {
-            absent_by_key.insert(a.id.as_str().into(), (a.is_draft, a.id.as_str().into()));
-            for s in &a.slugs {
-                absent_by_key.insert(s.as_str().into(), (a.is_draft, a.id.as_str().into()));
-            }
-        }
-        Index {
-            by_slug,
-            by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id().into(), b)).collect(),
-            section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str().into(), i)).collect(),
-            assets: site.assets.iter().enumerate().map(|(i, a)| (a.rel_path.as_str().into(), i)).collect(),
-            absent_by_key,
-        }
-    }
-
-    /// A wikilink or `related:` target: a slug anywhere in the site, or a path under `content/`
-    /// with or without `.md`.
-    fn by_name(&self, site: &Site, name: &str) -> Result<BriefId, Failure> {
-        let name = name.trim().trim_start_matches('/');
-        let without_md = name.strip_suffix(".md").unwrap_or(name);
-        if let Some(&b) = self.by_id.get(without_md) {
-            return Ok(b);
-        }
-        if !without_md.contains('/') {
-            let slug = slugify(without_md);
-            match self.by_slug.get(slug.as_str()).map(Vec::as_slice) {
-                Some([b]) => return Ok(*b),
-                Some(many) if many.len() > 1 => {
-                    let files: Vec<String> = many.iter().map(|&b| format!("`{}`", site.briefs[b].display())).collect();
-                    return Err(problem(
-                        Code::AmbiguousLink,
-                        format!("`{name}` is ambiguous: {} all have the slug `{slug}`", files.join(" and ")),
-                        "link by path instead, e.g. `[[briefs/name]]`, or give one brief another `slug:`".into(),
-                    ));
-                }
-                _ => {}
-            }
-            if let Some(failure) = self.absent(&slug) {
-                return Err(failure);
-            }
-        }
-        if let Some(failure) = self.absent(without_md) {
-            return Err(failure);
-        }
-        let suggestion = if without_md.contains('/') {
-            suggest::closest(without_md, self.by_id.keys().map(|k| &**k))
-        } else {
-            suggest::closest(&slugify(without_md), self.by_slug.keys().map(|k| &**k))
-        };
-        Err(problem(
-            Code::BrokenLink,
-            format!("no brief is named `{name}`"),
-            match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "link to the file stem of a brief (`[[opcon-transfer]]`) or its path under content/".into(),
-            },
-        ))
-    }
-
-    fn absent(&self, key: &str) -> Option<Failure> {
-        let (is_draft, id) = self.absent_by_key.get(key)?;
-        let (is_draft, id) = (*is_draft, &**id);
-        Some(if is_draft {
-            problem(
-                Code::LinkToDraft,
-                format!("`{key}` is a draft (`content/{id}.md`), so this link would break once published"),
-                "publish the target (remove `draft: true`), remove the link, or build with --drafts to preview".into(),
-            )
-        } else {
-            Failure::Reported
-        })
-    }
-
-    /// A relative Markdown link from a file in `folder`.
-    fn by_relative_path(&self, folder: &str, path: &str) -> Result<Target, Failure> {
-        let decoded = percent_decode(path).unwrap_or_else(|| path.to_string());
-        if let Some(rooted) = decoded.strip_prefix('/') {
-            // A path from the site root as the author wrote it (`/briefs/x/`): keep it.
-            return Ok(Target::Path(rooted.to_string()));
-        }
-        let joined = normalise(folder, &decoded).ok_or_else(|| {
-            problem(
-                Code::BrokenLink,
-                format!("`{path}` points outside content/"),
-                "link to a file under content/".into(),
-            )
-        })?;
-        let joined = crate::slug::nfc(&joined);
-        if let Some(stem) = joined.strip_suffix(".md") {
-            if stem == "_index" || stem.ends_with("/_index") {
-                let folder = parent_folder(stem).unwrap_or("");
-                if let Some(&s) = self.section_by_folder.get(folder) {
-                    return Ok(Target::Section(s, None));
-                }
-            }
-            if let Some(&b) = self.by_id.get(stem) {
-                return Ok(Target::Brief(b, None));
-            }
-            if let Some(failure) = self.absent(stem) {
-                return Err(failure);
-            }
-            let suggestion = suggest::closest(stem, self.by_id.keys().map(|k| &**k));
-            return Err(problem(
-                Code::BrokenLink,
-                format!("no brief at `content/{joined}`"),
-                match suggestion {
-                    Some(s) => format!("did you mean `content/{s}.md`?"),
-                    None => "check the file name; paths are relative to the folder of this brief".into(),
-                },
-            ));
-        }
-        if let Some(&i) = self.assets.get(joined.as_str()) {
-            return Ok(Target::Asset(i));
-        }
-        let trimmed = joined.trim_end_matches('/');
-        if let Some(&s) = self.section_by_folder.get(trimmed) {
-            return Ok(Target::Section(s, None));
-        }
-        if let Some(&b) = self.by_id.get(trimmed) {
-            return Ok(Target::Brief(b, None));
-        }
-        let suggestion = suggest::closest(&joined, self.assets.keys().map(|k| &**k));
-        Err(problem(
-            Code::BrokenLink,
-            format!("no file at `content/{joined}`"),
-            match suggestion {
-                Some(s) => format!("did you mean `content/{s}`?"),
-                None => "check the file name; paths are relative to the folder of this brief".into(),
-            },
-        ))
-    }
-}
-
-/// Joins a relative path to a folder, resolving `.` and `..`; `None` when it climbs out.
-fn normalise(folder: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut joined = parts.join("/");
-    if path.ends_with('/') && !joined.is_empty() {
-        joined.push('/');
-    }
-    Some(joined)
 }
 
 fn has_scheme(dest: &str) -> bool {
@@ -626,28 +422,6 @@ pub fn resolve(
     (graph, diagnostics)
 }
 
-/// What related briefs are computed from, besides the `related:` lists: every brief's date rank
-/// and terms, with their labels.
-fn related_basis(site: &Site) -> u64 {
-    let mut h = hash::hasher();
-    site.rank.hash(&mut h);
-    for brief in &site.briefs {
-        brief.terms.hash(&mut h);
-    }
-    for taxonomy in &site.taxonomies {
-        for term in &taxonomy.terms {
-            term.label.hash(&mut h);
-        }
-    }
-    h.finish()
-}
-
-/// How many briefs of a term's list are looked at around a brief's own date: terms held by
-/// more briefs than this add little, and scanning their whole list would make related briefs
-/// quadratic in the size of the site.
-const RELATED_SCAN: usize = 200;
-const RELATED_COUNT: usize = 5;
-
 /// Previous (older) and next (newer) brief of each brief within its section, by date.
 fn neighbours(site: &Site) -> (Vec<Option<BriefId>>, Vec<Option<BriefId>>) {
     let mut previous = vec![None; site.briefs.len()];
@@ -664,119 +438,9 @@ fn neighbours(site: &Site) -> (Vec<Option<BriefId>>, Vec<Option<BriefId>>) {
     (previous, next)
 }
 
-/// Explicit `related:` first, then the briefs sharing the most informative terms: each shared
-/// term weighs ln(N / df), so a rare shared term counts more than a common one. Candidates come
-/// from an inverted index (term → briefs, newest first); a long posting list is scanned only in a
-/// window of `RELATED_SCAN` briefs around the brief's own date, which keeps the cost linear.
-///
-/// Briefs are handled by their position in the date order (their rank), postings hold ranks,
-/// and scores are kept by rank: the candidates of a brief are briefs of nearby dates, so the
-/// scores it touches lie close together in memory.
-pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>> {
-    let n = site.briefs.len();
-    let total = n.max(1) as f64;
-    let rank = &site.rank;
-    // Global term ids, their weight, label, and postings as ranks (ascending: newest first).
-    let mut term_base = Vec::with_capacity(site.taxonomies.len());
-    let mut postings: Vec<Vec<u32>> = Vec::new();
-    let mut labels: Vec<&str> = Vec::new();
-    for taxonomy in &site.taxonomies {
-        term_base.push(postings.len());
-        for term in &taxonomy.terms {
-            postings.push(term.briefs.iter().map(|&b| rank[b] as u32).collect());
-            labels.push(&term.label);
-        }
-    }
-    let weight: Vec<f64> = postings.iter().map(|p| (total / p.len() as f64).ln()).collect();
-    // A brief's terms are sorted by (taxonomy, term): their global ids are sorted too.
-    let terms_of = |b: BriefId| site.briefs[b].terms.iter().map(|&(t, term)| term_base[t] + term);
-    let by_rank: Vec<Vec<Related>> = site
-        .by_date
-        .par_iter()
-        .map_init(
-            // Per thread: a score per rank, and the ranks whose score was touched.
-            || (vec![0f64; n], Vec::<u32>::new()),
-            |(scores, touched), &b| {
-                let own = rank[b] as u32;
-                for t in terms_of(b) {
-                    let list = &postings[t];
-                    let window = if list.len() <= RELATED_SCAN {
-                        &list[..]
-                    } else {
-                        let at = list.partition_point(|&r| r < own);
-                        let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
-                        &list[start..start + RELATED_SCAN]
-                    };
-                    for &other in window {
-                        let score = &mut scores[other as usize];
-                        if *score == 0.0 {
-                            touched.push(other);
-                        }
-                        *score += weight[t];
-                    }
-                }
-                let explicit = explicit[b];
-                // The best few by score, then newest first (a lower rank is newer): a small
-                // sorted list, not a sort of every candidate.
-                let wanted = RELATED_COUNT.saturating_sub(explicit.len());
-                let mut best: Vec<(f64, u32)> = Vec::with_capacity(wanted + 1);
-                for &other in touched.iter() {
-                    let score = std::mem::take(&mut scores[other as usize]);
-                    if other == own || score <= 0.0 || wanted == 0 {
-                        continue;
-                    }
-                    let better = |x: &(f64, u32)| x.0 > score || (x.0 == score && x.1 < other);
-                    // Most candidates do not beat the last of a full list: one comparison.
-                    if best.len() == wanted && best.last().is_some_and(better) {
-                        continue;
-                    }
-                    if explicit.contains(&site.by_date[other as usize]) {
-                        continue;
-                    }
-                    let at = best.iter().take_while(|x| better(x)).count();
-                    best.insert(at, (score, other));
-                    best.truncate(wanted);
-                }
-                touched.clear();
-                let mut related: Vec<Related> =
-                    explicit.iter().map(|&brief| Related { brief, shared: vec![], shared_hash: 0 }).collect();
-                for (_, other) in best {
-                    let other = site.by_date[other as usize];
-                    let theirs: Vec<usize> = terms_of(other).collect();
-                    let mut shared: Vec<usize> = terms_of(b).filter(|t| theirs.binary_search(t).is_ok()).collect();
-                    shared.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
-                    // The same label can name a term of two taxonomies (an actor and a topic).
-                    let mut names: Vec<String> = Vec::new();
-                    for &t in &shared {
-                        if names.len() < 3 && !names.iter().any(|n| n == labels[t]) {
-                            names.push(labels[t].to_string());
-                        }
-                    }
-                    let shared_hash = hash::of(&names);
-                    related.push(Related { brief: other, shared: names, shared_hash });
-                }
-                related
-            },
-        )
-        .collect();
-    // Back from date order to brief order.
-    let mut related: Vec<Vec<Related>> = vec![Vec::new(); n];
-    for (list, &b) in by_rank.into_iter().zip(&site.by_date) {
-        related[b] = list;
-    }
-    related
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalise_paths() {
-        assert_eq!(normalise("briefs", "../background/cfc.md").as_deref(), Some("background/cfc.md"));
-        assert_eq!(normalise("briefs/a", "./x.md").as_deref(), Some("briefs/a/x.md"));
-        assert_eq!(normalise("", "../x.md"), None);
-    }
 
     #[test]
     fn schemes() {

@@ -1,0 +1,240 @@
+//! Cards: what list pages, related lists and the search index show of a brief. Each card is
+//! made once per rendering as a Tera value shared by every page that lists it, and hashed once
+//! (by `watch`, once per change of its brief).
+
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, OnceLock};
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+use crate::hash;
+use crate::parse::Parsed;
+use crate::related::Related;
+use crate::routes::Routes;
+use crate::site::{BriefId, Site};
+
+use super::context::{date_context, DateContext};
+
+/// What list pages show of a brief: never its HTML. (A small part of its file, so it hashes as
+/// its fields: a body edit that leaves them as they were renders no list page again.)
+#[derive(Serialize, Hash)]
+pub struct Card<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: Option<DateContext>,
+    pub summary: &'a str,
+    pub status: Option<&'a str>,
+    pub reading_minutes: usize,
+    pub section: &'a str,
+}
+
+/// The cards of every brief: each made the first time a page lists it (as a Tera value, then
+/// shared by every page that lists it); their hashes are made up front (see `BriefViews`).
+pub struct Cards<'a> {
+    site: &'a Site,
+    routes: &'a Routes,
+    values: Vec<OnceLock<tera::Value>>,
+    hashes: Vec<u64>,
+}
+
+impl<'a> Cards<'a> {
+    pub fn new(site: &'a Site, routes: &'a Routes, hashes: Vec<u64>) -> Cards<'a> {
+        Cards { site, routes, values: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(), hashes }
+    }
+
+    pub fn card(site: &'a Site, routes: &'a Routes, b: BriefId) -> Card<'a> {
+        let brief = &site.briefs[b];
+        Card {
+            title: brief.title(),
+            url: routes.brief(b).url(),
+            date: date_context(&brief.front().date),
+            summary: brief.summary(),
+            status: brief.front().status.as_deref(),
+            reading_minutes: brief.parsed.analysis.reading_minutes(),
+            section: &site.sections[brief.section].title,
+        }
+    }
+
+    pub fn value(&self, b: BriefId) -> &tera::Value {
+        self.values[b].get_or_init(|| tera::Value::from_serializable(&Cards::card(self.site, self.routes, b)))
+    }
+
+    pub fn hash(&self, b: BriefId) -> u64 {
+        self.hashes[b]
+    }
+
+    pub fn get(&'a self, brief: BriefId) -> CardRef<'a> {
+        CardRef { cards: self, brief }
+    }
+
+    pub fn list(&'a self, briefs: &'a [BriefId]) -> CardList<'a> {
+        CardList { cards: self, briefs }
+    }
+
+    /// Frees the cards on another thread: a card per brief takes tens of milliseconds to free
+    /// on a large site, and nothing waits for it.
+    pub fn free_later(&mut self) {
+        let values = std::mem::take(&mut self.values);
+        std::thread::spawn(move || drop(values));
+    }
+}
+
+/// What many files show of each brief, hashed once per rendering: its card, and its node in the
+/// link graph. `watch` keeps them: a brief whose file was not parsed again, in the same section,
+/// with the same terms and route table, shows the same card and node.
+#[derive(Default)]
+pub struct ViewMemo {
+    routes: u64,
+    briefs: Vec<ViewSource>,
+}
+
+/// What a brief's card and node are made from, besides the route table, and their hashes.
+struct ViewSource {
+    parsed: Arc<Parsed>,
+    section: u64,
+    terms: u64,
+    card: u64,
+    node: u64,
+}
+
+/// The hashes of every brief's card and graph node.
+pub struct BriefViews {
+    pub cards: Vec<u64>,
+    pub nodes: Vec<u64>,
+}
+
+impl BriefViews {
+    /// Hashes the views of every brief, taking those of `memo` that are still valid (in
+    /// parallel); `node` hashes a brief's graph node.
+    pub fn make(
+        site: &Site,
+        routes: &Routes,
+        memo: Option<&ViewMemo>,
+        node: impl Fn(BriefId) -> u64 + Sync,
+    ) -> BriefViews {
+        use rayon::prelude::*;
+        let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        let last = memo.filter(|m| m.routes == routes.key && m.briefs.len() == site.briefs.len());
+        let pairs: Vec<(u64, u64)> = (0..site.briefs.len())
+            .into_par_iter()
+            .map(|b| {
+                let brief = &site.briefs[b];
+                if let Some(v) = last.map(|m| &m.briefs[b]) {
+                    if Arc::ptr_eq(&v.parsed, &brief.parsed)
+                        && v.section == sections[brief.section]
+                        && v.terms == brief.terms_key
+                    {
+                        return (v.card, v.node);
+                    }
+                }
+                (hash::of(&Cards::card(site, routes, b)), node(b))
+            })
+            .collect();
+        let (cards, nodes) = pairs.into_iter().unzip();
+        BriefViews { cards, nodes }
+    }
+
+    /// Keeps these hashes for the next rendering.
+    pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
+        let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        memo.routes = routes.key;
+        memo.briefs = site
+            .briefs
+            .iter()
+            .enumerate()
+            .map(|(b, brief)| ViewSource {
+                parsed: brief.parsed.clone(),
+                section: sections[brief.section],
+                terms: brief.terms_key,
+                card: self.cards[b],
+                node: self.nodes[b],
+            })
+            .collect();
+    }
+}
+
+/// A brief's card as one page lists it: hashed as the card's data, serialized as the shared value.
+#[derive(Clone, Copy)]
+pub struct CardRef<'a> {
+    cards: &'a Cards<'a>,
+    brief: BriefId,
+}
+
+impl Hash for CardRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.cards.hash(self.brief).hash(state);
+    }
+}
+
+impl Serialize for CardRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.cards.value(self.brief).serialize(serializer)
+    }
+}
+
+/// The cards of a list of briefs.
+pub struct CardList<'a> {
+    cards: &'a Cards<'a>,
+    briefs: &'a [BriefId],
+}
+
+impl Hash for CardList<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.briefs.len());
+        for &b in self.briefs {
+            self.cards.get(b).hash(state);
+        }
+    }
+}
+
+impl Serialize for CardList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.briefs.iter().map(|&b| self.cards.get(b)))
+    }
+}
+
+/// The related briefs of a page: each card with `reason`, why it is related ("shares USFK,
+/// extended deterrence"; empty for an author's `related:` entry).
+pub struct RelatedList<'a> {
+    pub cards: &'a Cards<'a>,
+    pub related: &'a [Related],
+}
+
+impl Hash for RelatedList<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.related.len());
+        for r in self.related {
+            (self.cards.get(r.brief), r.shared_hash).hash(state);
+        }
+    }
+}
+
+impl Serialize for RelatedList<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.related.len()))?;
+        for r in self.related {
+            seq.serialize_element(&RelatedCard { card: self.cards.value(r.brief), shared: &r.shared })?;
+        }
+        seq.end()
+    }
+}
+
+/// A card's fields and `reason`.
+struct RelatedCard<'a> {
+    card: &'a tera::Value,
+    shared: &'a [String],
+}
+
+impl Serialize for RelatedCard<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = self.card.as_map();
+        let mut map = serializer.serialize_map(Some(fields.map_or(0, |m| m.len()) + 1))?;
+        for (key, value) in fields.into_iter().flatten() {
+            map.serialize_entry(key, value)?;
+        }
+        let reason = if self.shared.is_empty() { String::new() } else { format!("shares {}", self.shared.join(", ")) };
+        map.serialize_entry("reason", &reason)?;
+        map.end()
+    }
+}

@@ -1,0 +1,317 @@
+//! The data files of the site: `search/index.json` and `graph.json`. Both are large arrays with an
+//! item per brief: each is written from the JSON of its items, serialized in parallel and kept
+//! by `watch` between writings.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use serde::{Serialize, Serializer};
+
+use crate::frontmatter::Date;
+use crate::links::LinkGraph;
+use crate::routes::Routes;
+use crate::site::{BriefId, Site};
+
+use super::context::Cards;
+use super::Render;
+
+/// The JSON of each item of the large arrays of the search index and graph (a document, a node,
+/// a brief's edges), kept between writings by `watch`, by a hash of the item: an item whose data
+/// is unchanged is not serialized again.
+#[derive(Default)]
+pub struct JsonParts {
+    pub(super) search: Parts,
+    /// Nodes, and edges.
+    pub(super) graph: (Parts, Parts),
+}
+
+type Parts = Mutex<HashMap<u64, Arc<[u8]>>>;
+
+/// Writes `items` as the members of a JSON array (without the brackets), each serialized in
+/// parallel, or taken from `memo` when an item of the same key was written last time.
+fn json_items<T: Sync>(
+    out: &mut Vec<u8>,
+    items: &[(u64, T)],
+    json: impl Fn(&T) -> Vec<u8> + Sync,
+    memo: Option<&Parts>,
+) {
+    let last = memo.map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|e| e.into_inner()))).unwrap_or_default();
+    let parts: Vec<Arc<[u8]>> = items
+        .par_iter()
+        .map(|(key, item)| match last.get(key) {
+            Some(part) => part.clone(),
+            None => Arc::from(json(item)),
+        })
+        .collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(part);
+    }
+    if let Some(memo) = memo {
+        *memo.lock().unwrap_or_else(|e| e.into_inner()) = items.iter().map(|(key, _)| *key).zip(parts).collect();
+    }
+}
+
+/// `search/index.json`: only what the search page shows and matches on, in a compact array
+/// form. Korean has no spaces between all words, so the page matches substrings rather than
+/// whole tokens, and the index needs no tokenisation at all. A view of the site, made when
+/// written: it hashes as the taxonomies and term labels, and the card and terms of each brief
+/// (the card holds its title, URL, date and summary; `terms_key` its terms).
+pub struct SearchIndex<'a> {
+    site: &'a Site,
+    routes: &'a Routes,
+    cards: &'a Cards<'a>,
+}
+
+impl Hash for SearchIndex<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let site = self.site;
+        for taxonomy in &site.taxonomies {
+            (&taxonomy.name, &taxonomy.title, taxonomy.terms.len()).hash(state);
+            for term in &taxonomy.terms {
+                term.label.hash(state);
+            }
+        }
+        for &b in &site.by_date {
+            (self.cards.hash(b), site.briefs[b].terms_key).hash(state);
+        }
+    }
+}
+
+impl SearchIndex<'_> {
+    /// `{"version":1,"taxonomies":[…],"terms":[…],"docs":[…]}`; `docs` are `[title, path from the
+    /// site root, yyyy-mm-dd or "", summary, [term indexes]]`, newest first.
+    pub(super) fn write(&self, memo: Option<&Parts>) -> Vec<u8> {
+        let site = self.site;
+        let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect();
+        let mut terms: Vec<(usize, &str)> = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str())));
+        }
+        // A document's term indexes follow from its terms and where each taxonomy's terms start.
+        let bases: Vec<usize> = site
+            .taxonomies
+            .iter()
+            .scan(0, |next, t| {
+                let base = *next;
+                *next += t.terms.len();
+                Some(base)
+            })
+            .collect();
+        let docs: Vec<(u64, _)> = site
+            .by_date
+            .iter()
+            .map(|&b| {
+                let brief = &site.briefs[b];
+                let path = self.routes.urls.path_of(self.routes.brief(b).url());
+                let ids = TermIds { terms: &brief.terms, site };
+                let key = crate::hash::of(&(self.cards.hash(b), &brief.terms, &bases));
+                (key, (brief.title(), path, Ymd(brief.front().date), brief.summary(), ids))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(64 + docs.len() * 400);
+        out.extend_from_slice(b"{\"version\":1,\"taxonomies\":");
+        out.extend_from_slice(&serde_json::to_vec(&taxonomies).unwrap_or_default());
+        out.extend_from_slice(b",\"terms\":");
+        out.extend_from_slice(&serde_json::to_vec(&terms).unwrap_or_default());
+        out.extend_from_slice(b",\"docs\":[");
+        json_items(&mut out, &docs, |doc| serde_json::to_vec(doc).unwrap_or_default(), memo);
+        out.extend_from_slice(b"]}\n");
+        out
+    }
+}
+
+/// A date written `yyyy-mm-dd`, or `""`; it hashes as the date.
+#[derive(Hash)]
+pub struct Ymd(Option<Date>);
+
+impl Serialize for Ymd {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0.map(|d| d.ymd()).unwrap_or_default())
+    }
+}
+
+/// A brief's terms as indexes into the search index's list of every term; it hashes as the
+/// brief's `(taxonomy, term)` pairs, which decide them.
+pub struct TermIds<'a> {
+    terms: &'a [(usize, usize)],
+    site: &'a Site,
+}
+
+impl Hash for TermIds<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.terms.hash(state);
+    }
+}
+
+impl Serialize for TermIds<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let base = |t: usize| self.site.taxonomies[..t].iter().map(|tax| tax.terms.len()).sum::<usize>();
+        let mut ids: Vec<usize> = self.terms.iter().map(|&(t, term)| base(t) + term).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.serialize(serializer)
+    }
+}
+
+/// The links from one brief: several members of the `edges` array, a `{source, target}`
+/// object each.
+#[derive(Hash)]
+struct BriefEdges<'a> {
+    source: &'a str,
+    targets: Vec<&'a str>,
+}
+
+impl BriefEdges<'_> {
+    fn json(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Edge<'a> {
+            source: &'a str,
+            target: &'a str,
+        }
+        let mut out = Vec::new();
+        for (i, target) in self.targets.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&serde_json::to_vec(&Edge { source: self.source, target }).unwrap_or_default());
+        }
+        out
+    }
+}
+
+/// A brief in the link graph.
+#[derive(Serialize, Hash)]
+pub struct GraphNode<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    section: &'a str,
+    date: Option<Ymd>,
+    terms: TermsByTaxonomy<'a>,
+}
+
+/// A brief's term labels grouped by taxonomy name (`{"actors": [...], "topics": [...]}`); it
+/// hashes as the same names and labels, in the same order.
+pub struct TermsByTaxonomy<'a> {
+    site: &'a Site,
+    terms: &'a [(usize, usize)],
+}
+
+impl TermsByTaxonomy<'_> {
+    fn grouped(&self) -> BTreeMap<&str, Vec<&str>> {
+        let mut map: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for &(t, term) in self.terms {
+            let taxonomy = &self.site.taxonomies[t];
+            map.entry(taxonomy.name.as_str()).or_default().push(&taxonomy.terms[term].label);
+        }
+        map
+    }
+}
+
+impl Hash for TermsByTaxonomy<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for &(t, term) in self.terms {
+            (t, &self.site.taxonomies[t].terms[term].label).hash(state);
+        }
+    }
+}
+
+impl Serialize for TermsByTaxonomy<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.grouped().serialize(serializer)
+    }
+}
+
+/// The links of the site as `{source, target}` ids, each brief's targets sorted.
+pub struct Edges<'a> {
+    graph: &'a LinkGraph,
+    order: &'a [BriefId],
+}
+
+/// The edges follow from each brief's outgoing links (as positions) and the ids of the nodes,
+/// which the nodes hash.
+impl Hash for Edges<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for &b in self.order {
+            self.graph.outgoing(b).hash(state);
+        }
+    }
+}
+
+/// `graph.json`: `{"nodes": [{id, url, title, section, date, terms}], "edges": [{source, target}]}`.
+/// A view of the site, made when written: it hashes as the nodes and the links between them.
+pub struct Graph<'a> {
+    site: &'a Site,
+    routes: &'a Routes,
+    edges: Edges<'a>,
+    /// The hash of each brief's node.
+    node_keys: &'a [u64],
+}
+
+impl Hash for Graph<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for &b in &self.site.by_id {
+            self.node_keys[b].hash(state);
+        }
+        self.edges.hash(state);
+    }
+}
+
+/// A brief's node in the link graph.
+pub fn graph_node<'a>(site: &'a Site, routes: &'a Routes, b: BriefId) -> GraphNode<'a> {
+    let brief = &site.briefs[b];
+    GraphNode {
+        id: brief.id(),
+        url: routes.brief(b).url(),
+        title: brief.title(),
+        section: &site.sections[brief.section].folder,
+        date: brief.front().date.map(|d| Ymd(Some(d))),
+        terms: TermsByTaxonomy { site, terms: &brief.terms },
+    }
+}
+
+impl<'a> Graph<'a> {
+    pub(super) fn write(&self, memo: Option<&(Parts, Parts)>) -> Vec<u8> {
+        let site = self.site;
+        let nodes: Vec<(u64, GraphNode)> =
+            site.by_id.iter().map(|&b| (self.node_keys[b], graph_node(site, self.routes, b))).collect();
+        let mut edges = Vec::new();
+        for &b in &site.by_id {
+            let mut targets: Vec<&str> = self.edges.graph.outgoing(b).iter().map(|&t| site.briefs[t].id()).collect();
+            if targets.is_empty() {
+                continue;
+            }
+            targets.sort_unstable();
+            let from = BriefEdges { source: site.briefs[b].id(), targets };
+            edges.push((crate::hash::of(&from), from));
+        }
+        let mut out = Vec::with_capacity(nodes.len() * 400);
+        out.extend_from_slice(b"{\"nodes\":[");
+        json_items(&mut out, &nodes, |node| serde_json::to_vec(node).unwrap_or_default(), memo.map(|m| &m.0));
+        out.extend_from_slice(b"],\"edges\":[");
+        json_items(&mut out, &edges, BriefEdges::json, memo.map(|m| &m.1));
+        out.extend_from_slice(b"]}\n");
+        out
+    }
+}
+
+impl<'a> Render<'a> {
+    pub(super) fn search_index(&'a self) -> SearchIndex<'a> {
+        SearchIndex { site: self.site, routes: self.routes, cards: &self.cards }
+    }
+
+    pub(super) fn graph_file(&'a self) -> Graph<'a> {
+        let site = self.site;
+        Graph {
+            site,
+            routes: self.routes,
+            edges: Edges { graph: self.graph, order: &site.by_id },
+            node_keys: &self.node_keys,
+        }
+    }
+}

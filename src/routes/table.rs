@@ -1,0 +1,198 @@
+//! The route table while it is filled: every file registered under a key compared as static
+//! hosts compare paths, and a clash reported at both owners.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::site::{BriefId, Site};
+
+use super::{Output, Page, Route, Urls, MAX_PATH_BYTES};
+
+/// The table while it is filled: files by a key compared as static hosts compare paths.
+pub(super) struct Table<'a> {
+    pub(super) urls: Urls,
+    site: &'a Site,
+    pub(super) files: Vec<Route>,
+    by_key: HashMap<String, usize>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+/// How hosts compare paths: case-insensitive (macOS and Windows file systems fold case).
+pub(super) fn key_of(file: &str) -> String {
+    file.to_lowercase()
+}
+
+impl<'a> Table<'a> {
+    pub(super) fn new(urls: Urls, site: &'a Site) -> Table<'a> {
+        let capacity = site.briefs.len() * 2 + 64;
+        Table {
+            urls,
+            site,
+            files: Vec::with_capacity(capacity),
+            by_key: HashMap::with_capacity(capacity),
+            diagnostics: vec![],
+        }
+    }
+
+    /// A page at `path` from the site root (`briefs/x/`), written as `path/index.html`.
+    pub(super) fn page(&mut self, path: String, page: Page) -> usize {
+        self.add(&path, "index.html", Output::Page(page))
+    }
+
+    /// A redirect page at `path` from the site root.
+    pub(super) fn page_like(&mut self, path: &str, output: Output) -> usize {
+        self.add(path, "index.html", output)
+    }
+
+    /// A file at `path` from the site root.
+    pub(super) fn file(&mut self, path: String, output: Output) -> usize {
+        self.add(&path, "", output)
+    }
+
+    /// A file at `path` + `file` (`briefs/x/` + `index.html`) whose URL is `path`.
+    fn add(&mut self, path: &str, file: &str, output: Output) -> usize {
+        let base = &self.urls.base_path;
+        let text = format!("{base}{path}{file}");
+        let route = Route { url_end: base.len() + path.len(), file_start: base.len(), text, output };
+        let index = self.files.len();
+        let file = route.file();
+        if file.len() > MAX_PATH_BYTES {
+            let (what, location) = self.describe(output);
+            let len = file.len();
+            self.diagnostics.push(
+                Diagnostic::error(Code::TooLarge, format!("the output path of {what} is {len} bytes long"))
+                    .at_opt(location)
+                    .help("shorten the folder names or the slug"),
+            );
+        }
+        let key = key_of(file);
+        match self.by_key.get(&key) {
+            Some(&other) => self.clash(other, output, route.file()),
+            None => {
+                self.by_key.insert(key, index);
+            }
+        }
+        self.files.push(route);
+        index
+    }
+
+    /// A file of `static/`: it replaces a generated file at the same path (the documented
+    /// precedence), but clashes with another file of `static/`.
+    pub(super) fn add_static(&mut self, file: String, i: usize) {
+        let output = Output::Static(i);
+        if let Some(&other) = self.by_key.get(&key_of(&file)) {
+            if !matches!(self.files[other].output, Output::Static(_)) {
+                self.files[other].output = output;
+                return;
+            }
+        }
+        self.file(file, output);
+    }
+
+    fn clash(&mut self, first: usize, second: Output, file: &str) {
+        let (first_what, first_at) = self.describe(self.files[first].output);
+        let (second_what, second_at) = self.describe(second);
+        let shown = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
+        let mut d = Diagnostic::error(
+            Code::DuplicateUrl,
+            format!("{second_what} and {first_what} both map to the URL `{shown}`"),
+        );
+        d = match (second_at, first_at) {
+            (Some(second), Some(first)) => d.at(second).also(first, format!("{first_what} is here")),
+            (Some(at), None) | (None, Some(at)) => d.at(at),
+            (None, None) => d,
+        };
+        self.diagnostics.push(d.help(resolution(second)));
+    }
+
+    /// A file whose path is a folder of another file's path (`static/briefs` against
+    /// `briefs/x/index.html`) cannot be written either.
+    pub(super) fn check_folders(&mut self) {
+        let mut clashes = Vec::new();
+        for (i, route) in self.files.iter().enumerate() {
+            let key = key_of(route.file());
+            for (at, _) in key.match_indices('/') {
+                if let Some(&other) = self.by_key.get(&key[..at]) {
+                    clashes.push((other, i));
+                }
+            }
+        }
+        clashes.sort_unstable();
+        clashes.dedup_by_key(|c| c.0);
+        for (file, inside) in clashes {
+            let (what, at) = self.describe(self.files[file].output);
+            let (other, other_at) = self.describe(self.files[inside].output);
+            let mut d = Diagnostic::error(
+                Code::DuplicateUrl,
+                format!("{what} is written at `{}`, a folder that {other} needs", self.files[file].file()),
+            )
+            .at_opt(at)
+            .help(resolution(self.files[file].output));
+            if let Some(o) = other_at {
+                d = d.also(o, format!("{other} is here"));
+            }
+            self.diagnostics.push(d);
+        }
+    }
+
+    /// Who owns a file, in the user's terms, and the place in the sources that made it.
+    fn describe(&self, output: Output) -> (String, Option<Location>) {
+        let site = self.site;
+        let brief_at = |b: BriefId| {
+            let brief = &site.briefs[b];
+            brief.parsed.location(brief.facts().slug_span.as_ref().map_or(0..0, |p| p.0.clone()))
+        };
+        match output {
+            Output::Page(Page::Brief(b)) => (format!("`{}`", site.briefs[b].display()), Some(brief_at(b))),
+            Output::Page(Page::Section { section, page }) => {
+                let sec = &site.sections[section];
+                let folder = format!("the folder `content/{}`", sec.folder);
+                let what = if page > 1 { format!("page {page} of {folder}") } else { folder };
+                (what, sec.index.as_ref().map(|p| p.location(0..0)))
+            }
+            Output::Page(Page::Term { taxonomy, term, page }) => {
+                let tax = &site.taxonomies[taxonomy];
+                let tm = &tax.terms[term];
+                let what = format!("the {} term `{}`", tax.name, tm.label);
+                let what = if page > 1 { format!("page {page} of {what}") } else { what };
+                let (b, span) = &tm.first_use;
+                (what, Some(site.briefs[*b].parsed.location(span.clone())))
+            }
+            Output::Page(Page::Taxonomy(t)) => (format!("the `{}` index", site.taxonomies[t].name), None),
+            Output::Page(Page::Home) => ("the home page".into(), None),
+            Output::Page(Page::NotFound) => ("the 404 page".into(), None),
+            Output::Page(Page::Search) => ("the search page".into(), None),
+            Output::Alias { brief, alias } => {
+                let b = &site.briefs[brief];
+                let a = &b.facts().aliases[alias];
+                (format!("the alias `{}` of `{}`", a.value, b.display()), Some(b.parsed.location(a.span.clone())))
+            }
+            Output::SearchIndex => ("the search index".into(), None),
+            Output::Graph => ("the link graph `graph.json`".into(), None),
+            Output::Feed(None) => ("the site's Atom feed".into(), None),
+            Output::Feed(Some((t, term))) => (
+                format!("the feed of the {} term `{}`", site.taxonomies[t].name, site.taxonomies[t].terms[term].label),
+                None,
+            ),
+            Output::Sitemap(_) => ("the sitemap".into(), None),
+            Output::Robots => ("`robots.txt`".into(), None),
+            Output::ThemeFile(_) => ("a file of the theme's `static/` folder".into(), None),
+            Output::Asset(i) => (format!("the file `content/{}`", site.assets[i].rel_path), None),
+            Output::Static(i) => (format!("the file `static/{}`", site.statics[i].rel_path), None),
+        }
+    }
+}
+
+/// How to resolve a clash, from the side of the file registered second.
+fn resolution(output: Output) -> &'static str {
+    match output {
+        Output::Page(Page::Brief(_)) => "give the brief another `slug:`, or move or rename its file",
+        Output::Page(Page::Section { .. }) => "rename one of the folders, or the brief whose URL takes the page",
+        Output::Page(Page::Term { .. }) | Output::Feed(Some(_)) => {
+            "rename the brief or folder that takes the term's URL (a folder named after a taxonomy holds briefs at the term pages' URLs)"
+        }
+        Output::Alias { .. } => "remove the alias, or change it to the old URL it should redirect from",
+        Output::Asset(_) | Output::Static(_) => "rename or move the file: the build writes a file of its own at that path",
+        _ => "rename the folder or file under content/ that takes this URL: the build writes it itself",
+    }
+}
