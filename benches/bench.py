@@ -340,13 +340,17 @@ def check(sample, what, failures):
     return False
 
 
-def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer):
+def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, against=None):
     b_root = corpus(gen, cache, "briefing", n)
     h_root = corpus(gen, cache, "hugo", n) if hugo else None
     b_out, h_out = cache / f"out-briefing-{n}", cache / f"out-hugo-{n}"
     b_cmd = [str(binary), "build", "--root", str(b_root), "--output", str(b_out), "-q"]
     h_cmd = ["hugo", "--quiet", "-s", str(h_root), "-d", str(h_out)] if hugo else None
+    a_out = cache / f"out-against-{n}"
+    a_cmd = [str(against), "build", "--root", str(b_root), "--output", str(a_out), "-q"] if against else None
     rows = {"briefing": [], "briefing (no-op rebuild)": []}
+    if against:
+        rows.update({"against": [], "against (no-op rebuild)": []})
     if hugo:
         rows.update({"hugo": [], "hugo (rebuild, output present)": []})
 
@@ -363,10 +367,14 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer):
         return rows, {}
     if hugo and not one("hugo", h_cmd, h_out, True, None).ok:
         hugo = h_cmd = None
-    clearer.budget(disk_bytes(b_out) + (disk_bytes(h_out) if hugo else 0), runs)
+    if against and not one("against", a_cmd, a_out, True, None).ok:
+        against = a_cmd = None
+    clearer.budget(disk_bytes(b_out) * (2 if against else 1) + (disk_bytes(h_out) if hugo else 0), runs)
     for i in range(runs):  # cold builds, alternating tools
         log(f"[{n}] cold run {i + 1}/{runs}")
         one("briefing", b_cmd, b_out, True, "briefing")
+        if against:
+            one("against", a_cmd, a_out, True, "against")
         if hugo:
             one("hugo", h_cmd, h_out, True, "hugo")
     extra = {"briefing_output": dict(zip(("files", "bytes"), folder_stats(b_out)))}
@@ -375,6 +383,8 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer):
     for i in range(runs):  # rebuilds with the output of the previous build in place
         log(f"[{n}] no-op rebuild {i + 1}/{runs}")
         one("briefing", b_cmd, b_out, False, "briefing (no-op rebuild)")
+        if against:
+            one("against", a_cmd, a_out, False, "against (no-op rebuild)")
         if hugo:
             one("hugo", h_cmd, h_out, False, "hugo (rebuild, output present)")
     # One untimed, non-quiet rebuild: its summary line shows how many files a no-op rewrote.
@@ -543,6 +553,19 @@ def report(sizes_results, stress_results, hugo_note):
                                    f"peak RSS **{rm:.2f}×**")
         if ratio_lines:
             lines += ["Ratios (hugo / briefing, > 1 means briefing is faster or smaller):"] + ratio_lines + [""]
+        against_lines = []
+        for n, res in sizes_results.items():
+            t = res["tools"]
+            if "against" in t and t["against"]["runs"] and t["briefing"]["runs"]:
+                rw = t["briefing"]["wall_median_s"] / t["against"]["wall_median_s"]
+                rc = t["briefing"]["cpu_median_s"] / t["against"]["cpu_median_s"]
+                rm = t["briefing"]["peak_rss_median_mib"] / t["against"]["peak_rss_median_mib"]
+                res["ratios_briefing_over_against"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
+                against_lines.append(f"- {n} briefs: briefing/against wall **{rw:.3f}×**, CPU {rc:.3f}×, "
+                                     f"peak RSS **{rm:.3f}×**")
+        if against_lines:
+            lines += ["Against the other binary (briefing / against, < 1 means this build is faster or "
+                      "smaller):"] + against_lines + [""]
         if hugo_note:
             lines += [hugo_note, ""]
         sizes = sorted(sizes_results)
@@ -608,6 +631,8 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the existing release binary")
     ap.add_argument("--binary", type=Path, help="benchmark this briefing binary (no cargo build), e.g. an "
                                                  "older copy from the cache's bin/ folder")
+    ap.add_argument("--against", type=Path, help="also measure this briefing binary (e.g. the build before a "
+                                                  "change), run for run alternating with the benchmarked one")
     ap.add_argument("--json", type=Path, default=BENCH_DIR / "results" / "latest.json",
                     help="where to write the JSON results (default benches/results/latest.json)")
     args = ap.parse_args()
@@ -643,8 +668,9 @@ def main():
         clearer = Clearer(args.cold, cache / "trash")
         clearer.empty_trash()  # left over by an interrupted run
         for n in sizes:
+            against = snapshot(args.against.resolve(), cache)[0] if args.against else None
             rows, extra = bench_size(n, binary, bool(hugo_version), args.gen, cache, args.runs,
-                                     args.timeout, failures, clearer)
+                                     args.timeout, failures, clearer, against)
             sizes_results[n] = {"tools": {t: summarize(r) for t, r in rows.items()}, **extra}
         stress_results = bench_stress(binary, cache, args.runs, args.timeout, failures, clearer) if args.stress else []
     except BenchError as e:
