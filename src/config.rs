@@ -139,7 +139,8 @@ impl SiteConfig {
         match std::fs::read(&path) {
             Ok(bytes) => {
                 match String::from_utf8(bytes) {
-                    Ok(text) => SiteConfig::parse(&text, "site.yaml"),
+                    // Replaced silently: a title or description is shown in every page and feed.
+                    Ok(text) => SiteConfig::parse(&crate::text::clean(text).0, "site.yaml"),
                     Err(_) => Err(vec![Diagnostic::error(Code::NotUtf8, "`site.yaml` is not UTF-8 text")
                         .help("save the file as UTF-8")]),
                 }
@@ -184,8 +185,9 @@ impl SiteConfig {
         };
         let keys = KeySpans::scan(text, &(offset..text.len()));
         let mut problems = Vec::new();
-        for (key, value) in mapping {
+        for (key, mut value) in mapping {
             let Some(key) = key.as_str().map(str::to_owned) else { continue };
+            yaml::clean_strings(&mut value);
             let span = keys.value(&key).unwrap_or(offset..offset);
             let mut fail = |code: Code, message: String, help: &str| {
                 problems.push(Diagnostic::error(code, message).at(at(span.clone())).help(help));

@@ -36,6 +36,7 @@ pub enum Code {
     LinkToDraft,
     MissingAnchor,
     UnsafeUrl,
+    ForbiddenCharacter,
     /// Two owners of one output path.
     DuplicateUrl,
     Template,
@@ -67,6 +68,7 @@ impl Code {
             Code::LinkToDraft => "link-to-draft",
             Code::MissingAnchor => "missing-anchor",
             Code::UnsafeUrl => "unsafe-url",
+            Code::ForbiddenCharacter => "forbidden-character",
             Code::DuplicateUrl => "duplicate-url",
             Code::Template => "template",
             Code::MissingTemplate => "missing-template",

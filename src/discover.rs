@@ -23,6 +23,8 @@ pub struct SourceFile {
     pub text: Arc<SourceText>,
     /// A hash of the path and the text: what the parse of the file depends on.
     pub hash: u64,
+    /// Characters no page can hold, replaced in `text` (see `text::clean`).
+    pub replaced: Option<crate::text::Replaced>,
 }
 
 /// A file copied as is: from `content/` (to the same path) or from `static/` (to the root).
@@ -154,7 +156,8 @@ pub fn read_source(rel_path: String, path: &Path, display_prefix: &str) -> Resul
         Diagnostic::error(Code::NotUtf8, format!("`{display}` is not UTF-8 text (invalid byte at offset {at})"))
             .help("save the file as UTF-8, or give it another extension than .md if it is not a brief")
     })?;
-    Ok(SourceFile { rel_path, display, text: SourceText::shared(text), hash })
+    let (text, replaced) = crate::text::clean(text);
+    Ok(SourceFile { rel_path, display, text: SourceText::shared(text), hash, replaced })
 }
 
 /// Which sources may have changed since the last discovery.

@@ -245,11 +245,23 @@ pub fn parse(
     let mut ok = true;
     let span_of = |key: &str| keys.value(key).unwrap_or(split.yaml.start..split.yaml.start);
 
-    for (key, value) in mapping {
+    for (key, mut value) in mapping {
         let Some(key) = key.as_str().map(str::to_owned) else {
             continue;
         };
         let span = span_of(&key);
+        if let Some(c) = yaml::clean_strings(&mut value) {
+            problems.push(FieldError {
+                code: Code::ForbiddenCharacter,
+                message: format!(
+                    "`{key}` holds U+{:04X}, which cannot appear in a web page or feed; it is shown as U+FFFD",
+                    c as u32
+                ),
+                help: Some("remove the escape sequence that writes it".into()),
+                span: span.clone(),
+                warning: true,
+            });
+        }
         let mut fail = |code: Code, message: String, help: &str| {
             problems.push(error(code, &message, Some(help), span.clone()));
             false
@@ -283,6 +295,10 @@ pub fn parse(
                 Some(t) => match key.as_str() {
                     "summary" => fm.summary = Some(t),
                     "status" => fm.status = Some(t),
+                    "image" if crate::scheme::is_unsafe(&t) => {
+                        let message = crate::scheme::unsafe_message("`image`", &t, "it is left out");
+                        problems.push(unsafe_url(text, &span, &t, message));
+                    }
                     "image" => fm.image = Some(t),
                     _ => fm.lang = Some(t),
                 },
@@ -344,7 +360,15 @@ pub fn parse(
                 }
             },
             "sources" => match yaml::from_value::<Option<Vec<Source>>>(value.clone()) {
-                Ok(list) => fm.sources = list.unwrap_or_default(),
+                Ok(list) => {
+                    fm.sources = list.unwrap_or_default();
+                    for source in fm.sources.iter_mut().filter(|s| crate::scheme::is_unsafe(&s.url)) {
+                        let message =
+                            crate::scheme::unsafe_message("the source URL", &source.url, "it is written as `#`");
+                        problems.push(unsafe_url(text, &span, &source.url, message));
+                        source.url = crate::scheme::REPLACEMENT.to_string();
+                    }
+                }
                 Err(e) => {
                     ok = fail(
                         Code::WrongType,
@@ -461,6 +485,18 @@ fn check_limits(text: &str, yaml: &Range<usize>) -> Option<FieldError> {
 }
 
 /// The span of the character at `at` (empty at the end of the text).
+/// The warning for an unsafe URL of a key's value: at the URL's text when it is written as is
+/// inside the value (a source's `url:` line), else at the whole value.
+fn unsafe_url(text: &str, value: &Range<usize>, url: &str, message: String) -> FieldError {
+    let written = text.get(value.clone()).unwrap_or("");
+    let needle = url.trim();
+    let span = match written.find(needle).filter(|_| !needle.is_empty()) {
+        Some(i) => value.start + i..value.start + i + needle.len(),
+        None => value.clone(),
+    };
+    FieldError { code: Code::UnsafeUrl, message, help: Some(crate::scheme::UNSAFE_HELP.into()), span, warning: true }
+}
+
 fn first_char(text: &str, at: usize) -> Range<usize> {
     at..text[at..].chars().next().map_or(at, |c| at + c.len_utf8())
 }

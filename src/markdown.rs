@@ -134,6 +134,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     let events = Parser::new_ext(body, options()).into_offset_iter().map(|(event, range)| match event {
         Event::Start(Tag::Heading { level, id, classes, attrs }) => {
             heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
+            let (classes, attrs) = heading_attributes(classes, attrs, raw_html);
             Event::Start(Tag::Heading { level, id: Some(marker('h', analysis.headings.len())), classes, attrs })
         }
         Event::End(TagEnd::Heading(_)) => {
@@ -213,6 +214,23 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
         analysis.html = html.map(|html| MarkedHtml { html, raw_html });
     }
     analysis
+}
+
+/// The attributes a heading's `{…}` block may give it. Classes that are plain names
+/// (`{.note}`) are kept; anything else (`{onfocus=alert(1) autofocus}`) is HTML, so it is kept
+/// only with `raw_html` (the id, `{#id}`, is the heading's own and always made safe).
+type HeadingAttrs<'a> = (Vec<CowStr<'a>>, Vec<(CowStr<'a>, Option<CowStr<'a>>)>);
+
+fn heading_attributes<'a>(
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    raw_html: bool,
+) -> HeadingAttrs<'a> {
+    if raw_html {
+        return (classes, attrs);
+    }
+    let is_name = |c: &str| !c.is_empty() && c.chars().all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_');
+    (classes.into_iter().filter(|c| is_name(c)).collect(), Vec::new())
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -377,6 +395,7 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
     let events = Parser::new_ext(body, options()).filter_map(|event| match event {
         Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
             let id = headings.next().map(|h| CowStr::from(h.id.clone()));
+            let (classes, attrs) = heading_attributes(classes, attrs, raw_html);
             Some(Event::Start(Tag::Heading { level, id, classes, attrs }))
         }
         Event::Start(Tag::Link { .. }) => {

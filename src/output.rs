@@ -259,7 +259,13 @@ impl Staging {
     /// `record`: the signatures to keep beside the output for the next build (none: the record
     /// is removed).
     pub fn commit(mut self, removals: Removals, record: Option<&str>) -> io::Result<WriteStats> {
-        self.commit_until(removals, record, usize::MAX)
+        // For the tests of interruption: end the process, as a kill would, after so many steps.
+        let kill_after = std::env::var("BRIEFING_TEST_KILL_COMMIT_AFTER").ok().and_then(|n| n.parse().ok());
+        let stats = self.commit_until(removals, record, kill_after.unwrap_or(usize::MAX))?;
+        if kill_after.is_some() && self.dir.exists() {
+            std::process::exit(137);
+        }
+        Ok(stats)
     }
 
     /// `commit`, stopped after `limit` steps as an interruption would stop it (for tests).

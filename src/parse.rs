@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::discover::SourceFile;
 use crate::frontmatter::{self, Date, FrontMatter, Spanned};
 use crate::hash;
@@ -96,6 +96,21 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let location = |span: Range<usize>| Location::new(file.display.as_str(), file.text.clone(), span);
     let mut diagnostics = Vec::new();
     let is_index = file.rel_path == "_index.md" || file.rel_path.ends_with("/_index.md");
+    if let Some(r) = &file.replaced {
+        let c = r.first;
+        let others = match r.count {
+            1 => String::new(),
+            n => format!(" (and {} more in this file)", n - 1),
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::ForbiddenCharacter,
+                format!("U+{:04X} cannot appear in a web page or feed; it is shown as U+FFFD{others}", c as u32),
+            )
+            .at(location(r.at..r.at + '\u{fffd}'.len_utf8()))
+            .help("delete it: such characters usually come from a damaged file or a copy from a PDF"),
+        );
+    }
     let (front, body) = match frontmatter::split(text) {
         Ok(split) => {
             let (front, problems) = frontmatter::parse(text, &split, &config.taxonomies, !is_index);

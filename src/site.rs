@@ -397,6 +397,7 @@ mod tests {
             display: format!("content/{rel}"),
             text: SourceText::shared(text),
             hash: hash::of(&(rel, hash::bytes(text.as_bytes()))),
+            replaced: None,
         })
     }
 

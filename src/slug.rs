@@ -6,20 +6,45 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 /// NFC-normalise, lowercase, drop apostrophes, turn every run of characters that are not letters
 /// or digits into one `-`, and trim dashes at both ends. Hangul and other letters are kept.
 /// Returns an empty string when nothing is left; callers decide whether that is an error.
+///
+/// A slug longer than `MAX_SLUG_BYTES` keeps its first `KEPT_BYTES` (cut between characters),
+/// then `-` and the first 8 hex digits of the SHA-256 of the whole slug: file systems allow 255
+/// bytes in a name (85 Hangul syllables), and the URL stays the same from build to build.
 pub fn slugify(text: &str) -> String {
-    if text.is_ascii() {
-        return slug_ascii(text);
-    }
-    // Lower-casing can decompose (`İ` → `i` + U+0307) and dropping an apostrophe can bring
-    // together jamo that NFC then composes: normalise again at the end, and keep only what is
-    // still a letter or digit, so that the slug of a slug is itself.
-    let once = slug_pass(text);
-    let nfc_once: String = once.nfc().collect();
-    if nfc_once == once {
-        once
+    let slug = if text.is_ascii() {
+        slug_ascii(text)
     } else {
-        slug_pass(&nfc_once)
+        // Lower-casing can decompose (`İ` → `i` + U+0307) and dropping an apostrophe can bring
+        // together jamo that NFC then composes: normalise again at the end, and keep only what
+        // is still a letter or digit, so that the slug of a slug is itself.
+        let once = slug_pass(text);
+        let nfc_once: String = once.nfc().collect();
+        if nfc_once == once {
+            once
+        } else {
+            slug_pass(&nfc_once)
+        }
+    };
+    if slug.len() > MAX_SLUG_BYTES {
+        shorten(&slug)
+    } else {
+        slug
     }
+}
+
+pub const MAX_SLUG_BYTES: usize = 100;
+const KEPT_BYTES: usize = 80;
+
+/// The first `KEPT_BYTES` of a long slug, `-`, and 8 hex digits of its SHA-256.
+fn shorten(slug: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut cut = KEPT_BYTES;
+    while !slug.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let digest = Sha256::digest(slug.as_bytes());
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", slug[..cut].trim_end_matches('-'))
 }
 
 /// The same rules for ASCII text, which needs no normalisation (most file names and terms).
@@ -86,6 +111,39 @@ pub fn nfc(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_slugs_are_cut_with_a_hash_of_the_whole() {
+        let long = "a".repeat(300);
+        let slug = slugify(&long);
+        // The first 8 hex digits of sha256("a" * 300), from `sha256sum`.
+        assert_eq!(slug, format!("{}-{}", "a".repeat(80), &sha256_hex(&long)[..8]));
+        assert_eq!(slugify(&slug), slug, "a shortened slug is its own slug");
+        // 90 Hangul syllables (270 bytes): cut between characters, at 78 bytes.
+        let hangul = "전".repeat(90);
+        let slug = slugify(&hangul);
+        assert!(slug.starts_with(&"전".repeat(26)) && slug.len() == 78 + 9, "{slug}");
+        // Two slugs that differ only after the cut stay apart; a slug of exactly 100 bytes is kept.
+        assert_ne!(slugify(&format!("{}x", "b".repeat(120))), slugify(&format!("{}y", "b".repeat(120))));
+        assert_eq!(slugify(&"c".repeat(100)), "c".repeat(100));
+        // A cut that falls after a dash does not leave two dashes.
+        let dashed = format!("{}-{}", "d".repeat(79), "e".repeat(40));
+        assert!(!slugify(&dashed).contains("--"), "{}", slugify(&dashed));
+    }
+
+    fn sha256_hex(text: &str) -> String {
+        let out = std::process::Command::new("sha256sum")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(text.as_bytes())?;
+                child.wait_with_output()
+            })
+            .expect("sha256sum");
+        String::from_utf8(out.stdout).unwrap()[..64].to_string()
+    }
 
     #[test]
     fn table_of_slugs() {

@@ -54,20 +54,21 @@ pub fn run(args: WatchArgs) -> ExitCode {
     }
 
     let address = format!("{}:{}", args.bind, args.port);
-    let server = match tiny_http::Server::http(&address) {
-        Ok(s) => Arc::new(s),
+    let base_path: serve::BasePath = Arc::new(std::sync::RwLock::new(session.base_path().to_string()));
+    let output_dir = output::absolute(session.output_dir());
+    let listening = std::net::TcpListener::bind(&address)
+        .and_then(|listener| serve::serve(listener, output_dir.clone(), base_path.clone(), hub.clone()));
+    let listening = match listening {
+        Ok(address) => address,
         Err(e) => {
             eprintln!("error: cannot listen on {address}: {e}");
             eprintln!("  = help: another program uses the port; pick another with --port");
             return ExitCode::from(2);
         }
     };
-    let base_path: serve::BasePath = Arc::new(std::sync::RwLock::new(session.base_path().to_string()));
-    let output_dir = output::absolute(session.output_dir());
-    serve::serve(server.clone(), output_dir.clone(), base_path.clone(), hub.clone(), 4);
     let host = if args.bind.contains(':') { format!("[{}]", args.bind) } else { args.bind.clone() };
     // With --port 0 the system picks a free port: print the one it picked.
-    let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
+    let port = listening.port();
     let url = format!("http://{host}:{port}{}", session.base_path());
     eprintln!("serving {url} (Ctrl-C to stop)");
     if args.open {

@@ -26,6 +26,23 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, YamlError> {
     serde_yaml::from_value(value).map_err(|e| convert(&e))
 }
 
+/// Replaces the characters no page can hold (see `text::clean`) in every string of `value`,
+/// which YAML escapes (`"\uFFFE"`) can write though the file does not hold them. Returns the
+/// first one replaced.
+pub fn clean_strings(value: &mut Value) -> Option<char> {
+    match value {
+        Value::String(s) if s.chars().any(crate::text::is_forbidden) => {
+            let (cleaned, replaced) = crate::text::clean(std::mem::take(s));
+            *s = cleaned;
+            replaced.map(|r| r.first)
+        }
+        Value::Sequence(items) => items.iter_mut().fold(None, |first, v| first.or(clean_strings(v))),
+        Value::Mapping(map) => map.iter_mut().fold(None, |first, (_, v)| first.or(clean_strings(v))),
+        Value::Tagged(tagged) => clean_strings(&mut tagged.value),
+        _ => None,
+    }
+}
+
 fn convert(e: &serde_yaml::Error) -> YamlError {
     let location = e.location();
     // serde_yaml appends " at line L column C" to its messages; the position is reported apart.

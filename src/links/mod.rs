@@ -69,25 +69,6 @@ impl LinkGraph {
     }
 }
 
-fn has_scheme(dest: &str) -> bool {
-    match dest.find(':') {
-        Some(i) => {
-            let scheme = &dest[..i];
-            !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-                && !dest[..i].contains('/')
-        }
-        None => false,
-    }
-}
-
-/// Schemes a browser runs or renders as a document: never written from untrusted content.
-pub fn is_unsafe_scheme(dest: &str) -> bool {
-    let lower: String =
-        dest.trim().chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_lowercase();
-    lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("vbscript:")
-}
-
 /// What resolving links needs to know of the whole build.
 struct Resolver<'a> {
     index: &'a Index,
@@ -136,7 +117,17 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
                         Some(anchor) => format!("#{anchor}"),
                         None => routes.href(&path),
                     },
-                    Target::External(url) if !config.raw_html && is_unsafe_scheme(&url) => "#".to_string(),
+                    Target::External(url) if !config.raw_html && crate::scheme::is_unsafe(&url) => {
+                        links.diagnostics.push(
+                            Diagnostic::warning(
+                                Code::UnsafeUrl,
+                                crate::scheme::unsafe_message("the link", &url, "it is written as `#`"),
+                            )
+                            .at(parsed.location(link.span.clone()))
+                            .help(crate::scheme::UNSAFE_HELP),
+                        );
+                        crate::scheme::REPLACEMENT.to_string()
+                    }
                     Target::External(url) => url,
                 };
                 LinkOutput::Href { url, label }
@@ -194,7 +185,7 @@ fn resolve_link(index: &Index, site: &Site, folder: &str, link: &LinkRef) -> Res
             if dest.is_empty() {
                 return Ok(Target::External(String::new()));
             }
-            if has_scheme(dest) || dest.starts_with("//") {
+            if crate::scheme::has_scheme(dest) || dest.starts_with("//") {
                 return Ok(Target::External(dest.to_string()));
             }
             let (path, anchor) = split_anchor(dest);
@@ -436,22 +427,4 @@ fn neighbours(site: &Site) -> (Vec<Option<BriefId>>, Vec<Option<BriefId>>) {
         }
     }
     (previous, next)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn schemes() {
-        assert!(has_scheme("https://example.org"));
-        assert!(has_scheme("mailto:a@b.c"));
-        assert!(!has_scheme("other.md"));
-        assert!(!has_scheme("a/b:c.md"));
-        assert!(is_unsafe_scheme(" JavaScript:alert(1)"));
-        assert!(is_unsafe_scheme("java\tscript:alert(1)"));
-        assert!(is_unsafe_scheme("data:text/html,x"));
-        assert!(is_unsafe_scheme("VBScript:x"));
-        assert!(!is_unsafe_scheme("https://example.org/javascript:"));
-    }
 }

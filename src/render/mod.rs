@@ -331,10 +331,11 @@ impl<'a> Render<'a> {
 fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8], last: Last) -> Result<Done, Failure> {
     let content = hash::bytes(bytes);
     match sink {
-        Some(sink) => sink
-            .put(route.file(), bytes, last.content)
-            .map(|()| Done::Rendered(content))
-            .map_err(|e| Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file())))),
+        Some(sink) => sink.put(route.file(), bytes, last.content).map(|()| Done::Rendered(content)).map_err(|e| {
+            Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file())).help(
+                "check the free space and the permissions of the output folder; nothing of this build was published",
+            ))
+        }),
         None => Ok(Done::Rendered(content)),
     }
 }

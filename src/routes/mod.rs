@@ -26,6 +26,8 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 /// Output paths longer than this fail on common file systems (`PATH_MAX` is 4,096 bytes, and the
 /// output folder's own path comes first).
 const MAX_PATH_BYTES: usize = 3_000;
+/// A longer file or folder name fails on every common file system (255 bytes).
+const MAX_NAME_BYTES: usize = 255;
 
 /// A page rendered with a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

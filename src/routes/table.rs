@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::site::{BriefId, Site};
 
-use super::{Output, Page, Route, Urls, MAX_PATH_BYTES};
+use super::{Output, Page, Route, Urls, MAX_NAME_BYTES, MAX_PATH_BYTES};
 
 /// The table while it is filled: files by a key compared as static hosts compare paths.
 pub(super) struct Table<'a> {
@@ -56,13 +56,18 @@ impl<'a> Table<'a> {
         let route = Route { url_end: base.len() + path.len(), file_start: base.len(), text, output };
         let index = self.files.len();
         let file = route.file();
-        if file.len() > MAX_PATH_BYTES {
+        // Checked here, so that `check` fails where writing would.
+        let long_name = file.split('/').find(|name| name.len() > MAX_NAME_BYTES);
+        if file.len() > MAX_PATH_BYTES || long_name.is_some() {
             let (what, location) = self.describe(output);
-            let len = file.len();
+            let message = match long_name {
+                Some(name) => format!("the output path of {what} has a name of {} bytes: `{name}`", name.len()),
+                None => format!("the output path of {what} is {} bytes long", file.len()),
+            };
             self.diagnostics.push(
-                Diagnostic::error(Code::TooLarge, format!("the output path of {what} is {len} bytes long"))
+                Diagnostic::error(Code::TooLarge, message)
                     .at_opt(location)
-                    .help("shorten the folder names or the slug"),
+                    .help("shorten the folder names, the file name, the alias or the slug"),
             );
         }
         let key = key_of(file);

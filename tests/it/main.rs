@@ -2,10 +2,12 @@
 
 mod build;
 mod errors;
+mod hardening;
 mod links;
 mod output;
 mod publish;
 mod rebuild;
 mod routes;
+mod serve;
 mod support;
 mod watch;

@@ -54,6 +54,24 @@ impl SiteTest {
         self.exec(&args)
     }
 
+    /// The command `run` runs, for a test that sets more of it (limits, a user).
+    pub fn command(&self, command: &str) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_briefing"));
+        c.arg(command).arg("--root").arg(self.dir.path()).args(&self.args).env_remove("NO_COLOR");
+        c
+    }
+
+    /// Runs a command made by `command`.
+    pub fn run_command(&self, mut command: Command) -> Run {
+        let out = command.output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            root: self.dir.path().to_path_buf(),
+            _dir: None,
+        }
+    }
+
     fn exec(&self, args: &[std::ffi::OsString]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_briefing")).args(args).env_remove("NO_COLOR").output().unwrap();
         Run {

@@ -435,3 +435,26 @@ fn a_new_base_url_is_served_at_once() {
     let (status, _) = w.get("/two/static/style.css");
     assert_eq!(status, 200, "and its stylesheet");
 }
+
+#[test]
+fn clients_that_never_read_a_large_file_do_not_block_the_server() {
+    let w = Watch::start(&[("content/a.md", &brief("Alpha", "2025-01-01", "X", "Text."))], &[]);
+    std::fs::write(w.root.join("output/large.bin"), vec![1u8; 64 << 20]).unwrap();
+    let stalled: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", w.port)).unwrap();
+            write!(s, "GET /large.bin HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let (done, result) = mpsc::channel();
+    let port = w.port;
+    std::thread::spawn(move || {
+        let _ = done.send(http_get(port, "/a/"));
+    });
+    let (status, page) = result.recv_timeout(Duration::from_secs(5)).expect("the server answers while 8 clients stall");
+    assert_eq!(status, 200);
+    assert!(page.contains("Alpha"));
+    drop(stalled);
+}

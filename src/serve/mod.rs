@@ -2,13 +2,14 @@
 //! the live-reload script into HTML responses (never into the files), and pushes `reload` or
 //! the build's errors to the browser over Server-Sent Events.
 
-use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
 
-use tiny_http::{Header, Request, Response, Server, StatusCode};
+pub mod http;
+
+use http::{Handler, Limits, Reply, Request, Response};
 
 /// Where the live-reload events are served (outside any site path).
 pub const EVENTS_PATH: &str = "/__briefing/events";
@@ -28,7 +29,8 @@ pub enum Event {
 /// opened while the build is broken shows it at once.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<Event>>>,
+    /// Each open event stream, which takes the events as the text it sends.
+    clients: Mutex<Vec<Sender<String>>>,
     current_error: Mutex<Option<String>>,
 }
 
@@ -38,13 +40,14 @@ impl Hub {
             Event::Errors(text) => Some(text.clone()),
             _ => None,
         };
-        self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|client| client.send(event.clone()).is_ok());
+        let text = event_text(&event);
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|client| client.send(text.clone()).is_ok());
     }
 
-    fn subscribe(&self) -> Receiver<Event> {
+    fn subscribe(&self) -> Receiver<String> {
         let (sender, receiver) = mpsc::channel();
         if let Some(error) = self.current_error.lock().unwrap_or_else(|e| e.into_inner()).clone() {
-            let _ = sender.send(Event::Errors(error));
+            let _ = sender.send(event_text(&Event::Errors(error)));
         }
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).push(sender);
         receiver
@@ -84,86 +87,56 @@ const LIVE_RELOAD: &str = r#"<script>
 /// The path the site is served under (`/policy/`): it changes when `base_url` does.
 pub type BasePath = Arc<RwLock<String>>;
 
-/// Serves `output_dir` under `base_path` on `server` until the process ends.
-pub fn serve(server: Arc<Server>, output_dir: PathBuf, base_path: BasePath, hub: Arc<Hub>, threads: usize) {
-    for _ in 0..threads.max(1) {
-        let (server, output_dir, base_path, hub) = (server.clone(), output_dir.clone(), base_path.clone(), hub.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                let base = base_path.read().unwrap_or_else(|e| e.into_inner()).clone();
-                handle(request, &output_dir, &base, &hub);
-            }
-        });
-    }
+/// Serves `output_dir` under `base_path` from `listener`, on threads of its own, until the
+/// process ends; returns the address it listens on.
+pub fn serve(
+    listener: TcpListener,
+    output_dir: PathBuf,
+    base_path: BasePath,
+    hub: Arc<Hub>,
+) -> std::io::Result<SocketAddr> {
+    serve_with(listener, Preview { output_dir, base_path, hub }, Limits::default())
 }
 
-/// A response header. Values are ASCII by construction (`Location` is percent-encoded), so this
-/// cannot fail; if it ever did, the header is left out rather than the worker lost.
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+/// `serve` with other limits (for tests).
+pub fn serve_with(listener: TcpListener, preview: Preview, limits: Limits) -> std::io::Result<SocketAddr> {
+    http::spawn(listener, Arc::new(preview), limits)
 }
 
-fn with_headers<R: Read>(mut response: Response<R>, headers: &[(&str, &str)]) -> Response<R> {
-    for (name, value) in headers {
-        if let Some(h) = header(name, value) {
-            response.add_header(h);
+/// What the preview serves: the output folder under the base path, and the hub's events.
+pub struct Preview {
+    pub output_dir: PathBuf,
+    pub base_path: BasePath,
+    pub hub: Arc<Hub>,
+}
+
+impl Handler for Preview {
+    fn reply(&self, request: &Request) -> Reply {
+        let path = request.target.split(['?', '#']).next().unwrap_or("");
+        if path == EVENTS_PATH {
+            return Reply::Events { first: "retry: 500\n\n".into(), receiver: self.hub.subscribe() };
         }
+        let base = self.base_path.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let output_dir = &self.output_dir;
+        Reply::Response(match resolve(output_dir, &base, path) {
+            Resolved::File(file) => file_response(&file, 200),
+            Resolved::Redirect(to) => {
+                Response::new(301, "").header("Location", crate::routes::percent_encode_non_ascii(&to))
+            }
+            Resolved::BadRequest => Response::new(400, "bad request"),
+            Resolved::NotFound => match output_dir.join("404.html") {
+                page if page.is_file() => file_response(&page, 404),
+                _ => Response::new(404, "not found"),
+            },
+        })
     }
-    response
 }
 
-fn handle(request: Request, output_dir: &Path, base_path: &str, hub: &Arc<Hub>) {
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("").to_string();
-    if path == EVENTS_PATH {
-        let receiver = hub.subscribe();
-        // One thread per browser tab: an event stream stays open. It is written straight to the
-        // socket, so each event leaves at once (tiny_http would buffer a streamed body).
-        std::thread::spawn(move || {
-            let mut writer = request.into_writer();
-            let head =
-                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\nretry: 500\n\n";
-            if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
-                return;
-            }
-            loop {
-                let chunk = match receiver.recv_timeout(Duration::from_secs(15)) {
-                    Ok(event) => event_text(&event),
-                    // A comment line now and then notices closed connections.
-                    Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-                    Err(mpsc::RecvTimeoutError::Disconnected) => return,
-                };
-                if writer.write_all(chunk.as_bytes()).and_then(|_| writer.flush()).is_err() {
-                    return;
-                }
-            }
-        });
-        return;
-    }
-    let _ = match resolve(output_dir, base_path, &path) {
-        Resolved::File(file) => send_file(request, &file, 200),
-        Resolved::Redirect(to) => {
-            let location = crate::routes::percent_encode_non_ascii(&to);
-            request.respond(with_headers(Response::empty(StatusCode(301)), &[("Location", &location)]))
-        }
-        Resolved::BadRequest => request.respond(Response::from_string("bad request").with_status_code(400)),
-        Resolved::NotFound => match output_dir.join("404.html") {
-            page if page.is_file() => send_file(request, &page, 404),
-            _ => request.respond(Response::from_string("not found").with_status_code(404)),
-        },
-    };
-}
-
-fn send_file(request: Request, file: &Path, status: u16) -> io::Result<()> {
-    let Ok(bytes) = std::fs::read(file) else {
-        return request.respond(Response::from_string("not found").with_status_code(404));
-    };
+fn file_response(file: &Path, status: u16) -> Response {
+    let Ok(bytes) = std::fs::read(file) else { return Response::new(404, "not found") };
     let content_type = content_type(file);
     let body = if content_type.starts_with("text/html") { inject_live_reload(bytes) } else { bytes };
-    request.respond(with_headers(
-        Response::from_data(body).with_status_code(status),
-        &[("Content-Type", content_type), ("Cache-Control", "no-store")],
-    ))
+    Response::new(status, body).header("Content-Type", content_type).header("Cache-Control", "no-store")
 }
 
 /// Adds the live-reload script before `</body>` (or at the end).
@@ -219,7 +192,8 @@ pub fn resolve(output_dir: &Path, base_path: &str, path: &str) -> Resolved {
             return Resolved::Redirect(format!("{path}/"));
         }
         let index = full.join("index.html");
-        return if index.is_file() { Resolved::File(index) } else { Resolved::NotFound };
+        let is_file = std::fs::symlink_metadata(&index).is_ok_and(|m| m.is_file());
+        return if is_file { Resolved::File(index) } else { Resolved::NotFound };
     }
     if full.is_file() {
         Resolved::File(full)
@@ -303,6 +277,25 @@ mod tests {
         assert_eq!(resolve(out, "/policy/", "/policy"), Resolved::Redirect("/policy/".into()));
         assert_eq!(resolve(out, "/policy/", "/policy/briefs/x/"), Resolved::File(out.join("briefs/x/index.html")));
         assert_eq!(resolve(out, "/policy/", "/briefs/x/"), Resolved::NotFound);
+        for hidden in ["/.briefing-staging/files/index.html", "/x/.briefing-output"] {
+            assert_eq!(resolve(out, "/", hidden), Resolved::NotFound, "{hidden}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_never_followed_out_of_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, secret) = (dir.path().join("out"), dir.path().join("secret"));
+        std::fs::create_dir_all(out.join("page")).unwrap();
+        std::fs::create_dir_all(&secret).unwrap();
+        std::fs::write(secret.join("index.html"), "secret").unwrap();
+        std::os::unix::fs::symlink(&secret, out.join("linked")).unwrap();
+        std::os::unix::fs::symlink(secret.join("index.html"), out.join("page/index.html")).unwrap();
+        std::os::unix::fs::symlink(secret.join("index.html"), out.join("file.html")).unwrap();
+        for path in ["/linked/", "/linked/index.html", "/page/", "/file.html"] {
+            assert_eq!(resolve(&out, "/", path), Resolved::NotFound, "{path}");
+        }
     }
 
     #[test]
