@@ -270,7 +270,8 @@ pub fn run_with(
                 Ok(routes)
             }
             _ => {
-                let (mut routes, problems) = Routes::plan(config, &site, &project.theme);
+                let max_path = output::path_budget(&project.output_dir);
+                let (mut routes, problems) = Routes::plan(config, &site, &project.theme, max_path);
                 routes.key = key;
                 let routes = Arc::new(routes);
                 memo.routes = problems.is_empty().then(|| (model_key, key, routes.clone()));

@@ -89,11 +89,11 @@ fn walk_folder(dir: &Path, display_prefix: &str, skip: fn(&str) -> bool) -> Walk
         return found;
     }
     // Unsorted: sorting the paths found, once, is cheaper than walkdir's sort of every folder.
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .follow_links(false)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !skip(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -107,6 +107,21 @@ fn walk_folder(dir: &Path, display_prefix: &str, skip: fn(&str) -> bool) -> Walk
         };
         let rel_path = nfc(&rel.to_string_lossy().replace('\\', "/"));
         let file_type = entry.file_type();
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && name.chars().any(|c| c.is_control() || crate::text::is_forbidden(c)) {
+            let shown = crate::diagnostics::escape_controls(&format!("{display_prefix}{rel_path}"));
+            found.diagnostics.push(
+                Diagnostic::warning(
+                    Code::ForbiddenCharacter,
+                    format!("`{shown}` has a control character or noncharacter in its name, which no URL can hold; it was skipped"),
+                )
+                .help("rename it (a file named `Icon\\r` is a macOS folder icon and can be deleted)"),
+            );
+            if file_type.is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if file_type.is_symlink() {
             found.diagnostics.push(
                 Diagnostic::warning(

@@ -131,7 +131,10 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     let mut paragraph: Option<String> = None;
     let mut open_links: Vec<usize> = Vec::new();
     let mut has_images = false;
-    let events = Parser::new_ext(body, options()).into_offset_iter().map(|(event, range)| match event {
+    let references = body.contains("&#");
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    let parser = parser.map(|(event, range)| (if references { clean_event(event) } else { event }, range));
+    let events = parser.map(|(event, range)| match event {
         Event::Start(Tag::Heading { level, id, classes, attrs }) => {
             heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
             let (classes, attrs) = heading_attributes(classes, attrs, raw_html);
@@ -231,6 +234,32 @@ fn heading_attributes<'a>(
     }
     let is_name = |c: &str| !c.is_empty() && c.chars().all(|ch| ch.is_alphanumeric() || ch == '-' || ch == '_');
     (classes.into_iter().filter(|c| is_name(c)).collect(), Vec::new())
+}
+
+/// Numeric character references (`&#xFFFE;`) can write characters no page or feed may hold,
+/// though the file, cleaned when read, holds none: their text is cleaned the same way.
+fn clean_event(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Text(text) => Event::Text(clean(text)),
+        Event::Code(text) => Event::Code(clean(text)),
+        Event::Html(text) => Event::Html(clean(text)),
+        Event::InlineHtml(text) => Event::InlineHtml(clean(text)),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: clean(dest_url), title: clean(title), id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: clean(dest_url), title: clean(title), id })
+        }
+        other => other,
+    }
+}
+
+fn clean(text: CowStr<'_>) -> CowStr<'_> {
+    if text.chars().any(crate::text::is_forbidden) {
+        CowStr::from(crate::text::clean(text.into_string()).0)
+    } else {
+        text
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -392,7 +421,9 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
     // (a label-less wikilink shows its target's title). A stack, because pulldown-cmark nests an
     // autolink inside a link (`[<a@b>](x.md)`).
     let mut open_links: Vec<(&'static str, bool)> = Vec::new();
-    let events = Parser::new_ext(body, options()).filter_map(|event| match event {
+    let references = body.contains("&#");
+    let parser = Parser::new_ext(body, options()).map(|event| if references { clean_event(event) } else { event });
+    let events = parser.filter_map(|event| match event {
         Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
             let id = headings.next().map(|h| CowStr::from(h.id.clone()));
             let (classes, attrs) = heading_attributes(classes, attrs, raw_html);

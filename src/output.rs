@@ -107,12 +107,47 @@ pub fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-/// A relative output path with only normal segments: nothing the content says can make the
-/// build write outside the output folder.
+/// The longest output path (relative, in bytes) that can be written into `output_dir`: Linux
+/// refuses paths of 4,096 bytes or more, and a file is first staged at
+/// `OUTPUT/.briefing-staging/files/PATH`; never more than `routes::MAX_PATH_BYTES`.
+pub fn path_budget(output_dir: &Path) -> usize {
+    let prefix = absolute(output_dir).as_os_str().len() + format!("/{STAGING}/files/").len();
+    4095usize.saturating_sub(prefix).min(crate::routes::MAX_PATH_BYTES)
+}
+
+/// A relative output path with only normal segments and no control character: nothing the
+/// content says can make the build write outside the output folder, or split a line of the
+/// commit's journal or of the signatures record (one path per line).
 pub fn is_safe_relative(path: &str) -> bool {
+    is_inside(path) && !path.contains(char::is_control)
+}
+
+/// A relative path that stays inside the folder it is relative to.
+fn is_inside(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
-        && path.split('/').all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains('\\') && !s.contains('\0'))
+        && path.split('/').all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']))
+}
+
+/// A path as one line of the journal or the signatures record: `%` and control characters
+/// (a newline in a file name left by someone else) percent-encoded.
+fn encode_line(path: &str) -> String {
+    let mut line = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c == '%' || c.is_control() {
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                line.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            line.push(c);
+        }
+    }
+    line
+}
+
+fn decode_line(line: &str) -> Option<String> {
+    crate::routes::percent_decode(line)
 }
 
 fn check_safe(path: &str) -> io::Result<()> {
@@ -289,7 +324,7 @@ impl Staging {
         // The journal: once it exists, the commit is completed even if this process stops now.
         let mut journal = String::new();
         for path in &removed {
-            journal.push_str(path);
+            journal.push_str(&encode_line(path));
             journal.push('\n');
         }
         if let Some(record) = record {
@@ -346,7 +381,7 @@ impl Drop for Staging {
 pub fn signatures_text<'a>(signatures: impl Iterator<Item = (&'a str, u64)>) -> String {
     let mut text = String::new();
     for (path, hash) in signatures {
-        let _ = writeln!(text, "{hash:016x} {path}");
+        let _ = writeln!(text, "{hash:016x} {}", encode_line(path));
     }
     text
 }
@@ -380,7 +415,8 @@ fn apply(output: &Path, limit: usize) -> io::Result<()> {
     }
     let journal = fs::read_to_string(dir.join(JOURNAL))?;
     let mut parents = Vec::new();
-    for rel in journal.lines().filter(|l| is_safe_relative(l)) {
+    for rel in journal.lines().filter_map(decode_line).filter(|l| is_inside(l)) {
+        let rel = rel.as_str();
         if !step() {
             return Ok(());
         }
@@ -499,7 +535,7 @@ pub fn read_signatures(output_dir: &Path) -> HashMap<String, u64> {
     text.lines()
         .filter_map(|line| {
             let (hash, path) = line.split_once(' ')?;
-            Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?))
+            Some((decode_line(path)?, u64::from_str_radix(hash, 16).ok()?))
         })
         .filter(|(path, _)| is_safe_relative(path))
         .collect()

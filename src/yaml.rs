@@ -55,7 +55,9 @@ fn convert(e: &serde_yaml::Error) -> YamlError {
 
 /// Where each top-level key of the YAML block was written, found by scanning its lines.
 pub struct KeySpans {
-    spans: Vec<(String, Range<usize>, Range<usize>)>,
+    /// Each key with the span of the key and of its value, by key (the first, when a key is
+    /// written twice): a block of 20,000 keys is looked up once per key.
+    spans: std::collections::HashMap<String, (Range<usize>, Range<usize>)>,
 }
 
 impl KeySpans {
@@ -82,16 +84,20 @@ impl KeySpans {
             let value_end = (line_start + line.trim_end().len()).max(value_start);
             spans.push((key, line_start..line_start + colon, value_start..value_end));
         }
-        KeySpans { spans }
+        let mut by_key = std::collections::HashMap::with_capacity(spans.len());
+        for (key, k, v) in spans {
+            by_key.entry(key).or_insert((k, v));
+        }
+        KeySpans { spans: by_key }
     }
 
     pub fn key(&self, name: &str) -> Option<Range<usize>> {
-        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, _)| k.clone())
+        self.spans.get(name).map(|(k, _)| k.clone())
     }
 
     /// The span of the value, or of the key when the value is empty.
     pub fn value(&self, name: &str) -> Option<Range<usize>> {
-        self.spans.iter().find(|(k, ..)| k == name).map(|(_, k, v)| if v.is_empty() { k.clone() } else { v.clone() })
+        self.spans.get(name).map(|(k, v)| if v.is_empty() { k.clone() } else { v.clone() })
     }
 }
 

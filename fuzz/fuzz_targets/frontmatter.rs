@@ -1,6 +1,7 @@
 //! Front-matter: `split` then `parse` of any UTF-8 text must not panic, and every problem it
 //! reports must point at a real slice of the text (codespan-reporting and `LineIndex` slice the
-//! text with these spans).
+//! text with these spans). No URL it keeps runs script, and no text it keeps holds a character
+//! HTML or XML forbids (YAML escapes can write them: `"\uFFFE"`).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -61,6 +62,21 @@ fuzz_target!(|data: &[u8]| {
             }
             if let Some(slug) = &front.slug {
                 assert!(!slug.value.is_empty());
+                assert!(slug.value.len() <= 100, "slug {:?}", slug.value);
+            }
+            let urls = front.sources.iter().map(|s| s.url.as_str()).chain(front.image.as_deref());
+            for url in urls {
+                assert!(!briefing::scheme::is_unsafe(url), "unsafe URL kept: {url:?}");
+            }
+            let texts = [&front.title]
+                .into_iter()
+                .chain(&front.summary)
+                .chain(&front.status)
+                .chain(&front.authors)
+                .chain(front.sources.iter().flat_map(|s| [&s.title, &s.url]))
+                .chain(front.terms.values().flatten().map(|t| &t.value));
+            for text in texts {
+                assert!(!text.chars().any(briefing::text::is_forbidden), "forbidden character kept: {text:?}");
             }
         }
         // A brief with an error is left out; one without errors must parse.

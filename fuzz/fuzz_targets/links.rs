@@ -1,7 +1,9 @@
 //! Links: the input is the Markdown body of a brief (and of a section's `_index.md`) in a small
 //! site. Parsing, assembling, resolving every link and rendering must not panic; every link of
 //! the analysis must get exactly one output; every diagnostic must point at a real slice of its
-//! file (codespan-reporting slices the text with it).
+//! file (codespan-reporting slices the text with it). With `raw_html` off, the HTML has only the
+//! attributes the renderer writes (never an event handler, whatever a heading's `{…}` holds), and
+//! no link or image to a `javascript:`, `vbscript:` or `data:` URL.
 #![no_main]
 
 use std::collections::HashSet;
@@ -9,10 +11,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use briefing::config::SiteConfig;
-use briefing::diagnostics::{self, Diagnostic};
+use briefing::diagnostics::{self, Diagnostic, SourceText};
 use briefing::discover::{Asset, SourceFile, Sources};
 use briefing::markdown::{self, Analysis, RESERVED_IDS};
-use briefing::site;
+use briefing::parse::{self, Parsed};
+use briefing::routes::Routes;
+use briefing::theme::Theme;
+use briefing::{hash, site};
 use libfuzzer_sys::fuzz_target;
 
 fn config() -> &'static SiteConfig {
@@ -20,8 +25,22 @@ fn config() -> &'static SiteConfig {
     CONFIG.get_or_init(SiteConfig::default)
 }
 
-fn file(rel_path: &str, text: String) -> SourceFile {
-    SourceFile { rel_path: rel_path.into(), display: format!("content/{rel_path}"), text: Arc::from(text) }
+fn theme() -> &'static Theme {
+    static THEME: OnceLock<Theme> = OnceLock::new();
+    THEME.get_or_init(|| Theme::load("default", std::path::Path::new("/nonexistent")).unwrap())
+}
+
+/// A source file as `discover` makes it: text cleaned of characters no page can hold.
+fn file(rel_path: &str, text: String) -> Arc<SourceFile> {
+    let hash = hash::of(&(rel_path, hash::bytes(text.as_bytes())));
+    let (text, replaced) = briefing::text::clean(text);
+    Arc::new(SourceFile {
+        rel_path: rel_path.into(),
+        display: format!("content/{rel_path}"),
+        text: SourceText::shared(text),
+        hash,
+        replaced,
+    })
 }
 
 /// Fixed briefs around the fuzzed one: headings to link to by anchor, a slug override, a draft
@@ -71,10 +90,40 @@ fn check_diagnostic(d: &Diagnostic) {
     let _ = d.render(false);
 }
 
-/// With `raw_html` off, every tag comes from the renderer: links and broken-link spans must close.
-fn check_html(html: &str) {
+/// With `raw_html` off, every tag comes from the renderer: links and broken-link spans must close,
+/// attributes are the renderer's own, and no URL runs script.
+fn check_html(html: &str, resolved: bool) {
     assert_eq!(html.matches("<a ").count(), html.matches("</a>").count(), "unbalanced <a> in {html}");
     assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "unbalanced <span> in {html}");
+    const ALLOWED: &[&str] =
+        &["href", "src", "alt", "title", "id", "class", "start", "type", "checked", "disabled", "style"];
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let end = rest.find('>').expect("every tag ends");
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        // `name attr="value" attr="value"`: values never hold a `"` (the renderer escapes it).
+        let mut parts = tag.split('"');
+        let mut names = parts.next().unwrap_or("").split_whitespace().skip(1).collect::<Vec<_>>();
+        let mut values = Vec::new();
+        while let (Some(value), Some(next)) = (parts.next(), parts.next()) {
+            values.push(value);
+            names.extend(next.split_whitespace());
+        }
+        for name in names {
+            let name = name.trim_end_matches('=').trim_end_matches('/');
+            assert!(name.is_empty() || ALLOWED.contains(&name), "attribute `{name}` in <{tag}> of {html}");
+        }
+        for value in values.into_iter().filter(|_| resolved) {
+            assert!(!briefing::scheme::is_unsafe(&decode(value)), "unsafe URL `{value}` in <{tag}> of {html}");
+        }
+    }
+}
+
+/// The character references the renderer writes in attribute values.
+fn decode(value: &str) -> String {
+    value.replace("&amp;", "&").replace("&quot;", "\"").replace("&#x27;", "'").replace("&lt;", "<").replace("&gt;", ">")
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -86,23 +135,22 @@ fuzz_target!(|data: &[u8]| {
     // The body alone, at offset 0 and at an offset.
     let alone = markdown::analyse(body, 0, markdown::WriteHtml::Yes { raw_html: false });
     check_analysis(body, 0, body, &alone);
-    check_html(&markdown::render(body, &alone, &[], false));
+    // Unresolved (no link outputs), links keep what was written: only the tags are checked.
+    check_html(&markdown::render(body, &alone, &[], false), false);
 
     let front = "---\ntitle: A\ntopics: [USFK]\n---\n";
     let mut files = vec![file("briefs/a.md", format!("{front}{body}")), file("background/_index.md", body.to_string())];
     files.extend(FIXED.iter().map(|(rel, text)| file(rel, text.to_string())));
 
-    let parsed: Vec<site::Parsed> = files.into_iter().map(|f| site::parse_file(f, config, true)).collect();
+    let parsed: Vec<Arc<Parsed>> = files.iter().map(|f| Arc::new(parse::parse_file(f.clone(), config, true))).collect();
     for p in &parsed {
-        let text = &p.file.text;
+        let text: &str = &p.file.text;
         check_analysis(&text[p.body.clone()], p.body.start, text, &p.analysis);
         p.diagnostics.iter().for_each(check_diagnostic);
     }
-    let a = &parsed[0];
-    assert_eq!(a.analysis.links.len(), alone.links.len());
-    assert_eq!(a.analysis.headings, alone.headings);
 
     let sources = Sources {
+        markdown: files,
         folders: vec!["".into(), "background".into(), "briefs".into()],
         assets: vec![Asset {
             rel_path: "background/map.png".into(),
@@ -110,17 +158,20 @@ fuzz_target!(|data: &[u8]| {
         }],
         ..Default::default()
     };
-    let (site, mut diagnostics) = site::assemble(config, sources, parsed, false);
-    let (graph, link_diagnostics, memo) = briefing::links::resolve(&site, config, briefing::links::Memo::Keep(None));
+    let (site, mut diagnostics) = site::assemble(config, &sources, &parsed, false, None);
+    let (routes, route_diagnostics) = Routes::plan(config, &site, theme(), briefing::routes::MAX_PATH_BYTES);
+    diagnostics.extend(route_diagnostics);
+    let mut memo = briefing::links::Memo::default();
+    let (graph, link_diagnostics) = briefing::links::resolve(&site, &routes, config, Some(&mut memo));
     // `watch` resolves again with the memo of the last run: on an unchanged site it must give
     // what a fresh resolution gives.
-    let (again, again_diagnostics, _) =
-        briefing::links::resolve(&site, config, briefing::links::Memo::Keep(memo.as_ref()));
-    assert_eq!(again.outputs, graph.outputs);
+    let (again, again_diagnostics) = briefing::links::resolve(&site, &routes, config, Some(&mut memo));
+    for b in 0..site.briefs.len() {
+        assert_eq!(again.outputs(b), graph.outputs(b));
+        assert_eq!(again.outgoing(b), graph.outgoing(b));
+    }
     assert_eq!(again.section_outputs, graph.section_outputs);
-    assert_eq!(again.outgoing, graph.outgoing);
     assert_eq!(again.backlinks, graph.backlinks);
-    assert_eq!(again.related, graph.related);
     let key = |d: &Diagnostic| (d.code, d.message.clone(), d.location.as_ref().map(|l| l.span.clone()));
     assert_eq!(
         again_diagnostics.iter().map(key).collect::<Vec<_>>(),
@@ -128,21 +179,21 @@ fuzz_target!(|data: &[u8]| {
     );
     diagnostics.extend(link_diagnostics);
 
-    assert_eq!(graph.outputs.len(), site.briefs.len());
+    assert_eq!(graph.briefs.len(), site.briefs.len());
     for (i, brief) in site.briefs.iter().enumerate() {
-        assert_eq!(graph.outputs[i].len(), brief.analysis.links.len(), "links of {}", brief.id());
-        let html = markdown::render(brief.body_text(), &brief.analysis, &graph.outputs[i], false);
-        check_html(&html);
+        let analysis = &brief.parsed.analysis;
+        assert_eq!(graph.outputs(i).len(), analysis.links.len(), "links of {}", brief.id());
+        let html = markdown::render(brief.body_text(), analysis, graph.outputs(i), false);
+        check_html(&html, true);
         // Written while analysing and filled in, or written from scratch (as in a rebuild): the same.
-        let analysed = markdown::analyse(brief.body_text(), brief.body.start, markdown::WriteHtml::No);
-        assert_eq!(markdown::render(brief.body_text(), &analysed, &graph.outputs[i], false), html);
+        let analysed = markdown::analyse(brief.body_text(), brief.parsed.body.start, markdown::WriteHtml::No);
+        assert_eq!(markdown::render(brief.body_text(), &analysed, graph.outputs(i), false), html);
     }
     assert_eq!(graph.section_outputs.len(), site.sections.len());
-    for (section, outputs) in site.sections.iter().zip(&graph.section_outputs) {
+    for (section, (outputs, _)) in site.sections.iter().zip(&graph.section_outputs) {
         if let Some(index) = &section.index {
             assert_eq!(outputs.len(), index.analysis.links.len(), "links of {}", section.folder);
-            let body = &index.file.text[index.body.clone()];
-            check_html(&markdown::render(body, &index.analysis, outputs, false));
+            check_html(&markdown::render(index.body_text(), &index.analysis, outputs, false), true);
         }
     }
     diagnostics.iter().for_each(check_diagnostic);

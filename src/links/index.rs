@@ -3,6 +3,7 @@
 //! gets a precise message.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use crate::diagnostics::Code;
 use crate::parse::parent_folder;
@@ -43,6 +44,19 @@ pub(super) struct Index {
     section_by_folder: HashMap<Box<str>, usize>,
     assets: HashMap<Box<str>, usize>,
     absent_by_key: HashMap<Box<str>, (bool, Box<str>)>,
+    /// Suggestions made, by kind and misspelt name: a renamed brief leaves the same broken
+    /// name in many briefs, and each suggestion compares it with every name of the site.
+    suggestions: Mutex<Suggestions>,
+}
+
+type Suggestions = HashMap<(Kind, Box<str>), Option<Box<str>>>;
+
+/// What a suggestion is looked for among.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Id,
+    Slug,
+    Asset,
 }
 
 impl Index {
@@ -67,7 +81,24 @@ impl Index {
             section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str().into(), i)).collect(),
             assets: site.assets.iter().enumerate().map(|(i, a)| (a.rel_path.as_str().into(), i)).collect(),
             absent_by_key,
+            suggestions: Mutex::default(),
         }
+    }
+
+    /// The name of `kind` closest to `word`, if one is close enough.
+    fn suggest(&self, kind: Kind, word: &str) -> Option<Box<str>> {
+        let key = (kind, Box::from(word));
+        if let Some(known) = self.suggestions.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return known.clone();
+        }
+        let found = match kind {
+            Kind::Id => suggest::closest(word, self.by_id.keys().map(|k| &**k)),
+            Kind::Slug => suggest::closest(word, self.by_slug.keys().map(|k| &**k)),
+            Kind::Asset => suggest::closest(word, self.assets.keys().map(|k| &**k)),
+        }
+        .map(Box::from);
+        self.suggestions.lock().unwrap_or_else(|e| e.into_inner()).insert(key, found.clone());
+        found
     }
 
     /// A wikilink or `related:` target: a slug anywhere in the site, or a path under `content/`
@@ -100,9 +131,9 @@ impl Index {
             return Err(failure);
         }
         let suggestion = if without_md.contains('/') {
-            suggest::closest(without_md, self.by_id.keys().map(|k| &**k))
+            self.suggest(Kind::Id, without_md)
         } else {
-            suggest::closest(&slugify(without_md), self.by_slug.keys().map(|k| &**k))
+            self.suggest(Kind::Slug, &slugify(without_md))
         };
         Err(problem(
             Code::BrokenLink,
@@ -156,7 +187,7 @@ impl Index {
             if let Some(failure) = self.absent(stem) {
                 return Err(failure);
             }
-            let suggestion = suggest::closest(stem, self.by_id.keys().map(|k| &**k));
+            let suggestion = self.suggest(Kind::Id, stem);
             return Err(problem(
                 Code::BrokenLink,
                 format!("no brief at `content/{joined}`"),
@@ -176,7 +207,7 @@ impl Index {
         if let Some(&b) = self.by_id.get(trimmed) {
             return Ok(Target::Brief(b, None));
         }
-        let suggestion = suggest::closest(&joined, self.assets.keys().map(|k| &**k));
+        let suggestion = self.suggest(Kind::Asset, &joined);
         Err(problem(
             Code::BrokenLink,
             format!("no file at `content/{joined}`"),

@@ -23,9 +23,10 @@ use crate::theme::Theme;
 /// The protocol's limit of URLs per sitemap file.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// Output paths longer than this fail on common file systems (`PATH_MAX` is 4,096 bytes, and the
-/// output folder's own path comes first).
-const MAX_PATH_BYTES: usize = 3_000;
+/// Output paths longer than this are refused wherever the output folder is: hosts and archives
+/// on other systems allow less than Linux's `PATH_MAX` (4,096 bytes, which the output
+/// folder's own path shares; see `output::path_budget`).
+pub const MAX_PATH_BYTES: usize = 3_000;
 /// A longer file or folder name fails on every common file system (255 bytes).
 const MAX_NAME_BYTES: usize = 255;
 
@@ -134,8 +135,17 @@ fn alias_path(alias: &str) -> Option<String> {
     let alias = alias.trim_start_matches('/');
     let alias = alias.strip_suffix("index.html").unwrap_or(alias);
     let segments: Vec<&str> = alias.split('/').filter(|s| !s.is_empty()).collect();
-    let bad =
-        |s: &&str| *s == "." || *s == ".." || s.contains(['\\', ':', '\0']) || s.starts_with('.') || s.len() > 200;
+    // A control character (a newline) or noncharacter cannot be in a URL, and would split the
+    // one-path-per-line records of the output commit.
+    let unusable = |c: char| c.is_control() || crate::text::is_forbidden(c);
+    let bad = |s: &&str| {
+        *s == "."
+            || *s == ".."
+            || s.contains(['\\', ':'])
+            || s.contains(unusable)
+            || s.starts_with('.')
+            || s.len() > 200
+    };
     if segments.is_empty() || segments.iter().any(bad) {
         return None;
     }
@@ -271,9 +281,10 @@ impl Routes {
     }
 
     /// Registers every file the site writes. Clashes and unusable paths are errors.
-    pub fn plan(config: &SiteConfig, site: &Site, theme: &Theme) -> (Routes, Vec<Diagnostic>) {
+    /// `max_path`: the longest output path, in bytes, that can be written where the output is.
+    pub fn plan(config: &SiteConfig, site: &Site, theme: &Theme, max_path: usize) -> (Routes, Vec<Diagnostic>) {
         let urls = Urls::new(config);
-        let mut table = Table::new(urls.clone(), site);
+        let mut table = Table::new(urls.clone(), site, max_path);
         let per_page = config.paginate_by;
 
         let home = table.page(String::new(), Page::Home);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::site::{BriefId, Site};
 
-use super::{Output, Page, Route, Urls, MAX_NAME_BYTES, MAX_PATH_BYTES};
+use super::{Output, Page, Route, Urls, MAX_NAME_BYTES};
 
 /// The table while it is filled: files by a key compared as static hosts compare paths.
 pub(super) struct Table<'a> {
@@ -15,6 +15,7 @@ pub(super) struct Table<'a> {
     pub(super) files: Vec<Route>,
     by_key: HashMap<String, usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
+    max_path: usize,
 }
 
 /// How hosts compare paths: case-insensitive (macOS and Windows file systems fold case).
@@ -23,7 +24,7 @@ pub(super) fn key_of(file: &str) -> String {
 }
 
 impl<'a> Table<'a> {
-    pub(super) fn new(urls: Urls, site: &'a Site) -> Table<'a> {
+    pub(super) fn new(urls: Urls, site: &'a Site, max_path: usize) -> Table<'a> {
         let capacity = site.briefs.len() * 2 + 64;
         Table {
             urls,
@@ -31,6 +32,7 @@ impl<'a> Table<'a> {
             files: Vec::with_capacity(capacity),
             by_key: HashMap::with_capacity(capacity),
             diagnostics: vec![],
+            max_path,
         }
     }
 
@@ -58,11 +60,15 @@ impl<'a> Table<'a> {
         let file = route.file();
         // Checked here, so that `check` fails where writing would.
         let long_name = file.split('/').find(|name| name.len() > MAX_NAME_BYTES);
-        if file.len() > MAX_PATH_BYTES || long_name.is_some() {
+        if file.len() > self.max_path || long_name.is_some() {
             let (what, location) = self.describe(output);
             let message = match long_name {
                 Some(name) => format!("the output path of {what} has a name of {} bytes: `{name}`", name.len()),
-                None => format!("the output path of {what} is {} bytes long", file.len()),
+                None => format!(
+                    "the output path of {what} is {} bytes long, more than the {} that fit in the output folder",
+                    file.len(),
+                    self.max_path
+                ),
             };
             self.diagnostics.push(
                 Diagnostic::error(Code::TooLarge, message)

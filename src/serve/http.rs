@@ -25,8 +25,9 @@ pub struct Limits {
     pub connections: usize,
     /// Open connections from one client address.
     pub per_client: usize,
-    /// Open event streams (one per browser tab).
+    /// Open event streams (one per browser tab), overall and per client address.
     pub event_streams: usize,
+    pub event_streams_per_client: usize,
     /// For a request head to arrive, for a keep-alive connection to stay idle, for one write.
     pub timeout: Duration,
     /// For a whole response to be written.
@@ -39,6 +40,7 @@ impl Default for Limits {
             connections: 256,
             per_client: 64,
             event_streams: 64,
+            event_streams_per_client: 16,
             timeout: Duration::from_secs(10),
             response_time: Duration::from_secs(60),
         }
@@ -46,8 +48,10 @@ impl Default for Limits {
 }
 
 const MAX_HEAD_BYTES: u64 = 16 * 1024;
-/// How often an open event stream sends a comment line, to notice closed connections.
+/// How often an open event stream sends a comment line (proxies close silent connections).
 const KEEP_ALIVE_EVERY: Duration = Duration::from_secs(15);
+/// How often an open event stream looks whether its client has gone.
+const CLOSED_CHECK_EVERY: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -77,11 +81,12 @@ impl Response {
     }
 }
 
-/// What a request gets: a response, or an event stream of the texts the receiver hands over,
-/// until it closes.
+/// What a request gets: a response, or an event stream: `first`, then the texts of the
+/// receiver that `subscribe` gives, until it closes. (Subscribing waits until the stream is
+/// allowed, so a refused stream leaves nothing behind.)
 pub enum Reply {
     Response(Response),
-    Events { first: String, receiver: Receiver<String> },
+    Events { first: String, subscribe: Box<dyn FnOnce() -> Receiver<String> + Send> },
 }
 
 /// Answers requests.
@@ -106,7 +111,7 @@ pub fn spawn(listener: TcpListener, handler: Arc<dyn Handler>, limits: Limits) -
 }
 
 fn accept(stream: TcpStream, handler: &Arc<dyn Handler>, counts: &Arc<Counts>, limits: Limits) {
-    let client = stream.peer_addr().map(|a| a.ip()).ok();
+    let client = stream.peer_addr().ok().map(|a| client_key(a.ip()));
     let Some(slot) = counts.take(client, limits) else {
         refuse(stream);
         return;
@@ -116,7 +121,7 @@ fn accept(stream: TcpStream, handler: &Arc<dyn Handler>, counts: &Arc<Counts>, l
     // connection closed.
     let _ = std::thread::Builder::new().name("briefing-http".into()).stack_size(256 * 1024).spawn(move || {
         let _slot = slot;
-        let _ = connection(stream, handler.as_ref(), &counts, limits);
+        let _ = connection(stream, client, handler.as_ref(), &counts, limits);
     });
 }
 
@@ -128,11 +133,54 @@ fn refuse(mut stream: TcpStream) {
     );
 }
 
-/// The connections open, overall and per client, and the event streams.
+/// Who a client is, for the limits: its IPv4 address, or the /64 network of its IPv6 address
+/// (one host commonly has a whole /64).
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
+}
+
+/// Connections or streams open, overall and per client.
+type Open = Mutex<(usize, HashMap<Option<IpAddr>, usize>)>;
+
+/// The connections open, and the event streams.
 #[derive(Default)]
 struct Counts {
-    open: Mutex<(usize, HashMap<Option<IpAddr>, usize>)>,
-    streams: Mutex<usize>,
+    open: Open,
+    streams: Open,
+}
+
+/// Counts one more for `client` if both counts stay within their limits.
+fn take(open: &Open, client: Option<IpAddr>, limit: usize, per_client: usize) -> bool {
+    let mut open = open.lock().unwrap_or_else(|e| e.into_inner());
+    let (total, by_client) = &mut *open;
+    let mine = by_client.entry(client).or_default();
+    if *total >= limit || *mine >= per_client {
+        if *mine == 0 {
+            by_client.remove(&client);
+        }
+        return false;
+    }
+    *mine += 1;
+    *total += 1;
+    true
+}
+
+fn give_back(open: &Open, client: Option<IpAddr>) {
+    let mut open = open.lock().unwrap_or_else(|e| e.into_inner());
+    let (total, by_client) = &mut *open;
+    *total -= 1;
+    if let Some(mine) = by_client.get_mut(&client) {
+        *mine -= 1;
+        if *mine == 0 {
+            by_client.remove(&client);
+        }
+    }
 }
 
 /// An open connection: counted until dropped.
@@ -143,52 +191,40 @@ struct Slot {
 
 impl Counts {
     fn take(self: &Arc<Counts>, client: Option<IpAddr>, limits: Limits) -> Option<Slot> {
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        let (total, per_client) = &mut *open;
-        let mine = per_client.entry(client).or_default();
-        if *total >= limits.connections || *mine >= limits.per_client {
-            return None;
-        }
-        *mine += 1;
-        *total += 1;
-        Some(Slot { counts: self.clone(), client })
+        take(&self.open, client, limits.connections, limits.per_client).then(|| Slot { counts: self.clone(), client })
     }
 
-    fn take_stream(&self, limits: Limits) -> Option<StreamSlot<'_>> {
-        let mut streams = self.streams.lock().unwrap_or_else(|e| e.into_inner());
-        (*streams < limits.event_streams).then(|| {
-            *streams += 1;
-            StreamSlot { counts: self }
-        })
+    fn take_stream(&self, client: Option<IpAddr>, limits: Limits) -> Option<StreamSlot<'_>> {
+        take(&self.streams, client, limits.event_streams, limits.event_streams_per_client)
+            .then(|| StreamSlot { counts: self, client })
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut open = self.counts.open.lock().unwrap_or_else(|e| e.into_inner());
-        let (total, per_client) = &mut *open;
-        *total -= 1;
-        if let Some(mine) = per_client.get_mut(&self.client) {
-            *mine -= 1;
-            if *mine == 0 {
-                per_client.remove(&self.client);
-            }
-        }
+        give_back(&self.counts.open, self.client);
     }
 }
 
 struct StreamSlot<'a> {
     counts: &'a Counts,
+    client: Option<IpAddr>,
 }
 
 impl Drop for StreamSlot<'_> {
     fn drop(&mut self) {
-        *self.counts.streams.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        give_back(&self.counts.streams, self.client);
     }
 }
 
 /// Serves the requests of one connection until it closes, times out or asks to close.
-fn connection(stream: TcpStream, handler: &dyn Handler, counts: &Counts, limits: Limits) -> io::Result<()> {
+fn connection(
+    stream: TcpStream,
+    client: Option<IpAddr>,
+    handler: &dyn Handler,
+    counts: &Counts,
+    limits: Limits,
+) -> io::Result<()> {
     stream.set_read_timeout(Some(limits.timeout))?;
     stream.set_write_timeout(Some(limits.timeout))?;
     let _ = stream.set_nodelay(true);
@@ -213,12 +249,12 @@ fn connection(stream: TcpStream, handler: &dyn Handler, counts: &Counts, limits:
                     return Ok(());
                 }
             }
-            Reply::Events { first, receiver } => {
-                let Some(_stream) = counts.take_stream(limits) else {
+            Reply::Events { first, subscribe } => {
+                let Some(_stream) = counts.take_stream(client, limits) else {
                     let response = Response::new(503, "too many event streams").header("Retry-After", "5");
                     return write_response(&mut writer, &response, false, false, limits);
                 };
-                return events(&mut writer, &first, &receiver);
+                return events(&mut writer, &first, &subscribe());
             }
         }
     }
@@ -232,9 +268,11 @@ struct Deadline {
 
 impl Read for Deadline {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if Instant::now() > self.until {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
             return Err(io::Error::new(io::ErrorKind::TimedOut, "request took too long"));
         }
+        self.stream.set_read_timeout(Some(left))?;
         self.stream.read(buf)
     }
 }
@@ -344,22 +382,37 @@ fn write_response(
 }
 
 /// An event stream: each text as it comes, and a comment now and then, until the receiver
-/// closes or a write fails.
+/// closes, a write fails or the client goes (looked at every second, so its slot is given back
+/// at once).
 fn events(writer: &mut TcpStream, first: &str, receiver: &Receiver<String>) -> io::Result<()> {
     let head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
     writer.write_all(head.as_bytes())?;
     writer.write_all(first.as_bytes())?;
     writer.flush()?;
+    let mut last_write = Instant::now();
     loop {
-        let text = match receiver.recv_timeout(KEEP_ALIVE_EVERY) {
+        let text = match receiver.recv_timeout(CLOSED_CHECK_EVERY) {
             Ok(text) => text,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(RecvTimeoutError::Timeout) if has_closed(writer) => return Ok(()),
+            Err(RecvTimeoutError::Timeout) if last_write.elapsed() >= KEEP_ALIVE_EVERY => ": keep-alive\n\n".into(),
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return Ok(()),
         };
         writer.write_all(text.as_bytes())?;
         writer.flush()?;
+        last_write = Instant::now();
     }
+}
+
+/// Whether the client closed its side: an event stream's client sends nothing after its
+/// request, so a readable socket means the end of the connection (or a client to drop).
+fn has_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let closed = !matches!(stream.peek(&mut [0u8; 1]), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+    stream.set_nonblocking(false).is_err() || closed
 }
 
 fn reason(status: u16) -> &'static str {

@@ -44,6 +44,11 @@ impl Hub {
         self.clients.lock().unwrap_or_else(|e| e.into_inner()).retain(|client| client.send(text.clone()).is_ok());
     }
 
+    /// The event streams open (as of the last event sent, which prunes closed ones).
+    pub fn listeners(&self) -> usize {
+        self.clients.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
     fn subscribe(&self) -> Receiver<String> {
         let (sender, receiver) = mpsc::channel();
         if let Some(error) = self.current_error.lock().unwrap_or_else(|e| e.into_inner()).clone() {
@@ -114,7 +119,8 @@ impl Handler for Preview {
     fn reply(&self, request: &Request) -> Reply {
         let path = request.target.split(['?', '#']).next().unwrap_or("");
         if path == EVENTS_PATH {
-            return Reply::Events { first: "retry: 500\n\n".into(), receiver: self.hub.subscribe() };
+            let hub = self.hub.clone();
+            return Reply::Events { first: "retry: 500\n\n".into(), subscribe: Box::new(move || hub.subscribe()) };
         }
         let base = self.base_path.read().unwrap_or_else(|e| e.into_inner()).clone();
         let output_dir = &self.output_dir;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the example site under the subpath /policy/ and runs the browser tests against it in
-# Debian's Chromium. Needs node, npm and /usr/bin/chromium (apt-get install -y chromium).
+# Builds the example site under the subpath /policy/, and the hostile site of hostile/ (XSS
+# payloads in every field, raw_html off), and runs the browser tests against them in Debian's
+# Chromium. Needs node, npm and /usr/bin/chromium (apt-get install -y chromium).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -8,6 +9,9 @@ site="$(mktemp -d /tmp/briefing-browser.XXXXXX)"
 trap 'rm -rf "$site"' EXIT
 cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$root" \
   --output "$site/output" --base-url https://example.org/policy/ -q
+# The hostile site warns about its unsafe URLs: those warnings are expected.
+cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$here/hostile" \
+  --output "$site/hostile" -q 2>/dev/null
 cd "$here"
 [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent
-SITE_DIR="$site/output" node --test search.test.mjs
+SITE_DIR="$site/output" HOSTILE_DIR="$site/hostile" node --test search.test.mjs xss.test.mjs

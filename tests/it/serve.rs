@@ -14,6 +14,7 @@ fn limits() -> Limits {
         connections: 64,
         per_client: 24,
         event_streams: 8,
+        event_streams_per_client: 6,
         timeout: Duration::from_millis(300),
         response_time: Duration::from_secs(1),
     }
@@ -107,7 +108,10 @@ fn event_streams_are_bounded_and_receive_events() {
             other => panic!("{}", String::from_utf8_lossy(other)),
         }
     }
-    assert_eq!((streams.len(), refused), (limits().event_streams, 30 - limits().event_streams));
+    // One client gets its share of streams; the others are refused and leave nothing behind.
+    let share = limits().event_streams_per_client;
+    assert_eq!((streams.len(), refused), (share, 30 - share));
+    assert_eq!(hub.listeners(), share, "a refused stream does not subscribe");
     assert_eq!(get(address, "/").0, "HTTP/1.1 200 OK", "pages are still served");
     hub.send(Event::Reload);
     let mut seen = String::new();
@@ -139,4 +143,34 @@ fn a_request_head_sent_a_byte_at_a_time_is_cut_off() {
     let _ = slow.read_to_end(&mut response);
     status.push_str(&String::from_utf8_lossy(&response));
     assert!(status.starts_with("HTTP/1.1 408"), "{status}");
+}
+
+#[test]
+fn a_closed_event_stream_gives_its_slot_back_at_once() {
+    let (_dir, address, hub) = server(limits());
+    let open = |n: usize| -> Vec<TcpStream> {
+        (0..n)
+            .map(|_| {
+                let mut s = TcpStream::connect(address).unwrap();
+                write!(s, "GET /__briefing/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                s
+            })
+            .collect()
+    };
+    let first = open(limits().event_streams_per_client);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(hub.listeners(), limits().event_streams_per_client);
+    drop(first);
+    // Noticed within a second or two, long before a keep-alive comment would fail.
+    let started = Instant::now();
+    while hub.listeners() > 0 || started.elapsed() < Duration::from_millis(100) {
+        assert!(started.elapsed() < Duration::from_secs(4), "{} streams still counted", hub.listeners());
+        hub.send(Event::Css); // prunes the hub's closed receivers
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let again = open(limits().event_streams_per_client);
+    std::thread::sleep(Duration::from_millis(200));
+    hub.send(Event::Css);
+    assert_eq!(hub.listeners(), limits().event_streams_per_client, "the slots were given back");
+    drop(again);
 }
