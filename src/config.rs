@@ -24,6 +24,8 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     /// Whether feed entries carry the whole brief or only its summary.
     pub feed_full_content: bool,
+    /// Where a time written without a zone happened (`timezone: Asia/Seoul`).
+    pub timezone: crate::date::Zone,
 }
 
 #[derive(Debug, Clone, PartialEq, Hash)]
@@ -88,6 +90,7 @@ impl Default for SiteConfig {
             broken_links_warn: false,
             feed_limit: 20,
             feed_full_content: false,
+            timezone: crate::date::Zone::Utc,
         }
     }
 }
@@ -129,6 +132,7 @@ const KEYS: &[&str] = &[
     "broken_links",
     "feed_limit",
     "feed_content",
+    "timezone",
 ];
 
 impl SiteConfig {
@@ -289,6 +293,18 @@ impl SiteConfig {
                     config.feed_full_content =
                         typed!(FeedContent, "write `feed_content: summary` or `feed_content: full`")
                             == Some(FeedContent::Full)
+                }
+                "timezone" => {
+                    if let Some(name) = typed!(String, "write an IANA name such as `Asia/Seoul`, or `+09:00`") {
+                        match crate::date::Zone::parse(&name) {
+                            Some(zone) => config.timezone = zone,
+                            None => fail(
+                                Code::Config,
+                                format!("`timezone: {name}` is neither an IANA time zone nor an offset"),
+                                "write e.g. `timezone: Asia/Seoul`, `timezone: UTC` or `timezone: +09:00`",
+                            ),
+                        }
+                    }
                 }
                 _ => {
                     let help = match crate::suggest::closest(&key, KEYS.iter().copied()) {

@@ -22,12 +22,16 @@ pub enum Code {
     /// Front-matter that is not a map, or a block never closed.
     FrontMatter,
     Yaml,
-    MissingTitle,
+    Toml,
     WrongType,
     BadDate,
     BadSlug,
     BadTerm,
+    /// A taxonomy written as one text holding commas.
+    TermList,
     BadAlias,
+    /// A Markdown file inside a page bundle.
+    InBundle,
     UnknownKey,
     NotUtf8,
     TooLarge,
@@ -54,12 +58,14 @@ impl Code {
         match self {
             Code::FrontMatter => "front-matter",
             Code::Yaml => "yaml",
-            Code::MissingTitle => "missing-title",
+            Code::Toml => "toml",
             Code::WrongType => "wrong-type",
             Code::BadDate => "bad-date",
             Code::BadSlug => "bad-slug",
             Code::BadTerm => "bad-term",
+            Code::TermList => "term-list",
             Code::BadAlias => "bad-alias",
+            Code::InBundle => "in-bundle",
             Code::UnknownKey => "unknown-key",
             Code::NotUtf8 => "not-utf8",
             Code::TooLarge => "too-large",

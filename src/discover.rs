@@ -66,9 +66,14 @@ pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.') || is_editor_leftover(name)
 }
 
-/// Whether a file is Markdown (a brief or a section's introduction).
+/// Whether a file is Markdown (a brief or a section's introduction): `.md` or `.markdown`.
 pub fn is_markdown(rel_path: &str) -> bool {
-    rel_path.ends_with(".md")
+    markdown_stem(rel_path).is_some()
+}
+
+/// A Markdown file's path without its extension.
+pub fn markdown_stem(rel_path: &str) -> Option<&str> {
+    rel_path.strip_suffix(".md").or_else(|| rel_path.strip_suffix(".markdown")).filter(|s| !s.ends_with('/'))
 }
 
 /// What a walk of `content/` finds, before any file is read.

@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod config;
+pub mod date;
 pub mod diagnostics;
 pub mod discover;
 pub mod frontmatter;
@@ -22,6 +23,7 @@ pub mod site;
 pub mod slug;
 pub mod suggest;
 pub mod text;
+pub mod toml_front;
 pub mod theme;
 pub mod watch;
 pub mod yaml;

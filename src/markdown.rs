@@ -107,6 +107,26 @@ impl Analysis {
     }
 }
 
+/// The text of the body's first block when it is a level-1 heading, and where the heading ends
+/// in `body`: a note without `title:` takes it as its title, and the page does not repeat it.
+pub fn leading_title(body: &str) -> Option<(String, usize)> {
+    let mut events = Parser::new_ext(body, options()).into_offset_iter();
+    let (Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }), range) = events.next()? else {
+        return None;
+    };
+    let mut title = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => title.push_str(&clean(t)),
+            Event::SoftBreak | Event::HardBreak => title.push(' '),
+            Event::End(TagEnd::Heading(_)) => break,
+            _ => {}
+        }
+    }
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then_some((title, range.end))
+}
+
 /// Whether `analyse` also writes the body's HTML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteHtml {

@@ -40,8 +40,11 @@ pub struct Parsed {
 pub struct Facts {
     /// Source path without `.md` (`briefs/opcon-transfer`): its id in the graph.
     pub id: String,
-    /// The folder of the file (`briefs`), against which relative links resolve.
+    /// The folder against which relative links resolve: the file's (`briefs`), or for a page
+    /// bundle (`briefs/x/index.md`) the bundle's (`briefs/x`).
     pub folder: String,
+    /// A page bundle: `x/index.md` is the page of folder `x`, whose other files are its own.
+    pub bundle: bool,
     pub stem_slug: String,
     /// `slug:` when set, else the stem's slug.
     pub slug: String,
@@ -59,6 +62,10 @@ pub struct Facts {
     pub terms: BTreeMap<String, Vec<TermUse>>,
     /// Old URLs of the brief.
     pub aliases: Vec<Spanned<String>>,
+    /// Other names of the brief, for wikilinks.
+    pub names: Vec<Spanned<String>>,
+    /// The page's whole path, when `permalink:` or `url:` sets it.
+    pub permalink: Option<Spanned<String>>,
 }
 
 /// One term as a brief wrote it.
@@ -95,7 +102,7 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let text: &str = &file.text;
     let location = |span: Range<usize>| Location::new(file.display.as_str(), file.text.clone(), span);
     let mut diagnostics = Vec::new();
-    let is_index = file.rel_path == "_index.md" || file.rel_path.ends_with("/_index.md");
+    let name = FileName::of(&file.rel_path);
     if let Some(r) = &file.replaced {
         let c = r.first;
         let others = match r.count {
@@ -111,9 +118,9 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
             .help("delete it: such characters usually come from a damaged file or a copy from a PDF"),
         );
     }
-    let (front, body) = match frontmatter::split(text) {
+    let (mut front, mut body) = match frontmatter::split(text) {
         Ok(split) => {
-            let (front, problems) = frontmatter::parse(text, &split, &config.taxonomies, !is_index);
+            let (front, problems) = frontmatter::parse(text, &split, config);
             for p in problems {
                 let d = if p.warning {
                     Diagnostic::warning(p.code, p.message)
@@ -135,10 +142,25 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
             (None, text.len()..text.len())
         }
     };
+    if let Some(front) = front.as_mut() {
+        // Without `title:`, a leading `# Heading` is the title (and is not shown twice), else the
+        // file name; a section's introduction keeps its folder's name.
+        if front.title.is_empty() {
+            if let Some((title, end)) = markdown::leading_title(&text[body.clone()]) {
+                front.title = title;
+                body.start += end;
+            } else if !name.is_index {
+                front.title = name.title();
+            }
+        }
+        if front.date.is_none() {
+            front.date = name.post_date.and_then(|d| Date::parse(d, config.timezone));
+        }
+    }
     let write_html = if write_html { WriteHtml::Yes { raw_html: config.raw_html } } else { WriteHtml::No };
     let analysis = markdown::analyse(&text[body.clone()], body.start, write_html);
     let summary = front.as_ref().map(|f| summary_of(f, &analysis)).unwrap_or_default();
-    let facts = facts_of(&file.rel_path, is_index, front.as_ref());
+    let facts = facts_of(&name, front.as_ref());
     let facts_hash = hash::of(&facts);
     let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
     Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face }
@@ -219,13 +241,57 @@ pub fn parent_folder(rel_path: &str) -> Option<&str> {
     Some(rel_path.rsplit_once('/').map_or("", |(head, _)| head))
 }
 
-fn facts_of(rel_path: &str, is_index: bool, front: Option<&FrontMatter>) -> Facts {
-    let id = rel_path.strip_suffix(".md").unwrap_or(rel_path).to_string();
-    let stem = id.rsplit('/').next().unwrap_or(&id);
-    let stem_slug = slugify(stem);
-    let folder = parent_folder(rel_path).unwrap_or("").to_string();
+/// What a file's path says of it.
+struct FileName<'a> {
+    /// The path without its extension.
+    id: &'a str,
+    /// The name its title and slug come from: the file's stem, a bundle's folder name, a
+    /// Jekyll post's name after its date.
+    name: &'a str,
+    folder: &'a str,
+    is_index: bool,
+    bundle: bool,
+    /// The date a Jekyll post's name starts with (`_posts/2018-01-02-title.md`).
+    post_date: Option<&'a str>,
+}
+
+impl<'a> FileName<'a> {
+    fn of(rel_path: &'a str) -> FileName<'a> {
+        let id = crate::discover::markdown_stem(rel_path).unwrap_or(rel_path);
+        let (parent, stem) = id.rsplit_once('/').unwrap_or(("", id));
+        let is_index = stem == "_index";
+        let bundle = stem == "index" && !parent.is_empty();
+        let in_posts = parent.split('/').any(|f| f == "_posts");
+        let post_date = stem
+            .get(..11)
+            .filter(|d| in_posts && d.ends_with('-') && stem.len() > 11 && d.as_bytes()[4] == b'-')
+            .map(|d| &d[..10]);
+        let name = match (bundle, post_date) {
+            (true, _) => parent.rsplit('/').next().unwrap_or(parent),
+            (false, Some(_)) => &stem[11..],
+            _ => stem,
+        };
+        let folder = if bundle { parent } else { parent_folder(rel_path).unwrap_or("") };
+        FileName { id, name, folder, is_index, bundle, post_date }
+    }
+
+    /// The title of a note that has none: its name as written (`Becoming Good At Things`), or
+    /// with `-` and `_` as spaces when it has no spaces (`opcon-transfer` → `opcon transfer`).
+    fn title(&self) -> String {
+        if self.name.contains(' ') {
+            self.name.trim().to_string()
+        } else {
+            self.name.replace(['-', '_'], " ").trim().to_string()
+        }
+    }
+}
+
+fn facts_of(name: &FileName, front: Option<&FrontMatter>) -> Facts {
+    let stem_slug = slugify(name.name);
+    let (id, folder) = (name.id.to_string(), name.folder.to_string());
+    let (is_index, bundle) = (name.is_index, name.bundle);
     let Some(front) = front else {
-        return Facts { slug: stem_slug.clone(), stem_slug, id, folder, is_index, failed: true, ..Facts::default() };
+        return Facts { slug: stem_slug.clone(), stem_slug, id, folder, bundle, is_index, failed: true, ..Facts::default() };
     };
     let terms = front
         .terms
@@ -248,6 +314,7 @@ fn facts_of(rel_path: &str, is_index: bool, front: Option<&FrontMatter>) -> Fact
         stem_slug,
         id,
         folder,
+        bundle,
         is_index,
         failed: false,
         draft: front.draft,
@@ -256,5 +323,7 @@ fn facts_of(rel_path: &str, is_index: bool, front: Option<&FrontMatter>) -> Fact
         weight: front.weight,
         terms,
         aliases: front.aliases.clone(),
+        names: front.names.clone(),
+        permalink: front.permalink.clone(),
     }
 }

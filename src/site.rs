@@ -50,6 +50,11 @@ impl Brief {
         &self.parsed.facts.slug
     }
 
+    /// The folder of its section, where its page is: its source's folder, or a bundle's parent.
+    pub fn section_folder(&self) -> &str {
+        section_folder(&self.parsed.facts)
+    }
+
     pub fn stem_slug(&self) -> &str {
         &self.parsed.facts.stem_slug
     }
@@ -220,10 +225,24 @@ fn assemble_all(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
 
-    // Sections: every folder, whether or not it has an `_index.md`.
+    // Sections: every folder that holds Markdown, at any depth, whether or not it has an
+    // `_index.md`; not a folder of pictures, nor a page bundle or anything inside one.
+    let bundles: Vec<&str> = parsed.iter().filter(|p| p.facts.bundle).map(|p| p.facts.folder.as_str()).collect();
+    let in_bundle = |folder: &str| bundles.iter().any(|b| in_bundle_of(folder, b));
+    let mut with_markdown: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for p in parsed {
+        let mut folder = Some(section_folder(&p.facts));
+        while let Some(f) = folder {
+            if !with_markdown.insert(f) {
+                break;
+            }
+            folder = parent_folder(f);
+        }
+    }
     let mut section_of_folder: FastMap<&str, usize> = hash::fast_map(sources.folders.len() + 1);
     let root = [String::new()];
     let folders = if sources.folders.is_empty() { &root[..] } else { &sources.folders[..] };
+    let folders = folders.iter().filter(|f| f.is_empty() || (with_markdown.contains(f.as_str()) && !in_bundle(f)));
     for folder in folders {
         let parent = parent_folder(folder).and_then(|p| section_of_folder.get(p).copied());
         let name = folder.rsplit('/').next().unwrap_or("");
@@ -246,7 +265,21 @@ fn assemble_all(
 
     for (source, p) in parsed.iter().enumerate() {
         let facts = &p.facts;
-        let section = section_of_folder.get(facts.folder.as_str()).copied().unwrap_or(0);
+        if !facts.bundle && in_bundle(&facts.folder) {
+            let bundle = bundles.iter().find(|b| in_bundle_of(&facts.folder, b)).copied().unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::InBundle,
+                    format!("this file is inside the page bundle `content/{bundle}/`, whose `index.md` makes the folder one page"),
+                )
+                .at(p.location(0..0))
+                .help(format!(
+                    "move it out of `content/{bundle}/`, or rename `content/{bundle}/index.md` to `_index.md` to make the folder a section"
+                )),
+            );
+            continue;
+        }
+        let section = section_of_folder.get(section_folder(facts)).copied().unwrap_or(0);
         if facts.is_index {
             if !facts.title.is_empty() {
                 site.sections[section].title = facts.title.clone();
@@ -314,6 +347,20 @@ fn assemble_all(
         });
     }
     (site, diagnostics)
+}
+
+/// The folder whose section a file belongs to: a bundle's parent, else the file's folder.
+fn section_folder(facts: &Facts) -> &str {
+    if facts.bundle {
+        parent_folder(&facts.folder).unwrap_or("")
+    } else {
+        &facts.folder
+    }
+}
+
+/// Whether `folder` is `bundle` or inside it.
+fn in_bundle_of(folder: &str, bundle: &str) -> bool {
+    folder == bundle || (folder.starts_with(bundle) && folder.as_bytes().get(bundle.len()) == Some(&b'/'))
 }
 
 /// A term while it is being collected: each spelling with (times used, first use), and the

@@ -84,6 +84,12 @@ impl KeySpans {
             let value_end = (line_start + line.trim_end().len()).max(value_start);
             spans.push((key, line_start..line_start + colon, value_start..value_end));
         }
+        KeySpans::new(spans)
+    }
+
+    /// From each key with the spans of the key and of its value (the first of a key written
+    /// twice is kept).
+    pub fn new(spans: Vec<(String, Range<usize>, Range<usize>)>) -> KeySpans {
         let mut by_key = std::collections::HashMap::with_capacity(spans.len());
         for (key, k, v) in spans {
             by_key.entry(key).or_insert((k, v));

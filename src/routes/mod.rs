@@ -152,6 +152,15 @@ fn alias_path(alias: &str) -> Option<String> {
     Some(format!("{}/", segments.join("/")))
 }
 
+/// The path `permalink:` (or `url:`) sets: `/links/` → `links/`; `about.html` → `about.html`, a
+/// file of that name (as Jekyll writes it).
+fn permalink_path(permalink: &str) -> Option<String> {
+    let path = alias_path(permalink)?;
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let is_file = !permalink.trim_end().ends_with('/') && (last.ends_with(".html") || last.ends_with(".htm"));
+    Some(if is_file { path.trim_end_matches('/').to_string() } else { path })
+}
+
 /// Every file of the site, and where each page, feed and file of it is.
 #[derive(Debug, Clone)]
 pub struct Routes {
@@ -265,7 +274,7 @@ impl Routes {
         let mut h = crate::hash::hasher();
         (&config.base_url, config.paginate_by, theme.static_files.keys().collect::<Vec<_>>()).hash(&mut h);
         for brief in &site.briefs {
-            (brief.folder(), brief.slug(), &brief.facts().aliases).hash(&mut h);
+            (brief.section_folder(), brief.slug(), &brief.facts().aliases, &brief.facts().permalink).hash(&mut h);
         }
         for section in &site.sections {
             (&section.folder, section.briefs.len(), section.index.is_some()).hash(&mut h);
@@ -294,7 +303,27 @@ impl Routes {
             .briefs
             .iter()
             .enumerate()
-            .map(|(b, brief)| table.page(format!("{}{}/", folder_path(brief.folder()), brief.slug()), Page::Brief(b)))
+            .map(|(b, brief)| {
+                let own = || format!("{}{}/", folder_path(brief.section_folder()), brief.slug());
+                let Some(permalink) = &brief.facts().permalink else {
+                    return table.page(own(), Page::Brief(b));
+                };
+                match permalink_path(&permalink.value) {
+                    Some(path) if path.ends_with('/') => table.page(path, Page::Brief(b)),
+                    Some(path) => table.file(path, Output::Page(Page::Brief(b))),
+                    None => {
+                        table.diagnostics.push(
+                            Diagnostic::error(
+                                Code::BadSlug,
+                                format!("the permalink `{}` is not a usable URL path", permalink.value),
+                            )
+                            .at(brief.parsed.location(permalink.span.clone()))
+                            .help("write a path under the site's base path, such as `/briefs/opcon-transfer/`"),
+                        );
+                        table.page(own(), Page::Brief(b))
+                    }
+                }
+            })
             .collect();
         let mut section = Vec::with_capacity(site.sections.len());
         for (s, sec) in site.sections.iter().enumerate() {
@@ -419,6 +448,11 @@ mod tests {
         assert_eq!(alias_path("/old/scm-2025/").as_deref(), Some("old/scm-2025/"));
         assert_eq!(alias_path("old/x/index.html").as_deref(), Some("old/x/"));
         assert_eq!(alias_path("/old%20url/").as_deref(), Some("old url/"));
+        assert_eq!(permalink_path("links").as_deref(), Some("links/"));
+        assert_eq!(permalink_path("/about.html").as_deref(), Some("about.html"));
+        assert_eq!(permalink_path("/a/b/index.html").as_deref(), Some("a/b/"));
+        assert_eq!(permalink_path("/x.html/").as_deref(), Some("x.html/"));
+        assert_eq!(permalink_path("../up"), None);
         assert_eq!(alias_path("/%EC%A0%84/").as_deref(), Some("전/"));
         assert_eq!(alias_path("/../../etc"), None);
         assert_eq!(alias_path("/%2e%2e/etc"), None);
