@@ -165,7 +165,8 @@ fn offset_seconds(text: &str) -> Option<i32> {
 /// Unix time: seconds, or milliseconds when above 10^11 (the year 5138 in seconds).
 fn unix(digits: &str) -> Option<Date> {
     let n: i64 = digits.parse().ok()?;
-    let datetime = if n > 100_000_000_000 { DateTime::from_timestamp_millis(n)? } else { DateTime::from_timestamp(n, 0)? };
+    let datetime =
+        if n > 100_000_000_000 { DateTime::from_timestamp_millis(n)? } else { DateTime::from_timestamp(n, 0)? };
     Some(Date { datetime: datetime.fixed_offset(), has_time: true })
 }
 

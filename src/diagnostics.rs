@@ -39,6 +39,8 @@ pub enum Code {
     AmbiguousLink,
     LinkToDraft,
     MissingAnchor,
+    /// A table cell holding an unclosed `[[`.
+    WikilinkInTable,
     UnsafeUrl,
     ForbiddenCharacter,
     /// Two owners of one output path.
@@ -73,6 +75,7 @@ impl Code {
             Code::AmbiguousLink => "ambiguous-link",
             Code::LinkToDraft => "link-to-draft",
             Code::MissingAnchor => "missing-anchor",
+            Code::WikilinkInTable => "wikilink-in-table",
             Code::UnsafeUrl => "unsafe-url",
             Code::ForbiddenCharacter => "forbidden-character",
             Code::DuplicateUrl => "duplicate-url",
@@ -368,7 +371,79 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.extend(keyed.into_iter().map(|(_, d)| d));
 }
 
-/// The closing line of a run: "2 errors and 1 warning in 2 files".
+/// Warnings that repeat, folded for printing: each kind (each key, for unknown keys) is shown
+/// once, at its first place, with how many more places in how many files have it. Errors are
+/// never folded. `diagnostics` is sorted (see `sort`).
+pub fn group(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    type Key<'a> = (Code, &'a str);
+    fn key(d: &Diagnostic) -> Key<'_> {
+        (d.code, if d.code == Code::UnknownKey { &d.message } else { "" })
+    }
+    let mut groups: std::collections::HashMap<Key, (usize, Vec<&str>)> = std::collections::HashMap::new();
+    for d in diagnostics.iter().filter(|d| !d.is_error()) {
+        let (count, files) = groups.entry(key(d)).or_default();
+        *count += 1;
+        if let Some(l) = &d.location {
+            files.push(l.file.as_str());
+        }
+    }
+    let mut shown = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for d in diagnostics {
+        if d.is_error() {
+            out.push(d.clone());
+            continue;
+        }
+        if !shown.insert(key(d)) {
+            continue;
+        }
+        let (count, files) = &groups[&key(d)];
+        let mut d = d.clone();
+        if *count > 1 {
+            let mut files = files.clone();
+            files.sort_unstable();
+            files.dedup();
+            d.message = if d.code == Code::UnknownKey {
+                format!(
+                    "{} in {} ({}); the first is shown, `-v` lists every one",
+                    d.message,
+                    plural(files.len(), "file"),
+                    plural(*count, "place")
+                )
+            } else {
+                format!(
+                    "{} (and {} more `{}` warnings in {}; `-v` lists every one)",
+                    d.message,
+                    thousands(*count - 1),
+                    d.code,
+                    plural(files.len(), "file")
+                )
+            };
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// `1234` → `1,234`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+/// The closing line of a run: "2 errors and 1,045 warnings (1,000 unknown-key, 45 broken-link)
+/// in 312 files".
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
@@ -376,11 +451,22 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
         diagnostics.iter().filter_map(|d| d.location.as_ref().map(|l| l.file.as_str())).collect();
     files.sort_unstable();
     files.dedup();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| !d.is_error()) {
+        *kinds.entry(d.code()).or_default() += 1;
+    }
+    let mut kinds: Vec<(&str, usize)> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let by_kind = match &kinds[..] {
+        [] | [_] if warnings < 2 => String::new(),
+        _ => {
+            format!(" ({})", kinds.iter().map(|(k, n)| format!("{} {k}", thousands(*n))).collect::<Vec<_>>().join(", "))
+        }
+    };
     let mut text = match (errors, warnings) {
-        (0, w) => plural(w, "warning"),
+        (0, w) => format!("{}{by_kind}", plural(w, "warning")),
         (e, 0) => plural(e, "error"),
-        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        (e, w) => format!("{} and {}{by_kind}", plural(e, "error"), plural(w, "warning")),
     };
     if !files.is_empty() {
         text.push_str(&format!(" in {}", plural(files.len(), "file")));

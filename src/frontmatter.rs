@@ -226,7 +226,7 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
                 Some(t) => match Date::parse(&t, config.timezone) {
                     Some(d) if key == "date" => fm.date = Some(d),
                     Some(d) => fm.updated = Some(d),
-                    None => ok = fail(Code::BadDate, format!("`{t}` is not a date"), crate::date::ACCEPTED),
+                    None => ok = fail(Code::BadDate, format!("`{t}` is not a valid date"), crate::date::ACCEPTED),
                 },
                 None => ok = fail(Code::BadDate, format!("`{key}` must be a date"), crate::date::ACCEPTED),
             },
@@ -355,7 +355,10 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
                             list = one.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect();
                             problems.push(FieldError {
                                 code: Code::TermList,
-                                message: format!("`{key}: {one}` is one text holding commas; it is read as {} terms", list.len()),
+                                message: format!(
+                                    "`{key}: {one}` is one text holding commas; it is read as {} terms",
+                                    list.len()
+                                ),
                                 help: Some(format!(
                                     "write a list, `{key}: [{}]` (or `{key}: [\"{one}\"]` for one term with a comma)",
                                     list.join(", ")
@@ -379,9 +382,10 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
             _ => {
                 let known: Vec<&str> =
                     KNOWN_KEYS.iter().copied().chain(config.taxonomies.iter().map(|t| t.name.as_str())).collect();
-                let help = match crate::suggest::closest(&key, known.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "it is kept out of the page; `extra:` holds data for templates".to_string(),
+                let help = match (foreign_key_help(&key), crate::suggest::closest(&key, known.iter().copied())) {
+                    (Some(help), _) => help,
+                    (None, Some(s)) => format!("did you mean `{s}`?"),
+                    (None, None) => "it is kept out of the page; `extra:` holds data for templates".to_string(),
                 };
                 let key_span = keys.key(&key).unwrap_or(span.clone());
                 problems.push(FieldError {
@@ -398,6 +402,21 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
         fm.summary = description;
     }
     (ok.then_some(fm), problems)
+}
+
+/// What to say of a key other tools write (Obsidian, Hugo, Jekyll, Zola, Dendron, Foam).
+fn foreign_key_help(key: &str) -> Option<String> {
+    Some(match key {
+        "lastmod" | "modified" | "last_modified_at" | "last-modified" => format!("briefing calls `{key}` `updated`"),
+        "author" => "briefing calls this `authors`, a list: `authors: [Name]`".into(),
+        "tags" | "categories" | "category" | "keywords" | "series" => {
+            format!("to group briefs by `{key}`, add `{key}` to `taxonomies:` in site.yaml")
+        }
+        "id" | "uid" | "created" | "desc" | "layout" | "cssclass" | "cssclasses" | "publish" | "type" | "toc"
+        | "comments" | "menu" | "sitemap" | "math" | "excerpt" | "redirect_from" | "publishdate" | "expirydate"
+        | "template" => format!("`{key}` is another tool's key; briefing does not use it"),
+        _ => return None,
+    })
 }
 
 /// Parses a YAML block into its mapping, or the positioned problem.
@@ -431,11 +450,16 @@ fn parse_yaml(text: &str, block: &Range<usize>) -> Result<Mapping, FieldError> {
             let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i).max(at + 1).min(text.len());
             let at_quote = text[at..].starts_with(['"', '\'']);
             let help = if at_quote {
-                "this quoted text is never closed: end it with the same quote on this line"
+                "end it with the same quote on this line, or quote the whole value with the other kind of quote"
             } else {
                 "check indentation, and quote values that hold `: ` or start with `[`, `{`, `*` or `&`"
             };
-            Err(error(Code::Yaml, &format!("the front-matter is not valid YAML: {}", e.message), Some(help), at..end))
+            let message = if at_quote {
+                "the front-matter is not valid YAML: the quoted text opened here is never closed".to_string()
+            } else {
+                format!("the front-matter is not valid YAML: {}", e.message)
+            };
+            Err(error(Code::Yaml, &message, Some(help), at..end))
         }
     }
 }
@@ -444,7 +468,10 @@ fn parse_yaml(text: &str, block: &Range<usize>) -> Result<Mapping, FieldError> {
 fn unclosed_quote(yaml: &str) -> Option<usize> {
     let mut offset = 0;
     for line in yaml.split_inclusive('\n') {
-        let value_start = line.find(": ").map(|i| i + 2).or_else(|| line.trim_start().strip_prefix("- ").map(|_| line.find("- ").unwrap_or(0) + 2));
+        let value_start = line
+            .find(": ")
+            .map(|i| i + 2)
+            .or_else(|| line.trim_start().strip_prefix("- ").map(|_| line.find("- ").unwrap_or(0) + 2));
         if let Some(start) = value_start {
             let value = &line[start..];
             let lead = value.len() - value.trim_start().len();

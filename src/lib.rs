@@ -23,7 +23,7 @@ pub mod site;
 pub mod slug;
 pub mod suggest;
 pub mod text;
-pub mod toml_front;
 pub mod theme;
+pub mod toml_front;
 pub mod watch;
 pub mod yaml;

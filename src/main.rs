@@ -99,13 +99,13 @@ fn main() -> ExitCode {
     let color = use_color();
     let project = match Project::resolve(&options) {
         Ok(p) => p,
-        Err(e) => return report_error(e, args.quiet, color, None),
+        Err(e) => return report_error(e, args.quiet, args.verbose, color, None),
     };
     // Ctrl-C stops the rendering and leaves the output as it was; a commit under way completes.
     let _ = ctrlc::set_handler(build::request_stop);
     match build::run(&project, mode) {
         Ok(report) => {
-            print_diagnostics(&report.diagnostics, args.quiet, color);
+            print_diagnostics(&report.diagnostics, args.quiet, args.verbose, color);
             if !args.quiet {
                 eprintln!("{}", summary_line(&project, &report, mode));
             }
@@ -116,16 +116,22 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => report_error(e, args.quiet, color, (mode == Mode::Build).then_some(&project)),
+        Err(e) => report_error(e, args.quiet, args.verbose, color, (mode == Mode::Build).then_some(&project)),
     }
 }
 
 /// Prints why a build failed; the exit code says whose fault it is (1: the content, 2: the
 /// configuration or the environment).
-pub(crate) fn report_error(error: BuildError, quiet: bool, color: bool, wrote_to: Option<&Project>) -> ExitCode {
+pub(crate) fn report_error(
+    error: BuildError,
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+    wrote_to: Option<&Project>,
+) -> ExitCode {
     match error {
         BuildError::Content(report) => {
-            print_diagnostics(&report.diagnostics, quiet, color);
+            print_diagnostics(&report.diagnostics, quiet, verbose, color);
             let what = match wrote_to {
                 Some(project) => format!("; {} was left unchanged", project.output_dir.display()),
                 None => String::new(),
@@ -134,7 +140,7 @@ pub(crate) fn report_error(error: BuildError, quiet: bool, color: bool, wrote_to
             ExitCode::from(1)
         }
         BuildError::Config(list) => {
-            print_diagnostics(&list, false, color);
+            print_diagnostics(&list, false, verbose, color);
             eprintln!("error: {}; nothing was built", diagnostics::summary(&list));
             ExitCode::from(2)
         }
@@ -162,7 +168,15 @@ pub(crate) fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-pub(crate) fn print_diagnostics(list: &[Diagnostic], quiet: bool, color: bool) {
+/// Prints diagnostics; warnings that repeat are folded into one each, unless `verbose`.
+pub(crate) fn print_diagnostics(list: &[Diagnostic], quiet: bool, verbose: bool, color: bool) {
+    let grouped;
+    let list = if verbose {
+        list
+    } else {
+        grouped = diagnostics::group(list);
+        &grouped
+    };
     for d in list {
         if quiet && !d.is_error() {
             continue;

@@ -65,6 +65,8 @@ pub enum LinkKind {
     Markdown,
     /// `![alt](src)`
     Image,
+    /// `![[map.png]]` (an image) or `![[note]]` (a link to the note), as Obsidian writes them.
+    Embed,
 }
 
 /// One link or image of the body, as written.
@@ -87,6 +89,8 @@ pub struct Analysis {
     pub word_count: usize,
     /// The body's HTML with link markers, when the parse could write it (see `analyse`).
     pub html: Option<MarkedHtml>,
+    /// Table cells holding an unclosed `[[`: a wikilink whose `|` split the row.
+    pub split_wikilinks: Vec<Range<usize>>,
 }
 
 /// HTML whose heading ids and link tags are `\0h3\0`, `\0o5\0` (link 5 opens) and `\0c5\0` (it
@@ -151,6 +155,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     let mut paragraph: Option<String> = None;
     let mut open_links: Vec<usize> = Vec::new();
     let mut has_images = false;
+    let mut cell: Option<(String, Range<usize>)> = None;
     let references = body.contains("&#");
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     let parser = parser.map(|(event, range)| (if references { clean_event(event) } else { event }, range));
@@ -197,14 +202,32 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
             Event::Html(marker('o', n))
         }
         Event::End(TagEnd::Link) => Event::Html(marker('c', open_links.pop().unwrap_or(usize::MAX))),
-        Event::Start(Tag::Image { ref dest_url, ref title, .. }) => {
+        Event::Start(Tag::Image { ref dest_url, ref title, link_type, .. }) => {
             has_images = true;
             let span = offset + range.start..offset + range.end;
             let (dest, title) = (dest_url.to_string(), title.to_string());
-            analysis.links.push(LinkRef { kind: LinkKind::Image, dest, title, span });
+            let kind = if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Embed } else { LinkKind::Image };
+            analysis.links.push(LinkRef { kind, dest, title, span });
+            event
+        }
+        Event::Start(Tag::TableCell) => {
+            cell = Some((String::new(), offset + range.start..offset + range.end));
+            event
+        }
+        Event::End(TagEnd::TableCell) => {
+            // `[[x|label]]` in a table: the `|` ends the cell first, leaving `[[x` behind.
+            if let Some((text, span)) = cell.take() {
+                let opened = text.rfind("[[");
+                if opened.is_some_and(|i| !text[i..].contains("]]")) {
+                    analysis.split_wikilinks.push(span);
+                }
+            }
             event
         }
         Event::Text(ref text) | Event::Code(ref text) => {
+            if let Some((cell, _)) = cell.as_mut() {
+                cell.push_str(text);
+            }
             if let Some((_, _, title)) = heading.as_mut() {
                 title.push_str(text);
             }
@@ -441,6 +464,7 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
     // (a label-less wikilink shows its target's title). A stack, because pulldown-cmark nests an
     // autolink inside a link (`[<a@b>](x.md)`).
     let mut open_links: Vec<(&'static str, bool)> = Vec::new();
+    let mut in_note_embed = false;
     let references = body.contains("&#");
     let parser = Parser::new_ext(body, options()).map(|event| if references { clean_event(event) } else { event });
     let events = parser.filter_map(|event| match event {
@@ -461,13 +485,25 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
         Event::End(TagEnd::Link) => Some(Event::Html(open_links.pop().map_or("</a>", |(close, _)| close).into())),
         Event::Text(_) | Event::Code(_) if open_links.iter().any(|(_, replaced)| *replaced) => None,
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            let dest_url = match links.get(next_link.next().unwrap_or(usize::MAX)) {
+            let n = next_link.next().unwrap_or(usize::MAX);
+            let dest_url = match links.get(n) {
+                // An embedded note is a link to it, with its title.
+                Some(LinkOutput::Href { url, label: Some(label) }) => {
+                    in_note_embed = true;
+                    let open = format!("<a href=\"{}\"{}>", escape_html(url), title_attr(&title));
+                    return Some(Event::Html(CowStr::from(format!("{open}{}", escape_html(label)))));
+                }
                 Some(LinkOutput::Href { url, .. }) => url.clone().into(),
                 Some(LinkOutput::Broken) => "".into(),
                 None => dest_url,
             };
             Some(Event::Start(Tag::Image { link_type, dest_url, title, id }))
         }
+        Event::End(TagEnd::Image) if in_note_embed => {
+            in_note_embed = false;
+            Some(Event::Html("</a>".into()))
+        }
+        _ if in_note_embed => None,
         Event::Html(text) | Event::InlineHtml(text) if !raw_html => Some(Event::Text(text)),
         other => Some(other),
     });

@@ -159,6 +159,16 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     }
     let write_html = if write_html { WriteHtml::Yes { raw_html: config.raw_html } } else { WriteHtml::No };
     let analysis = markdown::analyse(&text[body.clone()], body.start, write_html);
+    for span in &analysis.split_wikilinks {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::WikilinkInTable,
+                "a `[[` in this table cell is never closed: the `|` of `[[target|label]]` ends a table cell",
+            )
+            .at(location(span.clone()))
+            .help("inside a table, write the pipe as `\\|`: `[[target\\|label]]` (as in Obsidian)"),
+        );
+    }
     let summary = front.as_ref().map(|f| summary_of(f, &analysis)).unwrap_or_default();
     let facts = facts_of(&name, front.as_ref());
     let facts_hash = hash::of(&facts);
@@ -291,7 +301,16 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>) -> Facts {
     let (id, folder) = (name.id.to_string(), name.folder.to_string());
     let (is_index, bundle) = (name.is_index, name.bundle);
     let Some(front) = front else {
-        return Facts { slug: stem_slug.clone(), stem_slug, id, folder, bundle, is_index, failed: true, ..Facts::default() };
+        return Facts {
+            slug: stem_slug.clone(),
+            stem_slug,
+            id,
+            folder,
+            bundle,
+            is_index,
+            failed: true,
+            ..Facts::default()
+        };
     };
     let terms = front
         .terms

@@ -27,15 +27,16 @@ const DEBOUNCE: Duration = Duration::from_millis(10);
 pub fn run(args: WatchArgs) -> ExitCode {
     let color = use_color();
     let quiet = args.site.quiet;
+    let verbose = args.site.verbose;
     let mut session = match Session::new(args.site.options()) {
         Ok(s) => s,
-        Err(e) => return crate::report_error(e, quiet, color, None),
+        Err(e) => return crate::report_error(e, quiet, verbose, color, None),
     };
     let hub = Arc::new(Hub::default());
     let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
     match session.build() {
         Ok(report) => {
-            print_diagnostics(&report.diagnostics, quiet, color);
+            print_diagnostics(&report.diagnostics, quiet, verbose, color);
             shown.extend(report.diagnostics.iter().map(|d| d.render(false)));
             eprintln!(
                 "built {} pages ({} briefs, {} terms) in {:.0} ms",
@@ -46,11 +47,11 @@ pub fn run(args: WatchArgs) -> ExitCode {
             );
         }
         Err(BuildError::Content(report)) => {
-            print_diagnostics(&report.diagnostics, quiet, color);
+            print_diagnostics(&report.diagnostics, quiet, verbose, color);
             eprintln!("error: {}; fix it and save: watching for changes", diagnostics::summary(&report.diagnostics));
             hub.send(Event::Errors(plain(&report.diagnostics)));
         }
-        Err(e) => return crate::report_error(e, quiet, color, None),
+        Err(e) => return crate::report_error(e, quiet, verbose, color, None),
     }
 
     let address = format!("{}:{}", args.bind, args.port);
@@ -148,7 +149,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 // Warnings already shown (no absolute base_url, say) are not repeated on every save.
                 let fresh: Vec<_> =
                     report.diagnostics.iter().filter(|d| shown.insert(d.render(false))).cloned().collect();
-                print_diagnostics(&fresh, quiet, color);
+                print_diagnostics(&fresh, quiet, verbose, color);
                 let write = report.write.unwrap_or_default();
                 if write.written + write.removed == 0 && report.changed.is_empty() {
                     continue;
@@ -174,12 +175,12 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 }
             }
             Err(BuildError::Content(report)) => {
-                print_diagnostics(&report.diagnostics, quiet, color);
+                print_diagnostics(&report.diagnostics, quiet, verbose, color);
                 eprintln!("error: {}; still serving the last good site", diagnostics::summary(&report.diagnostics));
                 hub.send(Event::Errors(plain(&report.diagnostics)));
             }
             Err(BuildError::Config(list)) => {
-                print_diagnostics(&list, quiet, color);
+                print_diagnostics(&list, quiet, verbose, color);
                 eprintln!("error: {}; still serving the last good site", diagnostics::summary(&list));
                 hub.send(Event::Errors(plain(&list)));
             }

@@ -6,13 +6,13 @@
 
 use std::sync::OnceLock;
 
-use briefing::config::{SiteConfig, TaxonomyConfig};
+use briefing::config::SiteConfig;
 use briefing::frontmatter::{self, FieldError};
 use libfuzzer_sys::fuzz_target;
 
-fn taxonomies() -> &'static [TaxonomyConfig] {
-    static TAXONOMIES: OnceLock<Vec<TaxonomyConfig>> = OnceLock::new();
-    TAXONOMIES.get_or_init(|| SiteConfig::default().taxonomies)
+fn config() -> &'static SiteConfig {
+    static CONFIG: OnceLock<SiteConfig> = OnceLock::new();
+    CONFIG.get_or_init(|| SiteConfig { timezone: briefing::date::Zone::parse("Asia/Seoul").unwrap(), ..SiteConfig::default() })
 }
 
 fn check_span(text: &str, problem: &FieldError) {
@@ -41,8 +41,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(text.get(split.yaml.clone()).is_some(), "yaml {:?} of {text:?}", split.yaml);
     assert!(text.get(split.body.clone()).is_some(), "body {:?} of {text:?}", split.body);
     assert!(split.yaml.end <= split.body.start, "{split:?}");
-    for require_title in [true, false] {
-        let (front, problems) = frontmatter::parse(text, &split, taxonomies(), require_title);
+    {
+        let (front, problems) = frontmatter::parse(text, &split, config());
         for problem in &problems {
             check_span(text, problem);
         }
@@ -55,6 +55,9 @@ fuzz_target!(|data: &[u8]| {
                 .flatten()
                 .chain(&front.related)
                 .chain(&front.aliases)
+                .chain(&front.names)
+                .chain(&front.permalink)
+                .chain(&front.image)
                 .map(|s| &s.span)
                 .chain(front.slug.as_ref().map(|s| &s.span));
             for span in spans {
@@ -64,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!slug.value.is_empty());
                 assert!(slug.value.len() <= 100, "slug {:?}", slug.value);
             }
-            let urls = front.sources.iter().map(|s| s.url.as_str()).chain(front.image.as_deref());
+            let urls = front.sources.iter().map(|s| s.url.as_str()).chain(front.image.as_ref().map(|i| i.value.as_str()));
             for url in urls {
                 assert!(!briefing::scheme::is_unsafe(url), "unsafe URL kept: {url:?}");
             }

@@ -40,9 +40,13 @@ pub(super) fn problem(code: Code, message: String, help: String) -> Failure {
 #[derive(Debug, Default)]
 pub(super) struct Index {
     by_slug: HashMap<Box<str>, Vec<BriefId>>,
+    /// The other names of briefs (`aliases` entries that are not URLs), by slug.
+    by_other_name: HashMap<Box<str>, Vec<BriefId>>,
     by_id: HashMap<Box<str>, BriefId>,
     section_by_folder: HashMap<Box<str>, usize>,
     assets: HashMap<Box<str>, usize>,
+    /// Files by their name alone (`map.png`): Obsidian embeds name a file wherever it is.
+    assets_by_name: HashMap<Box<str>, Vec<usize>>,
     absent_by_key: HashMap<Box<str>, (bool, Box<str>)>,
     /// Suggestions made, by kind and misspelt name: a renamed brief leaves the same broken
     /// name in many briefs, and each suggestion compares it with every name of the site.
@@ -68,6 +72,20 @@ impl Index {
                 by_slug.entry(brief.stem_slug().into()).or_default().push(b);
             }
         }
+        let mut by_other_name: HashMap<Box<str>, Vec<BriefId>> = HashMap::new();
+        for (b, brief) in site.briefs.iter().enumerate() {
+            for name in &brief.facts().names {
+                let list = by_other_name.entry(slugify(&name.value).into()).or_default();
+                if !list.contains(&b) {
+                    list.push(b);
+                }
+            }
+        }
+        let mut assets_by_name: HashMap<Box<str>, Vec<usize>> = HashMap::new();
+        for (i, asset) in site.assets.iter().enumerate() {
+            let name = asset.rel_path.rsplit('/').next().unwrap_or(&asset.rel_path);
+            assets_by_name.entry(name.into()).or_default().push(i);
+        }
         let mut absent_by_key = HashMap::new();
         for a in &site.absent {
             absent_by_key.insert(a.id.as_str().into(), (a.is_draft, a.id.as_str().into()));
@@ -77,6 +95,8 @@ impl Index {
         }
         Index {
             by_slug,
+            by_other_name,
+            assets_by_name,
             by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id().into(), b)).collect(),
             section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str().into(), i)).collect(),
             assets: site.assets.iter().enumerate().map(|(i, a)| (a.rel_path.as_str().into(), i)).collect(),
@@ -123,6 +143,18 @@ impl Index {
                 }
                 _ => {}
             }
+            match self.by_other_name.get(slug.as_str()).map(Vec::as_slice) {
+                Some([b]) => return Ok(*b),
+                Some(many) if many.len() > 1 => {
+                    let files: Vec<String> = many.iter().map(|&b| format!("`{}`", site.briefs[b].display())).collect();
+                    return Err(problem(
+                        Code::AmbiguousLink,
+                        format!("`{name}` is ambiguous: {} all have it among their `aliases`", files.join(" and ")),
+                        "link by path instead, e.g. `[[briefs/name]]`, or remove the name from all but one".into(),
+                    ));
+                }
+                _ => {}
+            }
             if let Some(failure) = self.absent(&slug) {
                 return Err(failure);
             }
@@ -159,13 +191,22 @@ impl Index {
         })
     }
 
-    /// A relative Markdown link from a file in `folder`.
+    /// A file named in an embed (`![[map.png]]`): beside the note, else the one file of that
+    /// name anywhere under content/.
+    pub(super) fn embedded_file(&self, folder: &str, name: &str) -> Result<Target, Failure> {
+        let beside = self.by_relative_path(folder, name);
+        if beside.is_ok() || name.contains('/') {
+            return beside;
+        }
+        match self.assets_by_name.get(name).map(Vec::as_slice) {
+            Some([i]) => Ok(Target::Asset(*i)),
+            _ => beside,
+        }
+    }
+
+    /// A relative Markdown link from a file in `folder` (not one from the site root).
     pub(super) fn by_relative_path(&self, folder: &str, path: &str) -> Result<Target, Failure> {
         let decoded = percent_decode(path).unwrap_or_else(|| path.to_string());
-        if let Some(rooted) = decoded.strip_prefix('/') {
-            // A path from the site root as the author wrote it (`/briefs/x/`): keep it.
-            return Ok(Target::Path(rooted.to_string()));
-        }
         let joined = normalise(folder, &decoded).ok_or_else(|| {
             problem(
                 Code::BrokenLink,
@@ -174,7 +215,7 @@ impl Index {
             )
         })?;
         let joined = crate::slug::nfc(&joined);
-        if let Some(stem) = joined.strip_suffix(".md") {
+        if let Some(stem) = crate::discover::markdown_stem(&joined) {
             if stem == "_index" || stem.ends_with("/_index") {
                 let folder = parent_folder(stem).unwrap_or("");
                 if let Some(&s) = self.section_by_folder.get(folder) {

@@ -14,6 +14,7 @@ use crate::markdown::{Analysis, LinkKind, LinkOutput, LinkRef};
 pub use crate::related::Related;
 
 mod index;
+mod paths;
 use crate::parse::Parsed;
 use crate::related::{related_basis, related_briefs};
 use crate::routes::Routes;
@@ -36,6 +37,8 @@ pub struct BriefLinks {
     pub hash: u64,
     /// The hash of the text they were resolved from.
     text: u64,
+    /// Whether some link is written from the site root (see `is_rooted`).
+    rooted: bool,
 }
 
 #[derive(Debug, Default)]
@@ -75,6 +78,14 @@ struct Resolver<'a> {
     site: &'a Site,
     routes: &'a Routes,
     config: &'a SiteConfig,
+    /// Every file by its path, made when a link from the site root first needs it.
+    paths: std::sync::OnceLock<paths::Paths>,
+}
+
+impl Resolver<'_> {
+    fn paths(&self) -> &paths::Paths {
+        self.paths.get_or_init(|| paths::Paths::new(self.routes))
+    }
 }
 
 /// Resolves the links of one document (a brief, a section's `_index.md`, or a brief whose
@@ -89,7 +100,8 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
         ..BriefLinks::default()
     };
     for link in &analysis.links {
-        let target = resolve_link(index, site, folder, link);
+        links.rooted |= is_rooted(link);
+        let target = resolve_link(resolver, folder, link);
         if let Ok(Target::Brief(b, _)) = &target {
             if !links.consulted.contains(b) {
                 links.consulted.push(*b);
@@ -104,7 +116,7 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
                     }
                 }
                 let label = match (&link.kind, &target) {
-                    (LinkKind::Wiki { has_label: false }, Target::Brief(b, _)) => {
+                    (LinkKind::Wiki { has_label: false } | LinkKind::Embed, Target::Brief(b, _)) => {
                         Some(site.briefs[*b].title().to_string())
                     }
                     _ => None,
@@ -146,6 +158,25 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
         links.outputs.push(output);
     }
     links.hash = hash::of(&links.outputs);
+    // `image:` is checked like a Markdown image: a file of the site.
+    if let Some(image) = parsed.front.as_ref().and_then(|f| f.image.as_ref()) {
+        let link = LinkRef {
+            kind: LinkKind::Image,
+            dest: image.value.clone(),
+            title: String::new(),
+            span: image.span.clone(),
+        };
+        links.rooted |= is_rooted(&link);
+        if let Err(Failure::Report { code, message, help }) = resolve_link(resolver, folder, &link) {
+            let message = format!("`image`: {message}");
+            let d = if config.broken_links_warn {
+                Diagnostic::warning(code, message)
+            } else {
+                Diagnostic::error(code, message)
+            };
+            links.diagnostics.push(d.at(parsed.location(image.span.clone())).help(help));
+        }
+    }
     if let (Some(b), Some(front)) = (self_brief, &parsed.front) {
         for name in &front.related {
             match index.by_name(site, &name.value) {
@@ -171,7 +202,14 @@ fn with_anchor(url: &str, anchor: Option<String>) -> String {
     }
 }
 
-fn resolve_link(index: &Index, site: &Site, folder: &str, link: &LinkRef) -> Result<Target, Failure> {
+/// Whether a link is written from the site root (`/briefs/x/`): it resolves against the route
+/// table, so it is resolved again whenever the table changes.
+fn is_rooted(link: &LinkRef) -> bool {
+    matches!(link.kind, LinkKind::Markdown | LinkKind::Image) && link.dest.trim_start().starts_with('/')
+}
+
+fn resolve_link(resolver: &Resolver, folder: &str, link: &LinkRef) -> Result<Target, Failure> {
+    let (index, site) = (resolver.index, resolver.site);
     let dest = link.dest.trim();
     match link.kind {
         LinkKind::Wiki { .. } => {
@@ -180,6 +218,15 @@ fn resolve_link(index: &Index, site: &Site, folder: &str, link: &LinkRef) -> Res
                 return Ok(Target::Path(format!("#{}", anchor.unwrap_or_default())));
             }
             index.by_name(site, name).map(|b| Target::Brief(b, anchor.map(str::to_owned)))
+        }
+        LinkKind::Embed => {
+            // `![[map.png]]` shows a file; `![[note]]` links to a note.
+            let (name, anchor) = split_anchor(dest);
+            let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            match extension.as_deref() {
+                Some(e) if e != "md" && e != "markdown" && !e.contains(['/', ' ']) => index.embedded_file(folder, name),
+                _ => index.by_name(site, name).map(|b| Target::Brief(b, anchor.map(str::to_owned))),
+            }
         }
         LinkKind::Markdown | LinkKind::Image => {
             if dest.is_empty() {
@@ -193,7 +240,13 @@ fn resolve_link(index: &Index, site: &Site, folder: &str, link: &LinkRef) -> Res
             if path.is_empty() {
                 return Ok(Target::Path(format!("#{}", anchor.unwrap_or_default())));
             }
-            let target = index.by_relative_path(folder, path)?;
+            let target = match path.strip_prefix('/') {
+                Some(rooted) => {
+                    let decoded = crate::routes::percent_decode(rooted).unwrap_or_else(|| rooted.to_string());
+                    resolver.paths().resolve(&decoded)?
+                }
+                None => index.by_relative_path(folder, path)?,
+            };
             Ok(match (target, anchor) {
                 (Target::Brief(b, _), a) => Target::Brief(b, a.map(str::to_owned)),
                 (Target::Section(s, _), a) => Target::Section(s, a.map(str::to_owned)),
@@ -271,7 +324,7 @@ fn structure_key(site: &Site, routes: &Routes, config: &SiteConfig) -> u64 {
     let mut h = hash::hasher();
     (&routes.urls, config.raw_html, config.broken_links_warn).hash(&mut h);
     for (b, brief) in site.briefs.iter().enumerate() {
-        (brief.id(), brief.slug(), brief.stem_slug(), routes.brief(b).url()).hash(&mut h);
+        (brief.id(), brief.slug(), brief.stem_slug(), &brief.facts().names, routes.brief(b).url()).hash(&mut h);
     }
     for absent in &site.absent {
         (&absent.id, &absent.slugs, absent.is_draft).hash(&mut h);
@@ -309,7 +362,7 @@ pub fn resolve(
         Some(index) if reusable => index.clone(),
         _ => Arc::new(Index::new(site)),
     };
-    let resolver = Resolver { index: &index, site, routes, config };
+    let resolver = Resolver { index: &index, site, routes, config, paths: Default::default() };
     let faces: Vec<u64> = site.briefs.iter().map(|b| b.parsed.face).collect();
     let changed_face: Vec<bool> =
         if reusable { faces.iter().zip(&memo.faces).map(|(a, b)| a != b).collect() } else { Vec::new() };
@@ -320,7 +373,11 @@ pub fn resolve(
         .map(|(b, brief)| {
             if reusable {
                 let links = &memo.briefs[b];
-                if links.text == brief.parsed.file.hash && !links.consulted.iter().any(|&c| changed_face[c]) {
+                let same_table = !links.rooted || memo.model.1 == routes.key;
+                if links.text == brief.parsed.file.hash
+                    && same_table
+                    && !links.consulted.iter().any(|&c| changed_face[c])
+                {
                     return links.clone();
                 }
             }

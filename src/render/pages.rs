@@ -108,7 +108,11 @@ impl<'a> Render<'a> {
                     authors: &front.authors,
                     status: front.status.as_deref(),
                     sources: &front.sources,
-                    image: front.image.as_ref().map(|image| ImageUrl { routes, folder: brief.folder(), image: &image.value }),
+                    image: front.image.as_ref().map(|image| ImageUrl {
+                        routes,
+                        folder: brief.folder(),
+                        image: &image.value,
+                    }),
                     lang: front.lang.as_deref(),
                     extra: front.extra.as_ref(),
                 },

@@ -113,7 +113,19 @@ impl<'a> Table<'a> {
             (Some(at), None) | (None, Some(at)) => d.at(at),
             (None, None) => d,
         };
-        self.diagnostics.push(d.help(resolution(second)));
+        let help = match (self.files[first].output, second) {
+            (Output::Page(Page::Brief(b)), Output::Page(Page::Section { section, page: 1 }))
+            | (Output::Page(Page::Section { section, page: 1 }), Output::Page(Page::Brief(b))) => {
+                // `x.md` beside folder `x/`: most often meant as the folder's introduction.
+                let folder = &self.site.sections[section].folder;
+                format!(
+                    "to make `{}` the introduction of `content/{folder}/`, move it to `content/{folder}/_index.md`; else give it another `slug:`",
+                    self.site.briefs[b].display()
+                )
+            }
+            _ => resolution(second).to_string(),
+        };
+        self.diagnostics.push(d.help(help));
     }
 
     /// A file whose path is a folder of another file's path (`static/briefs` against

@@ -43,6 +43,7 @@ fn unsafe_urls_from_front_matter_and_links_are_written_as_hash_with_a_positioned
     let run = SiteTest::new()
         .config("base_url: https://example.org/\n")
         .brief("a.md", &brief(front, "A [link](JavaScript:alert(5)) here."))
+        .arg("-v")
         .build_ok();
     for (line, column) in [(4, 9), (7, 11), (9, 12), (11, 11), (13, 11)] {
         assert!(
@@ -71,6 +72,7 @@ fn characters_no_page_or_feed_can_hold_are_replaced_and_reported() {
     let run = SiteTest::new()
         .config("base_url: https://example.org/\ntitle: \"Site \\uFFFF\"\n")
         .brief("a.md", &brief(front, body))
+        .arg("-v")
         .build_ok();
     assert!(run.stderr.contains("warning[forbidden-character]: U+0000"), "{}", run.stderr);
     assert!(run.stderr.contains("(and 2 more in this file)"), "{}", run.stderr);
@@ -284,6 +286,7 @@ fn files_and_folders_whose_names_no_url_can_hold_are_skipped_with_a_warning() {
         .file("content/dir\u{7f}/b.md", &brief("", "Hidden."))
         .file("content/x\u{fffe}.pdf", "PDF")
         .file("content/Icon\r", "")
+        .arg("-v")
         .build_ok();
     assert_eq!(run.stderr.matches("warning[forbidden-character]").count(), 3, "{}", run.stderr);
     assert!(run.stderr.contains("content/dir\\u{7f}"), "shown escaped: {}", run.stderr);

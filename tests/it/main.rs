@@ -4,6 +4,7 @@ mod build;
 mod errors;
 mod hardening;
 mod links;
+mod other_tools;
 mod output;
 mod publish;
 mod rebuild;
