@@ -690,6 +690,40 @@ mod tests {
     }
 
     #[test]
+    fn other_tools_habits_are_accepted() {
+        let text = "---\ntitle:\ndraft: \"True\"\ntopics:\nsummary: ~\ndescription: From Hugo\naliases: [Other name, /old/]\nurl: /x/\n---\n";
+        let (fm, problems) = parse_text(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = fm.unwrap();
+        assert_eq!((fm.title.as_str(), fm.draft), ("", true));
+        assert_eq!(fm.summary.as_deref(), Some("From Hugo"));
+        assert_eq!(fm.names.iter().map(|n| n.value.as_str()).collect::<Vec<_>>(), ["Other name"]);
+        assert_eq!(fm.aliases.iter().map(|n| n.value.as_str()).collect::<Vec<_>>(), ["/old/"]);
+        assert_eq!(fm.permalink.map(|p| p.value).as_deref(), Some("/x/"));
+        let (fm, problems) = parse_text("+++\ntitle = \"T\"\ndraft = true\ndate = 2025-11-04\n+++\nbody\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let fm = fm.unwrap();
+        assert_eq!((fm.title.as_str(), fm.draft, fm.date.unwrap().ymd()), ("T", true, "2025-11-04".to_string()));
+    }
+
+    #[test]
+    fn a_list_in_one_string_is_split_with_a_warning() {
+        let (fm, problems) = parse_text("---\ntopics: \"A, B,\"\nactors: [\"Korea, Republic of\"]\n---\n");
+        let fm = fm.unwrap();
+        assert_eq!(fm.terms["topics"].iter().map(|t| t.value.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(fm.terms["actors"].len(), 1, "a list holding a comma is one term");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, Code::TermList);
+    }
+
+    #[test]
+    fn unclosed_quotes_are_found_where_they_open() {
+        assert_eq!(unclosed_quote("a: b\ntitle: \"x\nc: d\n"), Some(12));
+        assert_eq!(unclosed_quote("title: \"a \\\" b\"\nd: 'it''s'\n"), None);
+        assert_eq!(unclosed_quote("list:\n  - 'open\n"), Some(10));
+    }
+
+    #[test]
     fn unknown_key_is_a_warning_with_a_suggestion() {
         let text = "---\ntitle: A\ntopcs: [x]\n---\n";
         let (fm, problems) = parse_text(text);

@@ -346,3 +346,23 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>) -> Facts {
         permalink: front.permalink.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_say_bundles_posts_and_titles() {
+        let n = FileName::of("notes/Becoming Good At Things.md");
+        assert_eq!((n.title(), n.folder, n.bundle), ("Becoming Good At Things".to_string(), "notes", false));
+        assert_eq!(FileName::of("a/opcon_transfer-plan.markdown").title(), "opcon transfer plan");
+        let b = FileName::of("blog/trip/index.md");
+        assert_eq!((b.bundle, b.folder, b.name, b.id), (true, "blog/trip", "trip", "blog/trip/index"));
+        assert!(!FileName::of("index.md").bundle, "a root index.md is a brief named index");
+        let p = FileName::of("_posts/2018-01-02-welcome.md");
+        assert_eq!((p.post_date, p.name), (Some("2018-01-02"), "welcome"));
+        assert_eq!(FileName::of("notes/2018-01-02-welcome.md").post_date, None, "only under _posts");
+        assert_eq!(FileName::of("_posts/2018-01-02-.md").post_date, None);
+        assert!(FileName::of("_index.md").is_index);
+    }
+}

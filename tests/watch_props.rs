@@ -187,8 +187,14 @@ impl Model {
 
     fn link_to(&self, n: usize) -> String {
         match self.briefs.get(n % self.briefs.len().max(1)) {
-            Some(b) if n.is_multiple_of(3) => format!(" See [[{}]].", b.stem),
-            Some(b) if n % 3 == 1 => format!(" See [[{}#part|part]].", b.stem),
+            Some(b) if n.is_multiple_of(4) => format!(" See [[{}]].", b.stem),
+            Some(b) if n % 4 == 1 => format!(" See [[{}#part|part]].", b.stem),
+            // A link from the site root to a term's page, which exists only while a brief
+            // names the term: resolved against the route table.
+            Some(_) if n % 4 == 2 => {
+                let slugs = ["opcon", "usfk", "scm", "extended-deterrence", "확장억제"];
+                format!(" See [the term](/topics/{}/).", slugs[n % slugs.len()])
+            }
             _ => " See [[missing-brief]].".into(),
         }
     }

@@ -292,3 +292,24 @@ fn check_and_build_agree_on_other_tools_content() {
     assert_eq!(errors(&check.stderr), errors(&build.stderr));
     assert!(check.stderr.contains("content/c.md:3:10"), "{}", check.stderr);
 }
+
+/// A link from the site root resolves against the route table: when a term page appears, a
+/// `watch` rebuild resolves it again though the linking brief did not change.
+#[test]
+fn a_watch_rebuild_resolves_root_links_again_when_the_route_table_changes() {
+    use briefing::build::BuildOptions;
+    use briefing::watch::Session;
+    let test = SiteTest::new()
+        .config("broken_links: warn\n")
+        .brief("a.md", "---\ntitle: A\n---\nSee [the term](/topics/usfk/).\n")
+        .brief("b.md", "---\ntitle: B\ntopics: [OPCON]\n---\nx\n");
+    let output = test.root().join("output");
+    let options = BuildOptions { root: test.root().to_path_buf(), output: Some(output.clone()), ..Default::default() };
+    let mut session = Session::new(options).unwrap();
+    session.build().unwrap();
+    assert!(std::fs::read_to_string(output.join("a/index.html")).unwrap().contains("broken-link"));
+    let test = test.brief("b.md", "---\ntitle: B\ntopics: [OPCON, USFK]\n---\nx\n");
+    session.rebuild(&[test.root().join("content/b.md")]).unwrap();
+    let page = std::fs::read_to_string(output.join("a/index.html")).unwrap();
+    assert!(page.contains("href=\"/topics/usfk/\""), "{page}");
+}
