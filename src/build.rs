@@ -101,7 +101,12 @@ impl Project {
     pub fn check_output_dir(&self) -> Result<(), EnvError> {
         output::check_output_dir(
             &self.output_dir,
-            &[("site root", &self.root), ("content folder", &self.content_dir), ("themes folder", &self.themes_dir)],
+            &[
+                ("site root", &self.root),
+                ("content folder", &self.content_dir),
+                ("themes folder", &self.themes_dir),
+                ("static folder", &self.static_dir),
+            ],
             self.home.as_deref(),
         )
     }
@@ -176,6 +181,7 @@ pub struct Cache {
     /// The last route table, with the keys of the model it was planned for and of its inputs.
     routes: Option<(u64, u64, Arc<Routes>)>,
     links: links::Memo,
+    mentions: crate::mentions::Memo,
     templates: Option<(u64, Arc<Templates>)>,
     render: render::Memo,
     /// The route table of the last commit and the signature of each of its files: what the
@@ -292,8 +298,13 @@ pub fn run_with(
         }
     };
     let links_memo = watching.then_some(&mut memo.links);
-    let (graph, more) = stages.time("links", || links::resolve(&site, &routes, config, links_memo));
+    let (mut graph, more) = stages.time("links", || links::resolve(&site, &routes, config, links_memo));
     diagnostics.extend(more);
+    let mentions_memo = watching.then_some(&mut memo.mentions);
+    graph.mentions = stages.time("mentions", || crate::mentions::find(&site, config, mentions_memo));
+    if mode == Mode::Check {
+        diagnostics.extend(crate::mentions::untagged_notes(&site, &graph.mentions));
+    }
     if config.base_url.origin.is_none() {
         diagnostics.push(
             Diagnostic::warning(

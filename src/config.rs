@@ -34,6 +34,16 @@ pub struct TaxonomyConfig {
     pub name: String,
     /// The display name (`Actors and institutions`).
     pub title: String,
+    /// Every term must have a record (`content/<name>/<id>.md`).
+    pub closed: bool,
+    /// Whether the names of its records are looked for in brief bodies.
+    pub mentions: bool,
+}
+
+impl TaxonomyConfig {
+    pub fn new(name: &str, title: &str) -> TaxonomyConfig {
+        TaxonomyConfig { name: name.into(), title: title.into(), closed: false, mentions: true }
+    }
 }
 
 /// `base_url` split into the origin (for absolute URLs in feeds) and the path every internal link
@@ -82,8 +92,9 @@ impl Default for SiteConfig {
             language: "en".into(),
             theme: "default".into(),
             taxonomies: vec![
-                TaxonomyConfig { name: "topics".into(), title: "Topics".into() },
-                TaxonomyConfig { name: "actors".into(), title: "Actors".into() },
+                TaxonomyConfig::new("topics", "Topics"),
+                TaxonomyConfig::new("actors", "Actors"),
+                TaxonomyConfig::new("authors", "Authors"),
             ],
             paginate_by: 20,
             raw_html: false,
@@ -106,7 +117,18 @@ enum FeedContent {
 #[serde(untagged)]
 enum RawTaxonomy {
     Name(String),
-    Full { name: String, title: Option<String> },
+    Full {
+        name: String,
+        title: Option<String>,
+        #[serde(default)]
+        closed: bool,
+        #[serde(default = "yes")]
+        mentions: bool,
+    },
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize, PartialEq)]
@@ -245,13 +267,13 @@ impl SiteConfig {
                 }
                 "taxonomies" => {
                     if let Some(list) =
-                        typed!(Vec<RawTaxonomy>, "write e.g. `taxonomies: [topics, {name: actors, title: Actors}]`")
+                        typed!(Vec<RawTaxonomy>, "write e.g. `taxonomies: [topics, {name: actors, title: Actors, closed: true, mentions: false}]`")
                     {
                         config.taxonomies = Vec::new();
                         for item in list {
-                            let (name, title) = match item {
-                                RawTaxonomy::Name(name) => (name, None),
-                                RawTaxonomy::Full { name, title } => (name, title),
+                            let (name, title, closed, mentions) = match item {
+                                RawTaxonomy::Name(name) => (name, None, false, true),
+                                RawTaxonomy::Full { name, title, closed, mentions } => (name, title, closed, mentions),
                             };
                             if name.is_empty()
                                 || crate::slug::slugify(&name) != name
@@ -266,7 +288,7 @@ impl SiteConfig {
                                 );
                             } else {
                                 let title = title.unwrap_or_else(|| humanise(&name));
-                                config.taxonomies.push(TaxonomyConfig { name, title });
+                                config.taxonomies.push(TaxonomyConfig { name, title, closed, mentions });
                             }
                         }
                     }
@@ -367,7 +389,7 @@ mod tests {
             "site.yaml",
         )
         .unwrap();
-        assert_eq!(config.taxonomies[0], TaxonomyConfig { name: "topics".into(), title: "Topics".into() });
+        assert_eq!(config.taxonomies[0], TaxonomyConfig::new("topics", "Topics"));
         assert_eq!(config.taxonomies[1].title, "Actors and institutions");
     }
 

@@ -58,6 +58,11 @@ pub struct Date {
 impl Date {
     /// Reads a date in one of the `ACCEPTED` forms; `zone` places a time written without one.
     pub fn parse(text: &str, zone: Zone) -> Option<Date> {
+        // Years 0 to 9999 only: HTML, Atom and sitemaps cannot write others.
+        Date::parse_any(text, zone).filter(|d| (0..=9999).contains(&d.datetime.year()))
+    }
+
+    fn parse_any(text: &str, zone: Zone) -> Option<Date> {
         let text = text.trim();
         if text.len() >= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
             return unix(text);
@@ -228,6 +233,8 @@ mod tests {
             "12345678",
             "99999999999999999999999",
             "-1730678400",
+            "253402300800000",
+            "10000-01-01",
             "2025-11-04 09:30:15:00",
         ] {
             assert_eq!(at(text), None, "{text:?}");

@@ -14,6 +14,8 @@ use codespan_reporting::term::{self, termcolor, Config, Styles, StylesWriter};
 pub enum Severity {
     Error,
     Warning,
+    /// Advice that `check` gives (a term mentioned but not tagged).
+    Note,
 }
 
 /// The class of a problem: a stable name users can search for (`code()`).
@@ -27,6 +29,12 @@ pub enum Code {
     BadDate,
     BadSlug,
     BadTerm,
+    /// A term record that cannot be used, or a name two records claim.
+    BadRecord,
+    /// A term that looks like another one (a spelling variant).
+    TermVariant,
+    /// A brief that mentions a term it is not tagged with.
+    Untagged,
     /// A taxonomy written as one text holding commas.
     TermList,
     BadAlias,
@@ -65,6 +73,9 @@ impl Code {
             Code::BadDate => "bad-date",
             Code::BadSlug => "bad-slug",
             Code::BadTerm => "bad-term",
+            Code::BadRecord => "bad-record",
+            Code::TermVariant => "term-variant",
+            Code::Untagged => "untagged-mention",
             Code::TermList => "term-list",
             Code::BadAlias => "bad-alias",
             Code::InBundle => "in-bundle",
@@ -188,6 +199,10 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
+    pub fn note(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Note, ..Diagnostic::error(code, message) }
+    }
+
     pub fn at(mut self, location: Location) -> Diagnostic {
         self.location = Some(Box::new(location));
         self
@@ -237,6 +252,7 @@ impl Diagnostic {
         let mut rendered = match self.severity {
             Severity::Error => Rendered::error(),
             Severity::Warning => Rendered::warning(),
+            Severity::Note => Rendered::note(),
         }
         .with_code(self.code.as_str())
         .with_message(escape_controls(&self.message));
@@ -380,7 +396,7 @@ pub fn group(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
         (d.code, if d.code == Code::UnknownKey { &d.message } else { "" })
     }
     let mut groups: std::collections::HashMap<Key, (usize, Vec<&str>)> = std::collections::HashMap::new();
-    for d in diagnostics.iter().filter(|d| !d.is_error()) {
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
         let (count, files) = groups.entry(key(d)).or_default();
         *count += 1;
         if let Some(l) = &d.location {
@@ -390,7 +406,7 @@ pub fn group(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut shown = std::collections::HashSet::new();
     let mut out = Vec::new();
     for d in diagnostics {
-        if d.is_error() {
+        if d.severity != Severity::Warning {
             out.push(d.clone());
             continue;
         }
@@ -403,20 +419,20 @@ pub fn group(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
             let mut files = files.clone();
             files.sort_unstable();
             files.dedup();
+            let in_files =
+                if files.is_empty() { String::new() } else { format!(" in {}", plural(files.len(), "file")) };
             d.message = if d.code == Code::UnknownKey {
                 format!(
-                    "{} in {} ({}); the first is shown, `-v` lists every one",
+                    "{}{in_files} ({}); the first is shown, `-v` lists every one",
                     d.message,
-                    plural(files.len(), "file"),
                     plural(*count, "place")
                 )
             } else {
                 format!(
-                    "{} (and {} more `{}` warnings in {}; `-v` lists every one)",
+                    "{} (and {} more `{}` warnings{in_files}; `-v` lists every one)",
                     d.message,
                     thousands(*count - 1),
-                    d.code,
-                    plural(files.len(), "file")
+                    d.code
                 )
             };
         }
@@ -446,13 +462,14 @@ fn plural(n: usize, word: &str) -> String {
 /// in 312 files".
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = diagnostics.len() - errors;
+    let notes = diagnostics.iter().filter(|d| d.severity == Severity::Note).count();
+    let warnings = diagnostics.len() - errors - notes;
     let mut files: Vec<&str> =
         diagnostics.iter().filter_map(|d| d.location.as_ref().map(|l| l.file.as_str())).collect();
     files.sort_unstable();
     files.dedup();
     let mut kinds: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for d in diagnostics.iter().filter(|d| !d.is_error()) {
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
         *kinds.entry(d.code()).or_default() += 1;
     }
     let mut kinds: Vec<(&str, usize)> = kinds.into_iter().collect();
@@ -464,10 +481,15 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
         }
     };
     let mut text = match (errors, warnings) {
+        (0, 0) if notes > 0 => String::new(),
         (0, w) => format!("{}{by_kind}", plural(w, "warning")),
         (e, 0) => plural(e, "error"),
         (e, w) => format!("{} and {}{by_kind}", plural(e, "error"), plural(w, "warning")),
     };
+    if notes > 0 {
+        let sep = if text.is_empty() { "" } else { " and " };
+        text.push_str(&format!("{sep}{}", plural(notes, "note")));
+    }
     if !files.is_empty() {
         text.push_str(&format!(" in {}", plural(files.len(), "file")));
     }

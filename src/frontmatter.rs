@@ -123,7 +123,48 @@ pub struct FrontMatter {
     pub image: Option<Spanned<String>>,
     pub lang: Option<String>,
     pub extra: Option<Value>,
+    /// What a term record (`content/<taxonomy>/<id>.md`) says of its term.
+    pub record: Option<RecordFields>,
 }
+
+/// The keys of a term record besides `title` and `summary`.
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
+pub struct RecordFields {
+    /// The term's name per language (`{ko: 주한미군}`), in the order written.
+    pub names: Vec<(String, Spanned<String>)>,
+    /// Other spellings that mean this term.
+    pub aka: Vec<Spanned<String>>,
+    /// What it is: organization, person, agreement, concept, place…
+    pub kind: Option<String>,
+    /// A Wikidata item id (`Q…`).
+    pub wikidata: Option<String>,
+    /// Ids of broader terms of the same taxonomy.
+    pub part_of: Vec<Spanned<String>>,
+    /// A person's affiliation.
+    pub affiliation: Option<String>,
+}
+
+/// What a Markdown file is, which decides the keys its front-matter may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Brief,
+    /// A term record: `content/<taxonomy>/<id>.md`.
+    Record,
+}
+
+const RECORD_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "description",
+    "names",
+    "aka",
+    "type",
+    "wikidata",
+    "part_of",
+    "affiliation",
+    "image",
+    "extra",
+];
 
 const KNOWN_KEYS: &[&str] = &[
     "title",
@@ -149,11 +190,18 @@ const KNOWN_KEYS: &[&str] = &[
 /// Parses the front-matter block of `text` (found by `split`) into `FrontMatter`. Problems come
 /// back as a list: errors make the brief unusable; warnings (`warning: true`) do not. A file
 /// without front-matter has an empty one.
-pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMatter>, Vec<FieldError>) {
+pub fn parse(
+    text: &str,
+    split: &Split,
+    config: &SiteConfig,
+    file_kind: FileKind,
+) -> (Option<FrontMatter>, Vec<FieldError>) {
     let mut problems = Vec::new();
     let block = &text[split.yaml.clone()];
+    let empty =
+        FrontMatter { record: (file_kind == FileKind::Record).then(RecordFields::default), ..FrontMatter::default() };
     if !split.has_front_matter || block.trim().is_empty() {
-        return (Some(FrontMatter::default()), problems);
+        return (Some(empty), problems);
     }
     if let Some(problem) = check_limits(text, &split.yaml) {
         problems.push(problem);
@@ -163,8 +211,17 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
         match crate::toml_front::parse(text, &split.yaml) {
             Ok(parsed) => parsed,
             Err(e) => {
-                let span = if e.span.is_empty() { first_char(text, e.span.start.min(text.len())) } else { e.span };
-                let message = format!("the front-matter is not valid TOML: {}", e.message);
+                let quote =
+                    unclosed_quote(block).map(|i| split.yaml.start + i).filter(|_| e.message.contains("string"));
+                let span = match quote {
+                    Some(at) => first_char(text, at),
+                    None if e.span.is_empty() => first_char(text, e.span.start.min(text.len())),
+                    None => e.span,
+                };
+                let message = match quote {
+                    Some(_) => "the front-matter is not valid TOML: the quoted text opened here is never closed".into(),
+                    None => format!("the front-matter is not valid TOML: {}", e.message),
+                };
                 let help = "write `key = \"text\"` lines; quote text, and write lists as `[\"a\", \"b\"]`";
                 problems.push(error(Code::Toml, &message, Some(help), span));
                 return (None, problems);
@@ -179,7 +236,7 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
             }
         }
     };
-    let mut fm = FrontMatter::default();
+    let mut fm = empty;
     let mut ok = true;
     let span_of = |key: &str| keys.value(key).unwrap_or(split.yaml.start..split.yaml.start);
     let mut description = None;
@@ -201,17 +258,26 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
                 warning: true,
             });
         }
-        let known = KNOWN_KEYS.contains(&key.as_str()) || config.taxonomies.iter().any(|t| t.name == key);
+        let known = match file_kind {
+            FileKind::Brief => KNOWN_KEYS.contains(&key.as_str()) || config.taxonomies.iter().any(|t| t.name == key),
+            FileKind::Record => RECORD_KEYS.contains(&key.as_str()),
+        };
         // A key written with no value is as if it were absent: other tools leave `draft:` or
         // `topics:` empty in their templates.
-        if value.is_null() && known {
+        let blank = matches!(&value, Value::String(s) if s.trim().is_empty());
+        if (value.is_null() || blank) && known {
             continue;
         }
         let mut fail = |code: Code, message: String, help: &str| {
             problems.push(error(code, &message, Some(help), span.clone()));
             false
         };
-        match key.as_str() {
+        let record = fm.record.as_mut();
+        match if known { key.as_str() } else { "" } {
+            "names" | "aka" | "type" | "wikidata" | "part_of" | "affiliation" => {
+                let Some(record) = record else { continue };
+                ok &= record_key(record, &key, &value, &span, &mut problems);
+            }
             "title" => match scalar_text(&value) {
                 Some(t) => fm.title = t.trim().to_string(),
                 None => {
@@ -235,6 +301,13 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
                     "summary" => fm.summary = Some(t),
                     "description" => description = Some(t),
                     "status" => fm.status = Some(t),
+                    "image" if t.contains(['#', '?']) || t.ends_with(".md") || t.ends_with(".markdown") => {
+                        ok = fail(
+                            Code::WrongType,
+                            format!("`image: {t}` is not the path or URL of an image file"),
+                            "write the path of an image, relative to the brief (`map.png`), or its URL",
+                        )
+                    }
                     "image" if crate::scheme::is_unsafe(&t) => {
                         let message = crate::scheme::unsafe_message("`image`", &t, "it is left out");
                         problems.push(unsafe_url(text, &span, &t, message));
@@ -251,7 +324,14 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
                 }
             },
             "authors" => match text_list(&value) {
-                Some(list) => fm.authors = list,
+                Some(list) => {
+                    // Authors are also a taxonomy, when the site has one of that name.
+                    if config.taxonomies.iter().any(|t| t.name == "authors") {
+                        let terms = list.iter().map(|value| Spanned { value: value.clone(), span: span.clone() });
+                        fm.terms.insert(key.clone(), terms.collect());
+                    }
+                    fm.authors = list
+                }
                 None => {
                     ok = fail(
                         Code::WrongType,
@@ -380,8 +460,12 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
                 }
             },
             _ => {
-                let known: Vec<&str> =
-                    KNOWN_KEYS.iter().copied().chain(config.taxonomies.iter().map(|t| t.name.as_str())).collect();
+                let known: Vec<&str> = match file_kind {
+                    FileKind::Brief => {
+                        KNOWN_KEYS.iter().copied().chain(config.taxonomies.iter().map(|t| t.name.as_str())).collect()
+                    }
+                    FileKind::Record => RECORD_KEYS.to_vec(),
+                };
                 let help = match (foreign_key_help(&key), crate::suggest::closest(&key, known.iter().copied())) {
                     (Some(help), _) => help,
                     (None, Some(s)) => format!("did you mean `{s}`?"),
@@ -402,6 +486,80 @@ pub fn parse(text: &str, split: &Split, config: &SiteConfig) -> (Option<FrontMat
         fm.summary = description;
     }
     (ok.then_some(fm), problems)
+}
+
+/// Reads one of the keys only a term record has; false when its value is wrong.
+fn record_key(
+    record: &mut RecordFields,
+    key: &str,
+    value: &Value,
+    span: &Range<usize>,
+    problems: &mut Vec<FieldError>,
+) -> bool {
+    let spanned = |list: Vec<String>| list.into_iter().map(|value| Spanned { value, span: span.clone() }).collect();
+    let mut fail = |message: String, help: &str| {
+        problems.push(error(Code::WrongType, &message, Some(help), span.clone()));
+        false
+    };
+    match key {
+        "names" => match value {
+            Value::Mapping(map) => {
+                for (lang, name) in map {
+                    match (scalar_text(lang), scalar_text(name)) {
+                        (Some(lang), Some(name)) if !name.trim().is_empty() => {
+                            record.names.push((lang, Spanned { value: name.trim().to_string(), span: span.clone() }))
+                        }
+                        _ => {
+                            return fail(
+                                "each of `names` must be `language: name`".into(),
+                                "write `names: {ko: 주한미군}`",
+                            )
+                        }
+                    }
+                }
+                true
+            }
+            _ => fail(
+                format!("`names` must be a map of language to name, not {}", kind(value)),
+                "write `names: {ko: 주한미군}`",
+            ),
+        },
+        "aka" | "part_of" => match text_list(value) {
+            Some(list) => {
+                let list = list.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+                if key == "aka" {
+                    record.aka = spanned(list)
+                } else {
+                    record.part_of = spanned(list)
+                }
+                true
+            }
+            None => fail(
+                format!("`{key}` must be a list, not {}", kind(value)),
+                &format!("write `{key}: [USFK, U.S. Forces Korea]`"),
+            ),
+        },
+        _ => match scalar_text(value) {
+            Some(t) if key == "wikidata" && !is_wikidata_id(t.trim()) => {
+                fail(format!("`wikidata: {t}` is not a Wikidata item id"), "write the item's id, such as `Q1046394`")
+            }
+            Some(t) => {
+                let t = Some(t.trim().to_string());
+                match key {
+                    "type" => record.kind = t,
+                    "wikidata" => record.wikidata = t,
+                    _ => record.affiliation = t,
+                }
+                true
+            }
+            None => fail(format!("`{key}` must be text, not {}", kind(value)), "write a single line of text"),
+        },
+    }
+}
+
+/// `Q` and digits.
+fn is_wikidata_id(text: &str) -> bool {
+    text.len() > 1 && text.starts_with('Q') && text[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What to say of a key other tools write (Obsidian, Hugo, Jekyll, Zola, Dendron, Foam).
@@ -464,34 +622,42 @@ fn parse_yaml(text: &str, block: &Range<usize>) -> Result<Mapping, FieldError> {
     }
 }
 
-/// The offset of the first quote in `yaml` that opens a value and is not closed on its line.
-fn unclosed_quote(yaml: &str) -> Option<usize> {
+/// The offset of the first quote in `block` (YAML or TOML) that opens a value and is not closed
+/// on its line: where to point when the parser only noticed at the end of the block.
+fn unclosed_quote(block: &str) -> Option<usize> {
     let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        let value_start = line
-            .find(": ")
-            .map(|i| i + 2)
-            .or_else(|| line.trim_start().strip_prefix("- ").map(|_| line.find("- ").unwrap_or(0) + 2));
-        if let Some(start) = value_start {
-            let value = &line[start..];
-            let lead = value.len() - value.trim_start().len();
-            let value = value.trim_start();
-            if let Some(quote) = value.chars().next().filter(|c| matches!(c, '"' | '\'')) {
-                let rest = &value[1..];
-                let closed = if quote == '"' {
-                    let mut escaped = false;
-                    rest.chars().any(|c| {
-                        let end = c == '"' && !escaped;
-                        escaped = c == '\\' && !escaped;
-                        end
-                    })
-                } else {
-                    rest.replace("''", "").contains('\'')
-                };
-                if !closed {
-                    return Some(offset + start + lead);
+    for line in block.split_inclusive('\n') {
+        let mut open: Option<(usize, char)> = None;
+        let mut previous = None;
+        let mut chars = line.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match open {
+                Some((_, '"')) if c == '\\' => {
+                    chars.next();
                 }
+                Some((_, q)) if c == q => {
+                    // YAML writes a single quote inside single quotes as two.
+                    if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                        chars.next();
+                    } else {
+                        open = None;
+                    }
+                }
+                Some(_) => {}
+                None if matches!(c, '"' | '\'')
+                    && matches!(previous, None | Some(':' | '-' | '[' | ',' | '{' | '=')) =>
+                {
+                    open = Some((i, c))
+                }
+                None if c == '#' && previous.is_none_or(|p: char| p.is_whitespace()) => break,
+                None => {}
             }
+            if !c.is_whitespace() {
+                previous = Some(c);
+            }
+        }
+        if let Some((i, _)) = open {
+            return Some(offset + i);
         }
         offset += line.len();
     }
@@ -621,7 +787,7 @@ mod tests {
 
     fn parse_text(text: &str) -> (Option<FrontMatter>, Vec<FieldError>) {
         let split = split(text).unwrap();
-        parse(text, &split, &SiteConfig::default())
+        parse(text, &split, &SiteConfig::default(), FileKind::Brief)
     }
 
     #[test]
@@ -630,7 +796,7 @@ mod tests {
         let s = split(text).unwrap();
         assert_eq!(&text[s.yaml.clone()], "title: A\r\n");
         assert_eq!(&text[s.body.clone()], "Body\r\n");
-        let (fm, problems) = parse(text, &s, &SiteConfig::default());
+        let (fm, problems) = parse(text, &s, &SiteConfig::default(), FileKind::Brief);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(fm.unwrap().title, "A");
     }
@@ -663,7 +829,7 @@ mod tests {
     fn spans_never_cut_a_character() {
         for text in ["---\n전\n---\n", "---\u{a0}\u{a0}\nfoo: bar\n---\n", "\u{feff}---\nfoo: 1\n---\n"] {
             let split = split(text).unwrap();
-            let (_, problems) = parse(text, &split, &SiteConfig::default());
+            let (_, problems) = parse(text, &split, &SiteConfig::default(), FileKind::Brief);
             assert!(!problems.is_empty(), "{text:?}");
             for p in problems {
                 assert!(text.get(p.span.clone()).is_some(), "{text:?}: {:?}", p.span);
@@ -721,6 +887,9 @@ mod tests {
         assert_eq!(unclosed_quote("a: b\ntitle: \"x\nc: d\n"), Some(12));
         assert_eq!(unclosed_quote("title: \"a \\\" b\"\nd: 'it''s'\n"), None);
         assert_eq!(unclosed_quote("list:\n  - 'open\n"), Some(10));
+        assert_eq!(unclosed_quote("topics: [\"a, b]\n"), Some(9));
+        assert_eq!(unclosed_quote("title = \"x\ndate = 2025-01-01\n"), Some(8));
+        assert_eq!(unclosed_quote("title: it's fine # 'not a quote\n"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod frontmatter;
 pub mod hash;
 pub mod links;
 pub mod markdown;
+pub mod mentions;
 pub mod output;
 pub mod parse;
 pub mod related;

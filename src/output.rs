@@ -6,6 +6,7 @@
 //! way the output is a complete build. Unchanged files are never rewritten, so they keep their
 //! modification time. Nothing is written or read through a symbolic link inside the output.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -222,7 +223,15 @@ impl Lock {
         }
         let mut file =
             fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(fail)?;
-        match file.try_lock() {
+        // A lock released a moment ago can still look held: a process forked by another thread
+        // holds a copy of the file until it starts its program. Asked again for half a second.
+        let mut attempt = file.try_lock();
+        let started = std::time::Instant::now();
+        while matches!(attempt, Err(fs::TryLockError::WouldBlock)) && started.elapsed().as_millis() < 500 {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            attempt = file.try_lock();
+        }
+        match attempt {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 let mut holder = String::new();
@@ -377,7 +386,8 @@ impl Drop for Staging {
     }
 }
 
-/// The record of signatures that `read_signatures` reads: a line `hash path` per file.
+/// The signatures to record: a line `hash path` per file. The commit adds each file's size and
+/// time when it writes the record `read_signatures` reads.
 pub fn signatures_text<'a>(signatures: impl Iterator<Item = (&'a str, u64)>) -> String {
     let mut text = String::new();
     for (path, hash) in signatures {
@@ -440,6 +450,18 @@ fn apply(output: &Path, limit: usize) -> io::Result<()> {
     let signatures = dir.join("signatures");
     let record = signatures_path(output);
     if signatures.is_file() {
+        // Each file's size and time go with its signature: a file changed or removed by hand
+        // since is not taken as the build's own (see `read_signatures`).
+        let text = fs::read_to_string(&signatures)?;
+        let stamped: Vec<String> = text
+            .par_lines()
+            .filter_map(|line| {
+                let (hash, encoded) = line.split_once(' ')?;
+                let (len, modified) = stamp(&output.join(decode_line(encoded)?))?;
+                Some(format!("{hash} {len} {modified} {encoded}\n"))
+            })
+            .collect();
+        fs::write(&signatures, stamped.concat())?;
         fs::rename(&signatures, &record)?;
     } else {
         let _ = fs::remove_file(&record);
@@ -532,13 +554,26 @@ pub fn read_signatures(output_dir: &Path) -> HashMap<String, u64> {
         return HashMap::new();
     }
     let Ok(text) = fs::read_to_string(signatures_path(output_dir)) else { return HashMap::new() };
-    text.lines()
+    // Only a file that is still what the build wrote (a regular file of the recorded size and
+    // time) counts as kept: one deleted, edited or replaced by hand is written again.
+    text.par_lines()
         .filter_map(|line| {
-            let (hash, path) = line.split_once(' ')?;
-            Some((decode_line(path)?, u64::from_str_radix(hash, 16).ok()?))
+            let mut fields = line.splitn(4, ' ');
+            let hash = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let len: u64 = fields.next()?.parse().ok()?;
+            let modified: u128 = fields.next()?.parse().ok()?;
+            let path = decode_line(fields.next()?)?;
+            let unchanged = is_safe_relative(&path) && stamp(&output.join(&path)) == Some((len, modified));
+            unchanged.then_some((path, hash))
         })
-        .filter(|(path, _)| is_safe_relative(path))
         .collect()
+}
+
+/// A regular file's size and time of modification (in nanoseconds); `None` for anything else.
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some((meta.len(), modified))
 }
 
 /// Removes the record of signatures (`watch` keeps its own in memory).

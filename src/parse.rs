@@ -66,6 +66,10 @@ pub struct Facts {
     pub names: Vec<Spanned<String>>,
     /// The page's whole path, when `permalink:` or `url:` sets it.
     pub permalink: Option<Spanned<String>>,
+    /// For a term record (`content/topics/x.md`), its taxonomy's name.
+    pub record_of: Option<String>,
+    /// What a term record says of its term.
+    pub record: Option<frontmatter::RecordFields>,
 }
 
 /// One term as a brief wrote it.
@@ -103,6 +107,8 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let location = |span: Range<usize>| Location::new(file.display.as_str(), file.text.clone(), span);
     let mut diagnostics = Vec::new();
     let name = FileName::of(&file.rel_path);
+    let record_of = name.record_of(config);
+    let file_kind = if record_of.is_some() { frontmatter::FileKind::Record } else { frontmatter::FileKind::Brief };
     if let Some(r) = &file.replaced {
         let c = r.first;
         let others = match r.count {
@@ -120,7 +126,7 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     }
     let (mut front, mut body) = match frontmatter::split(text) {
         Ok(split) => {
-            let (front, problems) = frontmatter::parse(text, &split, config);
+            let (front, problems) = frontmatter::parse(text, &split, config, file_kind);
             for p in problems {
                 let d = if p.warning {
                     Diagnostic::warning(p.code, p.message)
@@ -153,8 +159,22 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
                 front.title = name.title();
             }
         }
-        if front.date.is_none() {
-            front.date = name.post_date.and_then(|d| Date::parse(d, config.timezone));
+    }
+    // A Jekyll post's date is its file name's, unless `date:` says otherwise.
+    if let (Some(written), Some(fm)) = (name.post_date, front.as_mut().filter(|f| f.date.is_none())) {
+        match Date::parse(written, config.timezone) {
+            Some(date) => fm.date = Some(date),
+            None => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::BadDate,
+                        format!("`{written}`, at the start of the file name, is not a date"),
+                    )
+                    .at(location(0..0))
+                    .help("rename the file with a real date (`2019-02-28-name.md`), or set `date:`"),
+                );
+                front = None;
+            }
         }
     }
     let write_html = if write_html { WriteHtml::Yes { raw_html: config.raw_html } } else { WriteHtml::No };
@@ -170,7 +190,8 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
         );
     }
     let summary = front.as_ref().map(|f| summary_of(f, &analysis)).unwrap_or_default();
-    let facts = facts_of(&name, front.as_ref());
+    let mut facts = facts_of(&name, front.as_ref());
+    facts.record_of = record_of.map(str::to_string);
     let facts_hash = hash::of(&facts);
     let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
     Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face }
@@ -285,6 +306,13 @@ impl<'a> FileName<'a> {
         FileName { id, name, folder, is_index, bundle, post_date }
     }
 
+    /// The taxonomy whose record this file is: a file directly in a folder named after one.
+    fn record_of<'c>(&self, config: &'c SiteConfig) -> Option<&'c str> {
+        let (folder, _) = self.id.split_once('/')?;
+        let direct = !self.id[folder.len() + 1..].contains('/') && !self.is_index;
+        config.taxonomies.iter().map(|t| t.name.as_str()).find(|t| *t == folder).filter(|_| direct)
+    }
+
     /// The title of a note that has none: its name as written (`Becoming Good At Things`), or
     /// with `-` and `_` as spaces when it has no spaces (`opcon-transfer` → `opcon transfer`).
     fn title(&self) -> String {
@@ -344,6 +372,8 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>) -> Facts {
         aliases: front.aliases.clone(),
         names: front.names.clone(),
         permalink: front.permalink.clone(),
+        record_of: None,
+        record: front.record.clone(),
     }
 }
 

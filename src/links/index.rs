@@ -47,6 +47,7 @@ pub(super) struct Index {
     assets: HashMap<Box<str>, usize>,
     /// Files by their name alone (`map.png`): Obsidian embeds name a file wherever it is.
     assets_by_name: HashMap<Box<str>, Vec<usize>>,
+    asset_paths: Vec<Box<str>>,
     absent_by_key: HashMap<Box<str>, (bool, Box<str>)>,
     /// Suggestions made, by kind and misspelt name: a renamed brief leaves the same broken
     /// name in many briefs, and each suggestion compares it with every name of the site.
@@ -97,6 +98,7 @@ impl Index {
             by_slug,
             by_other_name,
             assets_by_name,
+            asset_paths: site.assets.iter().map(|a| a.rel_path.as_str().into()).collect(),
             by_id: site.briefs.iter().enumerate().map(|(b, brief)| (brief.id().into(), b)).collect(),
             section_by_folder: site.sections.iter().enumerate().map(|(i, s)| (s.folder.as_str().into(), i)).collect(),
             assets: site.assets.iter().enumerate().map(|(i, a)| (a.rel_path.as_str().into(), i)).collect(),
@@ -137,7 +139,7 @@ impl Index {
                     let files: Vec<String> = many.iter().map(|&b| format!("`{}`", site.briefs[b].display())).collect();
                     return Err(problem(
                         Code::AmbiguousLink,
-                        format!("`{name}` is ambiguous: {} all have the slug `{slug}`", files.join(" and ")),
+                        format!("`{name}` is ambiguous: {} have the slug `{slug}`", files.join(" and ")),
                         "link by path instead, e.g. `[[briefs/name]]`, or give one brief another `slug:`".into(),
                     ));
                 }
@@ -149,7 +151,7 @@ impl Index {
                     let files: Vec<String> = many.iter().map(|&b| format!("`{}`", site.briefs[b].display())).collect();
                     return Err(problem(
                         Code::AmbiguousLink,
-                        format!("`{name}` is ambiguous: {} all have it among their `aliases`", files.join(" and ")),
+                        format!("`{name}` is ambiguous: {} have it among their `aliases`", files.join(" and ")),
                         "link by path instead, e.g. `[[briefs/name]]`, or remove the name from all but one".into(),
                     ));
                 }
@@ -200,6 +202,14 @@ impl Index {
         }
         match self.assets_by_name.get(name).map(Vec::as_slice) {
             Some([i]) => Ok(Target::Asset(*i)),
+            Some(many) if many.len() > 1 => {
+                let files: Vec<String> = many.iter().map(|&i| format!("`content/{}`", self.asset_paths[i])).collect();
+                Err(problem(
+                    Code::AmbiguousLink,
+                    format!("`{name}` is ambiguous: {} have that name", files.join(" and ")),
+                    "write the file's path, e.g. `![[folder/name.png]]`".into(),
+                ))
+            }
             _ => beside,
         }
     }

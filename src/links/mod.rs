@@ -52,6 +52,8 @@ pub struct LinkGraph {
     pub related: Arc<Vec<Vec<Related>>>,
     /// Per brief, the previous (older) and next (newer) brief of its section by date.
     pub neighbours: Neighbours,
+    /// Where bodies name terms that have records (see `mentions.rs`).
+    pub mentions: crate::mentions::Mentions,
 }
 
 impl LinkGraph {
@@ -159,7 +161,8 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
     }
     links.hash = hash::of(&links.outputs);
     // `image:` is checked like a Markdown image: a file of the site.
-    if let Some(image) = parsed.front.as_ref().and_then(|f| f.image.as_ref()) {
+    let image = parsed.front.as_ref().and_then(|f| f.image.as_ref()).filter(|i| !i.value.starts_with("//"));
+    if let Some(image) = image {
         let link = LinkRef {
             kind: LinkKind::Image,
             dest: image.value.clone(),

@@ -64,6 +64,7 @@ impl<'a> Render<'a> {
                 routes.files.iter().find(|r| r.output == Output::Sitemap(0)).and_then(|r| routes.absolute(r)),
             ),
             Output::Alias { brief, .. } => FileSpec::Redirect(routes.brief(brief).url()),
+            Output::TermAlias { taxonomy, term, .. } => FileSpec::Redirect(routes.term(taxonomy, term, 1).url()),
             _ => return None,
         })
     }

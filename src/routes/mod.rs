@@ -61,6 +61,12 @@ pub enum Output {
         brief: BriefId,
         alias: usize,
     },
+    /// A redirect from another spelling of a record's term (`/topics/전시작전통제권/`).
+    TermAlias {
+        taxonomy: usize,
+        term: usize,
+        spelling: usize,
+    },
     SearchIndex,
     Graph,
     /// The Atom feed of the whole site (`None`) or of a term.
@@ -155,6 +161,10 @@ fn alias_path(alias: &str) -> Option<String> {
 /// The path `permalink:` (or `url:`) sets: `/links/` → `links/`; `about.html` → `about.html`, a
 /// file of that name (as Jekyll writes it).
 fn permalink_path(permalink: &str) -> Option<String> {
+    // Written as the path is: a query, a fragment or an escape would be dropped or misread.
+    if permalink.contains(['?', '#', '%']) {
+        return None;
+    }
     let path = alias_path(permalink)?;
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     let is_file = !permalink.trim_end().ends_with('/') && (last.ends_with(".html") || last.ends_with(".htm"));
@@ -282,7 +292,7 @@ impl Routes {
         for taxonomy in &site.taxonomies {
             taxonomy.name.hash(&mut h);
             for term in &taxonomy.terms {
-                (&term.slug, term.briefs.len()).hash(&mut h);
+                (&term.slug, term.briefs.len(), &term.spellings).hash(&mut h);
             }
         }
         (&site.assets, &site.statics).hash(&mut h);
@@ -318,7 +328,7 @@ impl Routes {
                                 format!("the permalink `{}` is not a usable URL path", permalink.value),
                             )
                             .at(brief.parsed.location(permalink.span.clone()))
-                            .help("write a path under the site's base path, such as `/briefs/opcon-transfer/`"),
+                            .help("write a path under the site's base path as it is, without `?`, `#` or `%` escapes, such as `/briefs/opcon-transfer/`"),
                         );
                         table.page(own(), Page::Brief(b))
                     }
@@ -376,6 +386,18 @@ impl Routes {
                         .at(brief.parsed.location(alias.span.clone()))
                         .help("write an old URL path such as `/old/opcon-transfer/`"),
                     ),
+                }
+            }
+        }
+        // Other spellings of a record's term redirect to its page: published links keep working
+        // when spellings merge.
+        for (t, tax) in site.taxonomies.iter().enumerate() {
+            for (i, tm) in tax.terms.iter().enumerate() {
+                for (spelling, slug) in tm.spellings.iter().enumerate() {
+                    table.page_like(
+                        &format!("{}/{slug}/", tax.name),
+                        Output::TermAlias { taxonomy: t, term: i, spelling },
+                    );
                 }
             }
         }
@@ -453,6 +475,9 @@ mod tests {
         assert_eq!(permalink_path("/a/b/index.html").as_deref(), Some("a/b/"));
         assert_eq!(permalink_path("/x.html/").as_deref(), Some("x.html/"));
         assert_eq!(permalink_path("../up"), None);
+        assert_eq!(permalink_path("/100%25/"), None);
+        assert_eq!(permalink_path("/q?x=1"), None);
+        assert_eq!(permalink_path("/h#frag"), None);
         assert_eq!(alias_path("/%EC%A0%84/").as_deref(), Some("전/"));
         assert_eq!(alias_path("/../../etc"), None);
         assert_eq!(alias_path("/%2e%2e/etc"), None);

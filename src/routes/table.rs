@@ -163,7 +163,14 @@ impl<'a> Table<'a> {
         let site = self.site;
         let brief_at = |b: BriefId| {
             let brief = &site.briefs[b];
-            brief.parsed.location(brief.facts().slug_span.as_ref().map_or(0..0, |p| p.0.clone()))
+            // Where its path was set: `permalink:`, else `slug:`, else the file itself.
+            let facts = brief.facts();
+            let span = match (&facts.permalink, &facts.slug_span) {
+                (Some(p), _) => p.span.clone(),
+                (None, Some(s)) => s.0.clone(),
+                (None, None) => 0..0,
+            };
+            brief.parsed.location(span)
         };
         match output {
             Output::Page(Page::Brief(b)) => (format!("`{}`", site.briefs[b].display()), Some(brief_at(b))),
@@ -178,8 +185,14 @@ impl<'a> Table<'a> {
                 let tm = &tax.terms[term];
                 let what = format!("the {} term `{}`", tax.name, tm.label);
                 let what = if page > 1 { format!("page {page} of {what}") } else { what };
-                let (b, span) = &tm.first_use;
-                (what, Some(site.briefs[*b].parsed.location(span.clone())))
+                (what, site.term_location(taxonomy, term))
+            }
+            Output::TermAlias { taxonomy, term, spelling } => {
+                let tm = &site.taxonomies[taxonomy].terms[term];
+                (
+                    format!("the redirect from `{}` to the term `{}`", tm.spellings[spelling], tm.label),
+                    site.term_location(taxonomy, term),
+                )
             }
             Output::Page(Page::Taxonomy(t)) => (format!("the `{}` index", site.taxonomies[t].name), None),
             Output::Page(Page::Home) => ("the home page".into(), None),

@@ -309,7 +309,70 @@ fn a_watch_rebuild_resolves_root_links_again_when_the_route_table_changes() {
     session.build().unwrap();
     assert!(std::fs::read_to_string(output.join("a/index.html")).unwrap().contains("broken-link"));
     let test = test.brief("b.md", "---\ntitle: B\ntopics: [OPCON, USFK]\n---\nx\n");
-    session.rebuild(&[test.root().join("content/b.md")]).unwrap();
+    if let Err(e) = session.rebuild(&[test.root().join("content/b.md")]) {
+        panic!("{e:?}");
+    }
     let page = std::fs::read_to_string(output.join("a/index.html")).unwrap();
     assert!(page.contains("href=\"/topics/usfk/\""), "{page}");
+}
+
+/// Found by an attack on this first round.
+#[test]
+fn hostile_shapes_of_the_new_keys_are_errors_at_their_place() {
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\npermalink: /100%25/\n---\n").build_err();
+    assert!(run.stderr.contains("the permalink `/100%25/` is not a usable URL path"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:3:12"), "{}", run.stderr);
+    let run = SiteTest::new()
+        .brief("a.md", "---\ntitle: A\npermalink: /same/\n---\n")
+        .brief("b.md", "---\ntitle: B\nurl: same\n---\n")
+        .build_err();
+    assert!(run.stderr.contains("error[duplicate-url]"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/b.md:3:6"), "the clash points at the permalink: {}", run.stderr);
+    let run = SiteTest::new().brief("a.md", "---\ntitle: A\nimage: other.md\n---\n").build_err();
+    assert!(run.stderr.contains("`image: other.md` is not the path or URL of an image file"), "{}", run.stderr);
+    let ok = SiteTest::new()
+        .config("base_url: https://example.org/\n")
+        .brief("a.md", "---\ntitle: A\nimage: \"  \"\nsummary: \"\"\n---\nFirst paragraph.\n")
+        .brief("b.md", "---\ntitle: B\nimage: //cdn.example.org/x.png\n---\n")
+        .build_ok();
+    let a = ok.read("a/index.html");
+    assert!(!a.contains("og:image") && a.contains("First paragraph."), "blank is unset: {a}");
+    let run = SiteTest::new()
+        .brief("e.md", "---\ntitle: E\n---\n![[a.png]]\n")
+        .file("content/f1/a.png", "1")
+        .file("content/f2/a.png", "2")
+        .build_err();
+    assert!(run.stderr.contains("error[ambiguous-link]: `a.png` is ambiguous"), "{}", run.stderr);
+    let run = SiteTest::new().brief("_posts/2019-02-30-bad.md", "x\n").build_err();
+    assert!(run.stderr.contains("`2019-02-30`, at the start of the file name, is not a date"), "{}", run.stderr);
+    let run = SiteTest::new().brief("x/index.md", "x\n").brief("x/y/index.md", "y\n").build_err();
+    assert!(run.stderr.contains("error[in-bundle]"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/x/y/index.md"), "{}", run.stderr);
+    let test = SiteTest::new().brief("a.md", "x\n");
+    let statics = test.root().join("static");
+    let run = test.arg("--output").arg(statics.to_str().unwrap()).run("build");
+    assert_eq!(run.code, 2, "the static folder is refused as output: {}", run.stderr);
+}
+
+#[test]
+fn a_build_writes_again_what_was_deleted_edited_or_linked_in_the_output() {
+    let test = SiteTest::new().config("base_url: https://example.org/\n").brief("a.md", "---\ntitle: A\n---\nx\n");
+    assert_eq!(test.run("build").code, 0);
+    let output = test.root().join("output");
+    let fresh: Vec<(String, Vec<u8>)> = ["index.html", "a/index.html", "404.html", "robots.txt"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(output.join(f)).unwrap()))
+        .collect();
+    std::fs::remove_file(output.join("index.html")).unwrap();
+    std::fs::remove_file(output.join("a/index.html")).unwrap();
+    std::fs::write(output.join("404.html"), "junk").unwrap();
+    std::fs::remove_file(output.join("robots.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", output.join("robots.txt")).unwrap();
+    let run = test.run("build");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (file, bytes) in fresh {
+        let meta = std::fs::symlink_metadata(output.join(&file)).unwrap();
+        assert!(meta.is_file(), "{file} is a regular file again");
+        assert_eq!(std::fs::read(output.join(&file)).unwrap(), bytes, "{file} is written again");
+    }
 }
