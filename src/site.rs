@@ -470,7 +470,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
         let mut terms: FastMap<String, TermDraft> = hash::fast_map(256);
         // Every slug a record claims, and which record: two records claiming one is an error.
-        let mut claims: FastMap<String, (usize, std::ops::Range<usize>)> = hash::fast_map(64);
+        let mut claims: FastMap<String, (usize, String, std::ops::Range<usize>)> = hash::fast_map(64);
         let mut clashed: Vec<(usize, usize)> = Vec::new();
         for (r, record) in site.records.iter().enumerate().filter(|(_, r)| r.taxonomy == t) {
             let id = record.parsed.facts.stem_slug.clone();
@@ -487,18 +487,20 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
             }
             for (slug, written, span) in record_names(record) {
                 match claims.get(&slug) {
-                    Some((other, _)) if *other == r => {}
-                    Some((other, other_span)) => {
+                    Some((other, _, _)) if *other == r => {}
+                    Some((other, other_written, other_span)) => {
                         if clashed.contains(&(*other, r)) {
                             continue;
                         }
                         clashed.push((*other, r));
                         let other_record = &site.records[*other];
+                        // Shown as written in an `aka` or `names` rather than as a file name.
+                        let shown = if span.is_empty() { other_written.as_str() } else { written };
                         diagnostics.push(
                             Diagnostic::error(
                                 Code::BadRecord,
                                 format!(
-                                    "`{written}` names two {} records: `{}` and `{}`",
+                                    "`{shown}` names two {} records: `{}` and `{}`",
                                     taxonomy.name, other_record.parsed.file.display, record.parsed.file.display
                                 ),
                             )
@@ -508,7 +510,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                         );
                     }
                     None => {
-                        claims.insert(slug, (r, span));
+                        claims.insert(slug, (r, written.to_string(), span));
                     }
                 }
             }
@@ -532,7 +534,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                     continue;
                 }
                 // A record's id, title, names or aka: that record's term.
-                let record = claims.get(&term.slug).map(|(r, _)| *r);
+                let record = claims.get(&term.slug).map(|(r, _, _)| *r);
                 let key = match record {
                     Some(r) => site.records[r].parsed.facts.stem_slug.clone(),
                     None if taxonomy.closed => {

@@ -11,4 +11,5 @@ mod rebuild;
 mod routes;
 mod serve;
 mod support;
+mod terms;
 mod watch;

@@ -1,0 +1,132 @@
+//! Term records (issue 14): one topic or actor with every name it goes by, one page, one count.
+
+use crate::support::SiteTest;
+
+fn brief(title: &str, front: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2025-01-01\n{front}---\n{body}\n")
+}
+
+fn usfk() -> &'static str {
+    "---\ntitle: US Forces Korea\nnames: {ko: 주한미군}\naka: [USFK, U.S. Forces Korea]\ntype: organization\nwikidata: Q1145298\n---\nThe US forces stationed in Korea.\n"
+}
+
+#[test]
+fn briefs_naming_a_record_by_id_title_name_or_aka_share_one_term() {
+    let run = SiteTest::new()
+        .config("base_url: https://example.org/\n")
+        .brief("actors/usfk.md", usfk())
+        .brief("a.md", &brief("A", "actors: [usfk]\n", "x"))
+        .brief("b.md", &brief("B", "actors: [US Forces Korea]\n", "x"))
+        .brief("c.md", &brief("C", "actors: [주한미군]\n", "x"))
+        .brief("d.md", &brief("D", "actors: [U.S. Forces Korea, USFK]\n", "x"))
+        .build_ok();
+    let page = run.read("actors/usfk/index.html");
+    for title in ["A", "B", "C", "D"] {
+        assert!(page.contains(&format!(">{title}</a>")), "{title} is listed on the term page");
+    }
+    // One term, four briefs.
+    let index = run.read("actors/index.html");
+    let terms = index.matches("href=\"/actors/").filter(|_| true).count() - index.matches("href=\"/actors/\"").count();
+    assert_eq!(terms, 1, "{index}");
+    assert!(index.contains("US Forces Korea"));
+    // Every other spelling used redirects to the record's page.
+    for spelling in ["주한미군", "u-s-forces-korea", "us-forces-korea"] {
+        let redirect = run.read(&format!("actors/{spelling}/index.html"));
+        assert!(redirect.contains("/actors/usfk/"), "{spelling}: {redirect}");
+    }
+    assert!(!run.exists("actors/usfk-2/index.html"));
+    assert!(!run.read("b/index.html").contains("/actors/us-forces-korea/\""), "links go to the record's page");
+}
+
+#[test]
+fn a_name_claimed_by_two_records_is_an_error_at_both_places() {
+    let run = SiteTest::new()
+        .brief("actors/usfk.md", usfk())
+        .brief("actors/usfj.md", "---\ntitle: US Forces Japan\naka: [USFJ, USFK]\n---\n")
+        .build_err();
+    assert!(run.stderr.contains("error[bad-record]: `USFK` names two actors records"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/actors/usfj.md:3:6"), "at the aka: {}", run.stderr);
+    assert!(run.stderr.contains("content/actors/usfk.md:1:1"), "at the record whose id it is: {}", run.stderr);
+    assert!(run.stderr.contains("the other record claims it here"), "{}", run.stderr);
+}
+
+#[test]
+fn a_closed_taxonomy_refuses_terms_without_a_record_with_a_suggestion() {
+    let run = SiteTest::new()
+        .config("taxonomies: [topics, {name: actors, closed: true}]\n")
+        .brief("actors/usfk.md", usfk())
+        .brief("a.md", &brief("A", "actors: [US Forces Koreaa]\n", "x"))
+        .build_err();
+    assert!(
+        run.stderr.contains("the actors term `US Forces Koreaa` has no record, and `actors` is closed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `US Forces Korea`?"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:4:9"), "{}", run.stderr);
+}
+
+#[test]
+fn spelling_variants_are_warned_and_different_acronyms_are_not() {
+    let run = SiteTest::new()
+        .brief("a.md", &brief("A", "topics: [Alliance modernization, USFK]\n", "x"))
+        .brief("b.md", &brief("B", "topics: [Alliance modernization, USFJ]\n", "x"))
+        .brief("c.md", &brief("C", "topics: [Alliance modernisation, Force postures]\n", "x"))
+        .brief("d.md", &brief("D", "topics: [Force posture]\n", "x"))
+        .arg("-v")
+        .build_ok();
+    assert_eq!(run.stderr.matches("warning[term-variant]").count(), 2, "{}", run.stderr);
+    assert!(run.stderr.contains("`Alliance modernisation` looks like `Alliance modernization`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("USFJ"), "{}", run.stderr);
+}
+
+#[test]
+fn part_of_names_broader_records() {
+    let run = SiteTest::new()
+        .brief("topics/deterrence.md", "---\ntitle: Deterrence\n---\n")
+        .brief("topics/extended-deterrence.md", "---\ntitle: Extended deterrence\npart_of: [deterence]\n---\n")
+        .build_err();
+    assert!(run.stderr.contains("`part_of`: no other record has the id `deterence`"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `deterrence`?"), "{}", run.stderr);
+}
+
+#[test]
+fn a_folder_named_after_a_taxonomy_holds_records_only() {
+    let run = SiteTest::new().brief("topics/deep/x.md", "---\ntitle: X\n---\n").build_err();
+    assert!(run.stderr.contains("error[bad-record]"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/topics/deep/x.md"), "{}", run.stderr);
+}
+
+#[test]
+fn check_notes_briefs_that_mention_a_term_without_tagging_it() {
+    let run = SiteTest::new()
+        .brief("actors/usfk.md", usfk())
+        .brief("a.md", &brief("A", "", "USFK and 주한미군은 and USFKX."))
+        .brief("b.md", &brief("B", "", "Only USFK once."))
+        .brief("c.md", &brief("C", "actors: [USFK]\n", "USFK, USFK, USFK."))
+        .run("check");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("note[untagged-mention]").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("mentions `US Forces Korea` 2 times but is not tagged with it"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md"), "{}", run.stderr);
+    // Turned off per taxonomy.
+    let run = SiteTest::new()
+        .config("taxonomies: [topics, {name: actors, mentions: false}]\n")
+        .brief("actors/usfk.md", usfk())
+        .brief("a.md", &brief("A", "", "USFK and USFK."))
+        .run("check");
+    assert!(!run.stderr.contains("untagged-mention"), "{}", run.stderr);
+}
+
+#[test]
+fn authors_are_a_taxonomy_by_default() {
+    let run = SiteTest::new()
+        .brief(
+            "authors/policy-desk.md",
+            "---\ntitle: Policy Desk\ntype: team\naffiliation: Example Institute\n---\nThe desk.\n",
+        )
+        .brief("a.md", &brief("A", "authors: [Policy Desk, Kim Min-ji]\n", "x"))
+        .build_ok();
+    assert!(run.read("authors/policy-desk/index.html").contains(">A</a>"));
+    assert!(run.exists("authors/kim-min-ji/index.html"));
+}
