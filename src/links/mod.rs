@@ -47,6 +47,8 @@ pub struct LinkGraph {
     pub briefs: Vec<Arc<BriefLinks>>,
     /// Per section, what the renderer writes for the links of its `_index.md`, and its hash.
     pub section_outputs: Vec<(Vec<LinkOutput>, u64)>,
+    /// Per term record, what the renderer writes for the links of its description, and its hash.
+    pub record_outputs: Vec<(Vec<LinkOutput>, u64)>,
     /// Per brief, the distinct briefs that link to it, newest first.
     pub backlinks: Arc<Vec<Vec<BriefId>>>,
     pub related: Arc<Vec<Vec<Related>>>,
@@ -406,6 +408,11 @@ pub fn resolve(
             None => (Vec::new(), 0),
         };
         graph.section_outputs.push(outputs);
+    }
+    for record in &site.records {
+        let links = resolve_document(&resolver, &record.parsed, None);
+        diagnostics.extend(links.diagnostics);
+        graph.record_outputs.push((links.outputs, links.hash));
     }
 
     // Backlinks change only when some brief's outgoing links do, or the date order (they are

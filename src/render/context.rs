@@ -396,6 +396,8 @@ pub struct TermSummary<'a> {
     pub slug: &'a str,
     pub url: &'a str,
     pub count: usize,
+    /// Its record's first name in another language than the site's (`주한미군`).
+    pub other_name: Option<NameIn<'a>>,
 }
 
 #[derive(Serialize, Hash)]
@@ -417,6 +419,40 @@ pub struct TermPage<'a> {
     pub briefs: CardList<'a>,
     pub count: usize,
     pub pager: Pager<'a>,
+    /// What its record says, when it has one.
+    pub record: Option<RecordView<'a>>,
+    /// The terms most often named together with it, most often first.
+    pub related_terms: Vec<TermLink<'a>>,
+    /// Briefs that mention it without being tagged (on its first page), newest first, and how
+    /// many there are.
+    pub mentioned: CardList<'a>,
+    pub mentioned_count: usize,
+    /// The term's Atom feed, if the site writes feeds.
+    pub feed: Option<&'a str>,
+}
+
+/// A term record as its page shows it.
+#[derive(Serialize, Hash)]
+pub struct RecordView<'a> {
+    /// Its name in other languages: `[{lang: ko, name: 주한미군}]`.
+    pub names: Vec<NameIn<'a>>,
+    pub aka: Vec<&'a str>,
+    #[serde(rename = "type")]
+    pub kind: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub affiliation: Option<&'a str>,
+    /// The Wikidata item's page.
+    pub wikidata: Option<String>,
+    pub broader: Vec<TermLink<'a>>,
+    pub narrower: Vec<TermLink<'a>>,
+    /// The record's body, as HTML.
+    pub description: Body<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct NameIn<'a> {
+    pub lang: &'a str,
+    pub name: &'a str,
 }
 
 #[derive(Serialize, Hash)]

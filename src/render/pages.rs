@@ -1,6 +1,8 @@
 //! The page list: for each page of the route table, its template and its typed context. A new
 //! page kind is one more arm here (and its `Page` variant in `routes.rs`).
 
+use std::collections::HashMap;
+
 use crate::routes::Page;
 use crate::site::BriefId;
 
@@ -62,6 +64,11 @@ impl<'a> Render<'a> {
                     briefs: self.cards_of(&term.briefs, page),
                     count: term.briefs.len(),
                     pager: self.pager(page, List::Term(t, i)),
+                    record: term.record.map(|r| self.record_view(t, i, r)),
+                    related_terms: self.related_terms(t, i),
+                    mentioned: self.cards_of(if page == 1 { self.graph.mentions.of_term(t, i) } else { &[] }, 1),
+                    mentioned_count: self.graph.mentions.of_term(t, i).len(),
+                    feed: routes.term_feed(t, i).map(|r| r.url()),
                 };
                 ("taxonomy_term.html", PageContext::Term(context))
             }
@@ -163,6 +170,57 @@ impl<'a> Render<'a> {
         TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: self.routes.taxonomy(t).url() }
     }
 
+    /// A record's first name in another language than the site's.
+    fn other_name(&'a self, r: usize) -> Option<NameIn<'a>> {
+        let names = &self.site.records[r].fields().names;
+        names.iter().find(|(lang, _)| *lang != self.config.language).map(|(lang, n)| NameIn { lang, name: &n.value })
+    }
+
+    fn record_view(&'a self, t: usize, i: usize, r: usize) -> RecordView<'a> {
+        let (site, routes) = (self.site, self.routes);
+        let record = &site.records[r];
+        let fields = record.fields();
+        let terms = &site.taxonomies[t].terms;
+        let link = |j: usize| TermLink { label: &terms[j].label, url: routes.term(t, j, 1).url() };
+        let (links, links_hash) = &self.graph.record_outputs[r];
+        RecordView {
+            names: fields.names.iter().map(|(lang, n)| NameIn { lang, name: &n.value }).collect(),
+            aka: fields.aka.iter().map(|a| a.value.as_str()).collect(),
+            kind: fields.kind.as_deref(),
+            summary: record.parsed.front.as_ref().and_then(|f| f.summary.as_deref()),
+            affiliation: fields.affiliation.as_deref(),
+            wikidata: fields.wikidata.as_ref().map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+            broader: terms[i].broader.iter().map(|&j| link(j)).collect(),
+            narrower: (0..terms.len()).filter(|&j| terms[j].broader.contains(&i)).map(link).collect(),
+            description: Body {
+                parsed: &record.parsed,
+                links,
+                links_hash: *links_hash,
+                raw_html: self.config.raw_html,
+            },
+        }
+    }
+
+    /// The terms (of any taxonomy) named most often by the briefs that name term `i`: eight at
+    /// most, most often first, then by label.
+    fn related_terms(&'a self, t: usize, i: usize) -> Vec<TermLink<'a>> {
+        let site = self.site;
+        let mut counts: HashMap<(usize, usize), usize> = HashMap::new();
+        for &b in &site.taxonomies[t].terms[i].briefs {
+            for &other in site.briefs[b].terms.iter().filter(|&&o| o != (t, i)) {
+                *counts.entry(other).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<((usize, usize), usize)> = counts.into_iter().collect();
+        let label = |(t, j): (usize, usize)| site.taxonomies[t].terms[j].label.as_str();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| label(a.0).cmp(label(b.0))));
+        counts
+            .into_iter()
+            .take(8)
+            .map(|((t, j), _)| TermLink { label: label((t, j)), url: self.routes.term(t, j, 1).url() })
+            .collect()
+    }
+
     fn taxonomy_summary(&'a self, t: usize) -> TaxonomySummary<'a> {
         let taxonomy = &self.site.taxonomies[t];
         let mut terms: Vec<TermSummary> = taxonomy
@@ -174,6 +232,7 @@ impl<'a> Render<'a> {
                 slug: &term.slug,
                 url: self.routes.term(t, i, 1).url(),
                 count: term.briefs.len(),
+                other_name: term.record.and_then(|r| self.other_name(r)),
             })
             .collect();
         terms.sort_by_cached_key(|term| (term.label.to_lowercase(), term.slug));
