@@ -2,6 +2,7 @@
 //! made once per rendering as a Tera value shared by every page that lists it, and hashed once
 //! (by `watch`, once per change of its brief).
 
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -163,8 +164,29 @@ pub struct CardRef<'a> {
 
 impl Hash for CardRef<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
+        SHOWN.with_borrow_mut(|shown| {
+            if let Some(shown) = shown {
+                shown.push(self.brief as u32);
+            }
+        });
         self.cards.hash(self.brief).hash(state);
     }
+}
+
+thread_local! {
+    /// While `recording` runs: the briefs whose cards were hashed. Every card a context shows
+    /// is hashed through `CardRef`, so none can be shown without being recorded.
+    static SHOWN: RefCell<Option<Vec<u32>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (which hashes a context) and returns the briefs whose cards it hashed, sorted.
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Box<[u32]>) {
+    SHOWN.set(Some(Vec::new()));
+    let value = f();
+    let mut shown = SHOWN.take().unwrap_or_default();
+    shown.sort_unstable();
+    shown.dedup();
+    (value, shown.into_boxed_slice())
 }
 
 impl Serialize for CardRef<'_> {

@@ -8,6 +8,7 @@ mod data;
 mod feeds;
 mod files;
 mod pages;
+mod reuse;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -38,6 +39,7 @@ use context::{
 pub struct Memo {
     views: context::ViewMemo,
     parts: data::JsonParts,
+    pages: reuse::PageMemo,
 }
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
@@ -161,6 +163,10 @@ pub struct Render<'a> {
     parts: Option<&'a data::JsonParts>,
     /// The hash of each brief's node in the link graph.
     node_keys: Vec<u64>,
+    /// `watch`: the signature of each brief's page known unchanged since the last rendering…
+    known: Vec<Option<u64>>,
+    /// …and of those hashed in this one, with the cards each shows (see `reuse`).
+    hashed: Vec<OnceLock<reuse::Hashed>>,
 }
 
 impl<'a> Render<'a> {
@@ -213,6 +219,8 @@ impl<'a> Render<'a> {
             term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| Default::default()).collect()).collect(),
             search_index_url: OnceLock::new(),
             parts: None,
+            known: Vec::new(),
+            hashed: Vec::new(),
         };
         (render, views)
     }
@@ -247,11 +255,28 @@ impl<'a> Render<'a> {
         }
     }
 
+    /// What every brief page shows alike (see `reuse`).
+    fn shared_key(&self) -> u64 {
+        let sections: Vec<(&str, &str)> = (0..self.site.sections.len())
+            .map(|s| (self.site.sections[s].title.as_str(), self.routes.section(s, 1).url()))
+            .collect();
+        let parts = (self.identity, self.site_value.1, self.build_value.1, self.routes.key, sections);
+        reuse::Shared::key(&(parts, self.terms.key()))
+    }
+
     /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
     fn route(&'a self, route: &Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
         let unchanged = |signature: u64| last.signature == Some(signature);
         match route.output {
             Output::Page(page_kind) => {
+                let brief = match page_kind {
+                    crate::routes::Page::Brief(b) => Some(b),
+                    _ => None,
+                };
+                let known = brief.and_then(|b| self.known.get(b).copied().flatten());
+                if let Some(signature) = known.filter(|s| unchanged(*s)) {
+                    return (signature, Ok(Done::Kept));
+                }
                 let (template, page) = self.page_context(page_kind);
                 let listed = route.output != Output::Page(crate::routes::Page::NotFound);
                 let permalink =
@@ -262,7 +287,15 @@ impl<'a> Render<'a> {
                     page: WithPermalink { page, permalink },
                 };
                 // Compared with the signature of the same route: its path need not be hashed.
-                let signature = hash::of(&(self.identity, template, &context));
+                let signature = match (known, brief) {
+                    (Some(signature), _) => signature,
+                    (None, Some(b)) if !self.hashed.is_empty() => {
+                        let (signature, cards) = cards::recording(|| hash::of(&(self.identity, template, &context)));
+                        let _ = self.hashed[b].set((signature, cards));
+                        signature
+                    }
+                    _ => hash::of(&(self.identity, template, &context)),
+                };
                 if unchanged(signature) {
                     return (signature, Ok(Done::Kept));
                 }
@@ -351,12 +384,22 @@ pub fn render(
     memo: Option<&mut Memo>,
 ) -> Outcome {
     let site = inputs.site;
-    let (views_memo, parts) = match memo {
-        Some(Memo { views, parts }) => (Some(views), Some(&*parts)),
-        None => (None, None),
+    let (views_memo, parts, pages_memo) = match memo {
+        Some(Memo { views, parts, pages }) => (Some(views), Some(&*parts), Some(pages)),
+        None => (None, None, None),
     };
     let (mut render, views) = Render::new(inputs, views_memo.as_deref());
     render.parts = parts;
+    let shared = pages_memo.as_ref().map(|_| reuse::Shared {
+        key: render.shared_key(),
+        site,
+        graph: inputs.graph,
+        cards: &views.cards,
+    });
+    if let (Some(memo), Some(shared)) = (&pages_memo, &shared) {
+        render.known = memo.known(shared);
+        render.hashed = (0..site.briefs.len()).map(|_| OnceLock::new()).collect();
+    }
     if previous.is_none() {
         // Every page renders: make the cards first, newest first in runs. List pages read them in
         // that order and find them side by side in memory rather than scattered over the heap.
@@ -428,6 +471,10 @@ pub fn render(
     }
     if let Some(memo) = views_memo {
         views.remember(site, inputs.routes, memo);
+    }
+    if let (Some(memo), Some(shared)) = (pages_memo, &shared) {
+        let hashed = std::mem::take(&mut render.hashed).into_iter().map(OnceLock::into_inner).collect();
+        memo.remember(shared, &render.known, hashed);
     }
     render.cards.free_later();
     outcome

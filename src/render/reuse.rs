@@ -1,0 +1,138 @@
+//! `watch` keeps the signature of every brief's page with what the page was made from, so that a
+//! rebuild hashes again only the pages whose inputs changed. Hashing the context of all 10,000
+//! pages of a large site to find the one that changed costs ~15 ms, nearly all of it cache
+//! misses on each brief's data; telling whether a page's inputs changed costs a few pointer
+//! compares over arrays.
+//!
+//! What a brief's page shows (`BriefPage`, `TemplateContext`) comes from, and is compared here:
+//! - the same for every brief page (`Shared::key`): the build identity, `site`, `build`, the route
+//!   table (every URL), each section's title and URL, each term's label and URL;
+//! - its own (`Inputs`): its parse (its file: every `BriefOwn` field and the body), its resolved
+//!   links, its terms, its section, its backlinks, related briefs and neighbours;
+//! - the cards it lists, recorded while its context is hashed (`cards::recording`): a page is
+//!   hashed again when one of them changed.
+//!
+//! The signature of a page hashed again is what it always was, the hash of its whole context:
+//! this only decides when that hash need not be made.
+
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::hash;
+use crate::links::{BriefLinks, LinkGraph, Related};
+use crate::parse::Parsed;
+use crate::site::{BriefId, Site};
+
+type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
+
+/// The signature of each brief's page at the last rendering, with what it was made from.
+#[derive(Default)]
+pub struct PageMemo {
+    /// What every brief page shows alike.
+    shared: u64,
+    backlinks: Arc<Vec<Vec<BriefId>>>,
+    related: Arc<Vec<Vec<Related>>>,
+    neighbours: Neighbours,
+    /// The hash of each brief's card.
+    cards: Vec<u64>,
+    /// Per brief; `None` when its page was not hashed (a rendering stopped early).
+    pages: Vec<Option<Page>>,
+}
+
+/// One brief page's own inputs and signature.
+struct Page {
+    parsed: Arc<Parsed>,
+    links: Arc<BriefLinks>,
+    terms: Arc<[(usize, usize)]>,
+    section: usize,
+    /// The briefs whose cards it shows, sorted.
+    cards: Box<[u32]>,
+    signature: u64,
+}
+
+/// A page hashed in this rendering: its signature and the cards it showed.
+pub type Hashed = (u64, Box<[u32]>);
+
+/// What the current rendering shares with every brief page (see the module's comment).
+pub struct Shared<'a> {
+    pub key: u64,
+    pub site: &'a Site,
+    pub graph: &'a LinkGraph,
+    pub cards: &'a [u64],
+}
+
+impl Shared<'_> {
+    /// The key of what every brief page shows alike, from its parts.
+    pub fn key(parts: &impl Hash) -> u64 {
+        hash::of(parts)
+    }
+}
+
+impl PageMemo {
+    /// The signature of each brief's page that is known to be unchanged since it was kept.
+    pub fn known(&self, now: &Shared) -> Vec<Option<u64>> {
+        use rayon::prelude::*;
+        let (site, graph) = (now.site, now.graph);
+        let n = site.briefs.len();
+        if self.shared != now.key || self.pages.len() != n || self.cards.len() != n {
+            return vec![None; n];
+        }
+        let changed: Vec<bool> = self.cards.iter().zip(now.cards).map(|(a, b)| a != b).collect();
+        let any_card = changed.contains(&true);
+        let same_backlinks = Arc::ptr_eq(&self.backlinks, &graph.backlinks);
+        let same_related = Arc::ptr_eq(&self.related, &graph.related);
+        let same_neighbours = Arc::ptr_eq(&self.neighbours, &graph.neighbours);
+        (0..n)
+            .into_par_iter()
+            .with_min_len(512)
+            .map(|b| {
+                let page = self.pages[b].as_ref()?;
+                let brief = &site.briefs[b];
+                let same = Arc::ptr_eq(&page.parsed, &brief.parsed)
+                    && Arc::ptr_eq(&page.links, &graph.briefs[b])
+                    && page.section == brief.section
+                    && (Arc::ptr_eq(&page.terms, &brief.terms) || page.terms == brief.terms)
+                    && (same_backlinks || self.backlinks[b] == graph.backlinks[b])
+                    && (same_related || self.related[b] == graph.related[b])
+                    && (same_neighbours
+                        || (self.neighbours.0[b], self.neighbours.1[b])
+                            == (graph.neighbours.0[b], graph.neighbours.1[b]))
+                    && !(any_card && page.cards.iter().any(|&c| changed[c as usize]));
+                same.then_some(page.signature)
+            })
+            .collect()
+    }
+
+    /// Keeps what this rendering knew (`known`, from `known`) and hashed (`hashed[b]`, for each
+    /// page hashed again) for the next.
+    pub fn remember(&mut self, now: &Shared, known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
+        let (site, graph) = (now.site, now.graph);
+        if self.pages.len() != site.briefs.len() {
+            self.pages = (0..site.briefs.len()).map(|_| None).collect();
+        }
+        for (b, hashed) in hashed.into_iter().enumerate() {
+            match hashed {
+                Some((signature, cards)) => {
+                    let brief = &site.briefs[b];
+                    self.pages[b] = Some(Page {
+                        parsed: brief.parsed.clone(),
+                        links: graph.briefs[b].clone(),
+                        terms: brief.terms.clone(),
+                        section: brief.section,
+                        cards,
+                        signature,
+                    });
+                }
+                // Known: its entry holds the same inputs.
+                None if known.get(b).is_some_and(Option::is_some) => {}
+                // Neither (the rendering stopped before it): hashed next time.
+                None => self.pages[b] = None,
+            }
+        }
+        self.shared = now.key;
+        self.backlinks = graph.backlinks.clone();
+        self.related = graph.related.clone();
+        self.neighbours = graph.neighbours.clone();
+        self.cards = now.cards.to_vec();
+    }
+}
