@@ -15,7 +15,7 @@ pub use crate::related::Related;
 
 mod index;
 use crate::parse::Parsed;
-use crate::related::{related_basis, related_briefs};
+use crate::related::{related_basis, related_briefs, update_related, Basis};
 use crate::routes::Routes;
 use crate::site::{BriefId, Site};
 use crate::suggest;
@@ -260,6 +260,8 @@ pub struct Memo {
     related_basis: u64,
     related_key: u64,
     related: Arc<Vec<Vec<Related>>>,
+    /// What they were computed from, to compute again only the lists a change touched.
+    related_from: Basis,
 }
 
 type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
@@ -380,6 +382,10 @@ pub fn resolve(
     };
     graph.related = if keep && memo.related_key == related_key && memo.related.len() == site.briefs.len() {
         memo.related.clone()
+    } else if keep {
+        let related = Arc::new(update_related(site, &explicit, &memo.related_from, &memo.related));
+        memo.related_from = Basis::of(site, &explicit);
+        related
     } else {
         Arc::new(related_briefs(site, &explicit))
     };
