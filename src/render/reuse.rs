@@ -106,33 +106,59 @@ impl PageMemo {
     /// Keeps what this rendering knew (`known`, from `known`) and hashed (`hashed[b]`, for each
     /// page hashed again) for the next.
     pub fn remember(&mut self, now: &Shared, known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
+        use rayon::prelude::*;
         let (site, graph) = (now.site, now.graph);
         if self.pages.len() != site.briefs.len() {
             self.pages = (0..site.briefs.len()).map(|_| None).collect();
         }
-        for (b, hashed) in hashed.into_iter().enumerate() {
-            match hashed {
-                Some((signature, cards)) => {
-                    let brief = &site.briefs[b];
-                    self.pages[b] = Some(Page {
-                        parsed: brief.parsed.clone(),
-                        links: graph.briefs[b].clone(),
-                        terms: brief.terms.clone(),
+        self.pages.par_iter_mut().zip(hashed).enumerate().with_min_len(512).for_each(|(b, (entry, hashed))| {
+            let Some((signature, cards)) = hashed else {
+                // Known: its entry holds the same inputs. Neither (the rendering stopped before
+                // it): hashed next time.
+                if known.get(b).is_none_or(Option::is_none) {
+                    *entry = None;
+                }
+                return;
+            };
+            let brief = &site.briefs[b];
+            let (parsed, links, terms) = (&brief.parsed, &graph.briefs[b], &brief.terms);
+            match entry {
+                // Arcs that are the same are not cloned: a reference count of each brief's
+                // data is a cache miss.
+                Some(page) => {
+                    if !Arc::ptr_eq(&page.parsed, parsed) {
+                        page.parsed = parsed.clone();
+                    }
+                    if !Arc::ptr_eq(&page.links, links) {
+                        page.links = links.clone();
+                    }
+                    if !Arc::ptr_eq(&page.terms, terms) {
+                        page.terms = terms.clone();
+                    }
+                    (page.section, page.cards, page.signature) = (brief.section, cards, signature);
+                }
+                None => {
+                    *entry = Some(Page {
+                        parsed: parsed.clone(),
+                        links: links.clone(),
+                        terms: terms.clone(),
                         section: brief.section,
                         cards,
                         signature,
-                    });
+                    })
                 }
-                // Known: its entry holds the same inputs.
-                None if known.get(b).is_some_and(Option::is_some) => {}
-                // Neither (the rendering stopped before it): hashed next time.
-                None => self.pages[b] = None,
             }
-        }
+        });
         self.shared = now.key;
-        self.backlinks = graph.backlinks.clone();
-        self.related = graph.related.clone();
-        self.neighbours = graph.neighbours.clone();
+        let last = (
+            std::mem::replace(&mut self.backlinks, graph.backlinks.clone()),
+            std::mem::replace(&mut self.related, graph.related.clone()),
+            std::mem::replace(&mut self.neighbours, graph.neighbours.clone()),
+        );
+        // The last lists may be freed here, tens of thousands of vectors: not on the way.
+        if !(Arc::ptr_eq(&last.0, &self.backlinks) && Arc::ptr_eq(&last.1, &self.related)) {
+            std::thread::spawn(move || drop(last));
+        }
         self.cards = now.cards.to_vec();
     }
 }
