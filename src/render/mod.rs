@@ -11,7 +11,6 @@ mod pages;
 mod reuse;
 pub mod templates;
 
-use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,7 +62,7 @@ pub enum Previous<'a> {
     /// wrote (0: unknown), by position.
     Same { signatures: &'a [u64], contents: &'a [u64] },
     /// By output path (another route table, or the record `build` keeps beside the output).
-    ByPath(HashMap<&'a str, u64>),
+    ByPath(hash::FastMap<&'a str, u64>),
 }
 
 /// What the last build left of one file.
