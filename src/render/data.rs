@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 
 use crate::frontmatter::Date;
 use crate::hash::{self, FastMap};
-use crate::links::LinkGraph;
+use crate::links::{BriefLinks, LinkGraph};
 use crate::routes::Routes;
 use crate::site::{BriefId, Site};
 
@@ -26,6 +26,50 @@ pub struct JsonParts {
     pub(super) search: Parts,
     /// Nodes, and edges.
     pub(super) graph: (Parts, Parts),
+    edge_keys: Mutex<EdgeKeys>,
+}
+
+/// The key of each brief's edges, with the links and node keys it was made from.
+#[derive(Default)]
+struct EdgeKeys {
+    links: Vec<Arc<BriefLinks>>,
+    nodes: Vec<u64>,
+    keys: Vec<u64>,
+}
+
+/// The key of a brief's edges: of its node and its targets' nodes (which hold their ids).
+fn edge_key(graph: &LinkGraph, nodes: &[u64], b: BriefId) -> u64 {
+    let targets = graph.outgoing(b);
+    let mut h = hash::hasher();
+    (nodes[b], targets.len()).hash(&mut h);
+    targets.iter().for_each(|&t| nodes[t].hash(&mut h));
+    h.finish()
+}
+
+impl EdgeKeys {
+    /// The key of each brief's edges, made again for a brief whose links changed, or which
+    /// links to a node that changed.
+    fn update(&mut self, site: &Site, graph: &LinkGraph, nodes: &[u64]) -> Vec<u64> {
+        let n = site.briefs.len();
+        let key = |b: BriefId| edge_key(graph, nodes, b);
+        if self.keys.len() != n || self.links.len() != n || self.nodes.len() != n {
+            self.keys = (0..n).into_par_iter().map(key).collect();
+            self.links = graph.briefs.clone();
+            self.nodes = nodes.to_vec();
+            return self.keys.clone();
+        }
+        let mut again: Vec<bool> = (0..n).map(|b| !Arc::ptr_eq(&self.links[b], &graph.briefs[b])).collect();
+        for c in (0..n).filter(|&c| self.nodes[c] != nodes[c]) {
+            again[c] = true;
+            graph.backlinks[c].iter().for_each(|&b| again[b] = true);
+        }
+        for b in (0..n).filter(|&b| again[b]) {
+            self.keys[b] = key(b);
+            self.links[b] = graph.briefs[b].clone();
+        }
+        self.nodes.copy_from_slice(nodes);
+        self.keys.clone()
+    }
 }
 
 type Parts = Mutex<FastMap<u64, Arc<[u8]>>>;
@@ -299,18 +343,12 @@ impl<'a> Render<'a> {
 
     pub(super) fn graph_file(&'a self) -> Graph<'a> {
         let site = self.site;
-        let keys = &self.node_keys;
-        let edges = site
-            .by_id
-            .iter()
-            .map(|&b| {
-                let targets = self.graph.outgoing(b);
-                let mut h = hash::hasher();
-                (keys[b], targets.len()).hash(&mut h);
-                targets.iter().for_each(|&t| keys[t].hash(&mut h));
-                h.finish()
-            })
-            .collect();
-        Graph { site, routes: self.routes, graph: self.graph, edges: Edges(edges), node_keys: keys }
+        let nodes = &self.node_keys;
+        let by_brief = match self.parts {
+            Some(parts) => parts.edge_keys.lock().unwrap_or_else(|e| e.into_inner()).update(site, self.graph, nodes),
+            None => (0..site.briefs.len()).into_par_iter().map(|b| edge_key(self.graph, nodes, b)).collect(),
+        };
+        let edges = Edges(site.by_id.iter().map(|&b| by_brief[b]).collect());
+        Graph { site, routes: self.routes, graph: self.graph, edges, node_keys: nodes }
     }
 }
