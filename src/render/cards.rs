@@ -136,22 +136,35 @@ impl BriefViews {
         BriefViews { cards, nodes }
     }
 
-    /// Keeps these hashes for the next rendering.
+    /// Keeps these hashes for the next rendering. Entries of the same parse are updated in
+    /// place: cloning an `Arc` of each brief is a cache miss per brief.
     pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
+        use rayon::prelude::*;
         let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
         memo.routes = routes.key;
-        memo.briefs = site
-            .briefs
-            .iter()
-            .enumerate()
-            .map(|(b, brief)| ViewSource {
+        let source = |b: BriefId| {
+            let brief = &site.briefs[b];
+            ViewSource {
                 parsed: brief.parsed.clone(),
                 section: sections[brief.section],
                 terms: brief.terms_key,
                 card: self.cards[b],
                 node: self.nodes[b],
-            })
-            .collect();
+            }
+        };
+        if memo.briefs.len() != site.briefs.len() {
+            memo.briefs = (0..site.briefs.len()).map(source).collect();
+            return;
+        }
+        memo.briefs.par_iter_mut().enumerate().with_min_len(512).for_each(|(b, kept)| {
+            let brief = &site.briefs[b];
+            if Arc::ptr_eq(&kept.parsed, &brief.parsed) {
+                (kept.section, kept.terms) = (sections[brief.section], brief.terms_key);
+                (kept.card, kept.node) = (self.cards[b], self.nodes[b]);
+            } else {
+                *kept = source(b);
+            }
+        });
     }
 }
 

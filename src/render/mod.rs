@@ -166,6 +166,9 @@ pub struct Render<'a> {
     known: Vec<Option<u64>>,
     /// …and of those hashed in this one, with the cards each shows (see `reuse`).
     hashed: Vec<OnceLock<reuse::Hashed>>,
+    /// The same for list pages, by route.
+    known_lists: Vec<Option<u64>>,
+    hashed_lists: Vec<OnceLock<reuse::Hashed>>,
 }
 
 impl<'a> Render<'a> {
@@ -220,6 +223,8 @@ impl<'a> Render<'a> {
             parts: None,
             known: Vec::new(),
             hashed: Vec::new(),
+            known_lists: Vec::new(),
+            hashed_lists: Vec::new(),
         };
         (render, views)
     }
@@ -263,16 +268,33 @@ impl<'a> Render<'a> {
         reuse::Shared::key(&(parts, self.terms.key()))
     }
 
+    /// What list pages show besides their cards and what every page shows alike: the site
+    /// model and the sections' introductions (0: the model has no key).
+    fn lists_key(&self, shared: u64) -> u64 {
+        let intros: Vec<(Option<u64>, u64)> = (0..self.site.sections.len())
+            .map(|s| (self.site.sections[s].index.as_ref().map(|p| p.file.hash), self.graph.section_outputs[s].1))
+            .collect();
+        if self.site.key == 0 {
+            0
+        } else {
+            hash::of(&(shared, self.site.key, intros))
+        }
+    }
+
     /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
-    fn route(&'a self, route: &Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
+    fn route(&'a self, i: usize, route: &Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
+        use crate::routes::Page;
         let unchanged = |signature: u64| last.signature == Some(signature);
         match route.output {
             Output::Page(page_kind) => {
-                let brief = match page_kind {
-                    crate::routes::Page::Brief(b) => Some(b),
-                    _ => None,
+                // Where `watch` keeps the signature of this page, if it does (see `reuse`).
+                let (known, hashed, at) = match page_kind {
+                    Page::Brief(b) => (&self.known, &self.hashed, b),
+                    // Its link to the search index carries the index's hash: hashed every time.
+                    Page::Search => (&self.known, &self.hashed, usize::MAX),
+                    _ => (&self.known_lists, &self.hashed_lists, i),
                 };
-                let known = brief.and_then(|b| self.known.get(b).copied().flatten());
+                let (known, hashed) = (known.get(at).copied().flatten(), hashed.get(at));
                 if let Some(signature) = known.filter(|s| unchanged(*s)) {
                     return (signature, Ok(Done::Kept));
                 }
@@ -286,21 +308,21 @@ impl<'a> Render<'a> {
                     page: WithPermalink { page, permalink },
                 };
                 // Compared with the signature of the same route: its path need not be hashed.
-                let signature = match (known, brief) {
+                let signature = match (known, hashed) {
                     (Some(signature), _) => signature,
-                    (None, Some(b)) if !self.hashed.is_empty() => {
+                    (None, Some(cell)) => {
                         let (signature, cards) = cards::recording(|| hash::of(&(self.identity, template, &context)));
-                        let _ = self.hashed[b].set((signature, cards));
+                        let _ = cell.set((signature, cards));
                         signature
                     }
-                    _ => hash::of(&(self.identity, template, &context)),
+                    (None, None) => hash::of(&(self.identity, template, &context)),
                 };
                 if unchanged(signature) {
                     return (signature, Ok(Done::Kept));
                 }
                 // A brief's page is named by its source file, other pages by their URL.
                 let shown = match page_kind {
-                    crate::routes::Page::Brief(b) => self.site.briefs[b].display(),
+                    Page::Brief(b) => self.site.briefs[b].display(),
                     _ => route.url(),
                 };
                 let result = match self.templates.render(template, shown, &context) {
@@ -389,6 +411,7 @@ pub fn render(
     };
     let (mut render, views) = Render::new(inputs, views_memo.as_deref());
     render.parts = parts;
+    let mut lists_key = 0;
     let shared = pages_memo.as_ref().map(|_| reuse::Shared {
         key: render.shared_key(),
         site,
@@ -398,6 +421,10 @@ pub fn render(
     if let (Some(memo), Some(shared)) = (&pages_memo, &shared) {
         render.known = memo.known(shared);
         render.hashed = (0..site.briefs.len()).map(|_| OnceLock::new()).collect();
+        let routes = inputs.routes.files.len();
+        lists_key = render.lists_key(shared.key);
+        render.known_lists = memo.known_lists(shared, lists_key, routes);
+        render.hashed_lists = (0..routes).map(|_| OnceLock::new()).collect();
     }
     if previous.is_none() {
         // Every page renders: make the cards first, newest first in runs. List pages read them in
@@ -420,7 +447,7 @@ pub fn render(
             if stop() || io_failed.load(Ordering::Relaxed) {
                 return None;
             }
-            let (signature, result) = render.route(route, previous.get(i, route), sink);
+            let (signature, result) = render.route(i, route, previous.get(i, route), sink);
             Some((
                 signature,
                 match result {
@@ -474,6 +501,8 @@ pub fn render(
     if let (Some(memo), Some(shared)) = (pages_memo, &shared) {
         let hashed = std::mem::take(&mut render.hashed).into_iter().map(OnceLock::into_inner).collect();
         memo.remember(shared, &render.known, hashed);
+        let hashed = std::mem::take(&mut render.hashed_lists).into_iter().map(OnceLock::into_inner).collect();
+        memo.remember_lists(lists_key, &render.known_lists, hashed);
     }
     render.cards.free_later();
     outcome

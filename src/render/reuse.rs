@@ -12,6 +12,11 @@
 //! - the cards it lists, recorded while its context is hashed (`cards::recording`): a page is
 //!   hashed again when one of them changed.
 //!
+//! A list page (a section's, a term's, the home page, a taxonomy's, 404) shows, besides its
+//! cards, only what the site model decides (its key: every file's facts), with the sections'
+//! introductions and what every page shows alike: while those are the same (a body or summary
+//! edit), a list page none of whose cards changed keeps its signature, by its route.
+//!
 //! The signature of a page hashed again is what it always was, the hash of its whole context:
 //! this only decides when that hash need not be made.
 
@@ -37,6 +42,10 @@ pub struct PageMemo {
     cards: Vec<u64>,
     /// Per brief; `None` when its page was not hashed (a rendering stopped early).
     pages: Vec<Option<Page>>,
+    /// What list pages show besides their cards (0: unknown), and per route the signature of
+    /// its list page and the cards it shows.
+    lists_key: u64,
+    lists: Vec<Option<Hashed>>,
 }
 
 /// One brief page's own inputs and signature.
@@ -69,15 +78,52 @@ impl Shared<'_> {
 }
 
 impl PageMemo {
+    /// Whether each brief's card changed since the last rendering.
+    fn changed_cards(&self, now: &Shared) -> Option<Vec<bool>> {
+        (self.cards.len() == now.cards.len()).then(|| self.cards.iter().zip(now.cards).map(|(a, b)| a != b).collect())
+    }
+
+    /// The signature of each list page (by route, of `routes` routes) known to be unchanged
+    /// since it was kept; `key`: what list pages show besides their cards.
+    pub fn known_lists(&self, now: &Shared, key: u64, routes: usize) -> Vec<Option<u64>> {
+        let changed = match self.changed_cards(now) {
+            Some(changed) if key != 0 && self.lists_key == key && self.lists.len() == routes => changed,
+            _ => return vec![None; routes],
+        };
+        let any_card = changed.contains(&true);
+        self.lists
+            .iter()
+            .map(|list| {
+                let (signature, cards) = list.as_ref()?;
+                (!(any_card && cards.iter().any(|&c| changed[c as usize]))).then_some(*signature)
+            })
+            .collect()
+    }
+
+    /// Keeps the list pages this rendering knew and hashed (by route) for the next.
+    pub fn remember_lists(&mut self, key: u64, known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
+        if self.lists_key != key || self.lists.len() != hashed.len() {
+            self.lists = (0..hashed.len()).map(|_| None).collect();
+        }
+        self.lists_key = key;
+        for ((entry, hashed), known) in self.lists.iter_mut().zip(hashed).zip(known) {
+            match hashed {
+                Some(hashed) => *entry = Some(hashed),
+                None if known.is_some() => {}
+                None => *entry = None,
+            }
+        }
+    }
+
     /// The signature of each brief's page that is known to be unchanged since it was kept.
     pub fn known(&self, now: &Shared) -> Vec<Option<u64>> {
         use rayon::prelude::*;
         let (site, graph) = (now.site, now.graph);
         let n = site.briefs.len();
-        if self.shared != now.key || self.pages.len() != n || self.cards.len() != n {
-            return vec![None; n];
-        }
-        let changed: Vec<bool> = self.cards.iter().zip(now.cards).map(|(a, b)| a != b).collect();
+        let changed = match self.changed_cards(now) {
+            Some(changed) if self.shared == now.key && self.pages.len() == n => changed,
+            _ => return vec![None; n],
+        };
         let any_card = changed.contains(&true);
         let same_backlinks = Arc::ptr_eq(&self.backlinks, &graph.backlinks);
         let same_related = Arc::ptr_eq(&self.related, &graph.related);

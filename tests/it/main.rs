@@ -7,6 +7,7 @@ mod links;
 mod output;
 mod publish;
 mod rebuild;
+mod reuse;
 mod routes;
 mod serve;
 mod support;
