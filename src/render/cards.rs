@@ -83,18 +83,20 @@ impl<'a> Cards<'a> {
 
 /// What many files show of each brief, hashed once per rendering: its card, and its node in the
 /// link graph. `watch` keeps them: a brief whose file was not parsed again, in the same section,
-/// with the same terms and route table, shows the same card and node.
+/// with the same terms and URL, shows the same card and node.
 #[derive(Default)]
 pub struct ViewMemo {
     routes: u64,
     briefs: Vec<ViewSource>,
 }
 
-/// What a brief's card and node are made from, besides the route table, and their hashes.
+/// What a brief's card and node are made from, and their hashes.
 struct ViewSource {
     parsed: Arc<Parsed>,
     section: u64,
     terms: u64,
+    /// The hash of its URL: all they show of the route table.
+    url: u64,
     card: u64,
     node: u64,
 }
@@ -116,7 +118,9 @@ impl BriefViews {
     ) -> BriefViews {
         use rayon::prelude::*;
         let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
-        let last = memo.filter(|m| m.routes == routes.key && m.briefs.len() == site.briefs.len());
+        let last = memo.filter(|m| m.briefs.len() == site.briefs.len());
+        // Another route table (a new term's pages) seldom moves a brief: its URL is compared.
+        let same_routes = last.is_some_and(|m| m.routes == routes.key);
         let pairs: Vec<(u64, u64)> = (0..site.briefs.len())
             .into_par_iter()
             .map(|b| {
@@ -125,6 +129,7 @@ impl BriefViews {
                     if Arc::ptr_eq(&v.parsed, &brief.parsed)
                         && v.section == sections[brief.section]
                         && v.terms == brief.terms_key
+                        && (same_routes || v.url == hash::of(routes.brief(b).url()))
                     {
                         return (v.card, v.node);
                     }
@@ -141,13 +146,16 @@ impl BriefViews {
     pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
         use rayon::prelude::*;
         let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        let same_routes = memo.routes == routes.key;
         memo.routes = routes.key;
+        let url = |b: BriefId| hash::of(routes.brief(b).url());
         let source = |b: BriefId| {
             let brief = &site.briefs[b];
             ViewSource {
                 parsed: brief.parsed.clone(),
                 section: sections[brief.section],
                 terms: brief.terms_key,
+                url: url(b),
                 card: self.cards[b],
                 node: self.nodes[b],
             }
@@ -161,6 +169,9 @@ impl BriefViews {
             if Arc::ptr_eq(&kept.parsed, &brief.parsed) {
                 (kept.section, kept.terms) = (sections[brief.section], brief.terms_key);
                 (kept.card, kept.node) = (self.cards[b], self.nodes[b]);
+                if !same_routes {
+                    kept.url = url(b);
+                }
             } else {
                 *kept = source(b);
             }

@@ -94,6 +94,8 @@ fn pages_showing_a_changed_input_render_again_and_equal_a_fresh_build() {
     // Terms: related briefs, term pages, the route table.
     site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK, SCM", "Delta begins. See [[a]]."));
     site.edit("content/briefs/c.md", &brief("Gamma 2", "2025-01-03", "OPCON", "Gamma begins."));
+    // Every URL: cards and pages show the new ones, though no brief's file changed.
+    site.edit("site.yaml", "title: Site\nbase_url: https://example.org/policy/\npaginate_by: 2\n");
     // Back to where it started, step by step.
     site.edit("content/briefs/c.md", &brief("Gamma", "2025-01-03", "SCM, OPCON", "Gamma begins."));
     site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]]."));
