@@ -1,6 +1,7 @@
 //! Related briefs, a stage of its own: for every brief, the briefs an author listed in
 //! `related:`, then those sharing its rarest terms, found through an inverted index.
 
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
@@ -49,96 +50,280 @@ const RELATED_COUNT: usize = 5;
 /// and scores are kept by rank: the candidates of a brief are briefs of nearby dates, so the
 /// scores it touches lie close together in memory.
 pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>> {
-    let n = site.briefs.len();
-    let total = n.max(1) as f64;
-    let rank = &site.rank;
-    // Global term ids, their weight, label, and postings as ranks (ascending: newest first).
-    let mut term_base = Vec::with_capacity(site.taxonomies.len());
-    let mut postings: Vec<Vec<u32>> = Vec::new();
-    let mut labels: Vec<&str> = Vec::new();
-    for taxonomy in &site.taxonomies {
-        term_base.push(postings.len());
-        for term in &taxonomy.terms {
-            postings.push(term.briefs.iter().map(|&b| rank[b] as u32).collect());
-            labels.push(&term.label);
-        }
-    }
-    let weight: Vec<f64> = postings.iter().map(|p| (total / p.len() as f64).ln()).collect();
-    // A brief's terms are sorted by (taxonomy, term): their global ids are sorted too.
-    let terms_of = |b: BriefId| site.briefs[b].terms.iter().map(|&(t, term)| term_base[t] + term);
+    let index = TermIndex::new(site);
     let by_rank: Vec<Vec<Related>> = site
         .by_date
         .par_iter()
-        .map_init(
-            // Per thread: a score per rank, and the ranks whose score was touched.
-            || (vec![0f64; n], Vec::<u32>::new()),
-            |(scores, touched), &b| {
-                let own = rank[b] as u32;
-                for t in terms_of(b) {
-                    let list = &postings[t];
-                    let window = if list.len() <= RELATED_SCAN {
-                        &list[..]
-                    } else {
-                        let at = list.partition_point(|&r| r < own);
-                        let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
-                        &list[start..start + RELATED_SCAN]
-                    };
-                    for &other in window {
-                        let score = &mut scores[other as usize];
-                        if *score == 0.0 {
-                            touched.push(other);
-                        }
-                        *score += weight[t];
-                    }
-                }
-                let explicit = explicit[b];
-                // The best few by score, then newest first (a lower rank is newer): a small
-                // sorted list, not a sort of every candidate.
-                let wanted = RELATED_COUNT.saturating_sub(explicit.len());
-                let mut best: Vec<(f64, u32)> = Vec::with_capacity(wanted + 1);
-                for &other in touched.iter() {
-                    let score = std::mem::take(&mut scores[other as usize]);
-                    if other == own || score <= 0.0 || wanted == 0 {
-                        continue;
-                    }
-                    let better = |x: &(f64, u32)| x.0 > score || (x.0 == score && x.1 < other);
-                    // Most candidates do not beat the last of a full list: one comparison.
-                    if best.len() == wanted && best.last().is_some_and(better) {
-                        continue;
-                    }
-                    if explicit.contains(&site.by_date[other as usize]) {
-                        continue;
-                    }
-                    let at = best.iter().take_while(|x| better(x)).count();
-                    best.insert(at, (score, other));
-                    best.truncate(wanted);
-                }
-                touched.clear();
-                let mut related: Vec<Related> =
-                    explicit.iter().map(|&brief| Related { brief, shared: vec![], shared_hash: 0 }).collect();
-                for (_, other) in best {
-                    let other = site.by_date[other as usize];
-                    let theirs: Vec<usize> = terms_of(other).collect();
-                    let mut shared: Vec<usize> = terms_of(b).filter(|t| theirs.binary_search(t).is_ok()).collect();
-                    shared.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
-                    // The same label can name a term of two taxonomies (an actor and a topic).
-                    let mut names: Vec<String> = Vec::new();
-                    for &t in &shared {
-                        if names.len() < 3 && !names.iter().any(|n| n == labels[t]) {
-                            names.push(labels[t].to_string());
-                        }
-                    }
-                    let shared_hash = hash::of(&names);
-                    related.push(Related { brief: other, shared: names, shared_hash });
-                }
-                related
-            },
-        )
+        .map_init(|| Scratch::new(site.briefs.len()), |scratch, &b| index.related(site, explicit, b, scratch))
         .collect();
     // Back from date order to brief order.
-    let mut related: Vec<Vec<Related>> = vec![Vec::new(); n];
+    let mut related: Vec<Vec<Related>> = vec![Vec::new(); site.briefs.len()];
     for (list, &b) in by_rank.into_iter().zip(&site.by_date) {
         related[b] = list;
     }
     related
+}
+
+/// What the related briefs of the last build were computed from: enough to tell which briefs a
+/// change can touch. A brief's related list is a function of its `related:` list and of its own
+/// terms' labels and posting lists (with the number of briefs and the date order): a brief none
+/// of whose terms changed keeps its list, whatever other briefs did.
+#[derive(Debug, Default)]
+pub struct Basis {
+    rank: u64,
+    /// Per taxonomy, by slug: the term's label and briefs.
+    terms: Vec<HashMap<String, (String, Vec<BriefId>)>>,
+    explicit: Vec<Vec<BriefId>>,
+}
+
+impl Basis {
+    pub fn of(site: &Site, explicit: &[&[BriefId]]) -> Basis {
+        Basis {
+            rank: hash::of(&site.rank),
+            terms: site
+                .taxonomies
+                .iter()
+                .map(|t| {
+                    t.terms.iter().map(|term| (term.slug.clone(), (term.label.clone(), term.briefs.clone()))).collect()
+                })
+                .collect(),
+            explicit: explicit.iter().map(|e| e.to_vec()).collect(),
+        }
+    }
+
+    /// The briefs whose related list may differ from the last build's, or `None` when every
+    /// brief's may (other briefs, or another date order).
+    fn touched(&self, site: &Site, explicit: &[&[BriefId]]) -> Option<Vec<bool>> {
+        let n = site.briefs.len();
+        if self.explicit.len() != n || self.terms.len() != site.taxonomies.len() || self.rank != hash::of(&site.rank) {
+            return None;
+        }
+        let mut touched: Vec<bool> = self.explicit.iter().zip(explicit).map(|(a, b)| a[..] != b[..]).collect();
+        let mut mark = |briefs: &[BriefId]| briefs.iter().for_each(|&b| touched[b] = true);
+        for (last, taxonomy) in self.terms.iter().zip(&site.taxonomies) {
+            for term in &taxonomy.terms {
+                match last.get(&term.slug) {
+                    Some((label, briefs)) if *label == term.label && *briefs == term.briefs => {}
+                    Some((_, briefs)) => {
+                        mark(briefs);
+                        mark(&term.briefs);
+                    }
+                    None => mark(&term.briefs),
+                }
+            }
+            if last.len() != taxonomy.terms.len() || taxonomy.terms.iter().any(|t| !last.contains_key(&t.slug)) {
+                // A term is gone: its briefs lost it.
+                let now: HashSet<&str> = taxonomy.terms.iter().map(|t| t.slug.as_str()).collect();
+                for (slug, (_, briefs)) in last {
+                    if !now.contains(slug.as_str()) {
+                        mark(briefs);
+                    }
+                }
+            }
+        }
+        Some(touched)
+    }
+}
+
+/// Related briefs again after a change: computed only for the briefs whose list it can touch
+/// (see `Basis`), the others taken from `last`.
+pub fn update_related(site: &Site, explicit: &[&[BriefId]], basis: &Basis, last: &[Vec<Related>]) -> Vec<Vec<Related>> {
+    let touched = match basis.touched(site, explicit) {
+        Some(touched) if last.len() == site.briefs.len() => touched,
+        _ => return related_briefs(site, explicit),
+    };
+    let index = TermIndex::new(site);
+    (0..site.briefs.len())
+        .into_par_iter()
+        .map_init(
+            || None,
+            |scratch: &mut Option<Scratch>, b| {
+                if !touched[b] {
+                    return last[b].clone();
+                }
+                let scratch = scratch.get_or_insert_with(|| Scratch::new(site.briefs.len()));
+                index.related(site, explicit, b, scratch)
+            },
+        )
+        .collect()
+}
+
+/// The inverted index: global term ids, their weight, label, and postings as ranks (ascending:
+/// newest first).
+struct TermIndex<'a> {
+    term_base: Vec<usize>,
+    postings: Vec<Vec<u32>>,
+    labels: Vec<&'a str>,
+    weight: Vec<f64>,
+}
+
+/// Per thread: a score per rank, and the ranks whose score was touched.
+struct Scratch {
+    scores: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch { scores: vec![0f64; n], touched: Vec::new() }
+    }
+}
+
+impl<'a> TermIndex<'a> {
+    fn new(site: &'a Site) -> TermIndex<'a> {
+        let total = site.briefs.len().max(1) as f64;
+        let mut term_base = Vec::with_capacity(site.taxonomies.len());
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut labels: Vec<&str> = Vec::new();
+        for taxonomy in &site.taxonomies {
+            term_base.push(postings.len());
+            for term in &taxonomy.terms {
+                postings.push(term.briefs.iter().map(|&b| site.rank[b] as u32).collect());
+                labels.push(&term.label);
+            }
+        }
+        let weight: Vec<f64> = postings.iter().map(|p| (total / p.len() as f64).ln()).collect();
+        TermIndex { term_base, postings, labels, weight }
+    }
+
+    /// A brief's terms are sorted by (taxonomy, term): their global ids are sorted too.
+    fn terms_of<'s>(&'s self, site: &'s Site, b: BriefId) -> impl Iterator<Item = usize> + 's {
+        site.briefs[b].terms.iter().map(|&(t, term)| self.term_base[t] + term)
+    }
+
+    /// The related briefs of `b`.
+    fn related(&self, site: &Site, explicit: &[&[BriefId]], b: BriefId, scratch: &mut Scratch) -> Vec<Related> {
+        let Scratch { scores, touched } = scratch;
+        let (postings, weight) = (&self.postings, &self.weight);
+        let own = site.rank[b] as u32;
+        for t in self.terms_of(site, b) {
+            let list = &postings[t];
+            let window = if list.len() <= RELATED_SCAN {
+                &list[..]
+            } else {
+                let at = list.partition_point(|&r| r < own);
+                let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
+                &list[start..start + RELATED_SCAN]
+            };
+            for &other in window {
+                let score = &mut scores[other as usize];
+                if *score == 0.0 {
+                    touched.push(other);
+                }
+                *score += weight[t];
+            }
+        }
+        let explicit = explicit[b];
+        // The best few by score, then newest first (a lower rank is newer): a small
+        // sorted list, not a sort of every candidate.
+        let wanted = RELATED_COUNT.saturating_sub(explicit.len());
+        let mut best: Vec<(f64, u32)> = Vec::with_capacity(wanted + 1);
+        for &other in touched.iter() {
+            let score = std::mem::take(&mut scores[other as usize]);
+            if other == own || score <= 0.0 || wanted == 0 {
+                continue;
+            }
+            let better = |x: &(f64, u32)| x.0 > score || (x.0 == score && x.1 < other);
+            // Most candidates do not beat the last of a full list: one comparison.
+            if best.len() == wanted && best.last().is_some_and(better) {
+                continue;
+            }
+            if explicit.contains(&site.by_date[other as usize]) {
+                continue;
+            }
+            let at = best.iter().take_while(|x| better(x)).count();
+            best.insert(at, (score, other));
+            best.truncate(wanted);
+        }
+        touched.clear();
+        let mut related: Vec<Related> =
+            explicit.iter().map(|&brief| Related { brief, shared: vec![], shared_hash: 0 }).collect();
+        for (_, other) in best {
+            let other = site.by_date[other as usize];
+            let theirs: Vec<usize> = self.terms_of(site, other).collect();
+            let mut shared: Vec<usize> = self.terms_of(site, b).filter(|t| theirs.binary_search(t).is_ok()).collect();
+            shared.sort_by(|x, y| weight[*y].total_cmp(&weight[*x]).then(x.cmp(y)));
+            // The same label can name a term of two taxonomies (an actor and a topic).
+            let mut names: Vec<String> = Vec::new();
+            for &t in &shared {
+                if names.len() < 3 && !names.iter().any(|n| n == self.labels[t]) {
+                    names.push(self.labels[t].to_string());
+                }
+            }
+            let shared_hash = hash::of(&names);
+            related.push(Related { brief: other, shared: names, shared_hash });
+        }
+        related
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::diagnostics::SourceText;
+    use crate::discover::{SourceFile, Sources};
+    use crate::parse::{parse_file, Parsed};
+
+    /// A site of `n` briefs, brief `i` with the topics `terms(i)`.
+    fn site(n: usize, terms: impl Fn(usize) -> Vec<String>) -> Site {
+        let config = SiteConfig::default();
+        let parsed: Vec<Arc<Parsed>> = (0..n)
+            .map(|i| {
+                let rel = format!("b{i:03}.md");
+                let text = format!(
+                    "---\ntitle: B{i}\ndate: 2025-01-{:02}\ntopics: [{}]\n---\nText.\n",
+                    1 + i % 28,
+                    terms(i).join(", ")
+                );
+                let file = SourceFile {
+                    hash: hash::of(&(&rel, hash::bytes(text.as_bytes()))),
+                    display: format!("content/{rel}"),
+                    rel_path: rel,
+                    text: SourceText::shared(text.as_str()),
+                    replaced: None,
+                };
+                Arc::new(parse_file(Arc::new(file), &config, false))
+            })
+            .collect();
+        let sources = Sources { folders: vec![String::new()], ..Sources::default() };
+        crate::site::assemble(&config, &sources, &parsed, false, None).0
+    }
+
+    fn terms(i: usize) -> Vec<String> {
+        // Terms of several sizes, some past `RELATED_SCAN`.
+        vec![format!("T{}", i % 3), format!("U{}", i % 17), format!("V{}", i % 41), "W".into()]
+    }
+
+    #[test]
+    fn an_update_equals_a_computation_from_scratch() {
+        let n = 450;
+        let before = site(n, terms);
+        let none: Vec<&[BriefId]> = vec![&[]; n];
+        let last = related_briefs(&before, &none);
+        let basis = Basis::of(&before, &none);
+        let edits: Vec<Box<dyn Fn(usize) -> Vec<String>>> = vec![
+            // A new term, a term dropped, a term moved from one brief to another.
+            Box::new(|i| if i == 7 { [terms(i), vec!["New".into()]].concat() } else { terms(i) }),
+            Box::new(|i| if i == 7 { terms(i)[1..].to_vec() } else { terms(i) }),
+            Box::new(|i| match i {
+                7 => vec!["T1".into(), "U3".into(), "V7".into(), "W".into()],
+                8 => [terms(i), vec!["V7".into()]].concat(),
+                _ => terms(i),
+            }),
+        ];
+        for edit in edits {
+            let after = site(n, edit);
+            let touched = basis.touched(&after, &none).expect("the same briefs in the same order");
+            assert!(touched.iter().filter(|t| **t).count() < n / 2, "only the briefs of the changed terms");
+            assert_eq!(update_related(&after, &none, &basis, &last), related_briefs(&after, &none));
+        }
+        // A `related:` list changed.
+        let mut explicit = none.clone();
+        let first: &[BriefId] = &[3];
+        explicit[5] = first;
+        assert_eq!(update_related(&before, &explicit, &basis, &last), related_briefs(&before, &explicit));
+    }
 }

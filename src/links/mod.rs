@@ -16,7 +16,7 @@ pub use crate::related::Related;
 mod index;
 mod paths;
 use crate::parse::Parsed;
-use crate::related::{related_basis, related_briefs};
+use crate::related::{related_basis, related_briefs, update_related, Basis};
 use crate::routes::Routes;
 use crate::site::{BriefId, Site};
 use crate::suggest;
@@ -318,6 +318,8 @@ pub struct Memo {
     related_basis: u64,
     related_key: u64,
     related: Arc<Vec<Vec<Related>>>,
+    /// What they were computed from, to compute again only the lists a change touched.
+    related_from: Basis,
 }
 
 type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
@@ -447,6 +449,10 @@ pub fn resolve(
     };
     graph.related = if keep && memo.related_key == related_key && memo.related.len() == site.briefs.len() {
         memo.related.clone()
+    } else if keep {
+        let related = Arc::new(update_related(site, &explicit, &memo.related_from, &memo.related));
+        memo.related_from = Basis::of(site, &explicit);
+        related
     } else {
         Arc::new(related_briefs(site, &explicit))
     };

@@ -2,6 +2,7 @@
 //! made once per rendering as a Tera value shared by every page that lists it, and hashed once
 //! (by `watch`, once per change of its brief).
 
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
@@ -82,18 +83,20 @@ impl<'a> Cards<'a> {
 
 /// What many files show of each brief, hashed once per rendering: its card, and its node in the
 /// link graph. `watch` keeps them: a brief whose file was not parsed again, in the same section,
-/// with the same terms and route table, shows the same card and node.
+/// with the same terms and URL, shows the same card and node.
 #[derive(Default)]
 pub struct ViewMemo {
     routes: u64,
     briefs: Vec<ViewSource>,
 }
 
-/// What a brief's card and node are made from, besides the route table, and their hashes.
+/// What a brief's card and node are made from, and their hashes.
 struct ViewSource {
     parsed: Arc<Parsed>,
     section: u64,
     terms: u64,
+    /// The hash of its URL: all they show of the route table.
+    url: u64,
     card: u64,
     node: u64,
 }
@@ -115,7 +118,9 @@ impl BriefViews {
     ) -> BriefViews {
         use rayon::prelude::*;
         let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
-        let last = memo.filter(|m| m.routes == routes.key && m.briefs.len() == site.briefs.len());
+        let last = memo.filter(|m| m.briefs.len() == site.briefs.len());
+        // Another route table (a new term's pages) seldom moves a brief: its URL is compared.
+        let same_routes = last.is_some_and(|m| m.routes == routes.key);
         let pairs: Vec<(u64, u64)> = (0..site.briefs.len())
             .into_par_iter()
             .map(|b| {
@@ -124,6 +129,7 @@ impl BriefViews {
                     if Arc::ptr_eq(&v.parsed, &brief.parsed)
                         && v.section == sections[brief.section]
                         && v.terms == brief.terms_key
+                        && (same_routes || v.url == hash::of(routes.brief(b).url()))
                     {
                         return (v.card, v.node);
                     }
@@ -135,22 +141,41 @@ impl BriefViews {
         BriefViews { cards, nodes }
     }
 
-    /// Keeps these hashes for the next rendering.
+    /// Keeps these hashes for the next rendering. Entries of the same parse are updated in
+    /// place: cloning an `Arc` of each brief is a cache miss per brief.
     pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
+        use rayon::prelude::*;
         let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        let same_routes = memo.routes == routes.key;
         memo.routes = routes.key;
-        memo.briefs = site
-            .briefs
-            .iter()
-            .enumerate()
-            .map(|(b, brief)| ViewSource {
+        let url = |b: BriefId| hash::of(routes.brief(b).url());
+        let source = |b: BriefId| {
+            let brief = &site.briefs[b];
+            ViewSource {
                 parsed: brief.parsed.clone(),
                 section: sections[brief.section],
                 terms: brief.terms_key,
+                url: url(b),
                 card: self.cards[b],
                 node: self.nodes[b],
-            })
-            .collect();
+            }
+        };
+        if memo.briefs.len() != site.briefs.len() {
+            memo.briefs = (0..site.briefs.len()).map(source).collect();
+            return;
+        }
+        memo.briefs.par_iter_mut().enumerate().with_min_len(512).for_each(|(b, kept)| {
+            let brief = &site.briefs[b];
+            if Arc::ptr_eq(&kept.parsed, &brief.parsed) {
+                (kept.section, kept.terms) = (sections[brief.section], brief.terms_key);
+                (kept.card, kept.node) = (self.cards[b], self.nodes[b]);
+                if !same_routes {
+                    kept.url = url(b);
+                }
+            } else {
+                *kept = source(b);
+            }
+        });
     }
 }
 
@@ -163,8 +188,29 @@ pub struct CardRef<'a> {
 
 impl Hash for CardRef<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
+        SHOWN.with_borrow_mut(|shown| {
+            if let Some(shown) = shown {
+                shown.push(self.brief as u32);
+            }
+        });
         self.cards.hash(self.brief).hash(state);
     }
+}
+
+thread_local! {
+    /// While `recording` runs: the briefs whose cards were hashed. Every card a context shows
+    /// is hashed through `CardRef`, so none can be shown without being recorded.
+    static SHOWN: RefCell<Option<Vec<u32>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (which hashes a context) and returns the briefs whose cards it hashed, sorted.
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Box<[u32]>) {
+    SHOWN.set(Some(Vec::new()));
+    let value = f();
+    let mut shown = SHOWN.take().unwrap_or_default();
+    shown.sort_unstable();
+    shown.dedup();
+    (value, shown.into_boxed_slice())
 }
 
 impl Serialize for CardRef<'_> {

@@ -249,6 +249,11 @@ impl<'a> Terms<'a> {
         TermLink { label: &site.taxonomies[t].terms[i].label, url: routes.term(t, i, 1).url() }
     }
 
+    /// A hash of every term's link: what the terms of any brief's page show, besides which terms.
+    pub fn key(&self) -> u64 {
+        hash::of(&self.hashes)
+    }
+
     /// The terms of a brief, grouped by taxonomy.
     pub fn groups(&'a self, terms: &'a [(usize, usize)]) -> TermGroups<'a> {
         TermGroups { terms: self, of: terms }

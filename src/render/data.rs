@@ -2,7 +2,7 @@
 //! item per brief: each is written from the JSON of its items, serialized in parallel and kept
 //! by `watch` between writings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use crate::frontmatter::Date;
-use crate::links::LinkGraph;
+use crate::hash::{self, FastMap};
+use crate::links::{BriefLinks, LinkGraph};
 use crate::routes::Routes;
 use crate::site::{BriefId, Site};
 
@@ -25,34 +26,79 @@ pub struct JsonParts {
     pub(super) search: Parts,
     /// Nodes, and edges.
     pub(super) graph: (Parts, Parts),
+    edge_keys: Mutex<EdgeKeys>,
 }
 
-type Parts = Mutex<HashMap<u64, Arc<[u8]>>>;
+/// The key of each brief's edges, with the links and node keys it was made from.
+#[derive(Default)]
+struct EdgeKeys {
+    links: Vec<Arc<BriefLinks>>,
+    nodes: Vec<u64>,
+    keys: Vec<u64>,
+}
 
-/// Writes `items` as the members of a JSON array (without the brackets), each serialized in
-/// parallel, or taken from `memo` when an item of the same key was written last time.
-fn json_items<T: Sync>(
-    out: &mut Vec<u8>,
-    items: &[(u64, T)],
-    json: impl Fn(&T) -> Vec<u8> + Sync,
-    memo: Option<&Parts>,
-) {
+/// The key of a brief's edges: of its node and its targets' nodes (which hold their ids).
+fn edge_key(graph: &LinkGraph, nodes: &[u64], b: BriefId) -> u64 {
+    let targets = graph.outgoing(b);
+    let mut h = hash::hasher();
+    (nodes[b], targets.len()).hash(&mut h);
+    targets.iter().for_each(|&t| nodes[t].hash(&mut h));
+    h.finish()
+}
+
+impl EdgeKeys {
+    /// The key of each brief's edges, made again for a brief whose links changed, or which
+    /// links to a node that changed.
+    fn update(&mut self, site: &Site, graph: &LinkGraph, nodes: &[u64]) -> Vec<u64> {
+        let n = site.briefs.len();
+        let key = |b: BriefId| edge_key(graph, nodes, b);
+        if self.keys.len() != n || self.links.len() != n || self.nodes.len() != n {
+            self.keys = (0..n).into_par_iter().map(key).collect();
+            self.links = graph.briefs.clone();
+            self.nodes = nodes.to_vec();
+            return self.keys.clone();
+        }
+        let mut again: Vec<bool> = (0..n).map(|b| !Arc::ptr_eq(&self.links[b], &graph.briefs[b])).collect();
+        for c in (0..n).filter(|&c| self.nodes[c] != nodes[c]) {
+            again[c] = true;
+            graph.backlinks[c].iter().for_each(|&b| again[b] = true);
+        }
+        for b in (0..n).filter(|&b| again[b]) {
+            self.keys[b] = key(b);
+            self.links[b] = graph.briefs[b].clone();
+        }
+        self.nodes.copy_from_slice(nodes);
+        self.keys.clone()
+    }
+}
+
+type Parts = Mutex<FastMap<u64, Arc<[u8]>>>;
+
+/// Writes items as the members of a JSON array (without the brackets): item `i`, of key
+/// `keys[i]`, is taken from `memo` when an item of the same key was written last time, else
+/// made by `json(i)` (in parallel). An empty item is no member.
+fn json_items(out: &mut Vec<u8>, keys: &[u64], json: impl Fn(usize) -> Vec<u8> + Sync, memo: Option<&Parts>) {
     let last = memo.map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|e| e.into_inner()))).unwrap_or_default();
-    let parts: Vec<Arc<[u8]>> = items
+    let parts: Vec<Arc<[u8]>> = keys
         .par_iter()
-        .map(|(key, item)| match last.get(key) {
+        .enumerate()
+        .map(|(i, key)| match last.get(key) {
             Some(part) => part.clone(),
-            None => Arc::from(json(item)),
+            None => Arc::from(json(i)),
         })
         .collect();
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        if !first {
             out.push(b',');
         }
+        first = false;
         out.extend_from_slice(part);
     }
     if let Some(memo) = memo {
-        *memo.lock().unwrap_or_else(|e| e.into_inner()) = items.iter().map(|(key, _)| *key).zip(parts).collect();
+        let mut kept = hash::fast_map(keys.len());
+        kept.extend(keys.iter().copied().zip(parts));
+        *memo.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
 }
 
@@ -102,24 +148,23 @@ impl SearchIndex<'_> {
                 Some(base)
             })
             .collect();
-        let docs: Vec<(u64, _)> = site
-            .by_date
-            .iter()
-            .map(|&b| {
-                let brief = &site.briefs[b];
-                let path = self.routes.urls.path_of(self.routes.brief(b).url());
-                let ids = TermIds { terms: &brief.terms, site };
-                let key = crate::hash::of(&(self.cards.hash(b), &brief.terms, &bases));
-                (key, (brief.title(), path, Ymd(brief.front().date), brief.summary(), ids))
-            })
-            .collect();
-        let mut out = Vec::with_capacity(64 + docs.len() * 400);
+        let keys: Vec<u64> =
+            site.by_date.iter().map(|&b| hash::of(&(self.cards.hash(b), &site.briefs[b].terms, &bases))).collect();
+        let doc = |i: usize| {
+            let b = site.by_date[i];
+            let brief = &site.briefs[b];
+            let path = self.routes.urls.path_of(self.routes.brief(b).url());
+            let ids = TermIds { terms: &brief.terms, site };
+            serde_json::to_vec(&(brief.title(), path, Ymd(brief.front().date), brief.summary(), ids))
+                .unwrap_or_default()
+        };
+        let mut out = Vec::with_capacity(64 + keys.len() * 400);
         out.extend_from_slice(b"{\"version\":1,\"taxonomies\":");
         out.extend_from_slice(&serde_json::to_vec(&taxonomies).unwrap_or_default());
         out.extend_from_slice(b",\"terms\":");
         out.extend_from_slice(&serde_json::to_vec(&terms).unwrap_or_default());
         out.extend_from_slice(b",\"docs\":[");
-        json_items(&mut out, &docs, |doc| serde_json::to_vec(doc).unwrap_or_default(), memo);
+        json_items(&mut out, &keys, doc, memo);
         out.extend_from_slice(b"]}\n");
         out
     }
@@ -160,7 +205,6 @@ impl Serialize for TermIds<'_> {
 
 /// The links from one brief: several members of the `edges` array, a `{source, target}`
 /// object each.
-#[derive(Hash)]
 struct BriefEdges<'a> {
     source: &'a str,
     targets: Vec<&'a str>,
@@ -227,19 +271,14 @@ impl Serialize for TermsByTaxonomy<'_> {
     }
 }
 
-/// The links of the site as `{source, target}` ids, each brief's targets sorted.
-pub struct Edges<'a> {
-    graph: &'a LinkGraph,
-    order: &'a [BriefId],
-}
+/// The links of the site as `{source, target}` ids, each brief's targets sorted: per brief (in
+/// the order of the nodes), a key of its edges, made from the keys of its node and of its
+/// targets' nodes (which hold their ids).
+pub struct Edges(Vec<u64>);
 
-/// The edges follow from each brief's outgoing links (as positions) and the ids of the nodes,
-/// which the nodes hash.
-impl Hash for Edges<'_> {
+impl Hash for Edges {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        for &b in self.order {
-            self.graph.outgoing(b).hash(state);
-        }
+        self.0.hash(state);
     }
 }
 
@@ -248,7 +287,8 @@ impl Hash for Edges<'_> {
 pub struct Graph<'a> {
     site: &'a Site,
     routes: &'a Routes,
-    edges: Edges<'a>,
+    graph: &'a LinkGraph,
+    edges: Edges,
     /// The hash of each brief's node.
     node_keys: &'a [u64],
 }
@@ -278,23 +318,19 @@ pub fn graph_node<'a>(site: &'a Site, routes: &'a Routes, b: BriefId) -> GraphNo
 impl<'a> Graph<'a> {
     pub(super) fn write(&self, memo: Option<&(Parts, Parts)>) -> Vec<u8> {
         let site = self.site;
-        let nodes: Vec<(u64, GraphNode)> =
-            site.by_id.iter().map(|&b| (self.node_keys[b], graph_node(site, self.routes, b))).collect();
-        let mut edges = Vec::new();
-        for &b in &site.by_id {
-            let mut targets: Vec<&str> = self.edges.graph.outgoing(b).iter().map(|&t| site.briefs[t].id()).collect();
-            if targets.is_empty() {
-                continue;
-            }
+        let node_keys: Vec<u64> = site.by_id.iter().map(|&b| self.node_keys[b]).collect();
+        let node = |i: usize| serde_json::to_vec(&graph_node(site, self.routes, site.by_id[i])).unwrap_or_default();
+        let edges = |i: usize| {
+            let b = site.by_id[i];
+            let mut targets: Vec<&str> = self.graph.outgoing(b).iter().map(|&t| site.briefs[t].id()).collect();
             targets.sort_unstable();
-            let from = BriefEdges { source: site.briefs[b].id(), targets };
-            edges.push((crate::hash::of(&from), from));
-        }
-        let mut out = Vec::with_capacity(nodes.len() * 400);
+            BriefEdges { source: site.briefs[b].id(), targets }.json()
+        };
+        let mut out = Vec::with_capacity(node_keys.len() * 400);
         out.extend_from_slice(b"{\"nodes\":[");
-        json_items(&mut out, &nodes, |node| serde_json::to_vec(node).unwrap_or_default(), memo.map(|m| &m.0));
+        json_items(&mut out, &node_keys, node, memo.map(|m| &m.0));
         out.extend_from_slice(b"],\"edges\":[");
-        json_items(&mut out, &edges, BriefEdges::json, memo.map(|m| &m.1));
+        json_items(&mut out, &self.edges.0, edges, memo.map(|m| &m.1));
         out.extend_from_slice(b"]}\n");
         out
     }
@@ -307,11 +343,12 @@ impl<'a> Render<'a> {
 
     pub(super) fn graph_file(&'a self) -> Graph<'a> {
         let site = self.site;
-        Graph {
-            site,
-            routes: self.routes,
-            edges: Edges { graph: self.graph, order: &site.by_id },
-            node_keys: &self.node_keys,
-        }
+        let nodes = &self.node_keys;
+        let by_brief = match self.parts {
+            Some(parts) => parts.edge_keys.lock().unwrap_or_else(|e| e.into_inner()).update(site, self.graph, nodes),
+            None => (0..site.briefs.len()).into_par_iter().map(|b| edge_key(self.graph, nodes, b)).collect(),
+        };
+        let edges = Edges(site.by_id.iter().map(|&b| by_brief[b]).collect());
+        Graph { site, routes: self.routes, graph: self.graph, edges, node_keys: nodes }
     }
 }

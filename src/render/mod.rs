@@ -8,9 +8,9 @@ mod data;
 mod feeds;
 mod files;
 mod pages;
+mod reuse;
 pub mod templates;
 
-use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,6 +38,7 @@ use context::{
 pub struct Memo {
     views: context::ViewMemo,
     parts: data::JsonParts,
+    pages: reuse::PageMemo,
 }
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
@@ -61,7 +62,7 @@ pub enum Previous<'a> {
     /// wrote (0: unknown), by position.
     Same { signatures: &'a [u64], contents: &'a [u64] },
     /// By output path (another route table, or the record `build` keeps beside the output).
-    ByPath(HashMap<&'a str, u64>),
+    ByPath(hash::FastMap<&'a str, u64>),
 }
 
 /// What the last build left of one file.
@@ -161,6 +162,13 @@ pub struct Render<'a> {
     parts: Option<&'a data::JsonParts>,
     /// The hash of each brief's node in the link graph.
     node_keys: Vec<u64>,
+    /// `watch`: the signature of each brief's page known unchanged since the last rendering…
+    known: Vec<Option<u64>>,
+    /// …and of those hashed in this one, with the cards each shows (see `reuse`).
+    hashed: Vec<OnceLock<reuse::Hashed>>,
+    /// The same for list pages, by route.
+    known_lists: Vec<Option<u64>>,
+    hashed_lists: Vec<OnceLock<reuse::Hashed>>,
 }
 
 impl<'a> Render<'a> {
@@ -213,6 +221,10 @@ impl<'a> Render<'a> {
             term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| Default::default()).collect()).collect(),
             search_index_url: OnceLock::new(),
             parts: None,
+            known: Vec::new(),
+            hashed: Vec::new(),
+            known_lists: Vec::new(),
+            hashed_lists: Vec::new(),
         };
         (render, views)
     }
@@ -247,11 +259,45 @@ impl<'a> Render<'a> {
         }
     }
 
+    /// What every brief page shows alike (see `reuse`).
+    fn shared_key(&self) -> u64 {
+        let sections: Vec<(&str, &str)> = (0..self.site.sections.len())
+            .map(|s| (self.site.sections[s].title.as_str(), self.routes.section(s, 1).url()))
+            .collect();
+        let parts = (self.identity, self.site_value.1, self.build_value.1, self.routes.key, sections);
+        reuse::Shared::key(&(parts, self.terms.key()))
+    }
+
+    /// What list pages show besides their cards and what every page shows alike: the site
+    /// model and the sections' introductions (0: the model has no key).
+    fn lists_key(&self, shared: u64) -> u64 {
+        let intros: Vec<(Option<u64>, u64)> = (0..self.site.sections.len())
+            .map(|s| (self.site.sections[s].index.as_ref().map(|p| p.file.hash), self.graph.section_outputs[s].1))
+            .collect();
+        if self.site.key == 0 {
+            0
+        } else {
+            hash::of(&(shared, self.site.key, intros))
+        }
+    }
+
     /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
-    fn route(&'a self, route: &Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
+    fn route(&'a self, i: usize, route: &Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
+        use crate::routes::Page;
         let unchanged = |signature: u64| last.signature == Some(signature);
         match route.output {
             Output::Page(page_kind) => {
+                // Where `watch` keeps the signature of this page, if it does (see `reuse`).
+                let (known, hashed, at) = match page_kind {
+                    Page::Brief(b) => (&self.known, &self.hashed, b),
+                    // Its link to the search index carries the index's hash: hashed every time.
+                    Page::Search => (&self.known, &self.hashed, usize::MAX),
+                    _ => (&self.known_lists, &self.hashed_lists, i),
+                };
+                let (known, hashed) = (known.get(at).copied().flatten(), hashed.get(at));
+                if let Some(signature) = known.filter(|s| unchanged(*s)) {
+                    return (signature, Ok(Done::Kept));
+                }
                 let (template, page) = self.page_context(page_kind);
                 let listed = route.output != Output::Page(crate::routes::Page::NotFound);
                 let permalink =
@@ -262,13 +308,21 @@ impl<'a> Render<'a> {
                     page: WithPermalink { page, permalink },
                 };
                 // Compared with the signature of the same route: its path need not be hashed.
-                let signature = hash::of(&(self.identity, template, &context));
+                let signature = match (known, hashed) {
+                    (Some(signature), _) => signature,
+                    (None, Some(cell)) => {
+                        let (signature, cards) = cards::recording(|| hash::of(&(self.identity, template, &context)));
+                        let _ = cell.set((signature, cards));
+                        signature
+                    }
+                    (None, None) => hash::of(&(self.identity, template, &context)),
+                };
                 if unchanged(signature) {
                     return (signature, Ok(Done::Kept));
                 }
                 // A brief's page is named by its source file, other pages by their URL.
                 let shown = match page_kind {
-                    crate::routes::Page::Brief(b) => self.site.briefs[b].display(),
+                    Page::Brief(b) => self.site.briefs[b].display(),
                     _ => route.url(),
                 };
                 let result = match self.templates.render(template, shown, &context) {
@@ -351,12 +405,27 @@ pub fn render(
     memo: Option<&mut Memo>,
 ) -> Outcome {
     let site = inputs.site;
-    let (views_memo, parts) = match memo {
-        Some(Memo { views, parts }) => (Some(views), Some(&*parts)),
-        None => (None, None),
+    let (views_memo, parts, pages_memo) = match memo {
+        Some(Memo { views, parts, pages }) => (Some(views), Some(&*parts), Some(pages)),
+        None => (None, None, None),
     };
     let (mut render, views) = Render::new(inputs, views_memo.as_deref());
     render.parts = parts;
+    let mut lists_key = 0;
+    let shared = pages_memo.as_ref().map(|_| reuse::Shared {
+        key: render.shared_key(),
+        site,
+        graph: inputs.graph,
+        cards: &views.cards,
+    });
+    if let (Some(memo), Some(shared)) = (&pages_memo, &shared) {
+        render.known = memo.known(shared);
+        render.hashed = (0..site.briefs.len()).map(|_| OnceLock::new()).collect();
+        let routes = inputs.routes.files.len();
+        lists_key = render.lists_key(shared.key);
+        render.known_lists = memo.known_lists(shared, lists_key, routes);
+        render.hashed_lists = (0..routes).map(|_| OnceLock::new()).collect();
+    }
     if previous.is_none() {
         // Every page renders: make the cards first, newest first in runs. List pages read them in
         // that order and find them side by side in memory rather than scattered over the heap.
@@ -378,7 +447,7 @@ pub fn render(
             if stop() || io_failed.load(Ordering::Relaxed) {
                 return None;
             }
-            let (signature, result) = render.route(route, previous.get(i, route), sink);
+            let (signature, result) = render.route(i, route, previous.get(i, route), sink);
             Some((
                 signature,
                 match result {
@@ -428,6 +497,12 @@ pub fn render(
     }
     if let Some(memo) = views_memo {
         views.remember(site, inputs.routes, memo);
+    }
+    if let (Some(memo), Some(shared)) = (pages_memo, &shared) {
+        let hashed = std::mem::take(&mut render.hashed).into_iter().map(OnceLock::into_inner).collect();
+        memo.remember(shared, &render.known, hashed);
+        let hashed = std::mem::take(&mut render.hashed_lists).into_iter().map(OnceLock::into_inner).collect();
+        memo.remember_lists(lists_key, &render.known_lists, hashed);
     }
     render.cards.free_later();
     outcome

@@ -8,6 +8,7 @@ mod other_tools;
 mod output;
 mod publish;
 mod rebuild;
+mod reuse;
 mod routes;
 mod serve;
 mod support;

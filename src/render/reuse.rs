@@ -1,0 +1,210 @@
+//! `watch` keeps the signature of every brief's page with what the page was made from, so that a
+//! rebuild hashes again only the pages whose inputs changed. Hashing the context of all 10,000
+//! pages of a large site to find the one that changed costs ~15 ms, nearly all of it cache
+//! misses on each brief's data; telling whether a page's inputs changed costs a few pointer
+//! compares over arrays.
+//!
+//! What a brief's page shows (`BriefPage`, `TemplateContext`) comes from, and is compared here:
+//! - the same for every brief page (`Shared::key`): the build identity, `site`, `build`, the route
+//!   table (every URL), each section's title and URL, each term's label and URL;
+//! - its own (`Inputs`): its parse (its file: every `BriefOwn` field and the body), its resolved
+//!   links, its terms, its section, its backlinks, related briefs and neighbours;
+//! - the cards it lists, recorded while its context is hashed (`cards::recording`): a page is
+//!   hashed again when one of them changed.
+//!
+//! A list page (a section's, a term's, the home page, a taxonomy's, 404) shows, besides its
+//! cards, only what the site model decides (its key: every file's facts), with the sections'
+//! introductions and what every page shows alike: while those are the same (a body or summary
+//! edit), a list page none of whose cards changed keeps its signature, by its route.
+//!
+//! The signature of a page hashed again is what it always was, the hash of its whole context:
+//! this only decides when that hash need not be made.
+
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::hash;
+use crate::links::{BriefLinks, LinkGraph, Related};
+use crate::parse::Parsed;
+use crate::site::{BriefId, Site};
+
+type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
+
+/// The signature of each brief's page at the last rendering, with what it was made from.
+#[derive(Default)]
+pub struct PageMemo {
+    /// What every brief page shows alike.
+    shared: u64,
+    backlinks: Arc<Vec<Vec<BriefId>>>,
+    related: Arc<Vec<Vec<Related>>>,
+    neighbours: Neighbours,
+    /// The hash of each brief's card.
+    cards: Vec<u64>,
+    /// Per brief; `None` when its page was not hashed (a rendering stopped early).
+    pages: Vec<Option<Page>>,
+    /// What list pages show besides their cards (0: unknown), and per route the signature of
+    /// its list page and the cards it shows.
+    lists_key: u64,
+    lists: Vec<Option<Hashed>>,
+}
+
+/// One brief page's own inputs and signature.
+struct Page {
+    parsed: Arc<Parsed>,
+    links: Arc<BriefLinks>,
+    terms: Arc<[(usize, usize)]>,
+    section: usize,
+    /// The briefs whose cards it shows, sorted.
+    cards: Box<[u32]>,
+    signature: u64,
+}
+
+/// A page hashed in this rendering: its signature and the cards it showed.
+pub type Hashed = (u64, Box<[u32]>);
+
+/// What the current rendering shares with every brief page (see the module's comment).
+pub struct Shared<'a> {
+    pub key: u64,
+    pub site: &'a Site,
+    pub graph: &'a LinkGraph,
+    pub cards: &'a [u64],
+}
+
+impl Shared<'_> {
+    /// The key of what every brief page shows alike, from its parts.
+    pub fn key(parts: &impl Hash) -> u64 {
+        hash::of(parts)
+    }
+}
+
+impl PageMemo {
+    /// Whether each brief's card changed since the last rendering.
+    fn changed_cards(&self, now: &Shared) -> Option<Vec<bool>> {
+        (self.cards.len() == now.cards.len()).then(|| self.cards.iter().zip(now.cards).map(|(a, b)| a != b).collect())
+    }
+
+    /// The signature of each list page (by route, of `routes` routes) known to be unchanged
+    /// since it was kept; `key`: what list pages show besides their cards.
+    pub fn known_lists(&self, now: &Shared, key: u64, routes: usize) -> Vec<Option<u64>> {
+        let changed = match self.changed_cards(now) {
+            Some(changed) if key != 0 && self.lists_key == key && self.lists.len() == routes => changed,
+            _ => return vec![None; routes],
+        };
+        let any_card = changed.contains(&true);
+        self.lists
+            .iter()
+            .map(|list| {
+                let (signature, cards) = list.as_ref()?;
+                (!(any_card && cards.iter().any(|&c| changed[c as usize]))).then_some(*signature)
+            })
+            .collect()
+    }
+
+    /// Keeps the list pages this rendering knew and hashed (by route) for the next.
+    pub fn remember_lists(&mut self, key: u64, known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
+        if self.lists_key != key || self.lists.len() != hashed.len() {
+            self.lists = (0..hashed.len()).map(|_| None).collect();
+        }
+        self.lists_key = key;
+        for ((entry, hashed), known) in self.lists.iter_mut().zip(hashed).zip(known) {
+            match hashed {
+                Some(hashed) => *entry = Some(hashed),
+                None if known.is_some() => {}
+                None => *entry = None,
+            }
+        }
+    }
+
+    /// The signature of each brief's page that is known to be unchanged since it was kept.
+    pub fn known(&self, now: &Shared) -> Vec<Option<u64>> {
+        use rayon::prelude::*;
+        let (site, graph) = (now.site, now.graph);
+        let n = site.briefs.len();
+        let changed = match self.changed_cards(now) {
+            Some(changed) if self.shared == now.key && self.pages.len() == n => changed,
+            _ => return vec![None; n],
+        };
+        let any_card = changed.contains(&true);
+        let same_backlinks = Arc::ptr_eq(&self.backlinks, &graph.backlinks);
+        let same_related = Arc::ptr_eq(&self.related, &graph.related);
+        let same_neighbours = Arc::ptr_eq(&self.neighbours, &graph.neighbours);
+        (0..n)
+            .into_par_iter()
+            .with_min_len(512)
+            .map(|b| {
+                let page = self.pages[b].as_ref()?;
+                let brief = &site.briefs[b];
+                let same = Arc::ptr_eq(&page.parsed, &brief.parsed)
+                    && Arc::ptr_eq(&page.links, &graph.briefs[b])
+                    && page.section == brief.section
+                    && (Arc::ptr_eq(&page.terms, &brief.terms) || page.terms == brief.terms)
+                    && (same_backlinks || self.backlinks[b] == graph.backlinks[b])
+                    && (same_related || self.related[b] == graph.related[b])
+                    && (same_neighbours
+                        || (self.neighbours.0[b], self.neighbours.1[b])
+                            == (graph.neighbours.0[b], graph.neighbours.1[b]))
+                    && !(any_card && page.cards.iter().any(|&c| changed[c as usize]));
+                same.then_some(page.signature)
+            })
+            .collect()
+    }
+
+    /// Keeps what this rendering knew (`known`, from `known`) and hashed (`hashed[b]`, for each
+    /// page hashed again) for the next.
+    pub fn remember(&mut self, now: &Shared, known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
+        use rayon::prelude::*;
+        let (site, graph) = (now.site, now.graph);
+        if self.pages.len() != site.briefs.len() {
+            self.pages = (0..site.briefs.len()).map(|_| None).collect();
+        }
+        self.pages.par_iter_mut().zip(hashed).enumerate().with_min_len(512).for_each(|(b, (entry, hashed))| {
+            let Some((signature, cards)) = hashed else {
+                // Known: its entry holds the same inputs. Neither (the rendering stopped before
+                // it): hashed next time.
+                if known.get(b).is_none_or(Option::is_none) {
+                    *entry = None;
+                }
+                return;
+            };
+            let brief = &site.briefs[b];
+            let (parsed, links, terms) = (&brief.parsed, &graph.briefs[b], &brief.terms);
+            match entry {
+                // Arcs that are the same are not cloned: a reference count of each brief's
+                // data is a cache miss.
+                Some(page) => {
+                    if !Arc::ptr_eq(&page.parsed, parsed) {
+                        page.parsed = parsed.clone();
+                    }
+                    if !Arc::ptr_eq(&page.links, links) {
+                        page.links = links.clone();
+                    }
+                    if !Arc::ptr_eq(&page.terms, terms) {
+                        page.terms = terms.clone();
+                    }
+                    (page.section, page.cards, page.signature) = (brief.section, cards, signature);
+                }
+                None => {
+                    *entry = Some(Page {
+                        parsed: parsed.clone(),
+                        links: links.clone(),
+                        terms: terms.clone(),
+                        section: brief.section,
+                        cards,
+                        signature,
+                    })
+                }
+            }
+        });
+        self.shared = now.key;
+        let last = (
+            std::mem::replace(&mut self.backlinks, graph.backlinks.clone()),
+            std::mem::replace(&mut self.related, graph.related.clone()),
+            std::mem::replace(&mut self.neighbours, graph.neighbours.clone()),
+        );
+        // The last lists may be freed here, tens of thousands of vectors: not on the way.
+        if !(Arc::ptr_eq(&last.0, &self.backlinks) && Arc::ptr_eq(&last.1, &self.related)) {
+            std::thread::spawn(move || drop(last));
+        }
+        self.cards = now.cards.to_vec();
+    }
+}

@@ -1,0 +1,102 @@
+//! `watch` keeps the signatures of brief pages and list pages whose inputs did not change
+//! (`render/reuse.rs`). Each edit here changes one input of a page that other pages show — a card,
+//! an introduction, a neighbour, a related list — and the output must still equal a fresh build,
+//! with the pages that show it rendered again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use briefing::build::{self, BuildOptions, Mode, Project};
+use briefing::watch::Session;
+
+use crate::support::files_under;
+
+fn brief(title: &str, date: &str, topics: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: {date}\ntopics: [{topics}]\n---\n{body}\n")
+}
+
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(dir).into_iter().map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap())).collect()
+}
+
+fn options(root: &Path, output: &Path) -> BuildOptions {
+    BuildOptions { root: root.to_path_buf(), output: Some(output.to_path_buf()), ..BuildOptions::default() }
+}
+
+struct Site {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    output: PathBuf,
+    session: Session,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let files = [
+            ("site.yaml", "title: Site\nbase_url: https://example.org/\npaginate_by: 2\n".to_string()),
+            ("content/briefs/_index.md", "---\ntitle: Briefs\n---\nThe briefs.\n".to_string()),
+            ("content/briefs/a.md", brief("Alpha", "2025-01-01", "OPCON, SCM", "First of all.\n\nSee [[b]].")),
+            ("content/briefs/b.md", brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]].")),
+            ("content/briefs/c.md", brief("Gamma", "2025-01-03", "SCM, OPCON", "Gamma begins.")),
+            ("content/briefs/d.md", brief("Delta", "2025-01-04", "USFK", "Delta begins.")),
+        ];
+        for (path, text) in files {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        let output = dir.path().join("output");
+        let mut session = Session::new(options(&root, &output)).unwrap();
+        session.build().unwrap();
+        Site { _dir: dir, root, output, session }
+    }
+
+    /// Writes `text` at `path`, rebuilds, and compares the output with a fresh build; returns
+    /// how many files the rebuild rendered.
+    fn edit(&mut self, path: &str, text: &str) -> usize {
+        let full = self.root.join(path);
+        std::fs::write(&full, text).unwrap();
+        let report = self.session.rebuild(&[full]).unwrap();
+        let fresh = self.root.parent().unwrap().join("fresh");
+        let _ = std::fs::remove_dir_all(&fresh);
+        build::run(&Project::resolve(&options(&self.root, &fresh)).unwrap(), Mode::Build).unwrap();
+        let (watched, fresh) = (contents(&self.output), contents(&fresh));
+        assert_eq!(watched.keys().collect::<Vec<_>>(), fresh.keys().collect::<Vec<_>>(), "after editing {path}");
+        for (file, bytes) in &fresh {
+            assert!(watched[file] == *bytes, "after editing {path}: {file} differs from a fresh build");
+        }
+        report.rendered
+    }
+}
+
+#[test]
+fn pages_showing_a_changed_input_render_again_and_equal_a_fresh_build() {
+    let mut site = Site::new();
+    // The lede of a linked brief is its summary: its card changes on the pages that list it
+    // (section, term pages, the page linking to it, its neighbours, related briefs).
+    let rendered = site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "A new lede.\n\nSee [[c]]."));
+    assert!(rendered > 3, "the pages showing its card rendered again ({rendered})");
+    // A body edit that changes no card renders its own page (and the search and graph files
+    // only if they show it).
+    let rendered =
+        site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "A new lede.\n\nSee [[c]]. More."));
+    assert_eq!(rendered, 1, "only its page");
+    // A section's introduction: no fact of the site changes, its list pages do.
+    site.edit("content/briefs/_index.md", "---\ntitle: Briefs\n---\nOther words.\n");
+    // A link target's title: the linking page, its backlinks list and the graph.
+    site.edit("content/briefs/c.md", &brief("Gamma 2", "2025-01-03", "SCM, OPCON", "Gamma begins."));
+    // A new link: backlinks of the target, outgoing of the source.
+    site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK", "Delta begins. See [[a]]."));
+    // A date: neighbours and the order of every list.
+    site.edit("content/briefs/a.md", &brief("Alpha", "2025-01-05", "OPCON, SCM", "First of all.\n\nSee [[b]]."));
+    // Terms: related briefs, term pages, the route table.
+    site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK, SCM", "Delta begins. See [[a]]."));
+    site.edit("content/briefs/c.md", &brief("Gamma 2", "2025-01-03", "OPCON", "Gamma begins."));
+    // Every URL: cards and pages show the new ones, though no brief's file changed.
+    site.edit("site.yaml", "title: Site\nbase_url: https://example.org/policy/\npaginate_by: 2\n");
+    // Back to where it started, step by step.
+    site.edit("content/briefs/c.md", &brief("Gamma", "2025-01-03", "SCM, OPCON", "Gamma begins."));
+    site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]]."));
+}
