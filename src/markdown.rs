@@ -35,6 +35,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "search-filter",
     "search-status",
     "search-results",
+    "mentioned-heading",
     "briefing-errors",
     "pager",
     "skip",

@@ -274,10 +274,13 @@ impl<'a> Render<'a> {
         let intros: Vec<(Option<u64>, u64)> = (0..self.site.sections.len())
             .map(|s| (self.site.sections[s].index.as_ref().map(|p| p.file.hash), self.graph.section_outputs[s].1))
             .collect();
+        // Term pages show their record's description and the briefs that mention them.
+        let records: Vec<(u64, u64)> =
+            self.site.records.iter().zip(&self.graph.record_outputs).map(|(r, o)| (r.parsed.file.hash, o.1)).collect();
         if self.site.key == 0 {
             0
         } else {
-            hash::of(&(shared, self.site.key, intros))
+            hash::of(&(shared, self.site.key, intros, records, &self.graph.mentions.by_term))
         }
     }
 

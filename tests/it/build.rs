@@ -64,7 +64,7 @@ fn term_pages_and_counts_merge_spellings_under_the_most_common_label() {
     let list = site.main_of("topics/index.html");
     assert!(
         list.contains(
-            r#"<a href="/topics/opcon-transfer/">OPCON transfer</a> <span class="count">3<span class="visually-hidden"> briefs</span></span>"#
+            r#"<a href="/topics/opcon-transfer/">OPCON transfer</a></span> <span class="count">3<span class="visually-hidden"> briefs</span></span>"#
         ),
         "{list}"
     );

@@ -57,6 +57,7 @@ impl Site {
     /// how many files the rebuild rendered.
     fn edit(&mut self, path: &str, text: &str) -> usize {
         let full = self.root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(&full, text).unwrap();
         let report = self.session.rebuild(&[full]).unwrap();
         let fresh = self.root.parent().unwrap().join("fresh");
@@ -99,4 +100,27 @@ fn pages_showing_a_changed_input_render_again_and_equal_a_fresh_build() {
     // Back to where it started, step by step.
     site.edit("content/briefs/c.md", &brief("Gamma", "2025-01-03", "SCM, OPCON", "Gamma begins."));
     site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]]."));
+}
+
+#[test]
+fn term_records_and_mentions_update_every_page_that_shows_them() {
+    let mut site = Site::new();
+    let record = |body: &str, aka: &str| {
+        format!("---\ntitle: OPCON transfer\nnames: {{ko: 전시작전통제권}}\naka: [{aka}]\n---\n{body}\n")
+    };
+    // A new record: the term `OPCON` becomes the record's, with its title everywhere.
+    site.edit("content/topics/opcon.md", &record("Wartime operational control.", "OPCON"));
+    // Its description: the term page only.
+    let rendered =
+        site.edit("content/topics/opcon.md", &record("Wartime operational control, by the allies.", "OPCON"));
+    assert!(rendered >= 1, "the term page rendered again");
+    // A name a brief's body uses: the term page's "Mentioned in".
+    site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK", "Delta begins. 전시작전통제권은 here."));
+    // An aka that merges another term into it.
+    site.edit("content/topics/opcon.md", &record("Wartime operational control, by the allies.", "OPCON, SCM"));
+    // The record removed: the term is the briefs' again.
+    let full = site.root.join("content/topics/opcon.md");
+    std::fs::remove_file(&full).unwrap();
+    site.session.rebuild(&[full]).unwrap();
+    site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK", "Delta begins."));
 }
