@@ -70,7 +70,7 @@ fn term_pages_and_counts_merge_spellings_under_the_most_common_label() {
     );
     assert!(
         list.contains(
-            r#"<a href="/topics/scm/">SCM</a> <span class="count">1<span class="visually-hidden"> brief</span></span>"#
+            r#"<a href="/topics/scm/">SCM</a></span> <span class="count">1<span class="visually-hidden"> brief</span></span>"#
         ),
         "{list}"
     );
