@@ -355,6 +355,9 @@ pub struct BriefPage<'a> {
     pub previous: Option<CardRef<'a>>,
     pub next: Option<CardRef<'a>>,
     pub section: Link<'a>,
+    /// A schema.org JSON-LD object for `<script type="application/ld+json">`: the brief as an
+    /// article, `about` its terms, `mentions` the terms it names untagged (see `structured_data`).
+    pub structured_data: String,
 }
 
 #[derive(Serialize, Hash)]

@@ -119,7 +119,7 @@ impl Hash for SearchIndex<'_> {
         for taxonomy in &site.taxonomies {
             (&taxonomy.name, &taxonomy.title, taxonomy.terms.len()).hash(state);
             for term in &taxonomy.terms {
-                term.label.hash(state);
+                (&term.label, other_names(site, term)).hash(state);
             }
         }
         for &b in &site.by_date {
@@ -129,14 +129,16 @@ impl Hash for SearchIndex<'_> {
 }
 
 impl SearchIndex<'_> {
-    /// `{"version":1,"taxonomies":[…],"terms":[…],"docs":[…]}`; `docs` are `[title, path from the
+    /// `{"version":1,"taxonomies":[…],"terms":[[taxonomy, label, other names]…],"docs":[…]}`;
+    /// `docs` are `[title, path from the
     /// site root, yyyy-mm-dd or "", summary, [term indexes]]`, newest first.
     pub(super) fn write(&self, memo: Option<&Parts>) -> Vec<u8> {
         let site = self.site;
         let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect();
-        let mut terms: Vec<(usize, &str)> = Vec::new();
+        // `[taxonomy, label, other names]`: searching `주한미군` finds briefs tagged `USFK`.
+        let mut terms: Vec<(usize, &str, String)> = Vec::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str())));
+            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str(), other_names(site, term))));
         }
         // A document's term indexes follow from its terms and where each taxonomy's terms start.
         let bases: Vec<usize> = site
@@ -168,6 +170,14 @@ impl SearchIndex<'_> {
         out.extend_from_slice(b"]}\n");
         out
     }
+}
+
+/// Every other name of a term with a record (its `names` and `aka`), joined by ` · `.
+fn other_names(site: &Site, term: &crate::site::Term) -> String {
+    let Some(record) = term.record.map(|r| &site.records[r]) else { return String::new() };
+    let fields = record.fields();
+    let names = fields.names.iter().map(|(_, n)| n.value.as_str()).chain(fields.aka.iter().map(|a| a.value.as_str()));
+    names.collect::<Vec<_>>().join(" \u{b7} ")
 }
 
 /// A date written `yyyy-mm-dd`, or `""`; it hashes as the date.
@@ -231,6 +241,7 @@ impl BriefEdges<'_> {
 /// A brief in the link graph.
 #[derive(Serialize, Hash)]
 pub struct GraphNode<'a> {
+    kind: &'static str,
     id: &'a str,
     url: &'a str,
     title: &'a str,
@@ -299,13 +310,33 @@ impl Hash for Graph<'_> {
             self.node_keys[b].hash(state);
         }
         self.edges.hash(state);
+        for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
+            for (i, term) in taxonomy.terms.iter().enumerate() {
+                (&term.slug, &term.label, self.routes.term(t, i, 1).url()).hash(state);
+                for &b in &term.briefs {
+                    self.site.briefs[b].id().hash(state);
+                }
+            }
+        }
     }
+}
+
+/// A term in the link graph: `{"kind":"term","id":"topics/opcon-transfer",…}`.
+#[derive(Serialize)]
+struct TermNode<'a> {
+    kind: &'static str,
+    id: String,
+    url: &'a str,
+    title: &'a str,
+    taxonomy: &'a str,
+    count: usize,
 }
 
 /// A brief's node in the link graph.
 pub fn graph_node<'a>(site: &'a Site, routes: &'a Routes, b: BriefId) -> GraphNode<'a> {
     let brief = &site.briefs[b];
     GraphNode {
+        kind: "brief",
         id: brief.id(),
         url: routes.brief(b).url(),
         title: brief.title(),
@@ -329,8 +360,39 @@ impl<'a> Graph<'a> {
         let mut out = Vec::with_capacity(node_keys.len() * 400);
         out.extend_from_slice(b"{\"nodes\":[");
         json_items(&mut out, &node_keys, node, memo.map(|m| &m.0));
+        // Terms after briefs, and edges from each brief to its terms after the links.
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            for (i, term) in taxonomy.terms.iter().enumerate() {
+                let node = TermNode {
+                    kind: "term",
+                    id: format!("{}/{}", taxonomy.name, term.slug),
+                    url: self.routes.term(t, i, 1).url(),
+                    title: &term.label,
+                    taxonomy: &taxonomy.name,
+                    count: term.briefs.len(),
+                };
+                if out.last() != Some(&b'[') {
+                    out.push(b',');
+                }
+                out.extend_from_slice(&serde_json::to_vec(&node).unwrap_or_default());
+            }
+        }
         out.extend_from_slice(b"],\"edges\":[");
         json_items(&mut out, &self.edges.0, edges, memo.map(|m| &m.1));
+        for taxonomy in &site.taxonomies {
+            for term in &taxonomy.terms {
+                let target = format!("{}/{}", taxonomy.name, term.slug);
+                let mut by_id: Vec<&str> = term.briefs.iter().map(|&b| site.briefs[b].id()).collect();
+                by_id.sort_unstable();
+                for source in by_id {
+                    if out.last() != Some(&b'[') {
+                        out.push(b',');
+                    }
+                    let edge = serde_json::json!({"source": source, "target": target, "kind": "about"});
+                    out.extend_from_slice(edge.to_string().as_bytes());
+                }
+            }
+        }
         out.extend_from_slice(b"]}\n");
         out
     }
@@ -350,5 +412,47 @@ impl<'a> Render<'a> {
         };
         let edges = Edges(site.by_id.iter().map(|&b| by_brief[b]).collect());
         Graph { site, routes: self.routes, graph: self.graph, edges, node_keys: nodes }
+    }
+}
+
+/// `terms.json`: every term of every taxonomy, `[{id, taxonomy, title, names, aka, url, count,
+/// wikidata}]`, for other tools (`url` is absolute when `base_url` has an origin).
+pub struct TermsFile<'a> {
+    pub site: &'a Site,
+    pub routes: &'a Routes,
+}
+
+impl Hash for TermsFile<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.write().hash(state);
+    }
+}
+
+impl TermsFile<'_> {
+    pub(super) fn write(&self) -> Vec<u8> {
+        let (site, routes) = (self.site, self.routes);
+        let mut terms = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            for (i, term) in taxonomy.terms.iter().enumerate() {
+                let route = routes.term(t, i, 1);
+                let fields = term.record.map(|r| site.records[r].fields());
+                let names: BTreeMap<&str, &str> = fields
+                    .map_or(BTreeMap::new(), |f| f.names.iter().map(|(l, n)| (l.as_str(), n.value.as_str())).collect());
+                let aka: Vec<&str> = fields.map_or(Vec::new(), |f| f.aka.iter().map(|a| a.value.as_str()).collect());
+                terms.push(serde_json::json!({
+                    "id": term.slug,
+                    "taxonomy": taxonomy.name,
+                    "title": term.label,
+                    "names": names,
+                    "aka": aka,
+                    "url": routes.absolute(route).unwrap_or_else(|| route.url().to_string()),
+                    "count": term.briefs.len(),
+                    "wikidata": fields.and_then(|f| f.wikidata.as_deref()),
+                }));
+            }
+        }
+        let mut out = serde_json::to_vec(&terms).unwrap_or_default();
+        out.push(b'\n');
+        out
     }
 }

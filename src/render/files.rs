@@ -5,7 +5,7 @@
 use crate::markdown;
 use crate::routes::{Output, Routes};
 
-use super::data::{Graph, JsonParts, SearchIndex};
+use super::data::{Graph, JsonParts, SearchIndex, TermsFile};
 use super::feeds::{Feed, Sitemap};
 use super::Render;
 
@@ -14,6 +14,7 @@ use super::Render;
 pub enum FileSpec<'a> {
     SearchIndex(SearchIndex<'a>),
     Graph(Graph<'a>),
+    Terms(TermsFile<'a>),
     Feed(Feed<'a>),
     Sitemap(Sitemap<'a>),
     Robots(Option<String>),
@@ -25,6 +26,7 @@ impl FileSpec<'_> {
         match self {
             FileSpec::SearchIndex(index) => index.write(parts.map(|p| &p.search)),
             FileSpec::Graph(graph) => graph.write(parts.map(|p| &p.graph)),
+            FileSpec::Terms(terms) => terms.write(),
             FileSpec::Feed(feed) => feed.write(routes),
             FileSpec::Sitemap(sitemap) => sitemap.write(routes),
             FileSpec::Robots(sitemap) => match sitemap {
@@ -58,6 +60,7 @@ impl<'a> Render<'a> {
         Some(match output {
             Output::SearchIndex => FileSpec::SearchIndex(self.search_index()),
             Output::Graph => FileSpec::Graph(self.graph_file()),
+            Output::Terms => FileSpec::Terms(TermsFile { site: self.site, routes }),
             Output::Feed(term) => FileSpec::Feed(self.feed(term)),
             Output::Sitemap(part) => FileSpec::Sitemap(self.sitemap(part)),
             Output::Robots => FileSpec::Robots(

@@ -264,7 +264,9 @@ impl<'a> Render<'a> {
         let sections: Vec<(&str, &str)> = (0..self.site.sections.len())
             .map(|s| (self.site.sections[s].title.as_str(), self.routes.section(s, 1).url()))
             .collect();
-        let parts = (self.identity, self.site_value.1, self.build_value.1, self.routes.key, sections);
+        // A record's Wikidata item is in the structured data of every brief about it.
+        let wikidata: Vec<Option<&String>> = self.site.records.iter().map(|r| r.fields().wikidata.as_ref()).collect();
+        let parts = (self.identity, self.site_value.1, self.build_value.1, self.routes.key, sections, wikidata);
         reuse::Shared::key(&(parts, self.terms.key()))
     }
 

@@ -138,6 +138,7 @@ impl<'a> Render<'a> {
             previous: graph.previous(b).map(|x| self.cards.get(x)),
             next: graph.next(b).map(|x| self.cards.get(x)),
             section: Link { title: &section.title, url: routes.section(brief.section, 1).url() },
+            structured_data: self.structured_data(b),
         }
     }
 
@@ -168,6 +169,69 @@ impl<'a> Render<'a> {
     fn taxonomy_link(&'a self, t: usize) -> TaxonomyLink<'a> {
         let taxonomy = &self.site.taxonomies[t];
         TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: self.routes.taxonomy(t).url() }
+    }
+
+    /// The brief as a schema.org `Article`: its terms `about`, the terms it mentions untagged
+    /// `mentions`, each with its page and, for a record with one, its Wikidata item as `sameAs`.
+    /// Written for a `<script>` element: `<` is escaped so no text can close it.
+    fn structured_data(&'a self, b: BriefId) -> String {
+        let (site, routes) = (self.site, self.routes);
+        let brief = &site.briefs[b];
+        let front = brief.front();
+        let url = |route| routes.absolute(route).unwrap_or_else(|| route.url().to_string());
+        let thing = |&(t, i): &(usize, usize)| {
+            let term = &site.taxonomies[t].terms[i];
+            let mut thing = serde_json::json!({"@type": "Thing", "name": term.label, "url": url(routes.term(t, i, 1))});
+            let record = term.record.map(|r| site.records[r].fields());
+            if let Some(q) = record.and_then(|f| f.wikidata.as_ref()) {
+                thing["sameAs"] = format!("https://www.wikidata.org/entity/{q}").into();
+            }
+            thing
+        };
+        let mentions: Vec<(usize, usize)> =
+            self.graph.mentions.by_brief.get(b).map_or(Vec::new(), |m| m.iter().map(|&(t, i, _)| (t, i)).collect());
+        let mut article = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Article",
+            "headline": brief.title(),
+            "url": url(routes.brief(b)),
+            "inLanguage": front.lang.as_deref().unwrap_or(&self.config.language),
+        });
+        if let Some(date) = &front.date {
+            article["datePublished"] = date.rfc3339().into();
+        }
+        if let Some(date) = &front.updated {
+            article["dateModified"] = date.rfc3339().into();
+        }
+        if !front.authors.is_empty() {
+            let authors = site.taxonomies.iter().position(|t| t.name == "authors");
+            let page = |name: &str| {
+                let t = authors?;
+                let i = site.taxonomies[t].terms.iter().position(|term| term.label == name)?;
+                Some(url(routes.term(t, i, 1)))
+            };
+            article["author"] = front
+                .authors
+                .iter()
+                .map(|a| match page(a) {
+                    Some(u) => serde_json::json!({"@type": "Organization", "name": a, "url": u}),
+                    None => serde_json::json!({"@type": "Organization", "name": a}),
+                })
+                .collect();
+        }
+        if !brief.summary().is_empty() {
+            article["description"] = brief.summary().into();
+        }
+        // Authors are the brief's `author`, not what it is about.
+        let about: Vec<_> =
+            brief.terms.iter().filter(|(t, _)| site.taxonomies[*t].name != "authors").map(thing).collect();
+        if !about.is_empty() {
+            article["about"] = about.into();
+        }
+        if !mentions.is_empty() {
+            article["mentions"] = mentions.iter().map(thing).collect();
+        }
+        article.to_string().replace('<', "\\u003c")
     }
 
     /// A record's first name in another language than the site's.

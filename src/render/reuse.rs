@@ -56,6 +56,8 @@ struct Page {
     section: usize,
     /// The briefs whose cards it shows, sorted.
     cards: Box<[u32]>,
+    /// The terms its body mentions untagged (its structured data lists them).
+    mentions: Box<[(usize, usize, u32)]>,
     signature: u64,
 }
 
@@ -75,6 +77,10 @@ impl Shared<'_> {
     pub fn key(parts: &impl Hash) -> u64 {
         hash::of(parts)
     }
+}
+
+fn mentions_of(graph: &LinkGraph, b: BriefId) -> Box<[(usize, usize, u32)]> {
+    graph.mentions.by_brief.get(b).map_or(Box::new([]), |m| m.as_slice().into())
 }
 
 impl PageMemo {
@@ -143,6 +149,7 @@ impl PageMemo {
                     && (same_neighbours
                         || (self.neighbours.0[b], self.neighbours.1[b])
                             == (graph.neighbours.0[b], graph.neighbours.1[b]))
+                    && *page.mentions == *graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice)
                     && !(any_card && page.cards.iter().any(|&c| changed[c as usize]));
                 same.then_some(page.signature)
             })
@@ -182,6 +189,7 @@ impl PageMemo {
                         page.terms = terms.clone();
                     }
                     (page.section, page.cards, page.signature) = (brief.section, cards, signature);
+                    page.mentions = mentions_of(graph, b);
                 }
                 None => {
                     *entry = Some(Page {
@@ -190,6 +198,7 @@ impl PageMemo {
                         terms: terms.clone(),
                         section: brief.section,
                         cards,
+                        mentions: mentions_of(graph, b),
                         signature,
                     })
                 }

@@ -69,6 +69,8 @@ pub enum Output {
     },
     SearchIndex,
     Graph,
+    /// `terms.json`: every term, with its names and page.
+    Terms,
     /// The Atom feed of the whole site (`None`) or of a term.
     Feed(Option<(usize, usize)>),
     /// `sitemap.xml` (0), or part `n` of a sitemap index.
@@ -403,6 +405,7 @@ impl Routes {
         }
         let search_index = table.file("search/index.json".into(), Output::SearchIndex);
         table.file("graph.json".into(), Output::Graph);
+        table.file("terms.json".into(), Output::Terms);
         let mut site_feed = None;
         let mut term_feed: Vec<Vec<Option<usize>>> =
             site.taxonomies.iter().map(|t| vec![None; t.terms.len()]).collect();

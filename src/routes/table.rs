@@ -205,6 +205,7 @@ impl<'a> Table<'a> {
             }
             Output::SearchIndex => ("the search index".into(), None),
             Output::Graph => ("the link graph `graph.json`".into(), None),
+            Output::Terms => ("the list of terms `terms.json`".into(), None),
             Output::Feed(None) => ("the site's Atom feed".into(), None),
             Output::Feed(Some((t, term))) => (
                 format!("the feed of the {} term `{}`", site.taxonomies[t].name, site.taxonomies[t].terms[term].label),

@@ -130,3 +130,54 @@ fn authors_are_a_taxonomy_by_default() {
     assert!(run.read("authors/policy-desk/index.html").contains(">A</a>"));
     assert!(run.exists("authors/kim-min-ji/index.html"));
 }
+
+#[test]
+fn terms_json_graph_structured_data_and_search_carry_the_records() {
+    let run = SiteTest::new()
+        .config("base_url: https://example.org/\n")
+        .brief("actors/usfk.md", usfk())
+        .brief(
+            "a.md",
+            &brief(
+                "A",
+                "actors: [주한미군]\nauthors: [Policy Desk]\n",
+                "The 주한미군의 role; </script><script>alert(1)</script>",
+            ),
+        )
+        .brief("b.md", &brief("B", "", "USFK twice: USFK."))
+        .build_ok();
+    let terms: serde_json::Value = serde_json::from_str(&run.read("terms.json")).unwrap();
+    let usfk = terms.as_array().unwrap().iter().find(|t| t["id"] == "usfk").expect("usfk in terms.json");
+    assert_eq!(usfk["names"]["ko"], "주한미군");
+    assert_eq!(usfk["count"], 1);
+    assert_eq!(usfk["wikidata"], "Q1145298");
+    assert_eq!(usfk["url"], "https://example.org/actors/usfk/");
+    let graph: serde_json::Value = serde_json::from_str(&run.read("graph.json")).unwrap();
+    assert!(graph["nodes"].as_array().unwrap().iter().any(|n| n["kind"] == "term" && n["id"] == "actors/usfk"));
+    assert!(graph["nodes"].as_array().unwrap().iter().any(|n| n["kind"] == "brief" && n["id"] == "a"));
+    assert!(graph["edges"].as_array().unwrap().iter().any(|e| e["source"] == "a" && e["target"] == "actors/usfk"));
+    // JSON-LD: `about` the tagged term with its Wikidata item, `mentions` the untagged one.
+    let page = run.read("b/index.html");
+    let start = page.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let json: serde_json::Value =
+        serde_json::from_str(&page[start..start + page[start..].find("</script>").unwrap()]).unwrap();
+    assert_eq!(json["@type"], "Article");
+    assert_eq!(json["mentions"][0]["sameAs"], "https://www.wikidata.org/entity/Q1145298");
+    let a = run.read("a/index.html");
+    let start = a.find("<script type=\"application/ld+json\">").unwrap() + 35;
+    let json: serde_json::Value =
+        serde_json::from_str(&a[start..start + a[start..].find("</script>").unwrap()]).unwrap();
+    assert_eq!(json["about"][0]["url"], "https://example.org/actors/usfk/");
+    assert_eq!(json["author"][0]["url"], "https://example.org/authors/policy-desk/");
+    assert!(!a[start..].split("</script>").next().unwrap().contains('<'), "nothing in it can close the script");
+    // The search index carries every name of a term.
+    assert!(run.read("search/index.json").contains("주한미군"));
+    // The term page shows the record and who mentions it.
+    let term = run.main_of("actors/usfk/index.html");
+    assert!(term.contains("lang=\"ko\">주한미군</p>"), "{term}");
+    assert!(term.contains("The US forces stationed in Korea."), "{term}");
+    assert!(term.contains("https://www.wikidata.org/wiki/Q1145298"), "{term}");
+    let mentioned = &term[term.find("Mentioned in").expect("a Mentioned in section")..];
+    assert!(mentioned.contains(">B</a>") && !mentioned.contains(">A</a>"), "{mentioned}");
+    assert!(run.read("actors/usfk/index.html").contains("application/atom+xml"), "the term's feed in <head>");
+}

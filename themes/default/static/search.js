@@ -27,7 +27,8 @@
       .then(function (data) {
         index = data;
         prepared = data.docs.map(function (d) {
-          var terms = d[4].map(function (t) { return data.terms[t][1]; });
+          // A term matches by its label and by its other names (`주한미군` for USFK).
+          var terms = d[4].map(function (t) { return data.terms[t][1] + (data.terms[t][2] ? " \u00b7 " + data.terms[t][2] : ""); });
           return { title: norm(d[0]), summary: norm(d[3]), terms: norm(terms.join(" \u00b7 ")), termIds: d[4] };
         });
         fillFilter(data);
