@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the example site for a subpath and checks it with independent tools
 # (../shared/check/validate-site --strict: W3C HTML validator, linkcheck.py, LinkChecker crawling
-# the site served by nginx under /policy/, feedparser and xmllint on feeds, the sitemap XSD).
+# the site served by nginx under /policy/, feedparser and xmllint on feeds, the sitemap XSD), and
+# its JSON-LD and terms.json with extruct (tests/structured-data.py).
 # Install the tools first: ../shared/check/install-tools.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,3 +12,6 @@ trap 'rm -rf "$site"' EXIT
 cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$root" \
   --output "$site/output" --base-url https://example.org/policy/ -q
 "$check/validate-site" --strict --server nginx --base-url https://example.org/policy/ "$site/output"
+python3 -c "import extruct" 2>/dev/null || python3 -m pip install -q extruct 2>/dev/null ||
+  python3 -m pip install -q --break-system-packages extruct
+python3 "$root/tests/structured-data.py" "$site/output" https://example.org/policy/
