@@ -356,8 +356,27 @@ pub struct BriefPage<'a> {
     pub next: Option<CardRef<'a>>,
     pub section: Link<'a>,
     /// A schema.org JSON-LD object for `<script type="application/ld+json">`: the brief as an
-    /// article, `about` its terms, `mentions` the terms it names untagged (see `structured_data`).
-    pub structured_data: String,
+    /// article, `about` its terms, `mentions` the terms it names untagged.
+    pub structured_data: StructuredData<'a>,
+}
+
+/// A brief's JSON-LD, written only when its page renders (`Render::structured_data`); it hashes
+/// as what it shows (`Render::structured_data_key`).
+pub struct StructuredData<'a> {
+    pub render: &'a super::Render<'a>,
+    pub brief: crate::site::BriefId,
+}
+
+impl Hash for StructuredData<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.render.structured_data_key(self.brief).hash(state);
+    }
+}
+
+impl Serialize for StructuredData<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.render.structured_data(self.brief))
+    }
 }
 
 #[derive(Serialize, Hash)]

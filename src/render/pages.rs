@@ -1,8 +1,6 @@
 //! The page list: for each page of the route table, its template and its typed context. A new
 //! page kind is one more arm here (and its `Page` variant in `routes.rs`).
 
-use std::collections::HashMap;
-
 use crate::routes::Page;
 use crate::site::BriefId;
 
@@ -138,7 +136,7 @@ impl<'a> Render<'a> {
             previous: graph.previous(b).map(|x| self.cards.get(x)),
             next: graph.next(b).map(|x| self.cards.get(x)),
             section: Link { title: &section.title, url: routes.section(brief.section, 1).url() },
-            structured_data: self.structured_data(b),
+            structured_data: StructuredData { render: self, brief: b },
         }
     }
 
@@ -171,10 +169,26 @@ impl<'a> Render<'a> {
         TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: self.routes.taxonomy(t).url() }
     }
 
+    /// What `structured_data` writes for brief `b` depends on: its file, its URL, and the label,
+    /// page and Wikidata item of each term it names or mentions.
+    pub(super) fn structured_data_key(&'a self, b: BriefId) -> u64 {
+        let (site, routes) = (self.site, self.routes);
+        let brief = &site.briefs[b];
+        let term = |(t, i): (usize, usize)| {
+            let term = &site.taxonomies[t].terms[i];
+            let wikidata = term.record.and_then(|r| site.records[r].fields().wikidata.as_deref());
+            (term.label.as_str(), routes.term(t, i, 1).url(), wikidata)
+        };
+        let mentions = self.graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice);
+        let terms: Vec<_> =
+            brief.terms.iter().copied().chain(mentions.iter().map(|&(t, i, _)| (t, i))).map(term).collect();
+        crate::hash::of(&(brief.parsed.file.hash, routes.brief(b).url(), &routes.urls.origin, terms))
+    }
+
     /// The brief as a schema.org `Article`: its terms `about`, the terms it mentions untagged
     /// `mentions`, each with its page and, for a record with one, its Wikidata item as `sameAs`.
     /// Written for a `<script>` element: `<` is escaped so no text can close it.
-    fn structured_data(&'a self, b: BriefId) -> String {
+    pub(super) fn structured_data(&'a self, b: BriefId) -> String {
         let (site, routes) = (self.site, self.routes);
         let brief = &site.briefs[b];
         let front = brief.front();
@@ -269,7 +283,7 @@ impl<'a> Render<'a> {
     /// most, most often first, then by label.
     fn related_terms(&'a self, t: usize, i: usize) -> Vec<TermLink<'a>> {
         let site = self.site;
-        let mut counts: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut counts: crate::hash::FastMap<(usize, usize), usize> = crate::hash::fast_map(32);
         for &b in &site.taxonomies[t].terms[i].briefs {
             for &other in site.briefs[b].terms.iter().filter(|&&o| o != (t, i)) {
                 *counts.entry(other).or_default() += 1;
