@@ -110,6 +110,12 @@ enum Edit {
     BaseUrl {
         variant: u32,
     },
+    /// A term record written (with a variant of its names and description) or removed: it
+    /// merges the terms its names match and is mentioned in bodies.
+    Record {
+        term: usize,
+        variant: u32,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -135,6 +141,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..FOLDERS.len(), 0..3u32).prop_map(|(folder, variant)| Edit::Asset { folder, variant }),
         1 => Just(Edit::DeleteOutput),
         1 => (0..3u32).prop_map(|variant| Edit::BaseUrl { variant }),
+        2 => (0..TERMS.len(), 0..4u32).prop_map(|(term, variant)| Edit::Record { term, variant }),
     ]
 }
 
@@ -228,7 +235,7 @@ impl Model {
                 let Some(i) = pick(brief) else { return vec![] };
                 let extra = self.link_to(link);
                 let b = &mut self.briefs[i];
-                b.body = format!("{}\n\nParagraph {text}.{extra}", b.body);
+                b.body = format!("{}\n\nParagraph {text} on {}.{extra}", b.body, TERMS[text as usize % TERMS.len()]);
                 vec![vec![self.write(&self.path(&self.briefs[i]), &Model::text(&self.briefs[i]))]]
             }
             Edit::Title { brief, title } => self.change(pick(brief), |b| b.title = format!("T{title}")),
@@ -302,6 +309,24 @@ impl Model {
                 }
                 let link = self.link_to(text as usize);
                 vec![vec![self.write(&rel, &format!("---\ntitle: Section {text}\n---\nAbout this.{link}\n"))]]
+            }
+            Edit::Record { term, variant } => {
+                let rel = format!("content/topics/record-{term}.md");
+                if variant == 3 {
+                    let path = self.root.join(&rel);
+                    let _ = std::fs::remove_file(&path);
+                    return vec![vec![path]];
+                }
+                // The record claims its term's name; variant 1 also the next term's, merging two
+                // terms into one.
+                let aka = match variant {
+                    1 => format!("[{}, {}]", TERMS[term], TERMS[(term + 1) % TERMS.len()]),
+                    _ => format!("[{}]", TERMS[term]),
+                };
+                let text = format!(
+                    "---\ntitle: Record {term}\nnames: {{ko: 기록{term}}}\naka: {aka}\n---\nAbout it ({variant}).\n"
+                );
+                vec![vec![self.write(&rel, &text)]]
             }
             Edit::Static { variant } => {
                 let rel = if variant.is_multiple_of(2) { "static/robots.txt" } else { "static/files/notes.txt" };
