@@ -63,7 +63,8 @@ impl<'a> Render<'a> {
                     count: term.briefs.len(),
                     pager: self.pager(page, List::Term(t, i)),
                     record: term.record.map(|r| self.record_view(t, i, r)),
-                    related_terms: self.related_terms(t, i),
+                    // On the first page only: later pages continue its list.
+                    related_terms: if page == 1 { self.related_terms(t, i) } else { Vec::new() },
                     mentioned: self.cards_of(if page == 1 { self.graph.mentions.of_term(t, i) } else { &[] }, 1),
                     mentioned_count: self.graph.mentions.of_term(t, i).len(),
                     feed: routes.term_feed(t, i).map(|r| r.url()),
