@@ -72,6 +72,17 @@ test("a Korean word lists first the brief whose title holds it", async () => {
   await page.close();
 });
 
+test("a term's name in another language finds the briefs tagged with the term", async () => {
+  // 핵협의그룹 is the Korean name in the record of the Nuclear Consultative Group; the brief
+  // below is tagged with it and holds no Hangul in its title or summary.
+  const { page } = await searchPage();
+  await page.fill("#search-input", "핵협의그룹");
+  await page.waitForSelector("#search-results li");
+  const titles = await resultTitles(page);
+  assert.ok(titles.some((t) => /Extended deterrence after the 2025 SCM/.test(t)), titles.join(" | "));
+  await page.close();
+});
+
 test("a Korean substring inside a longer word is found", async () => {
   const { page } = await searchPage();
   await page.fill("#search-input", "작전통제");
