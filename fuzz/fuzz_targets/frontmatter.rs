@@ -41,8 +41,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(text.get(split.yaml.clone()).is_some(), "yaml {:?} of {text:?}", split.yaml);
     assert!(text.get(split.body.clone()).is_some(), "body {:?} of {text:?}", split.body);
     assert!(split.yaml.end <= split.body.start, "{split:?}");
-    {
-        let (front, problems) = frontmatter::parse(text, &split, config());
+    for kind in [frontmatter::FileKind::Brief, frontmatter::FileKind::Record] {
+        let (front, problems) = frontmatter::parse(text, &split, config(), kind);
         for problem in &problems {
             check_span(text, problem);
         }
@@ -58,6 +58,7 @@ fuzz_target!(|data: &[u8]| {
                 .chain(&front.names)
                 .chain(&front.permalink)
                 .chain(&front.image)
+                .chain(front.record.iter().flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))))
                 .map(|s| &s.span)
                 .chain(front.slug.as_ref().map(|s| &s.span));
             for span in spans {
