@@ -12,7 +12,10 @@ use libfuzzer_sys::fuzz_target;
 
 fn config() -> &'static SiteConfig {
     static CONFIG: OnceLock<SiteConfig> = OnceLock::new();
-    CONFIG.get_or_init(|| SiteConfig { timezone: briefing::date::Zone::parse("Asia/Seoul").unwrap(), ..SiteConfig::default() })
+    CONFIG.get_or_init(|| SiteConfig {
+        timezone: briefing::date::Zone::parse("Asia/Seoul").unwrap(),
+        ..SiteConfig::default()
+    })
 }
 
 fn check_span(text: &str, problem: &FieldError) {
@@ -58,7 +61,12 @@ fuzz_target!(|data: &[u8]| {
                 .chain(&front.names)
                 .chain(&front.permalink)
                 .chain(&front.image)
-                .chain(front.record.iter().flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))))
+                .chain(
+                    front
+                        .record
+                        .iter()
+                        .flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))),
+                )
                 .map(|s| &s.span)
                 .chain(front.slug.as_ref().map(|s| &s.span));
             for span in spans {
@@ -68,7 +76,8 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!slug.value.is_empty());
                 assert!(slug.value.len() <= 100, "slug {:?}", slug.value);
             }
-            let urls = front.sources.iter().map(|s| s.url.as_str()).chain(front.image.as_ref().map(|i| i.value.as_str()));
+            let urls =
+                front.sources.iter().map(|s| s.url.as_str()).chain(front.image.as_ref().map(|i| i.value.as_str()));
             for url in urls {
                 assert!(!briefing::scheme::is_unsafe(url), "unsafe URL kept: {url:?}");
             }
