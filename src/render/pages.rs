@@ -293,8 +293,11 @@ impl<'a> Render<'a> {
         let mut counts: Vec<((usize, usize), usize)> = counts.into_iter().collect();
         let label = |(t, j): (usize, usize)| site.taxonomies[t].terms[j].label.as_str();
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| label(a.0).cmp(label(b.0))));
+        // A topic and an actor of the same name (CFC) are shown once, as the more frequent.
+        let mut seen = std::collections::HashSet::new();
         counts
             .into_iter()
+            .filter(|&(term, _)| seen.insert(label(term)))
             .take(8)
             .map(|((t, j), _)| TermLink { label: label((t, j)), url: self.routes.term(t, j, 1).url() })
             .collect()
