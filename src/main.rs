@@ -185,6 +185,11 @@ pub(crate) fn print_diagnostics(list: &[Diagnostic], quiet: bool, verbose: bool,
     }
 }
 
+/// `1 brief`, `2 briefs`.
+pub(crate) fn counted(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
     let ms = report.elapsed.as_secs_f64() * 1000.0;
     let warnings = if report.diagnostics.is_empty() {
@@ -194,18 +199,20 @@ fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
     };
     match (mode, report.write) {
         (Mode::Build, Some(w)) => format!(
-            "built {} pages ({} briefs, {} terms) into {} in {ms:.0} ms: {} files written, {} unchanged, {} removed{warnings}",
-            report.pages,
-            report.briefs,
-            report.terms,
+            "built {} ({}, {}) into {} in {ms:.0} ms: {} files written, {} unchanged, {} removed{warnings}",
+            counted(report.pages, "page"),
+            counted(report.briefs, "brief"),
+            counted(report.terms, "term"),
             project.output_dir.display(),
             w.written,
             w.unchanged,
             w.removed
         ),
         _ => format!(
-            "checked {} pages ({} briefs, {} terms) in {ms:.0} ms; nothing written{warnings}",
-            report.pages, report.briefs, report.terms
+            "checked {} ({}, {}) in {ms:.0} ms; nothing written{warnings}",
+            counted(report.pages, "page"),
+            counted(report.briefs, "brief"),
+            counted(report.terms, "term")
         ),
     }
 }

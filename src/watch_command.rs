@@ -39,10 +39,10 @@ pub fn run(args: WatchArgs) -> ExitCode {
             print_diagnostics(&report.diagnostics, quiet, verbose, color);
             shown.extend(report.diagnostics.iter().map(|d| d.render(false)));
             eprintln!(
-                "built {} pages ({} briefs, {} terms) in {:.0} ms",
-                report.pages,
-                report.briefs,
-                report.terms,
+                "built {} ({}, {}) in {:.0} ms",
+                crate::counted(report.pages, "page"),
+                crate::counted(report.briefs, "brief"),
+                crate::counted(report.terms, "term"),
                 report.elapsed.as_secs_f64() * 1000.0
             );
         }

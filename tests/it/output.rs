@@ -97,7 +97,7 @@ fn check_writes_nothing_and_fails_on_errors() {
 #[test]
 fn summary_line_counts_pages() {
     let run = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: [X]\n---\n").build_ok();
-    assert!(run.stderr.contains("built ") && run.stderr.contains("(1 briefs, 1 terms)"), "{}", run.stderr);
+    assert!(run.stderr.contains("built ") && run.stderr.contains("(1 brief, 1 term)"), "{}", run.stderr);
 }
 
 #[test]
