@@ -541,13 +541,18 @@ def report(sizes_results, stress_results, hugo_note):
                 lines.append(f"| {n} | {tool} | {fmt(r['wall_median_s'])} | {fmt(r['cpu_median_s'])} | "
                              f"{fmt(r['peak_rss_median_mib'], 1)} | {r['runs']} |")
         lines.append("")
+        def ratios(t, top, bottom):
+            """Wall, CPU and peak RSS of tool `top` over tool `bottom`, when both ran."""
+            if top not in t or bottom not in t or not (t[top]["runs"] and t[bottom]["runs"]):
+                return None
+            keys = ("wall_median_s", "cpu_median_s", "peak_rss_median_mib")
+            return [t[top][k] / t[bottom][k] for k in keys]
+
         ratio_lines = []
         for n, res in sizes_results.items():
-            t = res["tools"]
-            if "hugo" in t and t["hugo"]["runs"] and t["briefing"]["runs"]:
-                rw = t["hugo"]["wall_median_s"] / t["briefing"]["wall_median_s"]
-                rc = t["hugo"]["cpu_median_s"] / t["briefing"]["cpu_median_s"]
-                rm = t["hugo"]["peak_rss_median_mib"] / t["briefing"]["peak_rss_median_mib"]
+            r = ratios(res["tools"], "hugo", "briefing")
+            if r:
+                rw, rc, rm = r
                 res["ratios_hugo_over_briefing"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
                 ratio_lines.append(f"- {n} briefs: hugo/briefing wall **{rw:.2f}×**, CPU {rc:.2f}×, "
                                    f"peak RSS **{rm:.2f}×**")
@@ -555,11 +560,9 @@ def report(sizes_results, stress_results, hugo_note):
             lines += ["Ratios (hugo / briefing, > 1 means briefing is faster or smaller):"] + ratio_lines + [""]
         against_lines = []
         for n, res in sizes_results.items():
-            t = res["tools"]
-            if "against" in t and t["against"]["runs"] and t["briefing"]["runs"]:
-                rw = t["briefing"]["wall_median_s"] / t["against"]["wall_median_s"]
-                rc = t["briefing"]["cpu_median_s"] / t["against"]["cpu_median_s"]
-                rm = t["briefing"]["peak_rss_median_mib"] / t["against"]["peak_rss_median_mib"]
+            r = ratios(res["tools"], "briefing", "against")
+            if r:
+                rw, rc, rm = r
                 res["ratios_briefing_over_against"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
                 against_lines.append(f"- {n} briefs: briefing/against wall **{rw:.3f}×**, CPU {rc:.3f}×, "
                                      f"peak RSS **{rm:.3f}×**")

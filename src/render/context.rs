@@ -361,7 +361,7 @@ pub struct BriefPage<'a> {
 }
 
 /// A brief's JSON-LD, written only when its page renders (`Render::structured_data`); it hashes
-/// as what it shows (`Render::structured_data_key`).
+/// as what it shows (`Render::hash_structured_data`).
 pub struct StructuredData<'a> {
     pub render: &'a super::Render<'a>,
     pub brief: crate::site::BriefId,
@@ -369,7 +369,7 @@ pub struct StructuredData<'a> {
 
 impl Hash for StructuredData<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.render.structured_data_key(self.brief).hash(state);
+        self.render.hash_structured_data(self.brief, state);
     }
 }
 

@@ -423,8 +423,17 @@ pub struct TermsFile<'a> {
 }
 
 impl Hash for TermsFile<'_> {
+    /// As what `write` reads: each term, its page and its record.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.write().hash(state);
+        let (site, routes) = (self.site, self.routes);
+        routes.urls.origin.hash(state);
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            for (i, term) in taxonomy.terms.iter().enumerate() {
+                let fields = term.record.map(|r| site.records[r].fields());
+                (&taxonomy.name, &term.slug, &term.label, term.briefs.len(), routes.term(t, i, 1).url(), fields)
+                    .hash(state);
+            }
+        }
     }
 }
 

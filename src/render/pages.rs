@@ -172,18 +172,18 @@ impl<'a> Render<'a> {
 
     /// What `structured_data` writes for brief `b` depends on: its file, its URL, and the label,
     /// page and Wikidata item of each term it names or mentions.
-    pub(super) fn structured_data_key(&'a self, b: BriefId) -> u64 {
+    /// Hashed into `state` as it goes: this runs for every brief page's signature.
+    pub(super) fn hash_structured_data<H: std::hash::Hasher>(&'a self, b: BriefId, state: &mut H) {
+        use std::hash::Hash;
         let (site, routes) = (self.site, self.routes);
         let brief = &site.briefs[b];
-        let term = |(t, i): (usize, usize)| {
+        (brief.parsed.file.hash, routes.brief(b).url(), &routes.urls.origin).hash(state);
+        let mentions = self.graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice);
+        for (t, i) in brief.terms.iter().copied().chain(mentions.iter().map(|&(t, i, _)| (t, i))) {
             let term = &site.taxonomies[t].terms[i];
             let wikidata = term.record.and_then(|r| site.records[r].fields().wikidata.as_deref());
-            (term.label.as_str(), routes.term(t, i, 1).url(), wikidata)
-        };
-        let mentions = self.graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice);
-        let terms: Vec<_> =
-            brief.terms.iter().copied().chain(mentions.iter().map(|&(t, i, _)| (t, i))).map(term).collect();
-        crate::hash::of(&(brief.parsed.file.hash, routes.brief(b).url(), &routes.urls.origin, terms))
+            (&term.label, routes.term(t, i, 1).url(), wikidata).hash(state);
+        }
     }
 
     /// The brief as a schema.org `Article`: its terms `about`, the terms it mentions untagged
