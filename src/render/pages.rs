@@ -266,7 +266,13 @@ impl<'a> Render<'a> {
             names: fields.names.iter().map(|(lang, n)| NameIn { lang, name: &n.value }).collect(),
             aka: fields.aka.iter().map(|a| a.value.as_str()).collect(),
             kind: fields.kind.as_deref(),
-            summary: record.parsed.front.as_ref().and_then(|f| f.summary.as_deref()),
+            // Not shown twice when the description opens with the same sentence.
+            summary: record
+                .parsed
+                .front
+                .as_ref()
+                .and_then(|f| f.summary.as_deref())
+                .filter(|s| record.parsed.analysis.first_paragraph.as_deref() != Some(s.trim())),
             affiliation: fields.affiliation.as_deref(),
             wikidata: fields.wikidata.as_ref().map(|q| format!("https://www.wikidata.org/wiki/{q}")),
             broader: terms[i].broader.iter().map(|&j| link(j)).collect(),
