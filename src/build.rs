@@ -181,6 +181,9 @@ pub struct Cache {
     /// The last route table, with the keys of the model it was planned for and of its inputs.
     routes: Option<(u64, u64, Arc<Routes>)>,
     links: links::Memo,
+    library: crate::library::Memo,
+    style: Option<Arc<crate::citations::Style>>,
+    citations: crate::citations::Memo,
     mentions: crate::mentions::Memo,
     templates: Option<(u64, Arc<Templates>)>,
     render: render::Memo,
@@ -234,8 +237,12 @@ pub fn run_with(
         _ => Default::default(),
     };
 
-    let folders =
-        discover::Folders { root: &project.root, content: &project.content_dir, statics: &project.static_dir };
+    let folders = discover::Folders {
+        root: &project.root,
+        content: &project.content_dir,
+        statics: &project.static_dir,
+        bibliography: &config.bibliography,
+    };
     let (sources, changed) = stages.time("discover", || discover::discover(&folders, &mut memo.discover, changes));
     if !watching {
         // Nothing reads it again.
@@ -256,8 +263,18 @@ pub fn run_with(
     let parse_memo = watching.then_some(&mut memo.parse);
     let parsed = stages.time("parse", || parse::parse_all(&sources.markdown, config, write_html, parse_memo));
     let site_memo = watching.then_some(&mut memo.site);
-    let (site, more) = stages.time("assemble", || site::assemble(config, &sources, &parsed, project.drafts, site_memo));
+    let (mut site, more) =
+        stages.time("assemble", || site::assemble(config, &sources, &parsed, project.drafts, site_memo));
     diagnostics.extend(more);
+    let library_memo = watching.then_some(&mut memo.library);
+    let (library, more) =
+        stages.time("library", || crate::library::assemble(&sources.bibliography, &site, library_memo));
+    diagnostics.extend(more);
+    if site.key != 0 {
+        // The model is the site and its library: what is keyed by the one is keyed by both.
+        site.key = hash::of(&(site.key, library.key));
+    }
+    site.library = library;
     let routes = stages.time("routes", || {
         // The same model and settings, the same table; else a table is planned again only if a
         // path changed.
@@ -300,6 +317,27 @@ pub fn run_with(
     let links_memo = watching.then_some(&mut memo.links);
     let (mut graph, more) = stages.time("links", || links::resolve(&site, &routes, config, links_memo));
     diagnostics.extend(more);
+    let style = match &memo.style {
+        Some(style) if style.name == config.citation_style => style.clone(),
+        _ => {
+            let style = Arc::new(
+                crate::citations::Style::bundled(&config.citation_style).expect("site.yaml names a bundled style"),
+            );
+            memo.style = Some(style.clone());
+            style
+        }
+    };
+    let citations_memo = watching.then_some(&mut memo.citations);
+    let (citations, more) =
+        stages.time("citations", || crate::citations::resolve(&site, &site.library, &style, citations_memo));
+    diagnostics.extend(more);
+    let mut citations = citations;
+    let works: Vec<crate::library::export::Work> =
+        (0..site.briefs.len()).map(|b| brief_work(&site, &routes, config, b)).collect();
+    let cite_memo = watching.then_some(&mut memo.citations);
+    citations.cite_this = stages.time("cite", || crate::citations::cite_briefs(&works, &style, cite_memo));
+    drop(works);
+    graph.citations = Arc::new(citations);
     let mentions_memo = watching.then_some(&mut memo.mentions);
     graph.mentions = stages.time("mentions", || crate::mentions::find(&site, config, mentions_memo));
     if mode == Mode::Check {
@@ -419,6 +457,34 @@ pub fn run_with(
     // Freeing a large site takes tens of milliseconds that the caller need not wait for.
     std::thread::spawn(move || drop((site, parsed, graph)));
     Ok(report)
+}
+
+/// A brief as a work others cite: its page's absolute URL (else its path), the site as publisher.
+pub fn brief_work<'a>(
+    site: &'a site::Site,
+    routes: &'a Routes,
+    config: &'a SiteConfig,
+    b: usize,
+) -> crate::library::export::Work<'a> {
+    let brief = &site.briefs[b];
+    let front = brief.front();
+    let route = routes.brief(b);
+    let date = front.date.map(|d| {
+        use chrono::Datelike;
+        let d = d.datetime.date_naive();
+        [d.year(), d.month() as i32, d.day() as i32]
+    });
+    crate::library::export::Work {
+        key: brief.id(),
+        title: brief.title(),
+        authors: &front.authors,
+        date,
+        url: route.url(),
+        absolute: routes.absolute(route),
+        publisher: &config.title,
+        summary: brief.summary(),
+        language: front.lang.as_deref().unwrap_or(&config.language),
+    }
 }
 
 fn io_error(project: &Project, e: std::io::Error) -> BuildError {

@@ -26,6 +26,10 @@ pub struct SiteConfig {
     pub feed_full_content: bool,
     /// Where a time written without a zone happened (`timezone: Asia/Seoul`).
     pub timezone: crate::date::Zone,
+    /// Bibliography files, relative to the site root (`references.bib`, `zotero.json`).
+    pub bibliography: Vec<String>,
+    /// A CSL style bundled with hayagriva (`chicago-author-date`, `apa`, `chicago-notes`…).
+    pub citation_style: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Hash)]
@@ -102,6 +106,8 @@ impl Default for SiteConfig {
             feed_limit: 20,
             feed_full_content: false,
             timezone: crate::date::Zone::Utc,
+            bibliography: Vec::new(),
+            citation_style: "chicago-author-date".into(),
         }
     }
 }
@@ -155,6 +161,8 @@ const KEYS: &[&str] = &[
     "feed_limit",
     "feed_content",
     "timezone",
+    "bibliography",
+    "citation_style",
 ];
 
 impl SiteConfig {
@@ -325,6 +333,48 @@ impl SiteConfig {
                                 format!("`timezone: {name}` is neither an IANA time zone nor an offset"),
                                 "write e.g. `timezone: Asia/Seoul`, `timezone: UTC` or `timezone: +09:00`",
                             ),
+                        }
+                    }
+                }
+                "bibliography" => {
+                    let list = match &value {
+                        Value::String(one) => Some(vec![one.clone()]),
+                        _ => typed!(Option<Vec<String>>, "write e.g. `bibliography: [references.bib]`")
+                            .map(Option::unwrap_or_default),
+                    };
+                    for file in list.unwrap_or_default() {
+                        let file = file.trim().to_string();
+                        if file.is_empty() || Path::new(&file).is_absolute() {
+                            fail(
+                                Code::Config,
+                                format!("`bibliography`: `{file}` must be a file path relative to the site folder"),
+                                "write e.g. `bibliography: [references.bib]`",
+                            );
+                        } else if crate::library::read::format_of(&file).is_none() {
+                            fail(
+                                Code::Config,
+                                format!("`bibliography`: `{file}` is not a format briefing reads"),
+                                "name a `.bib` (BibLaTeX), `.json` (CSL-JSON) or `.yaml` (Hayagriva) file",
+                            );
+                        } else {
+                            config.bibliography.push(file);
+                        }
+                    }
+                }
+                "citation_style" => {
+                    if let Some(name) = typed!(String, "write e.g. `citation_style: chicago-author-date`") {
+                        if crate::citations::Style::bundled(name.trim()).is_some() {
+                            config.citation_style = name.trim().to_string();
+                        } else {
+                            let help = match crate::suggest::closest(&name, crate::citations::style_names()) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "name a style bundled with briefing, e.g. `chicago-author-date`, `chicago-notes`, `apa`, `ieee`, `harvard-cite-them-right`".into(),
+                            };
+                            fail(
+                                Code::Config,
+                                format!("`citation_style: {name}` is not a style briefing knows"),
+                                &help,
+                            );
                         }
                     }
                 }

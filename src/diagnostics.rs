@@ -44,6 +44,10 @@ pub enum Code {
     NotUtf8,
     TooLarge,
     BrokenLink,
+    /// A bibliography file or entry that cannot be read, or a source given twice differently.
+    BadSource,
+    /// A citation of a key no source has.
+    UnknownCitation,
     AmbiguousLink,
     LinkToDraft,
     MissingAnchor,
@@ -83,6 +87,8 @@ impl Code {
             Code::NotUtf8 => "not-utf8",
             Code::TooLarge => "too-large",
             Code::BrokenLink => "broken-link",
+            Code::BadSource => "bad-source",
+            Code::UnknownCitation => "unknown-citation",
             Code::AmbiguousLink => "ambiguous-link",
             Code::LinkToDraft => "link-to-draft",
             Code::MissingAnchor => "missing-anchor",

@@ -45,6 +45,8 @@ pub struct Sources {
     pub assets: Vec<Asset>,
     /// The files of `static/`.
     pub statics: Vec<Asset>,
+    /// The bibliography files `site.yaml` names, read.
+    pub bibliography: Vec<Arc<SourceFile>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -203,6 +205,8 @@ pub struct Folders<'a> {
     pub root: &'a Path,
     pub content: &'a Path,
     pub statics: &'a Path,
+    /// The bibliography files, relative to `root`.
+    pub bibliography: &'a [String],
 }
 
 /// Walks `content/` and `static/` and reads every Markdown file (in parallel). With a memo and
@@ -295,11 +299,24 @@ pub fn discover(folders: &Folders, memo: &mut Memo, changes: &Changes) -> (Sourc
             Err(d) => diagnostics.push(d.clone()),
         }
     }
+    // Bibliography files are few and small: read on every build, parsed again only when changed.
+    let mut bibliography = Vec::with_capacity(folders.bibliography.len());
+    for rel in folders.bibliography {
+        match read_source(rel.clone(), &folders.root.join(rel), "") {
+            Ok(file) => bibliography.push(Arc::new(file)),
+            Err(_) if !folders.root.join(rel).exists() => diagnostics.push(
+                Diagnostic::error(Code::Io, format!("the bibliography file `{rel}` does not exist"))
+                    .help("check the path in `bibliography:` of site.yaml: it is relative to the site folder"),
+            ),
+            Err(d) => diagnostics.push(d),
+        }
+    }
     let sources = Sources {
         markdown,
         folders: content.folders.clone(),
         assets: content.assets.clone(),
         statics: statics.assets.clone(),
+        bibliography,
         diagnostics,
     };
     (sources, changed)
@@ -334,7 +351,8 @@ mod tests {
         let fifo = content.join("x.md");
         let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
         assert!(status.success());
-        let folders = Folders { root: dir.path(), content: &content, statics: &dir.path().join("static") };
+        let folders =
+            Folders { root: dir.path(), content: &content, statics: &dir.path().join("static"), bibliography: &[] };
         let (sources, _) = discover(&folders, &mut Memo::default(), &Changes::All);
         assert_eq!(sources.markdown.len(), 1);
         assert!(sources.diagnostics.iter().any(|d| d.code == Code::NotAFile && d.message.contains("x.md")));

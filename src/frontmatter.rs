@@ -68,12 +68,31 @@ pub fn split(text: &str) -> Result<Split, FieldError> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The key citations use (`[@mnd-2025-press]`); derived from the other fields when absent.
+    #[serde(default)]
+    pub key: Option<String>,
     pub title: String,
+    #[serde(default)]
     pub url: String,
+    /// The people or institution who wrote it: one name or a list.
+    #[serde(default, alias = "author", deserialize_with = "one_or_many")]
+    pub authors: Vec<String>,
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default, deserialize_with = "text_or_date")]
     pub date: Option<String>,
+    /// An archived copy's URL (the Wayback Machine's), shown beside the link.
+    #[serde(default)]
+    pub archived: Option<String>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let value = Option::<Value>::deserialize(d)?;
+    Ok(match value {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items.iter().filter_map(scalar_text).collect(),
+        Some(other) => scalar_text(&other).into_iter().collect(),
+    })
 }
 
 fn text_or_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -393,17 +412,28 @@ pub fn parse(
             "sources" => match yaml::from_value::<Option<Vec<Source>>>(value.clone()) {
                 Ok(list) => {
                     fm.sources = list.unwrap_or_default();
-                    for source in fm.sources.iter_mut().filter(|s| crate::scheme::is_unsafe(&s.url)) {
-                        let message =
-                            crate::scheme::unsafe_message("the source URL", &source.url, "it is written as `#`");
-                        problems.push(unsafe_url(text, &span, &source.url, message));
-                        source.url = crate::scheme::REPLACEMENT.to_string();
+                    for source in fm.sources.iter_mut() {
+                        if crate::scheme::is_unsafe(&source.url) {
+                            let message =
+                                crate::scheme::unsafe_message("the source URL", &source.url, "it is written as `#`");
+                            problems.push(unsafe_url(text, &span, &source.url, message));
+                            source.url = crate::scheme::REPLACEMENT.to_string();
+                        }
+                        if let Some(archived) = source.archived.as_mut().filter(|a| crate::scheme::is_unsafe(a)) {
+                            let message =
+                                crate::scheme::unsafe_message("the archived copy's URL", archived, "it is left out");
+                            problems.push(unsafe_url(text, &span, archived, message));
+                            source.archived = None;
+                        }
                     }
                 }
                 Err(e) => {
                     ok = fail(
                         Code::WrongType,
-                        format!("`sources` must be a list of `{{title, url, publisher, date}}` entries: {}", e.message),
+                        format!(
+                            "`sources` must be a list of `{{title, url, author, publisher, date, key, archived}}` entries: {}",
+                            e.message
+                        ),
                         "write each source as `- title: ...` with `url: ...` beneath it",
                     )
                 }

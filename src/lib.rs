@@ -4,12 +4,14 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod build;
+pub mod citations;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
 pub mod discover;
 pub mod frontmatter;
 pub mod hash;
+pub mod library;
 pub mod links;
 pub mod markdown;
 pub mod mentions;

@@ -6,7 +6,9 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+
+use crate::citations::syntax;
 
 use crate::slug::slugify;
 
@@ -92,6 +94,68 @@ pub struct Analysis {
     pub html: Option<MarkedHtml>,
     /// Table cells holding an unclosed `[[`: a wikilink whose `|` split the row.
     pub split_wikilinks: Vec<Range<usize>>,
+    /// Every citation (`[@key]`, `@key`), in order: the n-th is marker `\0kn\0` of the HTML.
+    pub citations: Vec<CitationRef>,
+}
+
+/// A citation of the body, with its positions in the file and the sentence around it (for a
+/// source's "cited by" list).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CitationRef {
+    pub citation: syntax::Citation,
+    /// Where each item's `@key` is written in the file.
+    pub key_spans: Vec<Range<usize>>,
+    pub sentence: String,
+}
+
+/// The citations of one run of text outside code and links, and the run written as HTML with a
+/// `\0kn\0` marker in place of each (numbered from `first`); `None` when it cites nothing.
+fn cite_text(text: &str, first: usize) -> Option<(Vec<syntax::Citation>, String, String)> {
+    if !text.contains('@') {
+        return None;
+    }
+    let found = syntax::find(text);
+    if found.is_empty() {
+        return None;
+    }
+    let mut html = String::with_capacity(text.len() + 16);
+    let mut plain = String::with_capacity(text.len());
+    let mut last = 0;
+    for (n, c) in found.iter().enumerate() {
+        html.push_str(&escape_html(&text[last..c.range.start]));
+        plain.push_str(&text[last..c.range.start]);
+        html.push_str(&format!("\0k{}\0", first + n));
+        // In plain text (summaries, sentences) a narrative citation reads as its key, and a
+        // bracketed one goes with the space before it: "delayed [@kim]." → "delayed.".
+        match c.mode {
+            syntax::Mode::Narrative => plain.push_str(&c.items[0].key),
+            syntax::Mode::Normal => {
+                if text[c.range.end..].starts_with(|ch: char| ch.is_whitespace() || ch.is_ascii_punctuation()) {
+                    plain.truncate(plain.trim_end().len());
+                }
+            }
+        }
+        last = c.range.end;
+    }
+    html.push_str(&escape_html(&text[last..]));
+    plain.push_str(&text[last..]);
+    Some((found, html, plain))
+}
+
+/// The sentence of `block` around byte `at` (where a citation stood), trimmed.
+fn sentence_at(block: &str, at: usize) -> String {
+    let at = at.min(block.len());
+    let is_end = |w: &[u8]| matches!(w, [b'.' | b'?' | b'!', b' ']);
+    let bytes = block.as_bytes();
+    let start = (1..at).rev().find(|&i| is_end(&bytes[i - 1..=i])).map_or(0, |i| i + 1);
+    let end = (at..bytes.len().saturating_sub(1)).find(|&i| is_end(&bytes[i..i + 2])).map_or(block.len(), |i| i + 1);
+    let sentence = block.get(start..end).unwrap_or(block).split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentence = sentence.replace(" .", ".").replace(" ,", ",");
+    if sentence.chars().count() > 400 {
+        sentence.chars().take(399).collect::<String>() + "…"
+    } else {
+        sentence
+    }
 }
 
 /// HTML whose heading ids and link tags are `\0h3\0`, `\0o5\0` (link 5 opens) and `\0c5\0` (it
@@ -157,95 +221,133 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     let mut open_links: Vec<usize> = Vec::new();
     let mut has_images = false;
     let mut cell: Option<(String, Range<usize>)> = None;
+    let mut in_code = false;
+    // The text of the block being read, and the citations in it waiting for their sentence.
+    let mut block = String::new();
+    let mut waiting: Vec<(usize, usize)> = Vec::new();
+    let cites = body.contains('@');
     let references = body.contains("&#");
-    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    let parser = TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter());
     let parser = parser.map(|(event, range)| (if references { clean_event(event) } else { event }, range));
-    let events = parser.map(|(event, range)| match event {
-        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-            heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
-            let (classes, attrs) = heading_attributes(classes, attrs, raw_html);
-            Event::Start(Tag::Heading { level, id: Some(marker('h', analysis.headings.len())), classes, attrs })
-        }
-        Event::End(TagEnd::Heading(_)) => {
-            if let Some((level, explicit, title)) = heading.take() {
-                let title = title.trim().to_string();
-                let id = unique_id(explicit, &title, analysis.headings.len(), &mut used_ids);
-                analysis.headings.push(Heading { level, id, title });
-            }
-            event
-        }
-        Event::Start(Tag::Paragraph) if analysis.first_paragraph.is_none() && heading.is_none() => {
-            paragraph = Some(String::new());
-            event
-        }
-        Event::End(TagEnd::Paragraph) => {
-            if let Some(p) = paragraph.take() {
-                if !p.trim().is_empty() {
-                    analysis.first_paragraph = Some(p.trim().to_string());
+    let events = parser.map(|(event, range)| {
+        if cites {
+            match &event {
+                Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => in_code = true,
+                Event::End(TagEnd::CodeBlock | TagEnd::Image) => in_code = false,
+                Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. }) => block.clear(),
+                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
+                    for (n, at) in waiting.drain(..) {
+                        analysis.citations[n].sentence = sentence_at(&block, at);
+                    }
+                    block.clear();
                 }
+                Event::Text(text) if !in_code && !text.contains('@') => block.push_str(text),
+                _ => {}
             }
-            event
         }
-        Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
-            let kind = match link_type {
-                LinkType::WikiLink { has_pothole } => LinkKind::Wiki { has_label: has_pothole },
-                _ => LinkKind::Markdown,
-            };
-            // `<press@example.org>` comes without its scheme.
-            let dest = match link_type {
-                LinkType::Email => format!("mailto:{dest_url}"),
-                _ => dest_url.to_string(),
-            };
-            let n = analysis.links.len();
-            let span = offset + range.start..offset + range.end;
-            analysis.links.push(LinkRef { kind, dest, title: title.to_string(), span });
-            open_links.push(n);
-            Event::Html(marker('o', n))
-        }
-        Event::End(TagEnd::Link) => Event::Html(marker('c', open_links.pop().unwrap_or(usize::MAX))),
-        Event::Start(Tag::Image { ref dest_url, ref title, link_type, .. }) => {
-            has_images = true;
-            let span = offset + range.start..offset + range.end;
-            let (dest, title) = (dest_url.to_string(), title.to_string());
-            let kind = if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Embed } else { LinkKind::Image };
-            analysis.links.push(LinkRef { kind, dest, title, span });
-            event
-        }
-        Event::Start(Tag::TableCell) => {
-            cell = Some((String::new(), offset + range.start..offset + range.end));
-            event
-        }
-        Event::End(TagEnd::TableCell) => {
-            // `[[x|label]]` in a table: the `|` ends the cell first, leaving `[[x` behind.
-            if let Some((text, span)) = cell.take() {
-                let opened = text.rfind("[[");
-                if opened.is_some_and(|i| !text[i..].contains("]]")) {
-                    analysis.split_wikilinks.push(span);
+        match event {
+            Event::Text(ref text) if cites && !in_code && open_links.is_empty() && text.contains('@') => {
+                let Some((found, html, plain)) = cite_text(text, analysis.citations.len()) else {
+                    block.push_str(text);
+                    count_text(text, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count);
+                    return event;
+                };
+                let source = &body[range.clone()];
+                let mut search = 0;
+                for c in found {
+                    let mut key_spans = Vec::new();
+                    for item in &c.items {
+                        let at =
+                            source[search..].find(&format!("@{}", item.key)).or_else(|| source[search..].find('@'));
+                        let start = offset + range.start + search + at.unwrap_or(0);
+                        key_spans.push(start..start + 1 + item.key.len());
+                        search += at.map_or(0, |a| a + 1);
+                    }
+                    waiting.push((analysis.citations.len(), block.len() + plain_offset(text, &c)));
+                    analysis.citations.push(CitationRef { citation: c, key_spans, sentence: String::new() });
                 }
+                block.push_str(&plain);
+                count_text(&plain, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count);
+                Event::Html(if writing { CowStr::from(html) } else { CowStr::from("") })
             }
-            event
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some((heading_level(level), id.map(|s| s.to_string()), String::new()));
+                let (classes, attrs) = heading_attributes(classes, attrs, raw_html);
+                Event::Start(Tag::Heading { level, id: Some(marker('h', analysis.headings.len())), classes, attrs })
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, title)) = heading.take() {
+                    let title = title.trim().to_string();
+                    let id = unique_id(explicit, &title, analysis.headings.len(), &mut used_ids);
+                    analysis.headings.push(Heading { level, id, title });
+                }
+                event
+            }
+            Event::Start(Tag::Paragraph) if analysis.first_paragraph.is_none() && heading.is_none() => {
+                paragraph = Some(String::new());
+                event
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(p) = paragraph.take() {
+                    if !p.trim().is_empty() {
+                        analysis.first_paragraph = Some(p.trim().to_string());
+                    }
+                }
+                event
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, .. }) => {
+                let kind = match link_type {
+                    LinkType::WikiLink { has_pothole } => LinkKind::Wiki { has_label: has_pothole },
+                    _ => LinkKind::Markdown,
+                };
+                // `<press@example.org>` comes without its scheme.
+                let dest = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                let n = analysis.links.len();
+                let span = offset + range.start..offset + range.end;
+                analysis.links.push(LinkRef { kind, dest, title: title.to_string(), span });
+                open_links.push(n);
+                Event::Html(marker('o', n))
+            }
+            Event::End(TagEnd::Link) => Event::Html(marker('c', open_links.pop().unwrap_or(usize::MAX))),
+            Event::Start(Tag::Image { ref dest_url, ref title, link_type, .. }) => {
+                has_images = true;
+                let span = offset + range.start..offset + range.end;
+                let (dest, title) = (dest_url.to_string(), title.to_string());
+                let kind =
+                    if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Embed } else { LinkKind::Image };
+                analysis.links.push(LinkRef { kind, dest, title, span });
+                event
+            }
+            Event::Start(Tag::TableCell) => {
+                cell = Some((String::new(), offset + range.start..offset + range.end));
+                event
+            }
+            Event::End(TagEnd::TableCell) => {
+                // `[[x|label]]` in a table: the `|` ends the cell first, leaving `[[x` behind.
+                if let Some((text, span)) = cell.take() {
+                    let opened = text.rfind("[[");
+                    if opened.is_some_and(|i| !text[i..].contains("]]")) {
+                        analysis.split_wikilinks.push(span);
+                    }
+                }
+                event
+            }
+            Event::Text(ref text) | Event::Code(ref text) => {
+                count_text(text, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count);
+                event
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(p) = paragraph.as_mut() {
+                    p.push(' ');
+                }
+                event
+            }
+            Event::Html(text) | Event::InlineHtml(text) if !raw_html => Event::Text(text),
+            other => other,
         }
-        Event::Text(ref text) | Event::Code(ref text) => {
-            if let Some((cell, _)) = cell.as_mut() {
-                cell.push_str(text);
-            }
-            if let Some((_, _, title)) = heading.as_mut() {
-                title.push_str(text);
-            }
-            if let Some(p) = paragraph.as_mut() {
-                p.push_str(text);
-            }
-            analysis.word_count += count_words(text);
-            event
-        }
-        Event::SoftBreak | Event::HardBreak => {
-            if let Some(p) = paragraph.as_mut() {
-                p.push(' ');
-            }
-            event
-        }
-        Event::Html(text) | Event::InlineHtml(text) if !raw_html => Event::Text(text),
-        other => other,
     });
     let html = if !writing {
         events.for_each(drop);
@@ -261,6 +363,32 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
         analysis.html = html.map(|html| MarkedHtml { html, raw_html });
     }
     analysis
+}
+
+/// Text read: into the table cell, heading title and first paragraph being collected, and the
+/// word count.
+fn count_text(
+    text: &str,
+    cell: &mut Option<(String, Range<usize>)>,
+    heading: &mut Option<(u8, Option<String>, String)>,
+    paragraph: &mut Option<String>,
+    word_count: &mut usize,
+) {
+    if let Some((cell, _)) = cell.as_mut() {
+        cell.push_str(text);
+    }
+    if let Some((_, _, title)) = heading.as_mut() {
+        title.push_str(text);
+    }
+    if let Some(p) = paragraph.as_mut() {
+        p.push_str(text);
+    }
+    *word_count += count_words(text);
+}
+
+/// Where a citation stood in the text with every citation taken out.
+fn plain_offset(text: &str, c: &syntax::Citation) -> usize {
+    cite_text(&text[..c.range.start], 0).map_or(c.range.start, |(_, _, plain)| plain.len())
 }
 
 /// The attributes a heading's `{…}` block may give it. Classes that are plain names
@@ -406,16 +534,17 @@ pub enum LinkOutput {
 
 /// Renders a Markdown body to HTML, using the analysis for heading ids and `links` for every link
 /// and image, in order.
-pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: bool) -> String {
+/// `citations` holds the HTML of each citation, in order.
+pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], citations: &[String], raw_html: bool) -> String {
     match &analysis.html {
-        Some(marked) if marked.raw_html == raw_html => fill(&marked.html, analysis, links),
-        _ => render_from_scratch(body, analysis, links, raw_html),
+        Some(marked) if marked.raw_html == raw_html => fill(&marked.html, analysis, links, citations),
+        _ => render_from_scratch(body, analysis, links, citations, raw_html),
     }
 }
 
 /// Replaces the markers of `analyse`'s HTML with heading ids and link tags. A label-less
 /// wikilink to a brief shows the brief's title instead of its own text.
-fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput]) -> String {
+fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput], citations: &[String]) -> String {
     let mut html = String::with_capacity(marked.len() + 64 * links.len());
     // The link whose text is being replaced by a label: everything up to its end is skipped.
     let mut replaced: Option<usize> = None;
@@ -445,6 +574,7 @@ fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput]) -> String {
                 replaced = None;
                 html.push_str(link_close(n, links));
             }
+            "k" if replaced.is_none() => html.push_str(citations.get(n).map_or("", String::as_str)),
             _ => {}
         }
     }
@@ -456,7 +586,13 @@ fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput]) -> String {
 
 /// Renders a body in one go, for bodies `analyse` could not write (images, NUL bytes) or wrote
 /// with another `raw_html`.
-fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], raw_html: bool) -> String {
+fn render_from_scratch(
+    body: &str,
+    analysis: &Analysis,
+    links: &[LinkOutput],
+    citations: &[String],
+    raw_html: bool,
+) -> String {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let mut headings = analysis.headings.iter();
     // Links and images are numbered in order, like the analysis's.
@@ -466,9 +602,34 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
     // autolink inside a link (`[<a@b>](x.md)`).
     let mut open_links: Vec<(&'static str, bool)> = Vec::new();
     let mut in_note_embed = false;
+    let (mut in_code, mut next_citation) = (false, 0);
+    let cites = body.contains('@');
     let references = body.contains("&#");
-    let parser = Parser::new_ext(body, options()).map(|event| if references { clean_event(event) } else { event });
+    let parser = pulldown_cmark::TextMergeStream::new(Parser::new_ext(body, options()));
+    let parser = parser.map(|event| if references { clean_event(event) } else { event });
     let events = parser.filter_map(|event| match event {
+        Event::Start(Tag::CodeBlock(_)) => {
+            in_code = true;
+            Some(event)
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            in_code = false;
+            Some(event)
+        }
+        Event::End(TagEnd::Image) if !in_note_embed => {
+            in_code = false;
+            Some(event)
+        }
+        // The same texts `analyse` looked for citations in, so the n-th is the same.
+        Event::Text(ref text) if cites && !in_code && open_links.is_empty() && !in_note_embed && text.contains('@') => {
+            match cite_text(text, next_citation) {
+                Some((found, marked, _)) => {
+                    next_citation += found.len();
+                    Some(Event::Html(CowStr::from(fill(&marked, analysis, links, citations))))
+                }
+                None => Some(event),
+            }
+        }
         Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
             let id = headings.next().map(|h| CowStr::from(h.id.clone()));
             let (classes, attrs) = heading_attributes(classes, attrs, raw_html);
@@ -486,6 +647,8 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
         Event::End(TagEnd::Link) => Some(Event::Html(open_links.pop().map_or("</a>", |(close, _)| close).into())),
         Event::Text(_) | Event::Code(_) if open_links.iter().any(|(_, replaced)| *replaced) => None,
         Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            // An image's alt text is an attribute: no citation there (as in `analyse`).
+            in_code = true;
             let n = next_link.next().unwrap_or(usize::MAX);
             let dest_url = match links.get(n) {
                 // An embedded note is a link to it, with its title.
@@ -502,6 +665,7 @@ fn render_from_scratch(body: &str, analysis: &Analysis, links: &[LinkOutput], ra
         }
         Event::End(TagEnd::Image) if in_note_embed => {
             in_note_embed = false;
+            in_code = false;
             Some(Event::Html("</a>".into()))
         }
         _ if in_note_embed => None,

@@ -94,6 +94,23 @@ impl Parsed {
         &self.file.text[self.body.clone()]
     }
 
+    /// Where a front-matter key is written (`sources:` or TOML's `sources =`, at a line's
+    /// start), for messages about its value.
+    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        let head = &self.file.text[..self.body.start.min(self.file.text.len())];
+        let mut at = 0;
+        for line in head.split_inclusive('\n') {
+            let rest = line.strip_prefix(key).map(str::trim_start);
+            if rest.is_some_and(|r| r.starts_with(':') || r.starts_with('=') || r.starts_with(']'))
+                || line.starts_with(&format!("[[{key}]]"))
+            {
+                return Some(at..at + line.trim_end().len());
+            }
+            at += line.len();
+        }
+        None
+    }
+
     /// A position in this file, for a diagnostic.
     pub fn location(&self, span: Range<usize>) -> Location {
         Location::new(self.file.display.as_str(), self.file.text.clone(), span)

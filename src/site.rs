@@ -154,6 +154,8 @@ pub struct Site {
     pub absent: Vec<Absent>,
     /// Term records, by path.
     pub records: Vec<Record>,
+    /// Every source briefs may cite: the bibliography files and the briefs' `sources:`.
+    pub library: Arc<crate::library::Library>,
     /// Briefs whose front-matter failed: left out, but their links are still checked so that
     /// one run reports every problem.
     pub failed: Vec<Arc<Parsed>>,

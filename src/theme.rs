@@ -7,6 +7,7 @@ use std::path::Path;
 /// Every file of `themes/default/`, by path inside the theme folder.
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ("static/search.js", include_bytes!("../themes/default/static/search.js")),
+    ("static/sources.js", include_bytes!("../themes/default/static/sources.js")),
     ("static/style.css", include_bytes!("../themes/default/static/style.css")),
     ("templates/404.html", include_bytes!("../themes/default/templates/404.html")),
     ("templates/base.html", include_bytes!("../themes/default/templates/base.html")),
@@ -15,6 +16,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),
     ("templates/search.html", include_bytes!("../themes/default/templates/search.html")),
     ("templates/section.html", include_bytes!("../themes/default/templates/section.html")),
+    ("templates/source.html", include_bytes!("../themes/default/templates/source.html")),
+    ("templates/sources.html", include_bytes!("../themes/default/templates/sources.html")),
     ("templates/taxonomy_list.html", include_bytes!("../themes/default/templates/taxonomy_list.html")),
     ("templates/taxonomy_term.html", include_bytes!("../themes/default/templates/taxonomy_term.html")),
 ];

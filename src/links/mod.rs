@@ -56,6 +56,8 @@ pub struct LinkGraph {
     pub neighbours: Neighbours,
     /// Where bodies name terms that have records (see `mentions.rs`).
     pub mentions: crate::mentions::Mentions,
+    /// Each brief's citations formatted, and who cites each source (see `citations`).
+    pub citations: Arc<crate::citations::Citations>,
 }
 
 impl LinkGraph {

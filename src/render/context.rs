@@ -75,19 +75,21 @@ pub struct Body<'a> {
     pub parsed: &'a Parsed,
     pub links: &'a [LinkOutput],
     pub links_hash: u64,
+    /// The HTML of each citation of the body.
+    pub citations: &'a [String],
     pub raw_html: bool,
 }
 
 impl Hash for Body<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.parsed.file.hash, self.parsed.body.start, self.links_hash, self.raw_html).hash(state);
+        (self.parsed.file.hash, self.parsed.body.start, self.links_hash, self.citations, self.raw_html).hash(state);
     }
 }
 
 impl Body<'_> {
     pub fn html(&self) -> String {
         let parsed = self.parsed;
-        markdown::render(parsed.body_text(), &parsed.analysis, self.links, self.raw_html)
+        markdown::render(parsed.body_text(), &parsed.analysis, self.links, self.citations, self.raw_html)
     }
 }
 
@@ -115,6 +117,10 @@ pub struct SiteContext<'a> {
     pub stylesheet: String,
     /// The search script, with a content hash in its URL.
     pub search_script: String,
+    /// The script that sorts the list of sources.
+    pub sources_script: String,
+    /// The list of sources, when the site has a library.
+    pub sources_url: Option<&'a str>,
     /// The search page.
     pub search_url: &'a str,
     /// The site's Atom feed, when `base_url` is absolute (feeds need absolute URLs).
@@ -358,6 +364,90 @@ pub struct BriefPage<'a> {
     /// A schema.org JSON-LD object for `<script type="application/ld+json">`: the brief as an
     /// article, `about` its terms, `mentions` the terms it names untagged.
     pub structured_data: StructuredData<'a>,
+    /// The sources it cites or lists, formatted in the site's citation style.
+    pub references: Vec<ReferenceView<'a>>,
+    /// In a notes style, the citations' notes, numbered from 1.
+    pub citation_notes: &'a [String],
+    /// "Cite this brief": the brief formatted as a reference, and its citation files.
+    pub cite: Option<CiteThis<'a>>,
+    /// Google Scholar's `citation_*` meta tags.
+    pub scholar: Scholar<'a>,
+}
+
+/// One reference of a brief's list, linked to its source's page.
+#[derive(Serialize, Hash)]
+pub struct ReferenceView<'a> {
+    pub key: &'a str,
+    /// The element id citations link to (`ref-<key>`).
+    pub id: String,
+    pub html: &'a str,
+    /// The source's page on this site.
+    pub url: &'a str,
+    /// The source itself, and an archived copy of it.
+    pub link: Option<&'a str>,
+    pub archived: Option<&'a str>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct CiteThis<'a> {
+    pub html: &'a str,
+    pub bib: &'a str,
+    pub ris: &'a str,
+}
+
+/// What Google Scholar reads of a brief (`<meta name="citation_title">` and kin).
+#[derive(Serialize, Hash)]
+pub struct Scholar<'a> {
+    pub title: &'a str,
+    pub authors: &'a [String],
+    /// `2025/11/05`.
+    pub date: Option<String>,
+    pub institution: &'a str,
+    pub language: &'a str,
+    /// Each reference as plain text.
+    pub references: Vec<String>,
+}
+
+/// `/sources/`: every source of the library.
+#[derive(Serialize, Hash)]
+pub struct SourcesPage<'a> {
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub url: &'a str,
+    pub sources: Vec<SourceRow<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct SourceRow<'a> {
+    pub key: &'a str,
+    pub url: &'a str,
+    pub title: &'a str,
+    pub html: &'a str,
+    pub year: Option<i32>,
+    /// How many briefs cite or list it.
+    pub cited_by: usize,
+}
+
+/// `/sources/<key>/`: one source and the briefs that cite it.
+#[derive(Serialize, Hash)]
+pub struct SourcePage<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub key: &'a str,
+    pub url: &'a str,
+    pub html: &'a str,
+    pub link: Option<&'a str>,
+    pub doi: Option<&'a str>,
+    pub archived: Option<&'a str>,
+    pub sources_url: &'a str,
+    pub cited_by: Vec<CitedByView<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct CitedByView<'a> {
+    pub brief: CardRef<'a>,
+    /// The sentences around its citations (none for a source only listed in `sources:`).
+    pub sentences: &'a [String],
 }
 
 /// A brief's JSON-LD, written only when its page renders (`Render::structured_data`); it hashes
@@ -510,6 +600,8 @@ pub enum PageContext<'a> {
     Term(TermPage<'a>),
     Search(SearchPage<'a>),
     NotFound(NotFoundPage<'a>),
+    Sources(SourcesPage<'a>),
+    Source(SourcePage<'a>),
 }
 
 /// What a template receives.

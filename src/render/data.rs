@@ -465,3 +465,66 @@ impl TermsFile<'_> {
         out
     }
 }
+
+/// `sources.json`: every source of the library, `[{key, title, reference, url, page, doi,
+/// archived, cited_by: [brief URLs]}]`, for other tools (URLs absolute when `base_url` has an
+/// origin).
+pub struct SourcesFile<'a> {
+    pub site: &'a Site,
+    pub routes: &'a Routes,
+    pub citations: &'a crate::citations::Citations,
+}
+
+impl Hash for SourcesFile<'_> {
+    /// As what `write` reads: each entry, its reference, its page and who cites it.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let (site, routes) = (self.site, self.routes);
+        routes.urls.origin.hash(state);
+        site.library.key.hash(state);
+        self.citations.references.hash(state);
+        for (i, citing) in self.citations.cited_by.iter().enumerate() {
+            routes.source(i).url().hash(state);
+            for c in citing {
+                routes.brief(c.brief).url().hash(state);
+            }
+        }
+    }
+}
+
+impl SourcesFile<'_> {
+    pub(super) fn write(&self) -> Vec<u8> {
+        let (site, routes) = (self.site, self.routes);
+        let absolute = |route| routes.absolute(route).unwrap_or_else(|| route.url().to_string());
+        let sources: Vec<serde_json::Value> = site
+            .library
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| {
+                let reference = self.citations.references.get(i).map_or("", String::as_str);
+                let cited_by: Vec<String> = self
+                    .citations
+                    .cited_by
+                    .get(i)
+                    .map_or(&[][..], Vec::as_slice)
+                    .iter()
+                    .map(|c| absolute(routes.brief(c.brief)))
+                    .collect();
+                serde_json::json!({
+                    "key": entry.key,
+                    "title": entry.title,
+                    "reference": crate::citations::plain_of(reference),
+                    "url": entry.url,
+                    "doi": entry.doi,
+                    "archived": entry.archived,
+                    "issued": entry.issued(),
+                    "page": absolute(routes.source(i)),
+                    "cited_by": cited_by,
+                })
+            })
+            .collect();
+        let mut out = serde_json::to_vec(&sources).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}

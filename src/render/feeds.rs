@@ -206,6 +206,13 @@ impl<'a> Render<'a> {
                         parsed: &brief.parsed,
                         links: self.graph.outputs(b),
                         links_hash: self.graph.briefs[b].hash,
+                        citations: self
+                            .graph
+                            .citations
+                            .of_brief
+                            .get(b)
+                            .and_then(|c| c.as_deref())
+                            .map_or(&[][..], |c| &c.inline[..]),
                         raw_html: config.raw_html,
                     }),
                 }
@@ -258,7 +265,14 @@ impl<'a> Render<'a> {
             Page::Section { section, page } => newest(&site.sections[section].briefs, page),
             Page::Home | Page::Taxonomy(_) => newest(&site.by_date, 1),
             Page::Term { taxonomy, term, page } => newest(&site.taxonomies[taxonomy].terms[term].briefs, page),
-            Page::NotFound | Page::Search => None,
+            Page::Source(i) => {
+                let citing = self.graph.citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
+                citing
+                    .iter()
+                    .filter_map(|c| site.briefs[c.brief].front().updated.or(site.briefs[c.brief].front().date))
+                    .max()
+            }
+            Page::NotFound | Page::Search | Page::Sources => None,
         }
     }
 }

@@ -19,6 +19,12 @@ pub enum FileSpec<'a> {
     Sitemap(Sitemap<'a>),
     Robots(Option<String>),
     Redirect(&'a str),
+    /// A brief's `cite.bib` (`ris: false`) or `cite.ris`.
+    Cite {
+        work: crate::library::export::Work<'a>,
+        ris: bool,
+    },
+    SourcesJson(super::data::SourcesFile<'a>),
 }
 
 impl FileSpec<'_> {
@@ -34,6 +40,9 @@ impl FileSpec<'_> {
                 None => b"User-agent: *\nAllow: /\n".to_vec(),
             },
             FileSpec::Redirect(target) => redirect_page(target).into_bytes(),
+            FileSpec::Cite { work, ris: false } => crate::library::export::biblatex(work).into_bytes(),
+            FileSpec::Cite { work, ris: true } => crate::library::export::ris(work).into_bytes(),
+            FileSpec::SourcesJson(file) => file.write(),
         }
     }
 }
@@ -68,6 +77,15 @@ impl<'a> Render<'a> {
             ),
             Output::Alias { brief, .. } => FileSpec::Redirect(routes.brief(brief).url()),
             Output::TermAlias { taxonomy, term, .. } => FileSpec::Redirect(routes.term(taxonomy, term, 1).url()),
+            Output::CiteBib(b) | Output::CiteRis(b) => FileSpec::Cite {
+                work: crate::build::brief_work(self.site, routes, self.config, b),
+                ris: matches!(output, Output::CiteRis(_)),
+            },
+            Output::SourcesJson => FileSpec::SourcesJson(super::data::SourcesFile {
+                site: self.site,
+                routes,
+                citations: &self.graph.citations,
+            }),
             _ => return None,
         })
     }

@@ -186,6 +186,8 @@ impl<'a> Render<'a> {
             absolute_url: routes.absolute(routes.home()),
             stylesheet: named("style.css"),
             search_script: named("search.js"),
+            sources_script: named("sources.js"),
+            sources_url: routes.sources().map(|r| r.url()),
             search_url: routes.search().url(),
             feed: routes.site_feed().map(|r| r.url()),
             sections: site

@@ -79,6 +79,48 @@ impl<'a> Render<'a> {
                     url: routes.not_found().url(),
                 }),
             ),
+            Page::Sources => {
+                let library = &site.library;
+                let citations = &self.graph.citations;
+                let mut sources: Vec<SourceRow> = library
+                    .entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| SourceRow {
+                        key: &e.key,
+                        url: routes.source(i).url(),
+                        title: &e.title,
+                        html: citations.references.get(i).map_or("", String::as_str),
+                        year: e.year(),
+                        cited_by: citations.cited_by.get(i).map_or(0, Vec::len),
+                    })
+                    .collect();
+                // Most cited first; the page can sort again by year or title.
+                sources.sort_by(|a, b| b.cited_by.cmp(&a.cited_by).then_with(|| a.title.cmp(b.title)));
+                let url = routes.sources().map_or("", |r| r.url());
+                ("sources.html", PageContext::Sources(SourcesPage { kind: "sources", title: "Sources", url, sources }))
+            }
+            Page::Source(i) => {
+                let entry = &site.library.entries[i];
+                let citations = &self.graph.citations;
+                let cited_by = citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
+                let context = SourcePage {
+                    kind: "source",
+                    title: &entry.title,
+                    key: &entry.key,
+                    url: routes.source(i).url(),
+                    html: citations.references.get(i).map_or("", String::as_str),
+                    link: entry.url.as_deref(),
+                    doi: entry.doi.as_deref(),
+                    archived: entry.archived.as_deref(),
+                    sources_url: routes.sources().map_or("", |r| r.url()),
+                    cited_by: cited_by
+                        .iter()
+                        .map(|c| CitedByView { brief: self.cards.get(c.brief), sentences: &c.sentences })
+                        .collect(),
+                };
+                ("source.html", PageContext::Source(context))
+            }
             Page::Search => (
                 "search.html",
                 PageContext::Search(SearchPage {
@@ -98,6 +140,7 @@ impl<'a> Render<'a> {
         let section = &site.sections[brief.section];
         let analysis = &brief.parsed.analysis;
         let links = &graph.briefs[b];
+        let cited = graph.citations.of_brief.get(b).and_then(|c| c.as_deref());
         BriefPage {
             kind: "page",
             own: FromFile {
@@ -128,6 +171,7 @@ impl<'a> Render<'a> {
                 parsed: &brief.parsed,
                 links: &links.outputs,
                 links_hash: links.hash,
+                citations: cited.map_or(&[][..], |c| &c.inline[..]),
                 raw_html: self.config.raw_html,
             },
             taxonomies: self.terms.groups(&brief.terms),
@@ -138,7 +182,43 @@ impl<'a> Render<'a> {
             next: graph.next(b).map(|x| self.cards.get(x)),
             section: Link { title: &section.title, url: routes.section(brief.section, 1).url() },
             structured_data: StructuredData { render: self, brief: b },
+            references: self.references(cited),
+            citation_notes: cited.map_or(&[][..], |c| &c.notes[..]),
+            cite: match (graph.citations.cite_this.get(b), routes.cite_files(b)) {
+                (Some(html), Some((bib, ris))) => Some(CiteThis { html, bib: bib.url(), ris: ris.url() }),
+                _ => None,
+            },
+            scholar: Scholar {
+                title: brief.title(),
+                authors: &front.authors,
+                date: front.date.map(|d| d.ymd().replace('-', "/")),
+                institution: &self.config.title,
+                language: front.lang.as_deref().unwrap_or(&self.config.language),
+                references: cited.map_or_else(Vec::new, |c| {
+                    c.references.iter().map(|r| crate::citations::plain_of(&r.html)).collect()
+                }),
+            },
         }
+    }
+
+    fn references(&'a self, cited: Option<&'a crate::citations::BriefCitations>) -> Vec<ReferenceView<'a>> {
+        let Some(cited) = cited else { return Vec::new() };
+        let library = &self.site.library;
+        cited
+            .references
+            .iter()
+            .map(|r| {
+                let entry = &library.entries[r.entry];
+                ReferenceView {
+                    key: &entry.key,
+                    id: format!("ref-{}", crate::citations::anchor(&entry.key)),
+                    html: &r.html,
+                    url: self.routes.source(r.entry).url(),
+                    link: entry.url.as_deref(),
+                    archived: entry.archived.as_deref(),
+                }
+            })
+            .collect()
     }
 
     fn cards_of(&'a self, briefs: &'a [BriefId], page: usize) -> CardList<'a> {
@@ -150,7 +230,7 @@ impl<'a> Render<'a> {
     fn intro(&'a self, s: usize) -> Option<Body<'a>> {
         self.site.sections[s].index.as_ref().map(|parsed| {
             let (links, links_hash) = &self.graph.section_outputs[s];
-            Body { parsed, links, links_hash: *links_hash, raw_html: self.config.raw_html }
+            Body { parsed, links, links_hash: *links_hash, citations: &[], raw_html: self.config.raw_html }
         })
     }
 
@@ -177,7 +257,8 @@ impl<'a> Render<'a> {
         use std::hash::Hash;
         let (site, routes) = (self.site, self.routes);
         let brief = &site.briefs[b];
-        (brief.parsed.file.hash, routes.brief(b).url(), &routes.urls.origin).hash(state);
+        (brief.parsed.file.hash, routes.brief(b).url(), &routes.urls.origin, &self.config.title).hash(state);
+        self.graph.citations.of_brief.get(b).hash(state);
         let mentions = self.graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice);
         for (t, i) in brief.terms.iter().copied().chain(mentions.iter().map(|&(t, i, _)| (t, i))) {
             let term = &site.taxonomies[t].terms[i];
@@ -207,8 +288,10 @@ impl<'a> Render<'a> {
             self.graph.mentions.by_brief.get(b).map_or(Vec::new(), |m| m.iter().map(|&(t, i, _)| (t, i)).collect());
         let mut article = serde_json::json!({
             "@context": "https://schema.org",
-            "@type": "Article",
+            "@type": "Report",
             "headline": brief.title(),
+            "name": brief.title(),
+            "publisher": {"@type": "Organization", "name": self.config.title, "url": url(routes.home())},
             "url": url(routes.brief(b)),
             "inLanguage": front.lang.as_deref().unwrap_or(&self.config.language),
         });
@@ -246,6 +329,25 @@ impl<'a> Render<'a> {
         if !mentions.is_empty() {
             article["mentions"] = mentions.iter().map(thing).collect();
         }
+        let cited = self.graph.citations.of_brief.get(b).and_then(|c| c.as_deref());
+        let works: Vec<serde_json::Value> = cited
+            .map_or(&[][..], |c| &c.references[..])
+            .iter()
+            .map(|r| {
+                let entry = &site.library.entries[r.entry];
+                let mut work = serde_json::json!({"@type": "CreativeWork", "name": entry.title, "citation": crate::citations::plain_of(&r.html)});
+                if let Some(link) = &entry.url {
+                    work["url"] = link.as_str().into();
+                }
+                if let Some(year) = entry.issued() {
+                    work["datePublished"] = year.into();
+                }
+                work
+            })
+            .collect();
+        if !works.is_empty() {
+            article["citation"] = works.into();
+        }
         article.to_string().replace('<', "\\u003c")
     }
 
@@ -281,6 +383,7 @@ impl<'a> Render<'a> {
                 parsed: &record.parsed,
                 links,
                 links_hash: *links_hash,
+                citations: &[],
                 raw_html: self.config.raw_html,
             },
         }

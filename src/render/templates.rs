@@ -23,6 +23,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "taxonomy_list.html",
     "taxonomy_term.html",
     "404.html",
+    "sources.html",
+    "source.html",
 ];
 
 /// No page is larger than this: a template that writes more is stopped (a runaway loop).

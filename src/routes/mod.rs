@@ -50,6 +50,10 @@ pub enum Page {
         term: usize,
         page: usize,
     },
+    /// Every source of the library (`/sources/`).
+    Sources,
+    /// One source, with the briefs that cite it (`/sources/<key>/`).
+    Source(usize),
 }
 
 /// What one file of the output holds.
@@ -71,6 +75,11 @@ pub enum Output {
     Graph,
     /// `terms.json`: every term, with its names and page.
     Terms,
+    /// `sources.json`: every source, its reference and the briefs citing it.
+    SourcesJson,
+    /// A brief as a BibLaTeX entry (`cite.bib`) or as RIS (`cite.ris`), beside its page.
+    CiteBib(BriefId),
+    CiteRis(BriefId),
     /// The Atom feed of the whole site (`None`) or of a term.
     Feed(Option<(usize, usize)>),
     /// `sitemap.xml` (0), or part `n` of a sitemap index.
@@ -195,6 +204,9 @@ pub struct Routes {
     term_feed: Vec<Vec<Option<usize>>>,
     theme_file: Vec<usize>,
     asset: Vec<usize>,
+    sources: Option<usize>,
+    source: Vec<usize>,
+    cite: Vec<Option<(usize, usize)>>,
 }
 
 impl Routes {
@@ -243,6 +255,18 @@ impl Routes {
     }
     pub fn asset(&self, i: usize) -> &Route {
         &self.files[self.asset[i]]
+    }
+    /// The list of sources, when the library has any.
+    pub fn sources(&self) -> Option<&Route> {
+        self.sources.map(|i| &self.files[i])
+    }
+    /// The page of a library entry.
+    pub fn source(&self, entry: usize) -> &Route {
+        &self.files[self.source[entry]]
+    }
+    /// A brief's `cite.bib` and `cite.ris` (none for a brief whose page is a file, `about.html`).
+    pub fn cite_files(&self, b: BriefId) -> Option<(&Route, &Route)> {
+        self.cite.get(b).copied().flatten().map(|(bib, ris)| (&self.files[bib], &self.files[ris]))
     }
     /// The absolute URL of a route, when `base_url` has an origin.
     pub fn absolute(&self, route: &Route) -> Option<String> {
@@ -298,6 +322,9 @@ impl Routes {
             }
         }
         (&site.assets, &site.statics).hash(&mut h);
+        for entry in &site.library.entries {
+            entry.slug.hash(&mut h);
+        }
         h.finish()
     }
 
@@ -403,6 +430,25 @@ impl Routes {
                 }
             }
         }
+        // The library: a page per source, and each brief citeable from files beside its page.
+        let mut sources = None;
+        let mut source = Vec::with_capacity(site.library.entries.len());
+        if !site.library.is_empty() {
+            sources = Some(table.page("sources/".into(), Page::Sources));
+            for (i, entry) in site.library.entries.iter().enumerate() {
+                source.push(table.page(format!("sources/{}/", entry.slug), Page::Source(i)));
+            }
+            table.file("sources.json".into(), Output::SourcesJson);
+        }
+        let cite = (0..site.briefs.len())
+            .map(|b| {
+                let page = table.files[brief_routes[b]].file();
+                let folder = page.strip_suffix("index.html")?.to_string();
+                let bib = table.file(format!("{folder}cite.bib"), Output::CiteBib(b));
+                let ris = table.file(format!("{folder}cite.ris"), Output::CiteRis(b));
+                Some((bib, ris))
+            })
+            .collect();
         let search_index = table.file("search/index.json".into(), Output::SearchIndex);
         table.file("graph.json".into(), Output::Graph);
         table.file("terms.json".into(), Output::Terms);
@@ -455,6 +501,9 @@ impl Routes {
             term_feed,
             theme_file,
             asset,
+            sources,
+            source,
+            cite,
         };
         (routes, diagnostics)
     }

@@ -216,6 +216,14 @@ impl<'a> Table<'a> {
             Output::ThemeFile(_) => ("a file of the theme's `static/` folder".into(), None),
             Output::Asset(i) => (format!("the file `content/{}`", site.assets[i].rel_path), None),
             Output::Static(i) => (format!("the file `static/{}`", site.statics[i].rel_path), None),
+            Output::Page(Page::Sources) => ("the list of sources".into(), None),
+            Output::Page(Page::Source(i)) => {
+                (format!("the page of the source `{}`", site.library.entries[i].key), site.library.location(site, i))
+            }
+            Output::SourcesJson => ("the list of sources `sources.json`".into(), None),
+            Output::CiteBib(b) | Output::CiteRis(b) => {
+                (format!("the citation file of `{}`", site.briefs[b].display()), Some(brief_at(b)))
+            }
         }
     }
 }
@@ -229,6 +237,7 @@ fn resolution(output: Output) -> &'static str {
             "rename the brief or folder that takes the term's URL (a folder named after a taxonomy holds briefs at the term pages' URLs)"
         }
         Output::Alias { .. } => "remove the alias, or change it to the old URL it should redirect from",
+        Output::Page(Page::Source(_)) => "give one of the sources another key: keys that differ only in case or punctuation make the same URL",
         Output::Asset(_) | Output::Static(_) => "rename or move the file: the build writes a file of its own at that path",
         _ => "rename the folder or file under content/ that takes this URL: the build writes it itself",
     }

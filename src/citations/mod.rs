@@ -1,0 +1,509 @@
+//! Citations: each brief's `[@key]`s resolved against the library and formatted with a CSL
+//! style (hayagriva's processor), and the reference list each brief ends with. Runs after the
+//! links stage, in parallel over briefs; `watch` keeps each brief's result while its citations,
+//! its sources and the entries they name are the same.
+
+pub mod syntax;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use hayagriva::citationberg::json::Item;
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{
+    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, StyleClass, TextDecoration, VerticalAlign,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild, ElemChildren,
+    LocatorPayload, SpecificLocator,
+};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::{self, FastMap};
+use crate::library::Library;
+use crate::markdown::escape_html;
+use crate::site::Site;
+
+/// The CSL style of the site, parsed once.
+pub struct Style {
+    pub name: String,
+    style: IndependentStyle,
+    locales: Vec<Locale>,
+    /// A notes style: citations are numbered notes, not text in parentheses.
+    pub notes: bool,
+}
+
+impl std::fmt::Debug for Style {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Style({})", self.name)
+    }
+}
+
+/// The styles `citation_style` may name.
+pub fn style_names() -> impl Iterator<Item = &'static str> {
+    hayagriva::archive::ArchivedStyle::all().iter().flat_map(|s| s.names().iter().copied())
+}
+
+impl Style {
+    /// A style bundled with hayagriva, by name (`chicago-author-date`, `apa`, `chicago-notes`).
+    pub fn bundled(name: &str) -> Option<Style> {
+        let archived = hayagriva::archive::ArchivedStyle::by_name(name)?;
+        let hayagriva::citationberg::Style::Independent(style) = archived.get() else { return None };
+        let notes = style.settings.class == StyleClass::Note;
+        Some(Style { name: name.to_string(), style, locales: hayagriva::archive::locales(), notes })
+    }
+}
+
+/// What a brief's page shows of its citations.
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize)]
+pub struct BriefCitations {
+    /// The HTML of each citation of the body, in order (marker `\0kn\0`).
+    pub inline: Vec<String>,
+    /// For a notes style: each note's HTML, numbered from 1.
+    pub notes: Vec<String>,
+    /// The reference list: every source the brief cites or lists in `sources:`.
+    pub references: Vec<Reference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Hash, Serialize)]
+pub struct Reference {
+    /// The library entry.
+    #[serde(skip)]
+    pub entry: usize,
+    pub key: String,
+    /// The formatted reference.
+    pub html: String,
+}
+
+/// One brief citing a source, with the sentence around the citation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CitedBy {
+    pub brief: usize,
+    pub sentences: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Citations {
+    /// Per brief (`site.briefs` order); `None` for a brief that cites nothing and lists no source.
+    pub of_brief: Vec<Option<Arc<BriefCitations>>>,
+    /// Per library entry: the briefs that cite it or list it, in date order.
+    pub cited_by: Vec<Vec<CitedBy>>,
+    /// Per library entry: its reference as the site-wide bibliography formats it.
+    pub references: Vec<String>,
+    /// Per brief: "Cite this brief", the brief formatted as a reference in the site's style.
+    pub cite_this: Vec<String>,
+}
+
+/// Each brief's last result, by the hash of what it was made from.
+#[derive(Debug, Default)]
+pub struct Memo {
+    briefs: FastMap<u64, Arc<BriefCitations>>,
+    references: Option<(u64, Arc<Vec<String>>)>,
+    cite_this: FastMap<u64, String>,
+}
+
+/// Resolves and formats every brief's citations. Unknown keys are errors at the citation.
+pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut Memo>) -> (Citations, Vec<Diagnostic>) {
+    let mut fresh = Memo::default();
+    let memo = memo.unwrap_or(&mut fresh);
+    let mut problems = Vec::new();
+    let mut cited_by: Vec<Vec<CitedBy>> = vec![Vec::new(); library.entries.len()];
+    // Every brief's citations as library entries: the keys it cites, each at its citations.
+    let mut resolved: Vec<Vec<Vec<Option<usize>>>> = Vec::with_capacity(site.briefs.len());
+    for (b, brief) in site.briefs.iter().enumerate() {
+        let citations = &brief.parsed.analysis.citations;
+        let mut per_citation = Vec::with_capacity(citations.len());
+        for c in citations {
+            let mut entries = Vec::with_capacity(c.citation.items.len());
+            for (item, span) in c.citation.items.iter().zip(&c.key_spans) {
+                let entry = library.get(&item.key);
+                if entry.is_none()
+                    && !(c.citation.mode == syntax::Mode::Narrative && suggest(library, &item.key).is_none())
+                {
+                    let help = match suggest(library, &item.key) {
+                        Some(s) => format!("did you mean `@{s}`?"),
+                        None if library.is_empty() => "add a bibliography to site.yaml (`bibliography: [references.bib]`) or the source to the brief's `sources:` with this `key:`".into(),
+                        None => "add the source to the bibliography, or to the brief's `sources:` with this `key:`".into(),
+                    };
+                    problems.push(
+                        Diagnostic::error(Code::UnknownCitation, format!("no source has the key `{}`", item.key))
+                            .at(brief.parsed.location(span.clone()))
+                            .help(help),
+                    );
+                }
+                entries.push(entry);
+            }
+            per_citation.push(entries);
+        }
+        for (c, entries) in citations.iter().zip(&per_citation) {
+            for e in entries.iter().flatten() {
+                push_cited(&mut cited_by[*e], b, Some(&c.sentence));
+            }
+        }
+        for &e in library.of_brief.get(b).map_or(&[][..], |v| &v[..]) {
+            push_cited(&mut cited_by[e], b, None);
+        }
+        resolved.push(per_citation);
+    }
+    for list in &mut cited_by {
+        list.sort_by_key(|c| site.rank[c.brief]);
+    }
+    let style_key = hash::of(&style.name);
+    let keys: Vec<u64> = site
+        .briefs
+        .iter()
+        .enumerate()
+        .map(|(b, brief)| {
+            let entries: BTreeSet<usize> =
+                resolved[b].iter().flatten().flatten().copied().chain(library.of_brief[b].iter().copied()).collect();
+            let items: Vec<&Item> = entries.iter().map(|&e| &library.entries[e].item).collect();
+            let cites: Vec<&syntax::Citation> = brief.parsed.analysis.citations.iter().map(|c| &c.citation).collect();
+            hash::of(&(style_key, cites, &resolved[b], &library.of_brief[b], items))
+        })
+        .collect();
+    let of_brief: Vec<Option<Arc<BriefCitations>>> = (0..site.briefs.len())
+        .into_par_iter()
+        .map(|b| {
+            if resolved[b].is_empty() && library.of_brief[b].is_empty() {
+                return None;
+            }
+            if let Some(kept) = memo.briefs.get(&keys[b]) {
+                return Some(kept.clone());
+            }
+            let citations = &site.briefs[b].parsed.analysis.citations;
+            Some(Arc::new(format_brief(library, style, citations, &resolved[b], &library.of_brief[b])))
+        })
+        .collect();
+    memo.briefs = keys.iter().zip(&of_brief).filter_map(|(k, c)| c.as_ref().map(|c| (*k, c.clone()))).collect();
+    let references_key = hash::of(&(style_key, library.key));
+    let references = match &memo.references {
+        Some((k, r)) if *k == references_key => r.clone(),
+        _ => Arc::new(format_library(library, style)),
+    };
+    memo.references = Some((references_key, references.clone()));
+    let citations = Citations { of_brief, cited_by, references: references.to_vec(), cite_this: Vec::new() };
+    (citations, problems)
+}
+
+/// Each brief formatted as a reference ("Cite this brief"), in parallel; kept while the work and
+/// the style are the same.
+pub fn cite_briefs(works: &[crate::library::export::Work], style: &Style, memo: Option<&mut Memo>) -> Vec<String> {
+    let style_key = hash::of(&style.name);
+    let keys: Vec<u64> = works.iter().map(|w| hash::of(&(style_key, w))).collect();
+    let kept = memo.as_ref().map(|m| &m.cite_this);
+    let cited: Vec<String> = works
+        .par_iter()
+        .zip(&keys)
+        .map(|(work, key)| match kept.and_then(|k| k.get(key)) {
+            Some(html) => html.clone(),
+            None => format_work(&crate::library::export::item(work), style),
+        })
+        .collect();
+    if let Some(memo) = memo {
+        memo.cite_this = keys.into_iter().zip(cited.iter().cloned()).collect();
+    }
+    cited
+}
+
+fn format_work(item: &Item, style: &Style) -> String {
+    let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
+    driver.citation(CitationRequest::new(
+        vec![CitationItem::new(item, None, None, true, None)],
+        &style.style,
+        None,
+        &style.locales,
+        None,
+    ));
+    let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
+    rendered.bibliography.and_then(|b| b.items.into_iter().next()).map(|i| html_of(&i.content)).unwrap_or_default()
+}
+
+fn push_cited(list: &mut Vec<CitedBy>, brief: usize, sentence: Option<&String>) {
+    let i = match list.iter().position(|c| c.brief == brief) {
+        Some(i) => i,
+        None => {
+            list.push(CitedBy { brief, sentences: Vec::new() });
+            list.len() - 1
+        }
+    };
+    if let Some(s) = sentence.filter(|s| !s.is_empty()) {
+        if !list[i].sentences.contains(s) {
+            list[i].sentences.push(s.clone());
+        }
+    }
+}
+
+fn suggest<'a>(library: &'a Library, key: &str) -> Option<&'a str> {
+    crate::suggest::closest(key, library.keys())
+}
+
+/// One brief's citations and reference list, formatted as one document (so "ibid." and the
+/// disambiguation of two works of one author and year are the brief's own).
+fn format_brief(
+    library: &Library,
+    style: &Style,
+    citations: &[crate::markdown::CitationRef],
+    resolved: &[Vec<Option<usize>>],
+    listed: &[usize],
+) -> BriefCitations {
+    let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
+    let mut requests = 0;
+    // Which citation each request formats; citations naming no known source are left as written.
+    let mut formatted_at = Vec::with_capacity(citations.len());
+    for (c, entries) in citations.iter().zip(resolved) {
+        let items: Vec<CitationItem<Item>> = c
+            .citation
+            .items
+            .iter()
+            .zip(entries)
+            .filter_map(|(item, entry)| {
+                let entry = &library.entries[(*entry)?].item;
+                let locator = item.locator.as_ref().map(|(kind, value)| {
+                    SpecificLocator(
+                        kind.parse::<Locator>().unwrap_or(Locator::Page),
+                        LocatorPayload::Str(value.as_str()),
+                    )
+                });
+                let purpose = match (c.citation.mode, item.suppress_author) {
+                    (_, true) => Some(CitePurpose::Year),
+                    (syntax::Mode::Narrative, _) => Some(CitePurpose::Prose),
+                    _ => None,
+                };
+                Some(CitationItem::new(entry, locator, None, false, purpose))
+            })
+            .collect();
+        if items.is_empty() {
+            formatted_at.push(None);
+            continue;
+        }
+        requests += 1;
+        formatted_at.push(Some(requests - 1));
+        driver.citation(CitationRequest::new(items, &style.style, None, &style.locales, Some(requests)));
+    }
+    let cited: BTreeSet<usize> = resolved.iter().flatten().flatten().copied().collect();
+    for &e in listed.iter().filter(|e| !cited.contains(e)) {
+        let item = CitationItem::new(&library.entries[e].item, None, None, true, None);
+        driver.citation(CitationRequest::new(vec![item], &style.style, None, &style.locales, None));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
+    let mut out = BriefCitations::default();
+    for (n, (c, at)) in citations.iter().zip(&formatted_at).enumerate() {
+        let keys: Vec<&str> = c.citation.items.iter().map(|i| i.key.as_str()).collect();
+        let data_cites = escape_html(&keys.join(" "));
+        let Some(at) = at else {
+            out.inline.push(format!(
+                "<span class=\"citation unknown\" data-cites=\"{data_cites}\">{}</span>",
+                escape_html(&citation_source(c))
+            ));
+            continue;
+        };
+        let text = rendered.citations.get(*at).map(|r| html_of(&r.citation)).unwrap_or_default();
+        let prefix = c.citation.items.first().map_or("", |i| i.prefix.as_str());
+        let suffix = c.citation.items.last().map_or("", |i| i.suffix.as_str());
+        if style.notes {
+            let number = out.notes.len() + 1;
+            out.notes.push(affixed(&text, prefix, suffix, "", ""));
+            let _ = n;
+            out.inline.push(format!(
+                "<span class=\"citation\" data-cites=\"{data_cites}\"><sup><a href=\"#cite-note-{number}\" id=\"cite-ref-{number}\" class=\"citation-ref\">{number}</a></sup></span>"
+            ));
+        } else {
+            let layout = &style.style.citation.layout;
+            let open = layout.prefix.as_deref().unwrap_or("");
+            let close = layout.suffix.as_deref().unwrap_or("");
+            let text = affixed(&text, prefix, suffix, open, close);
+            let text = match keys.as_slice() {
+                [one] => format!("<a href=\"#ref-{}\">{text}</a>", escape_html(&anchor(one))),
+                _ => text,
+            };
+            out.inline.push(format!("<span class=\"citation\" data-cites=\"{data_cites}\">{text}</span>"));
+        }
+    }
+    if let Some(bibliography) = rendered.bibliography {
+        for item in bibliography.items {
+            let Some(entry) = library.get(&item.key) else { continue };
+            let mut html = String::new();
+            if let Some(first) = &item.first_field {
+                write_child(&mut html, first);
+                html.push(' ');
+            }
+            html.push_str(&html_of(&item.content));
+            out.references.push(Reference { entry, key: library.entries[entry].key.clone(), html });
+        }
+    }
+    out
+}
+
+/// The citation's text as written, for one whose sources are all unknown (an error is reported).
+fn citation_source(c: &crate::markdown::CitationRef) -> String {
+    let keys: Vec<String> = c.citation.items.iter().map(|i| format!("@{}", i.key)).collect();
+    match c.citation.mode {
+        syntax::Mode::Narrative => keys.join("; "),
+        syntax::Mode::Normal => format!("[{}]", keys.join("; ")),
+    }
+}
+
+/// A citation with the writer's prefix and suffix inside the style's parentheses:
+/// `(see Kim 2020, 3, and passim)`.
+fn affixed(text: &str, prefix: &str, suffix: &str, open: &str, close: &str) -> String {
+    let (open, close) = (escape_html(open), escape_html(close));
+    let inner = text.strip_prefix(open.as_str()).and_then(|t| t.strip_suffix(close.as_str()));
+    let (open, inner, close) = match inner {
+        Some(inner) if !open.is_empty() => (open.as_str(), inner, close.as_str()),
+        _ => ("", text, ""),
+    };
+    let mut out = String::with_capacity(text.len() + prefix.len() + suffix.len() + 2);
+    out.push_str(open);
+    if !prefix.is_empty() {
+        out.push_str(&escape_html(prefix));
+        out.push(' ');
+    }
+    out.push_str(inner);
+    if !suffix.is_empty() {
+        if !suffix.starts_with([',', ';', '.']) {
+            out.push(',');
+        }
+        out.push(' ');
+        out.push_str(&escape_html(suffix.trim_start_matches([',', ' '])));
+    }
+    out.push_str(close);
+    out
+}
+
+/// The id of a reference on a brief page: `ref-<key>`, the key made safe for an id.
+pub fn anchor(key: &str) -> String {
+    key.chars().map(|c| if c.is_alphanumeric() || "-_.:".contains(c) { c } else { '-' }).collect()
+}
+
+/// Every entry of the library formatted as one bibliography: the references of the source pages.
+fn format_library(library: &Library, style: &Style) -> Vec<String> {
+    let mut references = vec![String::new(); library.entries.len()];
+    if library.entries.is_empty() {
+        return references;
+    }
+    let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
+    for entry in &library.entries {
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::new(&entry.item, None, None, true, None)],
+            &style.style,
+            None,
+            &style.locales,
+            None,
+        ));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
+    for item in rendered.bibliography.map(|b| b.items).unwrap_or_default() {
+        if let Some(e) = library.get(&item.key) {
+            let mut html = String::new();
+            if let Some(first) = &item.first_field {
+                write_child(&mut html, first);
+                html.push(' ');
+            }
+            html.push_str(&html_of(&item.content));
+            references[e] = html;
+        }
+    }
+    references
+}
+
+/// Formatted CSL output as HTML, every text escaped (hayagriva's own HTML writer does not
+/// escape, so a title holding `<script>` would reach the page).
+pub fn html_of(children: &ElemChildren) -> String {
+    let mut html = String::new();
+    for child in &children.0 {
+        write_child(&mut html, child);
+    }
+    html
+}
+
+fn write_child(html: &mut String, child: &ElemChild) {
+    match child {
+        ElemChild::Text(t) => write_formatted(html, &t.text, &t.formatting),
+        ElemChild::Elem(e) => {
+            for c in &e.children.0 {
+                write_child(html, c);
+            }
+        }
+        ElemChild::Markup(m) => html.push_str(&escape_html(m)),
+        ElemChild::Link { text, url } => {
+            let safe = (url.starts_with("https://") || url.starts_with("http://")) && !crate::scheme::is_unsafe(url);
+            if safe {
+                let _ = write!(html, "<a href=\"{}\">", escape_html(url));
+            }
+            write_formatted(html, &text.text, &text.formatting);
+            if safe {
+                html.push_str("</a>");
+            }
+        }
+        ElemChild::Transparent { .. } => {}
+    }
+}
+
+fn write_formatted(html: &mut String, text: &str, f: &hayagriva::Formatting) {
+    let mut close = Vec::new();
+    let mut open = |tag: &'static str, end: &'static str| {
+        html.push_str(tag);
+        close.push(end);
+    };
+    if f.font_style == FontStyle::Italic {
+        open("<i>", "</i>");
+    }
+    if f.font_weight == FontWeight::Bold {
+        open("<b>", "</b>");
+    }
+    if f.font_variant == FontVariant::SmallCaps {
+        open("<span class=\"small-caps\">", "</span>");
+    }
+    if f.text_decoration == TextDecoration::Underline {
+        open("<u>", "</u>");
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => open("<sup>", "</sup>"),
+        VerticalAlign::Sub => open("<sub>", "</sub>"),
+        _ => {}
+    }
+    // The en quad `library::protect_last_words` put after a title.
+    html.push_str(&escape_html(&text.replace('\u{2000}', "")));
+    for tag in close.into_iter().rev() {
+        html.push_str(tag);
+    }
+}
+
+/// Formatted text without tags, for search and plain listings.
+pub fn plain_of(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affixes_go_inside_the_parentheses() {
+        assert_eq!(affixed("(Kim 2020, 3)", "see", "and passim", "(", ")"), "(see Kim 2020, 3, and passim)");
+        assert_eq!(affixed("Kim (2020)", "", "", "(", ")"), "Kim (2020)");
+        assert_eq!(affixed("Kim 2020.", "See", "", "", ""), "See Kim 2020.");
+    }
+
+    #[test]
+    fn every_bundled_style_name_loads_and_the_default_is_author_date() {
+        let style = Style::bundled("chicago-author-date").unwrap();
+        assert!(!style.notes);
+        assert!(Style::bundled("chicago-notes").unwrap().notes);
+        assert!(Style::bundled("no-such-style").is_none());
+        assert!(style_names().any(|n| n == "apa"));
+    }
+}
