@@ -127,6 +127,7 @@ fn main() -> ExitCode {
         Err(e) => return report_error(e, args.quiet, args.verbose, color, None),
     };
     // Ctrl-C stops the rendering and leaves the output as it was; a commit under way completes.
+    // A link check (`check --external`) stops asking and reports what was answered.
     let _ = ctrlc::set_handler(|| {
         build::request_stop();
         external::request_stop();
