@@ -546,6 +546,12 @@ fn send(agent: &ureq::Agent, method: &str, uri: &str) -> Reply {
 /// Asks one URL: `HEAD`, then `GET` unless `HEAD` settled it (alive; an unknown host or a
 /// refused connection; a timeout or 429, which a second request would only prolong).
 fn ask(agent: &ureq::Agent, url: &str, timeout: Duration) -> Answer {
+    if !host_of(url).is_ascii() {
+        // Its ASCII form (punycode) is not made here: a lookup of the name as written would fail
+        // and call a good link dead.
+        let detail = "has a host name in letters outside ASCII (an IDN), which is not checked".to_string();
+        return Answer { status: Status::Unchecked, detail, at: now(), unreachable: false, responded: false };
+    }
     let uri = request_uri(url);
     let head = send(agent, "HEAD", &uri);
     let settled = match &head {
@@ -697,6 +703,14 @@ mod tests {
         let timeout = ureq::Error::Timeout(ureq::Timeout::Global);
         assert_eq!(judge_error(&timeout, t), (Status::Unchecked, "no answer within 10 s".into()));
         assert_eq!(judge_error(&ureq::Error::TooManyRedirects, t).0, Status::Dead);
+    }
+
+    #[test]
+    fn a_host_name_outside_ascii_is_not_called_dead() {
+        let agent = ureq::Agent::new_with_defaults();
+        let answer = ask(&agent, "https://한국.kr/", Duration::from_secs(1));
+        assert_eq!(answer.status, Status::Unchecked, "{}", answer.detail);
+        assert!(answer.detail.contains("IDN"), "{}", answer.detail);
     }
 
     #[test]
