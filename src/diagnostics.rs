@@ -51,6 +51,10 @@ pub enum Code {
     AmbiguousLink,
     LinkToDraft,
     MissingAnchor,
+    /// An external URL that is gone (`check --external`).
+    DeadLink,
+    /// An external URL that could not be checked (a timeout, 429, 5xx).
+    UncheckedLink,
     /// A table cell holding an unclosed `[[`.
     WikilinkInTable,
     UnsafeUrl,
@@ -92,6 +96,8 @@ impl Code {
             Code::AmbiguousLink => "ambiguous-link",
             Code::LinkToDraft => "link-to-draft",
             Code::MissingAnchor => "missing-anchor",
+            Code::DeadLink => "dead-link",
+            Code::UncheckedLink => "unchecked-link",
             Code::WikilinkInTable => "wikilink-in-table",
             Code::UnsafeUrl => "unsafe-url",
             Code::ForbiddenCharacter => "forbidden-character",

@@ -9,6 +9,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostics;
 pub mod discover;
+pub mod external;
 pub mod frontmatter;
 pub mod hash;
 pub mod library;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use briefing::build::{self, BuildError, BuildOptions, BuildReport, Mode, Project};
 use briefing::diagnostics::{self, Diagnostic};
+use briefing::external::{self, ExternalOptions};
 use clap::{Args, Parser, Subcommand};
 
 mod watch_command;
@@ -32,7 +33,7 @@ enum Command {
     /// Build the site from content/ into the output folder.
     Build(SiteArgs),
     /// Do everything `build` does (parse, resolve links, render every template) but write nothing.
-    Check(SiteArgs),
+    Check(CheckArgs),
     /// Build, serve the site locally, and rebuild and reload the browser on every change.
     Watch(WatchArgs),
 }
@@ -64,6 +65,26 @@ struct SiteArgs {
 }
 
 #[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Also ask every external (http, https) URL of the site whether it still exists: each once,
+    /// answers kept for a day beside the output folder; dead ones are warnings at every use.
+    #[arg(long)]
+    external: bool,
+    /// How long to wait for each external URL.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds, requires = "external")]
+    external_timeout: std::time::Duration,
+}
+
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!("`{text}` is not a number of seconds between 0 and 3600")),
+    }
+}
+
+#[derive(Args)]
 struct WatchArgs {
     #[command(flatten)]
     site: SiteArgs,
@@ -90,9 +111,13 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let (args, mode) = match cli.command {
-        Command::Build(args) => (args, Mode::Build),
-        Command::Check(args) => (args, Mode::Check),
+    let (args, mode, external) = match cli.command {
+        Command::Build(args) => (args, Mode::Build, None),
+        Command::Check(args) => {
+            let external =
+                args.external.then(|| ExternalOptions { timeout: args.external_timeout, ..Default::default() });
+            (args.site, Mode::Check, external)
+        }
         Command::Watch(args) => return watch_command::run(args),
     };
     let options = args.options();
@@ -102,7 +127,11 @@ fn main() -> ExitCode {
         Err(e) => return report_error(e, args.quiet, args.verbose, color, None),
     };
     // Ctrl-C stops the rendering and leaves the output as it was; a commit under way completes.
-    let _ = ctrlc::set_handler(build::request_stop);
+    // A link check (`check --external`) stops asking and reports what was answered.
+    let _ = ctrlc::set_handler(|| {
+        build::request_stop();
+        external::request_stop();
+    });
     match build::run(&project, mode) {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, args.quiet, args.verbose, color);
@@ -114,10 +143,38 @@ fn main() -> ExitCode {
                     eprintln!("  {stage:<9} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
-            ExitCode::SUCCESS
+            match external {
+                Some(options) => check_external(&project, &options, &args, color),
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(e) => report_error(e, args.quiet, args.verbose, color, (mode == Mode::Build).then_some(&project)),
     }
+}
+
+/// `check --external`, after a check that passed: asks every external URL, reports the dead
+/// ones at every place that uses them (never folded), and prints one summary line.
+fn check_external(project: &Project, options: &ExternalOptions, args: &SiteArgs, color: bool) -> ExitCode {
+    let started = std::time::Instant::now();
+    let uses = external::project_url_uses(project);
+    let report = external::check_urls(&uses, &external::cache_path(&project.output_dir), options);
+    print_diagnostics(&report.diagnostics, args.quiet, true, color);
+    if report.interrupted {
+        eprintln!("error: interrupted: the answers so far were kept for the next check");
+        return ExitCode::from(2);
+    }
+    if !args.quiet {
+        eprintln!(
+            "checked {} in {:.1} s: {} alive, {} dead, {} not checkable (cached: {})",
+            counted(report.urls, "external URL"),
+            started.elapsed().as_secs_f64(),
+            report.alive,
+            report.dead,
+            report.unchecked,
+            report.cached
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 /// Prints why a build failed; the exit code says whose fault it is (1: the content, 2: the

@@ -2,6 +2,7 @@
 
 mod build;
 mod errors;
+mod external;
 mod hardening;
 mod links;
 mod other_tools;
