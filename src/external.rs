@@ -130,7 +130,7 @@ pub fn url_uses(parsed: &[Arc<Parsed>]) -> Vec<UrlUse> {
                 url: source.url.trim().to_string(),
                 file: p.file.clone(),
                 span: places.find(source.url.trim()),
-                kind: UseKind::Source { archived: None },
+                kind: UseKind::Source { archived: source.archived.clone() },
             });
         }
     }
@@ -140,12 +140,38 @@ pub fn url_uses(parsed: &[Arc<Parsed>]) -> Vec<UrlUse> {
 /// The URLs of the site of `project`: its files discovered and parsed again (drafts left out
 /// unless the project includes them).
 pub fn project_url_uses(project: &Project) -> Vec<UrlUse> {
-    let folders =
-        discover::Folders { root: &project.root, content: &project.content_dir, statics: &project.static_dir };
+    let folders = discover::Folders {
+        root: &project.root,
+        content: &project.content_dir,
+        statics: &project.static_dir,
+        bibliography: &project.config.bibliography,
+    };
     let (sources, _) = discover::discover(&folders, &mut discover::Memo::default(), &discover::Changes::All);
     let parsed = crate::parse::parse_all(&sources.markdown, &project.config, false, None);
     let published: Vec<Arc<Parsed>> = parsed.into_iter().filter(|p| project.drafts || !p.facts.draft).collect();
-    url_uses(&published)
+    let mut uses = url_uses(&published);
+    uses.extend(bibliography_url_uses(&sources.bibliography));
+    uses
+}
+
+/// The `URL` of every entry of the bibliography files, at the entry's key.
+pub fn bibliography_url_uses(files: &[Arc<crate::discover::SourceFile>]) -> Vec<UrlUse> {
+    let mut uses = Vec::new();
+    for file in files {
+        let Some(format) = crate::library::read::format_of(&file.rel_path) else { continue };
+        for entry in crate::library::read::read(format, &file.text).0 {
+            let url = entry.item.0.get("URL").and_then(|v| v.to_str()).map(|u| u.trim().to_string());
+            if let Some(url) = url.filter(|u| is_external(u)) {
+                uses.push(UrlUse {
+                    url,
+                    file: file.clone(),
+                    span: entry.span.clone(),
+                    kind: UseKind::Source { archived: None },
+                });
+            }
+        }
+    }
+    uses
 }
 
 /// Where each source's URL is written in the front-matter: found in the value of `sources`
