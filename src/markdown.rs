@@ -117,9 +117,13 @@ pub struct CitationRef {
     pub sentence: String,
 }
 
+/// A run of text's citations, each with where it stood in the plain text; the run as HTML with
+/// markers; and the plain text.
+type CitedText = (Vec<(syntax::Citation, usize)>, String, String);
+
 /// The citations of one run of text outside code and links, and the run written as HTML with a
 /// `\0kn\0` marker in place of each (numbered from `first`); `None` when it cites nothing.
-fn cite_text(text: &str, first: usize) -> Option<(Vec<(syntax::Citation, usize)>, String, String)> {
+fn cite_text(text: &str, first: usize) -> Option<CitedText> {
     if !text.contains('@') {
         return None;
     }
@@ -847,21 +851,24 @@ mod tests {
     fn citations_are_found_outside_code_and_links_and_filled_in_order() {
         let body = "Delayed [@kim, p. 3]. As @lee argues.\n\n`[@code]` and [a @link](x.md) and ![@alt](m.png).\n\n```\n[@block]\n```\n\n- a list [@a; @b]\n";
         let written = analyse(body, 10, WriteHtml::Yes { raw_html: false });
-        let keys: Vec<Vec<&str>> = written
-            .citations
-            .iter()
-            .map(|c| c.citation.items.iter().map(|i| i.key.as_str()).collect())
-            .collect();
+        let keys: Vec<Vec<&str>> =
+            written.citations.iter().map(|c| c.citation.items.iter().map(|i| i.key.as_str()).collect()).collect();
         assert_eq!(keys, vec![vec!["kim"], vec!["lee"], vec!["a", "b"]]);
         assert_eq!(&body[written.citations[0].key_spans[0].start - 10..][..4], "@kim");
         assert_eq!(written.citations[1].sentence, "As lee argues.");
         assert_eq!(written.citations[0].sentence, "Delayed.");
         assert_eq!(written.first_paragraph.as_deref(), Some("Delayed. As lee argues."));
         let cites = ["(Kim 2020, 3)".to_string(), "Lee (2021)".to_string(), "(A 1; B 2)".to_string()];
-        let links = [LinkOutput::Href { url: "/x/".into(), label: None }, LinkOutput::Href { url: "/m.png".into(), label: None }];
+        let links = [
+            LinkOutput::Href { url: "/x/".into(), label: None },
+            LinkOutput::Href { url: "/m.png".into(), label: None },
+        ];
         let html = render(body, &written, &links, &cites, false);
         assert!(html.contains("<p>Delayed (Kim 2020, 3). As Lee (2021) argues.</p>"), "{html}");
-        assert!(html.contains("<code>[@code]</code>") && html.contains("[@block]") && html.contains("a @link"), "{html}");
+        assert!(
+            html.contains("<code>[@code]</code>") && html.contains("[@block]") && html.contains("a @link"),
+            "{html}"
+        );
         assert!(html.contains("alt=\"@alt\""), "{html}");
         assert!(html.contains("a list (A 1; B 2)"), "{html}");
         let analysed = analyse(body, 10, WriteHtml::No);

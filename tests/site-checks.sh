@@ -12,6 +12,7 @@ trap 'rm -rf "$site"' EXIT
 cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$root" \
   --output "$site/output" --base-url https://example.org/policy/ -q
 "$check/validate-site" --strict --server nginx --base-url https://example.org/policy/ "$site/output"
-python3 -c "import extruct" 2>/dev/null || python3 -m pip install -q extruct 2>/dev/null ||
-  python3 -m pip install -q --break-system-packages extruct
+python3 -c "import extruct, bibtexparser, rispy" 2>/dev/null ||
+  python3 -m pip install -q extruct "bibtexparser>=2.0.0b7" rispy 2>/dev/null ||
+  python3 -m pip install -q --break-system-packages extruct "bibtexparser>=2.0.0b7" rispy
 python3 "$root/tests/structured-data.py" "$site/output" https://example.org/policy/

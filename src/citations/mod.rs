@@ -16,7 +16,7 @@ use hayagriva::citationberg::{
 };
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild, ElemChildren,
-    LocatorPayload, SpecificLocator,
+    ElemMeta, LocatorPayload, SpecificLocator,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -218,7 +218,8 @@ fn format_work(item: &Item, style: &Style) -> String {
         None,
     ));
     let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
-    rendered.bibliography.and_then(|b| b.items.into_iter().next()).map(|i| html_of(&i.content)).unwrap_or_default()
+    let html = rendered.bibliography.and_then(|b| b.items.into_iter().next()).map(|i| html_of(&i.content));
+    tidy_reference(html.unwrap_or_default(), item)
 }
 
 fn push_cited(list: &mut Vec<CitedBy>, brief: usize, sentence: Option<&String>) {
@@ -249,11 +250,27 @@ fn format_brief(
     resolved: &[Vec<Option<usize>>],
     listed: &[usize],
 ) -> BriefCitations {
+    let cited: BTreeSet<usize> = resolved.iter().flatten().flatten().copied().collect();
+    let uncited: Vec<usize> = listed.iter().copied().filter(|e| !cited.contains(e)).collect();
     let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
+    // Year suffixes (2019a, 2019b) follow the reference list's order, as the CSL specification
+    // says; hayagriva gives them in citation order. Where two sources could take one, every
+    // source is first cited unseen in the list's order.
     let mut requests = 0;
-    // Which citation each request formats; citations naming no known source are left as written.
+    let all: Vec<usize> = cited.iter().chain(&uncited).copied().collect();
+    if may_take_year_suffixes(library, &all) {
+        for e in bibliography_order(library, style, &all) {
+            let item = CitationItem::new(&library.entries[e].item, None, None, true, None);
+            driver.citation(CitationRequest::new(vec![item], &style.style, None, &style.locales, None));
+            requests += 1;
+        }
+    }
+    let mut notes = 0;
+    // Which request formats each citation, and which of its items are cited by year only;
+    // citations naming no known source are left as written.
     let mut formatted_at = Vec::with_capacity(citations.len());
     for (c, entries) in citations.iter().zip(resolved) {
+        let mut suppressed = Vec::new();
         let items: Vec<CitationItem<Item>> = c
             .citation
             .items
@@ -267,11 +284,13 @@ fn format_brief(
                         LocatorPayload::Str(value.as_str()),
                     )
                 });
+                // `[-@key]` is formatted whole and its names taken out (`html_without_names`):
+                // hayagriva's year-only form drops the parentheses and the year suffix.
                 let purpose = match (c.citation.mode, item.suppress_author) {
-                    (_, true) => Some(CitePurpose::Year),
-                    (syntax::Mode::Narrative, _) => Some(CitePurpose::Prose),
+                    (syntax::Mode::Narrative, false) => Some(CitePurpose::Prose),
                     _ => None,
                 };
+                suppressed.push(item.suppress_author);
                 Some(CitationItem::new(entry, locator, None, false, purpose))
             })
             .collect();
@@ -279,18 +298,18 @@ fn format_brief(
             formatted_at.push(None);
             continue;
         }
+        notes += 1;
+        formatted_at.push(Some((requests, suppressed)));
         requests += 1;
-        formatted_at.push(Some(requests - 1));
-        driver.citation(CitationRequest::new(items, &style.style, None, &style.locales, Some(requests)));
+        driver.citation(CitationRequest::new(items, &style.style, None, &style.locales, Some(notes)));
     }
-    let cited: BTreeSet<usize> = resolved.iter().flatten().flatten().copied().collect();
-    for &e in listed.iter().filter(|e| !cited.contains(e)) {
+    for &e in &uncited {
         let item = CitationItem::new(&library.entries[e].item, None, None, true, None);
         driver.citation(CitationRequest::new(vec![item], &style.style, None, &style.locales, None));
     }
     let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
     let mut out = BriefCitations::default();
-    for (n, (c, at)) in citations.iter().zip(&formatted_at).enumerate() {
+    for (c, at) in citations.iter().zip(&formatted_at) {
         let keys: Vec<&str> = c.citation.items.iter().map(|i| i.key.as_str()).collect();
         let data_cites = escape_html(&keys.join(" "));
         let Some(at) = at else {
@@ -300,13 +319,17 @@ fn format_brief(
             ));
             continue;
         };
-        let text = rendered.citations.get(*at).map(|r| html_of(&r.citation)).unwrap_or_default();
+        let (at, suppressed) = at;
+        let text = rendered
+            .citations
+            .get(*at)
+            .map(|r| tidy_punctuation(html_without_names(&r.citation, suppressed)))
+            .unwrap_or_default();
         let prefix = c.citation.items.first().map_or("", |i| i.prefix.as_str());
         let suffix = c.citation.items.last().map_or("", |i| i.suffix.as_str());
         if style.notes {
             let number = out.notes.len() + 1;
             out.notes.push(affixed(&text, prefix, suffix, "", ""));
-            let _ = n;
             out.inline.push(format!(
                 "<span class=\"citation\" data-cites=\"{data_cites}\"><sup><a href=\"#cite-note-{number}\" id=\"cite-ref-{number}\" class=\"citation-ref\">{number}</a></sup></span>"
             ));
@@ -331,10 +354,73 @@ fn format_brief(
                 html.push(' ');
             }
             html.push_str(&html_of(&item.content));
+            let html = tidy_reference(html, &library.entries[entry].item);
             out.references.push(Reference { entry, key: library.entries[entry].key.clone(), html });
         }
     }
     out
+}
+
+/// Whether two of these sources could be told apart by a year suffix: the same first author's
+/// family name (or title) and the same year.
+fn may_take_year_suffixes(library: &Library, entries: &[usize]) -> bool {
+    let mut seen = BTreeSet::new();
+    entries.iter().any(|&e| {
+        let entry = &library.entries[e];
+        let who = entry.names("author").first().or(entry.names("editor").first()).map(|n| n.family.clone());
+        !seen.insert((who.unwrap_or_else(|| entry.title.clone()), entry.year()))
+    })
+}
+
+/// The order of the reference list these sources make.
+fn bibliography_order(library: &Library, style: &Style, entries: &[usize]) -> Vec<usize> {
+    let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
+    for &e in entries {
+        let item = CitationItem::new(&library.entries[e].item, None, None, true, None);
+        driver.citation(CitationRequest::new(vec![item], &style.style, None, &style.locales, None));
+    }
+    let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
+    let mut order: Vec<usize> =
+        rendered.bibliography.map(|b| b.items).unwrap_or_default().iter().filter_map(|i| library.get(&i.key)).collect();
+    order.extend(entries.iter().filter(|e| !order.contains(e)).copied().collect::<Vec<_>>());
+    order
+}
+
+/// A citation's HTML with the names of the items cited by year only (`[-@key]`) taken out,
+/// with the space that followed them.
+fn html_without_names(children: &ElemChildren, suppressed: &[bool]) -> String {
+    if !suppressed.contains(&true) {
+        return html_of(children);
+    }
+    fn walk(children: &ElemChildren, suppressed: &[bool], current: bool, trim: &mut bool, html: &mut String) {
+        for child in &children.0 {
+            match child {
+                ElemChild::Elem(e) => {
+                    let current = match e.meta {
+                        Some(ElemMeta::Entry(i)) => suppressed.get(i).copied().unwrap_or(false),
+                        _ => current,
+                    };
+                    if current && matches!(e.meta, Some(ElemMeta::Names(..))) {
+                        *trim = true;
+                        continue;
+                    }
+                    walk(&e.children, suppressed, current, trim, html);
+                }
+                ElemChild::Text(t) if *trim => {
+                    *trim = false;
+                    let text = t.text.trim_start_matches([' ', ',']);
+                    write_formatted(html, text, &t.formatting);
+                }
+                other => {
+                    *trim = false;
+                    write_child(html, other);
+                }
+            }
+        }
+    }
+    let mut html = String::new();
+    walk(children, suppressed, false, &mut false, &mut html);
+    html.replace("( ", "(")
 }
 
 /// The citation's text as written, for one whose sources are all unknown (an error is reported).
@@ -403,10 +489,43 @@ fn format_library(library: &Library, style: &Style) -> Vec<String> {
                 html.push(' ');
             }
             html.push_str(&html_of(&item.content));
-            references[e] = html;
+            references[e] = tidy_reference(html, &library.entries[e].item);
         }
     }
     references
+}
+
+/// A formatted reference made as citeproc-js writes it, where hayagriva 0.10 differs: a Korean,
+/// Chinese or Japanese name whole and family name first (`김철수`, not `김, 철수` or `철수 김`),
+/// and no full stop doubled after a closing quote (`?.”`, `.”.`).
+fn tidy_reference(mut html: String, item: &Item) -> String {
+    for variable in ["author", "editor", "translator"] {
+        let Some(hayagriva::citationberg::json::Value::Names(names)) = item.0.get(variable) else { continue };
+        for name in names {
+            let hayagriva::citationberg::json::NameValue::Item(n) = name else { continue };
+            let Some(given) = n.given.as_deref() else { continue };
+            if !(is_cjk(&n.family) || is_cjk(given)) {
+                continue;
+            }
+            let (family, given) = (escape_html(&n.family), escape_html(given));
+            let whole = format!("{family}{given}");
+            html = html.replace(&format!("{family}, {given}"), &whole).replace(&format!("{given} {family}"), &whole);
+        }
+    }
+    tidy_punctuation(html)
+}
+
+fn is_cjk(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32, 0x1100..=0x11FF | 0x3040..=0x30FF | 0x3130..=0x318F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+    })
+}
+
+fn tidy_punctuation(html: String) -> String {
+    if !html.contains(".”") {
+        return html;
+    }
+    html.replace("?.”", "?”").replace("!.”", "!”").replace(".”.", ".”")
 }
 
 /// Formatted CSL output as HTML, every text escaped (hayagriva's own HTML writer does not

@@ -91,7 +91,8 @@ pub fn biblatex(work: &Work) -> String {
     if let Some([y, m, d]) = work.date {
         field("date", format!("{y:04}-{m:02}-{d:02}"));
     }
-    field("url", bib_text(work.link()));
+    // A verbatim field in BibLaTeX: written as it is (a URL holds no braces or line breaks).
+    field("url", work.link().replace(['{', '}', '\n', '\r'], ""));
     field("langid", bib_text(work.language));
     field("abstract", bib_text(work.summary));
     out.push_str("}\n");

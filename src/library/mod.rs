@@ -160,9 +160,12 @@ pub fn key(files: &Files, site: &Site) -> u64 {
 }
 
 /// Reading each bibliography file is kept while its hash is the same.
+/// What reading one bibliography file gave.
+type Read = Arc<(Vec<read::FileEntry>, Vec<read::ReadProblem>)>;
+
 #[derive(Debug, Default)]
 pub struct Memo {
-    files: FastMap<u64, Arc<(Vec<read::FileEntry>, Vec<read::ReadProblem>)>>,
+    files: FastMap<u64, Read>,
     last: Option<Arc<Library>>,
     problems: Vec<Diagnostic>,
 }

@@ -161,7 +161,7 @@ fn terms_json_graph_structured_data_and_search_carry_the_records() {
     let start = page.find("<script type=\"application/ld+json\">").unwrap() + 35;
     let json: serde_json::Value =
         serde_json::from_str(&page[start..start + page[start..].find("</script>").unwrap()]).unwrap();
-    assert_eq!(json["@type"], "Article");
+    assert_eq!(json["@type"], "Report");
     assert_eq!(json["mentions"][0]["sameAs"], "https://www.wikidata.org/entity/Q1145298");
     let a = run.read("a/index.html");
     let start = a.find("<script type=\"application/ld+json\">").unwrap() + 35;
