@@ -197,6 +197,8 @@ pub struct Memo {
     content: Option<Walk>,
     statics: Option<Walk>,
     files: BTreeMap<String, Result<Arc<SourceFile>, Diagnostic>>,
+    /// The hash of each bibliography file last read.
+    bibliography: BTreeMap<String, u64>,
 }
 
 /// The folders a site is read from.
@@ -303,7 +305,12 @@ pub fn discover(folders: &Folders, memo: &mut Memo, changes: &Changes) -> (Sourc
     let mut bibliography = Vec::with_capacity(folders.bibliography.len());
     for rel in folders.bibliography {
         match read_source(rel.clone(), &folders.root.join(rel), "") {
-            Ok(file) => bibliography.push(Arc::new(file)),
+            Ok(file) => {
+                if memo.bibliography.insert(rel.clone(), file.hash).is_some_and(|h| h != file.hash) {
+                    changed.push(rel.clone());
+                }
+                bibliography.push(Arc::new(file));
+            }
             Err(_) if !folders.root.join(rel).exists() => diagnostics.push(
                 Diagnostic::error(Code::Io, format!("the bibliography file `{rel}` does not exist"))
                     .help("check the path in `bibliography:` of site.yaml: it is relative to the site folder"),

@@ -60,6 +60,13 @@ impl Session {
         build::run_with(&self.project, Mode::Build, Some(&mut self.cache), &Changes::Paths(paths.to_vec()))
     }
 
+    /// The files the site reads besides its folders: the bibliography files `site.yaml` names
+    /// (they may live anywhere, `../zotero/library.json`).
+    pub fn extra_sources(&self) -> Vec<PathBuf> {
+        let root = output::absolute(&self.project.root);
+        self.project.config.bibliography.iter().map(|f| lexical(&root.join(f))).collect()
+    }
+
     /// The output folder.
     pub fn output_dir(&self) -> &Path {
         &self.project.output_dir
@@ -71,9 +78,28 @@ impl Session {
     }
 }
 
+/// `a/b/../c` → `a/c`, as the watcher reports paths.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Whether a changed path can matter to the site: not the output folder, `.git`, or an editor's
-/// temporary file. Used to drop watcher events before they cause a rebuild (no rebuild loops).
-pub fn is_relevant(root: &Path, output_dir: &Path, path: &Path) -> bool {
+/// temporary file; one of `extra` (the bibliography files) always. Used to drop watcher events
+/// before they cause a rebuild (no rebuild loops).
+pub fn is_relevant(root: &Path, output_dir: &Path, extra: &[PathBuf], path: &Path) -> bool {
+    if extra.iter().any(|e| e == path) {
+        return true;
+    }
     if path.starts_with(output_dir) {
         return false;
     }

@@ -116,6 +116,8 @@ pub fn run(args: WatchArgs) -> ExitCode {
         eprintln!("error: cannot watch {}: {e}", root.display());
         return ExitCode::from(2);
     }
+    let mut extra = session.extra_sources();
+    watcher.watch_files(&extra);
 
     loop {
         if stopped.try_recv().is_ok() {
@@ -131,7 +133,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
         while let Ok(more) = receiver.try_recv() {
             paths.extend(more);
         }
-        paths.retain(|p| watch::is_relevant(&root, &output_dir, p));
+        paths.retain(|p| watch::is_relevant(&root, &output_dir, &extra, p));
         // A sources folder created after the start (themes/, static/) is watched from now on.
         if paths.iter().any(|p| p.parent() == Some(root.as_path()) && p.is_dir()) {
             let _ = watcher.watch_sources(&root);
@@ -144,8 +146,12 @@ pub fn run(args: WatchArgs) -> ExitCode {
         let started = Instant::now();
         match session.rebuild(&paths) {
             Ok(report) => {
-                // The server follows a new `base_url` at once.
+                // The server follows a new `base_url` at once, the watcher new bibliography files.
                 *base_path.write().unwrap_or_else(|e| e.into_inner()) = session.base_path().to_string();
+                if session.extra_sources() != extra {
+                    extra = session.extra_sources();
+                    watcher.watch_files(&extra);
+                }
                 // Warnings already shown (no absolute base_url, say) are not repeated on every save.
                 let fresh: Vec<_> =
                     report.diagnostics.iter().filter(|d| shown.insert(d.render(false))).cloned().collect();
@@ -214,6 +220,15 @@ impl Watching {
         match self {
             Watching::Native(d) => d.watch(path, mode),
             Watching::Poll(d) => d.watch(path, mode),
+        }
+    }
+
+    /// Watches files outside the site's folders (bibliography files), through their folders:
+    /// editors save by writing a new file and renaming it over the old one.
+    fn watch_files(&mut self, files: &[PathBuf]) {
+        let folders: std::collections::BTreeSet<&Path> = files.iter().filter_map(|f| f.parent()).collect();
+        for folder in folders {
+            let _ = self.watch(folder, RecursiveMode::NonRecursive);
         }
     }
 
