@@ -111,6 +111,19 @@ pub struct SearchIndex<'a> {
     site: &'a Site,
     routes: &'a Routes,
     cards: &'a Cards<'a>,
+    /// The library entries each brief cites or lists, by position in `sources`.
+    citations: &'a crate::citations::Citations,
+}
+
+/// The entries a brief cites or lists, in library order.
+fn sources_of(citations: &crate::citations::Citations, b: BriefId) -> Vec<usize> {
+    let mut entries: Vec<usize> = citations
+        .of_brief
+        .get(b)
+        .and_then(|c| c.as_deref())
+        .map_or_else(Vec::new, |c| c.references.iter().map(|r| r.entry).collect());
+    entries.sort_unstable();
+    entries
 }
 
 impl Hash for SearchIndex<'_> {
@@ -123,15 +136,18 @@ impl Hash for SearchIndex<'_> {
             }
         }
         for &b in &site.by_date {
-            (self.cards.hash(b), site.briefs[b].terms_key).hash(state);
+            (self.cards.hash(b), site.briefs[b].terms_key, sources_of(self.citations, b)).hash(state);
+        }
+        for entry in &site.library.entries {
+            entry.title.hash(state);
         }
     }
 }
 
 impl SearchIndex<'_> {
-    /// `{"version":1,"taxonomies":[…],"terms":[[taxonomy, label, other names]…],"docs":[…]}`;
-    /// `docs` are `[title, path from the
-    /// site root, yyyy-mm-dd or "", summary, [term indexes]]`, newest first.
+    /// `{"version":1,"taxonomies":[…],"terms":[[taxonomy, label, other names]…],"sources":[title…],
+    /// "docs":[…]}`; `docs` are `[title, path from the site root, yyyy-mm-dd or "", summary,
+    /// [term indexes], [source indexes]]`, newest first.
     pub(super) fn write(&self, memo: Option<&Parts>) -> Vec<u8> {
         let site = self.site;
         let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect();
@@ -150,21 +166,34 @@ impl SearchIndex<'_> {
                 Some(base)
             })
             .collect();
-        let keys: Vec<u64> =
-            site.by_date.iter().map(|&b| hash::of(&(self.cards.hash(b), &site.briefs[b].terms, &bases))).collect();
+        let keys: Vec<u64> = site
+            .by_date
+            .iter()
+            .map(|&b| hash::of(&(self.cards.hash(b), &site.briefs[b].terms, &bases, sources_of(self.citations, b))))
+            .collect();
         let doc = |i: usize| {
             let b = site.by_date[i];
             let brief = &site.briefs[b];
             let path = self.routes.urls.path_of(self.routes.brief(b).url());
             let ids = TermIds { terms: &brief.terms, site };
-            serde_json::to_vec(&(brief.title(), path, Ymd(brief.front().date), brief.summary(), ids))
-                .unwrap_or_default()
+            let sources = sources_of(self.citations, b);
+            if sources.is_empty() {
+                serde_json::to_vec(&(brief.title(), path, Ymd(brief.front().date), brief.summary(), ids))
+            } else {
+                serde_json::to_vec(&(brief.title(), path, Ymd(brief.front().date), brief.summary(), ids, sources))
+            }
+            .unwrap_or_default()
         };
         let mut out = Vec::with_capacity(64 + keys.len() * 400);
         out.extend_from_slice(b"{\"version\":1,\"taxonomies\":");
         out.extend_from_slice(&serde_json::to_vec(&taxonomies).unwrap_or_default());
         out.extend_from_slice(b",\"terms\":");
         out.extend_from_slice(&serde_json::to_vec(&terms).unwrap_or_default());
+        if !site.library.is_empty() {
+            let titles: Vec<&str> = site.library.entries.iter().map(|e| e.title.as_str()).collect();
+            out.extend_from_slice(b",\"sources\":");
+            out.extend_from_slice(&serde_json::to_vec(&titles).unwrap_or_default());
+        }
         out.extend_from_slice(b",\"docs\":[");
         json_items(&mut out, &keys, doc, memo);
         out.extend_from_slice(b"]}\n");
@@ -310,6 +339,12 @@ impl Hash for Graph<'_> {
             self.node_keys[b].hash(state);
         }
         self.edges.hash(state);
+        for (i, entry) in self.site.library.entries.iter().enumerate() {
+            (&entry.key, &entry.title, self.routes.source(i).url()).hash(state);
+            for c in self.graph.citations.cited_by.get(i).map_or(&[][..], Vec::as_slice) {
+                self.site.briefs[c.brief].id().hash(state);
+            }
+        }
         for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
             for (i, term) in taxonomy.terms.iter().enumerate() {
                 (&term.slug, &term.label, self.routes.term(t, i, 1).url()).hash(state);
@@ -377,8 +412,41 @@ impl<'a> Graph<'a> {
                 out.extend_from_slice(&serde_json::to_vec(&node).unwrap_or_default());
             }
         }
+        // Sources after terms: `{"kind":"source","id":"sources/<key>",…}`.
+        let citations = &self.graph.citations;
+        for (i, entry) in site.library.entries.iter().enumerate() {
+            if out.last() != Some(&b'[') {
+                out.push(b',');
+            }
+            let node = serde_json::json!({
+                "kind": "source",
+                "id": format!("sources/{}", entry.key),
+                "url": self.routes.source(i).url(),
+                "title": entry.title,
+                "count": citations.cited_by.get(i).map_or(0, Vec::len),
+            });
+            out.extend_from_slice(node.to_string().as_bytes());
+        }
         out.extend_from_slice(b"],\"edges\":[");
         json_items(&mut out, &self.edges.0, edges, memo.map(|m| &m.1));
+        for (i, entry) in site.library.entries.iter().enumerate() {
+            let target = format!("sources/{}", entry.key);
+            let mut by_id: Vec<&str> = citations
+                .cited_by
+                .get(i)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|c| site.briefs[c.brief].id())
+                .collect();
+            by_id.sort_unstable();
+            for source in by_id {
+                if out.last() != Some(&b'[') {
+                    out.push(b',');
+                }
+                let edge = serde_json::json!({"source": source, "target": target, "kind": "cites"});
+                out.extend_from_slice(edge.to_string().as_bytes());
+            }
+        }
         for taxonomy in &site.taxonomies {
             for term in &taxonomy.terms {
                 let target = format!("{}/{}", taxonomy.name, term.slug);
@@ -400,7 +468,7 @@ impl<'a> Graph<'a> {
 
 impl<'a> Render<'a> {
     pub(super) fn search_index(&'a self) -> SearchIndex<'a> {
-        SearchIndex { site: self.site, routes: self.routes, cards: &self.cards }
+        SearchIndex { site: self.site, routes: self.routes, cards: &self.cards, citations: &self.graph.citations }
     }
 
     pub(super) fn graph_file(&'a self) -> Graph<'a> {

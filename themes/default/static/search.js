@@ -29,7 +29,9 @@
         prepared = data.docs.map(function (d) {
           // A term matches by its label and by its other names (`주한미군` for USFK).
           var terms = d[4].map(function (t) { return data.terms[t][1] + (data.terms[t][2] ? " \u00b7 " + data.terms[t][2] : ""); });
-          return { title: norm(d[0]), summary: norm(d[3]), terms: norm(terms.join(" \u00b7 ")), termIds: d[4] };
+          // The titles of the sources it cites: a search for a document finds the briefs resting on it.
+          var sources = (d[5] || []).map(function (s) { return (data.sources || [])[s] || ""; });
+          return { title: norm(d[0]), summary: norm(d[3]), terms: norm(terms.join(" \u00b7 ")), sources: norm(sources.join(" \u00b7 ")), termIds: d[4] };
         });
         fillFilter(data);
       });
@@ -75,7 +77,8 @@
       var score = 0;
       var all = true;
       for (var k = 0; k < tokens.length; k++) {
-        var s = fieldScore(p.title, tokens[k], 10) + fieldScore(p.terms, tokens[k], 4) + fieldScore(p.summary, tokens[k], 2);
+        var s = fieldScore(p.title, tokens[k], 10) + fieldScore(p.terms, tokens[k], 4) + fieldScore(p.summary, tokens[k], 2) +
+          fieldScore(p.sources, tokens[k], 1);
         if (s === 0) { all = false; break; }
         score += s;
       }
