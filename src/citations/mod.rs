@@ -3,6 +3,7 @@
 //! links stage, in parallel over briefs; `watch` keeps each brief's result while its citations,
 //! its sources and the entries they name are the same.
 
+mod shapes;
 pub mod syntax;
 
 use std::collections::BTreeSet;
@@ -53,7 +54,13 @@ impl Style {
         let archived = hayagriva::archive::ArchivedStyle::by_name(name)?;
         let hayagriva::citationberg::Style::Independent(style) = archived.get() else { return None };
         let notes = style.settings.class == StyleClass::Note;
-        Some(Style { name: name.to_string(), style, locales: hayagriva::archive::locales(), notes })
+        // Only the locale the style falls back to: the processor searches every locale it is
+        // given for each term, and hayagriva bundles sixty.
+        let locales = hayagriva::archive::locales()
+            .into_iter()
+            .filter(|l| l.lang.as_ref().is_some_and(|code| code.0 == "en-US"))
+            .collect();
+        Some(Style { name: name.to_string(), style, locales, notes })
     }
 }
 
@@ -164,6 +171,12 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
             hash::of(&(style_key, cites, &resolved[b], &library.of_brief[b], items))
         })
         .collect();
+    let references_key = hash::of(&(style_key, library.key));
+    let references = match &memo.references {
+        Some((k, r)) if *k == references_key => r.clone(),
+        _ => Arc::new(format_library(library, style)),
+    };
+    memo.references = Some((references_key, references.clone()));
     let of_brief: Vec<Option<Arc<BriefCitations>>> = (0..site.briefs.len())
         .into_par_iter()
         .map(|b| {
@@ -174,16 +187,11 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
                 return Some(kept.clone());
             }
             let citations = &site.briefs[b].parsed.analysis.citations;
-            Some(Arc::new(format_brief(library, style, citations, &resolved[b], &library.of_brief[b])))
+            let listed = &library.of_brief[b];
+            Some(Arc::new(format_brief(library, style, citations, &resolved[b], listed, &references)))
         })
         .collect();
     memo.briefs = keys.iter().zip(&of_brief).filter_map(|(k, c)| c.as_ref().map(|c| (*k, c.clone()))).collect();
-    let references_key = hash::of(&(style_key, library.key));
-    let references = match &memo.references {
-        Some((k, r)) if *k == references_key => r.clone(),
-        _ => Arc::new(format_library(library, style)),
-    };
-    memo.references = Some((references_key, references.clone()));
     let citations = Citations { of_brief, cited_by, references: references.to_vec(), cite_this: Vec::new() };
     (citations, problems)
 }
@@ -194,12 +202,14 @@ pub fn cite_briefs(works: &[crate::library::export::Work], style: &Style, memo: 
     let style_key = hash::of(&style.name);
     let keys: Vec<u64> = works.iter().map(|w| hash::of(&(style_key, w))).collect();
     let kept = memo.as_ref().map(|m| &m.cite_this);
-    let cited: Vec<String> = works
-        .par_iter()
-        .zip(&keys)
-        .map(|(work, key)| match kept.and_then(|k| k.get(key)) {
-            Some(html) => html.clone(),
-            None => format_work(&crate::library::export::item(work), style),
+    let missing: Vec<usize> = (0..works.len()).filter(|&b| kept.is_none_or(|k| !k.contains_key(&keys[b]))).collect();
+    let items: Vec<Item> = missing.par_iter().map(|&b| crate::library::export::item(&works[b])).collect();
+    let formatted = shapes::references(&items.iter().collect::<Vec<_>>(), style);
+    let mut formatted = missing.into_iter().zip(formatted).collect::<FastMap<usize, String>>();
+    let cited: Vec<String> = (0..works.len())
+        .map(|b| match formatted.remove(&b) {
+            Some(html) => html,
+            None => kept.and_then(|k| k.get(&keys[b])).cloned().unwrap_or_default(),
         })
         .collect();
     if let Some(memo) = memo {
@@ -208,7 +218,13 @@ pub fn cite_briefs(works: &[crate::library::export::Work], style: &Style, memo: 
     cited
 }
 
+/// One item formatted as a reference, alone.
 fn format_work(item: &Item, style: &Style) -> String {
+    tidy_reference(format_raw(item, style), item)
+}
+
+/// One item formatted as a reference by the processor, as it comes.
+fn format_raw(item: &Item, style: &Style) -> String {
     let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
     driver.citation(CitationRequest::new(
         vec![CitationItem::new(item, None, None, true, None)],
@@ -219,7 +235,7 @@ fn format_work(item: &Item, style: &Style) -> String {
     ));
     let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
     let html = rendered.bibliography.and_then(|b| b.items.into_iter().next()).map(|i| html_of(&i.content));
-    tidy_reference(html.unwrap_or_default(), item)
+    html.unwrap_or_default()
 }
 
 fn push_cited(list: &mut Vec<CitedBy>, brief: usize, sentence: Option<&String>) {
@@ -249,15 +265,21 @@ fn format_brief(
     citations: &[crate::markdown::CitationRef],
     resolved: &[Vec<Option<usize>>],
     listed: &[usize],
+    references: &[String],
 ) -> BriefCitations {
     let cited: BTreeSet<usize> = resolved.iter().flatten().flatten().copied().collect();
     let uncited: Vec<usize> = listed.iter().copied().filter(|e| !cited.contains(e)).collect();
+    let all: Vec<usize> = cited.iter().chain(&uncited).copied().collect();
+    // Where nothing in the brief depends on the rest of it (no "ibid.", no 2019a beside 2019b),
+    // its references are the library's, and each citation is formatted alone.
+    if !style.notes && !may_take_year_suffixes(library, &all) {
+        return format_brief_alone(library, style, citations, resolved, &all, references);
+    }
     let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
     // Year suffixes (2019a, 2019b) follow the reference list's order, as the CSL specification
     // says; hayagriva gives them in citation order. Where two sources could take one, every
     // source is first cited unseen in the list's order.
     let mut requests = 0;
-    let all: Vec<usize> = cited.iter().chain(&uncited).copied().collect();
     if may_take_year_suffixes(library, &all) {
         for e in bibliography_order(library, style, &all) {
             let item = CitationItem::new(&library.entries[e].item, None, None, true, None);
@@ -270,30 +292,7 @@ fn format_brief(
     // citations naming no known source are left as written.
     let mut formatted_at = Vec::with_capacity(citations.len());
     for (c, entries) in citations.iter().zip(resolved) {
-        let mut suppressed = Vec::new();
-        let items: Vec<CitationItem<Item>> = c
-            .citation
-            .items
-            .iter()
-            .zip(entries)
-            .filter_map(|(item, entry)| {
-                let entry = &library.entries[(*entry)?].item;
-                let locator = item.locator.as_ref().map(|(kind, value)| {
-                    SpecificLocator(
-                        kind.parse::<Locator>().unwrap_or(Locator::Page),
-                        LocatorPayload::Str(value.as_str()),
-                    )
-                });
-                // `[-@key]` is formatted whole and its names taken out (`html_without_names`):
-                // hayagriva's year-only form drops the parentheses and the year suffix.
-                let purpose = match (c.citation.mode, item.suppress_author) {
-                    (syntax::Mode::Narrative, false) => Some(CitePurpose::Prose),
-                    _ => None,
-                };
-                suppressed.push(item.suppress_author);
-                Some(CitationItem::new(entry, locator, None, false, purpose))
-            })
-            .collect();
+        let (items, suppressed) = citation_items(library, c, entries);
         if items.is_empty() {
             formatted_at.push(None);
             continue;
@@ -311,38 +310,26 @@ fn format_brief(
     let mut out = BriefCitations::default();
     for (c, at) in citations.iter().zip(&formatted_at) {
         let keys: Vec<&str> = c.citation.items.iter().map(|i| i.key.as_str()).collect();
-        let data_cites = escape_html(&keys.join(" "));
-        let Some(at) = at else {
-            out.inline.push(format!(
-                "<span class=\"citation unknown\" data-cites=\"{data_cites}\">{}</span>",
-                escape_html(&citation_source(c))
-            ));
+        let Some((at, suppressed)) = at else {
+            out.inline.push(unknown_citation(c, &keys));
             continue;
         };
-        let (at, suppressed) = at;
         let text = rendered
             .citations
             .get(*at)
             .map(|r| tidy_punctuation(html_without_names(&r.citation, suppressed)))
             .unwrap_or_default();
-        let prefix = c.citation.items.first().map_or("", |i| i.prefix.as_str());
-        let suffix = c.citation.items.last().map_or("", |i| i.suffix.as_str());
         if style.notes {
             let number = out.notes.len() + 1;
+            let prefix = c.citation.items.first().map_or("", |i| i.prefix.as_str());
+            let suffix = c.citation.items.last().map_or("", |i| i.suffix.as_str());
             out.notes.push(affixed(&text, prefix, suffix, "", ""));
+            let data_cites = escape_html(&keys.join(" "));
             out.inline.push(format!(
                 "<span class=\"citation\" data-cites=\"{data_cites}\"><sup><a href=\"#cite-note-{number}\" id=\"cite-ref-{number}\" class=\"citation-ref\">{number}</a></sup></span>"
             ));
         } else {
-            let layout = &style.style.citation.layout;
-            let open = layout.prefix.as_deref().unwrap_or("");
-            let close = layout.suffix.as_deref().unwrap_or("");
-            let text = affixed(&text, prefix, suffix, open, close);
-            let text = match keys.as_slice() {
-                [one] => format!("<a href=\"#ref-{}\">{text}</a>", escape_html(&anchor(one))),
-                _ => text,
-            };
-            out.inline.push(format!("<span class=\"citation\" data-cites=\"{data_cites}\">{text}</span>"));
+            out.inline.push(inline_citation(style, c, &keys, &text));
         }
     }
     if let Some(bibliography) = rendered.bibliography {
@@ -359,6 +346,90 @@ fn format_brief(
         }
     }
     out
+}
+
+/// `format_brief` for a brief whose citations depend on nothing but themselves.
+fn format_brief_alone(
+    library: &Library,
+    style: &Style,
+    citations: &[crate::markdown::CitationRef],
+    resolved: &[Vec<Option<usize>>],
+    all: &[usize],
+    references: &[String],
+) -> BriefCitations {
+    let mut out = BriefCitations::default();
+    for (c, entries) in citations.iter().zip(resolved) {
+        let (items, suppressed) = citation_items(library, c, entries);
+        let keys: Vec<&str> = c.citation.items.iter().map(|i| i.key.as_str()).collect();
+        if items.is_empty() {
+            out.inline.push(unknown_citation(c, &keys));
+            continue;
+        }
+        let request = CitationRequest::new(items, &style.style, None, &style.locales, None);
+        let text = tidy_punctuation(html_without_names(&hayagriva::standalone_citation(request), &suppressed));
+        out.inline.push(inline_citation(style, c, &keys, &text));
+    }
+    let mut listed: Vec<(String, usize)> = all.iter().map(|&e| (plain_of(&references[e]).to_lowercase(), e)).collect();
+    // The style's reference list is sorted (by author, date, title): its text sorts the same.
+    if style.style.bibliography.as_ref().is_some_and(|b| b.sort.is_some()) {
+        listed.sort();
+    }
+    for (_, e) in listed {
+        out.references.push(Reference { entry: e, key: library.entries[e].key.clone(), html: references[e].clone() });
+    }
+    out
+}
+
+/// The processor's items of a citation, and which are cited by year only.
+fn citation_items<'a>(
+    library: &'a Library,
+    c: &'a crate::markdown::CitationRef,
+    entries: &[Option<usize>],
+) -> (Vec<CitationItem<'a, Item>>, Vec<bool>) {
+    let mut suppressed = Vec::new();
+    let items = c
+        .citation
+        .items
+        .iter()
+        .zip(entries)
+        .filter_map(|(item, entry)| {
+            let entry = &library.entries[(*entry)?].item;
+            let locator = item.locator.as_ref().map(|(kind, value)| {
+                SpecificLocator(kind.parse::<Locator>().unwrap_or(Locator::Page), LocatorPayload::Str(value.as_str()))
+            });
+            // `[-@key]` is formatted whole and its names taken out (`html_without_names`):
+            // hayagriva's year-only form drops the parentheses and the year suffix.
+            let purpose = match (c.citation.mode, item.suppress_author) {
+                (syntax::Mode::Narrative, false) => Some(CitePurpose::Prose),
+                _ => None,
+            };
+            suppressed.push(item.suppress_author);
+            Some(CitationItem::new(entry, locator, None, false, purpose))
+        })
+        .collect();
+    (items, suppressed)
+}
+
+fn unknown_citation(c: &crate::markdown::CitationRef, keys: &[&str]) -> String {
+    let data_cites = escape_html(&keys.join(" "));
+    format!("<span class=\"citation unknown\" data-cites=\"{data_cites}\">{}</span>", escape_html(&citation_source(c)))
+}
+
+/// A citation in the text: in a span naming its keys, linked to the reference when it cites one
+/// source, with the writer's prefix and suffix.
+fn inline_citation(style: &Style, c: &crate::markdown::CitationRef, keys: &[&str], text: &str) -> String {
+    let data_cites = escape_html(&keys.join(" "));
+    let prefix = c.citation.items.first().map_or("", |i| i.prefix.as_str());
+    let suffix = c.citation.items.last().map_or("", |i| i.suffix.as_str());
+    let layout = &style.style.citation.layout;
+    let open = layout.prefix.as_deref().unwrap_or("");
+    let close = layout.suffix.as_deref().unwrap_or("");
+    let text = affixed(text, prefix, suffix, open, close);
+    let text = match keys {
+        [one] => format!("<a href=\"#ref-{}\">{text}</a>", escape_html(&anchor(one))),
+        _ => text,
+    };
+    format!("<span class=\"citation\" data-cites=\"{data_cites}\">{text}</span>")
 }
 
 /// Whether two of these sources could be told apart by a year suffix: the same first author's
@@ -464,35 +535,10 @@ pub fn anchor(key: &str) -> String {
     key.chars().map(|c| if c.is_alphanumeric() || "-_.:".contains(c) { c } else { '-' }).collect()
 }
 
-/// Every entry of the library formatted as one bibliography: the references of the source pages.
+/// Every entry of the library formatted as a reference, alone (the text of its source page).
 fn format_library(library: &Library, style: &Style) -> Vec<String> {
-    let mut references = vec![String::new(); library.entries.len()];
-    if library.entries.is_empty() {
-        return references;
-    }
-    let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
-    for entry in &library.entries {
-        driver.citation(CitationRequest::new(
-            vec![CitationItem::new(&entry.item, None, None, true, None)],
-            &style.style,
-            None,
-            &style.locales,
-            None,
-        ));
-    }
-    let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
-    for item in rendered.bibliography.map(|b| b.items).unwrap_or_default() {
-        if let Some(e) = library.get(&item.key) {
-            let mut html = String::new();
-            if let Some(first) = &item.first_field {
-                write_child(&mut html, first);
-                html.push(' ');
-            }
-            html.push_str(&html_of(&item.content));
-            references[e] = tidy_reference(html, &library.entries[e].item);
-        }
-    }
-    references
+    let items: Vec<&Item> = library.entries.iter().map(|e| &e.item).collect();
+    shapes::references(&items, style)
 }
 
 /// A formatted reference made as citeproc-js writes it, where hayagriva 0.10 differs: a Korean,

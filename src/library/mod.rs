@@ -203,7 +203,10 @@ pub fn assemble(files: &Files, site: &Site, memo: Option<&mut Memo>) -> (Arc<Lib
         }
     }
     memo.files = read_now;
-    // Derived keys: the first spelling of a derived key in brief order owns it.
+    // Derived keys: the first source in brief order with a base owns it, later ones with other
+    // fields number on.
+    let mut derived: FastMap<(String, u64), String> = FastMap::default();
+    let mut derived_count: FastMap<String, usize> = FastMap::default();
     for (b, brief) in site.briefs.iter().enumerate() {
         let mut mine = Vec::new();
         for (n, source) in brief.front().sources.iter().enumerate() {
@@ -212,17 +215,28 @@ pub fn assemble(files: &Files, site: &Site, memo: Option<&mut Memo>) -> (Arc<Lib
             let entry = match &source.key {
                 Some(key) => entry_of(key.trim().to_string(), item, source.archived.clone(), origin),
                 None => {
+                    // `-2`, `-3` for a derived key another source holds with other fields; the
+                    // same fields under one base are one source.
                     let base = derived_key(source);
-                    let mut key = base.clone();
-                    let mut k = 1;
-                    // `-2`, `-3` for a derived key another source holds with other fields.
-                    while let Some(&i) = library.by_key.get(&key) {
-                        if same_fields(&library.entries[i].item, &item) {
-                            break;
+                    let fields = hash::of(&item);
+                    let key = match derived.get(&(base.clone(), fields)) {
+                        Some(key) => key.clone(),
+                        None => {
+                            let n = derived_count.entry(base.clone()).or_insert(0);
+                            let mut key = base.clone();
+                            loop {
+                                *n += 1;
+                                if *n > 1 {
+                                    key = format!("{base}-{n}");
+                                }
+                                if !library.by_key.contains_key(&key) {
+                                    break;
+                                }
+                            }
+                            derived.insert((base, fields), key.clone());
+                            key
                         }
-                        k += 1;
-                        key = format!("{base}-{k}");
-                    }
+                    };
                     entry_of(key, item, source.archived.clone(), origin)
                 }
             };

@@ -1,6 +1,7 @@
 //! Integration tests: build small fixture sites with the real binary and look at the output.
 
 mod build;
+mod citations;
 mod errors;
 mod external;
 mod hardening;
