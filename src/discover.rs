@@ -182,6 +182,36 @@ pub fn read_source(rel_path: String, path: &Path, display_prefix: &str) -> Resul
     Ok(SourceFile { rel_path, display, text: SourceText::shared(text), hash, replaced })
 }
 
+/// Reads a bibliography file `site.yaml` names. Unlike content, it may be a symbolic link (to the
+/// file a reference manager exports), but it must lead to a regular file.
+fn read_bibliography(rel: &str, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let io_error =
+        |e: std::io::Error| Diagnostic::error(Code::Io, format!("cannot read the bibliography `{rel}`: {e}"));
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(Code::NotAFile, format!("the bibliography `{rel}` is not a regular file"))
+            .help("name the `.bib`, `.json` or `.yaml` file your reference manager exports in `bibliography:`"));
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let hash = hash::of(&(rel, hash::bytes(&bytes)));
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Diagnostic::error(
+            Code::NotUtf8,
+            format!("the bibliography `{rel}` is not UTF-8 text (invalid byte at offset {at})"),
+        )
+        .help("export it again as UTF-8 (Zotero and Better BibTeX do by default)")
+    })?;
+    let (text, replaced) = crate::text::clean(text);
+    Ok(SourceFile {
+        rel_path: rel.to_string(),
+        display: rel.to_string(),
+        text: SourceText::shared(text),
+        hash,
+        replaced,
+    })
+}
+
 /// Which sources may have changed since the last discovery.
 #[derive(Debug, Clone)]
 pub enum Changes {
@@ -304,7 +334,7 @@ pub fn discover(folders: &Folders, memo: &mut Memo, changes: &Changes) -> (Sourc
     // Bibliography files are few and small: read on every build, parsed again only when changed.
     let mut bibliography = Vec::with_capacity(folders.bibliography.len());
     for rel in folders.bibliography {
-        match read_source(rel.clone(), &folders.root.join(rel), "") {
+        match read_bibliography(rel, &folders.root.join(rel)) {
             Ok(file) => {
                 if memo.bibliography.insert(rel.clone(), file.hash).is_some_and(|h| h != file.hash) {
                     changed.push(rel.clone());

@@ -143,7 +143,10 @@ fn cite_text(text: &str, first: usize) -> Option<CitedText> {
         // In plain text (summaries, sentences) a narrative citation reads as its key, and a
         // bracketed one goes with the space before it: "delayed [@kim]." → "delayed.".
         match c.mode {
-            syntax::Mode::Narrative => plain.push_str(&c.items[0].key),
+            syntax::Mode::Narrative => {
+                plain.push('@');
+                plain.push_str(&c.items[0].key);
+            }
             syntax::Mode::Normal => {
                 if text[c.range.end..].starts_with(|ch: char| ch.is_whitespace() || ch.is_ascii_punctuation()) {
                     plain.truncate(plain.trim_end().len());
@@ -258,6 +261,8 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                     block.clear();
                 }
                 Event::Text(text) if !in_code && !text.contains('@') => block.push_str(text),
+                Event::Code(text) => block.push_str(text),
+                Event::SoftBreak | Event::HardBreak => block.push(' '),
                 _ => {}
             }
         }
@@ -855,9 +860,9 @@ mod tests {
             written.citations.iter().map(|c| c.citation.items.iter().map(|i| i.key.as_str()).collect()).collect();
         assert_eq!(keys, vec![vec!["kim"], vec!["lee"], vec!["a", "b"]]);
         assert_eq!(&body[written.citations[0].key_spans[0].start - 10..][..4], "@kim");
-        assert_eq!(written.citations[1].sentence, "As lee argues.");
+        assert_eq!(written.citations[1].sentence, "As @lee argues.");
         assert_eq!(written.citations[0].sentence, "Delayed.");
-        assert_eq!(written.first_paragraph.as_deref(), Some("Delayed. As lee argues."));
+        assert_eq!(written.first_paragraph.as_deref(), Some("Delayed. As @lee argues."));
         let cites = ["(Kim 2020, 3)".to_string(), "Lee (2021)".to_string(), "(A 1; B 2)".to_string()];
         let links = [
             LinkOutput::Href { url: "/x/".into(), label: None },

@@ -272,7 +272,10 @@ fn format_brief(
     let all: Vec<usize> = cited.iter().chain(&uncited).copied().collect();
     // Where nothing in the brief depends on the rest of it (no "ibid.", no 2019a beside 2019b),
     // its references are the library's, and each citation is formatted alone.
-    if !style.notes && !may_take_year_suffixes(library, &all) {
+    let simple = citations
+        .iter()
+        .all(|c| c.citation.mode == syntax::Mode::Normal && c.citation.items.iter().all(|i| !i.suppress_author));
+    if simple && !style.notes && !may_take_year_suffixes(library, &all) {
         return format_brief_alone(library, style, citations, resolved, &all, references);
     }
     let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
@@ -308,7 +311,7 @@ fn format_brief(
     }
     let rendered = driver.finish(BibliographyRequest::new(&style.style, None, &style.locales));
     let mut out = BriefCitations::default();
-    for (c, at) in citations.iter().zip(&formatted_at) {
+    for ((c, at), entries) in citations.iter().zip(&formatted_at).zip(resolved) {
         let keys: Vec<&str> = c.citation.items.iter().map(|i| i.key.as_str()).collect();
         let Some((at, suppressed)) = at else {
             out.inline.push(unknown_citation(c, &keys));
@@ -329,7 +332,8 @@ fn format_brief(
                 "<span class=\"citation\" data-cites=\"{data_cites}\"><sup><a href=\"#cite-note-{number}\" id=\"cite-ref-{number}\" class=\"citation-ref\">{number}</a></sup></span>"
             ));
         } else {
-            out.inline.push(inline_citation(style, c, &keys, &text));
+            let target = entries.first().copied().flatten().map(|e| library.entries[e].key.as_str());
+            out.inline.push(inline_citation(style, c, &keys, target, &text));
         }
     }
     if let Some(bibliography) = rendered.bibliography {
@@ -367,9 +371,15 @@ fn format_brief_alone(
         }
         let request = CitationRequest::new(items, &style.style, None, &style.locales, None);
         let text = tidy_punctuation(html_without_names(&hayagriva::standalone_citation(request), &suppressed));
-        out.inline.push(inline_citation(style, c, &keys, &text));
+        let target = entries.first().copied().flatten().map(|e| library.entries[e].key.as_str());
+        out.inline.push(inline_citation(style, c, &keys, target, &text));
     }
-    let mut listed: Vec<(String, usize)> = all.iter().map(|&e| (plain_of(&references[e]).to_lowercase(), e)).collect();
+    // Sorted as the style sorts (author, date, title), quotes and marks not counted.
+    let sort_key = |e: usize| {
+        let text = plain_of(&references[e]).to_lowercase();
+        text.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).collect::<String>()
+    };
+    let mut listed: Vec<(String, usize)> = all.iter().map(|&e| (sort_key(e), e)).collect();
     // The style's reference list is sorted (by author, date, title): its text sorts the same.
     if style.style.bibliography.as_ref().is_some_and(|b| b.sort.is_some()) {
         listed.sort();
@@ -411,13 +421,23 @@ fn citation_items<'a>(
 }
 
 fn unknown_citation(c: &crate::markdown::CitationRef, keys: &[&str]) -> String {
+    if c.citation.mode == syntax::Mode::Narrative {
+        // A handle (`@policydesk`), not a citation: its text as written.
+        return escape_html(&citation_source(c));
+    }
     let data_cites = escape_html(&keys.join(" "));
     format!("<span class=\"citation unknown\" data-cites=\"{data_cites}\">{}</span>", escape_html(&citation_source(c)))
 }
 
 /// A citation in the text: in a span naming its keys, linked to the reference when it cites one
 /// source, with the writer's prefix and suffix.
-fn inline_citation(style: &Style, c: &crate::markdown::CitationRef, keys: &[&str], text: &str) -> String {
+fn inline_citation(
+    style: &Style,
+    c: &crate::markdown::CitationRef,
+    keys: &[&str],
+    target: Option<&str>,
+    text: &str,
+) -> String {
     let data_cites = escape_html(&keys.join(" "));
     let prefix = c.citation.items.first().map_or("", |i| i.prefix.as_str());
     let suffix = c.citation.items.last().map_or("", |i| i.suffix.as_str());
@@ -425,8 +445,9 @@ fn inline_citation(style: &Style, c: &crate::markdown::CitationRef, keys: &[&str
     let open = layout.prefix.as_deref().unwrap_or("");
     let close = layout.suffix.as_deref().unwrap_or("");
     let text = affixed(text, prefix, suffix, open, close);
-    let text = match keys {
-        [one] => format!("<a href=\"#ref-{}\">{text}</a>", escape_html(&anchor(one))),
+    // The reference's id is its entry's key: a key merged into another (same DOI) links there.
+    let text = match target {
+        Some(key) if keys.len() == 1 => format!("<a href=\"#ref-{}\">{text}</a>", escape_html(&anchor(key))),
         _ => text,
     };
     format!("<span class=\"citation\" data-cites=\"{data_cites}\">{text}</span>")

@@ -413,7 +413,7 @@ pub fn item_of_source(source: &Source) -> Item {
 }
 
 /// `2025-11-04`, `2025-11` or `2025` (a time after the day is ignored).
-fn date_parts(text: &str) -> Option<Vec<i16>> {
+pub(crate) fn date_parts(text: &str) -> Option<Vec<i16>> {
     let day = text.trim().split(['T', ' ']).next()?;
     let parts: Vec<i16> = day.split('-').map(|p| p.parse().ok()).collect::<Option<_>>()?;
     let valid = match parts[..] {

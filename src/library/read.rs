@@ -121,6 +121,7 @@ fn normalise_csl(value: serde_json::Value) -> serde_json::Value {
             serde_json::Value::Bool(b) => Some((k, serde_json::Value::String(b.to_string()))),
             serde_json::Value::Number(n) if n.as_i64().is_none() => Some((k, serde_json::Value::String(n.to_string()))),
             serde_json::Value::Object(o) if !is_date_object(&o) => None,
+            serde_json::Value::Object(o) => usable_date(serde_json::Value::Object(o)).map(|d| (k, d)),
             serde_json::Value::Array(a) if !a.iter().all(|n| n.is_object()) => None,
             v => Some((k, v)),
         })
@@ -129,7 +130,34 @@ fn normalise_csl(value: serde_json::Value) -> serde_json::Value {
 }
 
 fn is_date_object(o: &serde_json::Map<String, serde_json::Value>) -> bool {
-    o.contains_key("date-parts") || o.contains_key("raw") || o.contains_key("literal")
+    o.contains_key("date-parts") || o.contains_key("raw")
+}
+
+/// A date as the processor can take it: `date-parts` of whole numbers (numbers written as text
+/// read), the first date of a range, at most year, month, day; `None` for a date it cannot
+/// read (empty, a season, a literal "Spring 2020"), which is then left out.
+fn usable_date(value: serde_json::Value) -> Option<serde_json::Value> {
+    let serde_json::Value::Object(o) = &value else { return None };
+    let Some(serde_json::Value::Array(parts)) = o.get("date-parts") else {
+        return o
+            .get("raw")
+            .and_then(|r| r.as_str())
+            .filter(|r| crate::library::date_parts(r).is_some())
+            .map(|_| value.clone());
+    };
+    let first = parts.first()?.as_array()?;
+    let numbers: Vec<i64> = first
+        .iter()
+        .take(3)
+        .map(|p| p.as_i64().or_else(|| p.as_str().and_then(|s| s.trim().parse().ok())))
+        .collect::<Option<_>>()?;
+    let valid = match numbers[..] {
+        [y] => (-9999..=9999).contains(&y),
+        [y, m] => (-9999..=9999).contains(&y) && (1..=12).contains(&m),
+        [y, m, d] => (-9999..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d),
+        _ => false,
+    };
+    valid.then(|| serde_json::json!({"date-parts": [numbers]}))
 }
 
 /// What the processor cannot take: a date range (it formats the start), empty names.
@@ -164,7 +192,52 @@ fn empty_date() -> DateValue {
     DateValue::DateParts { date_parts: VecDateRange(Vec::new()), literal: None, season: None, circa: false }
 }
 
+/// An entry whose `crossref` or `xdata` leads back to itself: the reader would recurse forever.
+fn crossref_cycle(text: &str) -> Option<ReadProblem> {
+    let raw = biblatex::RawBibliography::parse(text).ok()?;
+    let mut parents: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for entry in &raw.entries {
+        let targets =
+            entry.v.fields.iter().filter(|p| matches!(p.key.v.to_ascii_lowercase().as_str(), "crossref" | "xdata"));
+        let names = targets.flat_map(|p| {
+            let value: String = p
+                .value
+                .v
+                .iter()
+                .map(|c| match c.v {
+                    biblatex::RawChunk::Normal(s) | biblatex::RawChunk::Abbreviation(s) => s,
+                })
+                .collect();
+            value.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>()
+        });
+        parents.entry(entry.v.key.v.to_string()).or_default().extend(names);
+    }
+    for entry in &raw.entries {
+        let start = entry.v.key.v.to_string();
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![start.clone()];
+        while let Some(key) = todo.pop() {
+            for parent in parents.get(&key).into_iter().flatten() {
+                if *parent == start {
+                    return Some(ReadProblem {
+                        message: format!("the entry `{start}` is its own `crossref` or `xdata` (through `{key}`)"),
+                        span: entry.v.key.span.clone(),
+                        help: "point `crossref` at the entry of the book or collection that holds this one",
+                    });
+                }
+                if seen.insert(parent.clone()) {
+                    todo.push(parent.clone());
+                }
+            }
+        }
+    }
+    None
+}
+
 fn read_biblatex(text: &str) -> (Vec<FileEntry>, Vec<ReadProblem>) {
+    if let Some(problem) = crossref_cycle(text) {
+        return (Vec::new(), vec![problem]);
+    }
     let bibliography = match biblatex::Bibliography::parse(text) {
         Ok(b) => b,
         Err(e) => {

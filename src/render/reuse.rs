@@ -58,6 +58,8 @@ struct Page {
     cards: Box<[u32]>,
     /// The terms its body mentions untagged (its structured data lists them).
     mentions: Box<[(usize, usize, u32)]>,
+    /// Its citations, references and "Cite this brief", hashed.
+    citations: u64,
     signature: u64,
 }
 
@@ -77,6 +79,10 @@ impl Shared<'_> {
     pub fn key(parts: &impl Hash) -> u64 {
         hash::of(parts)
     }
+}
+
+fn citations_of(graph: &LinkGraph, b: BriefId) -> u64 {
+    hash::of(&(graph.citations.of_brief.get(b), graph.citations.cite_this.get(b)))
 }
 
 fn mentions_of(graph: &LinkGraph, b: BriefId) -> Box<[(usize, usize, u32)]> {
@@ -150,6 +156,7 @@ impl PageMemo {
                         || (self.neighbours.0[b], self.neighbours.1[b])
                             == (graph.neighbours.0[b], graph.neighbours.1[b]))
                     && *page.mentions == *graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice)
+                    && page.citations == citations_of(graph, b)
                     && !(any_card && page.cards.iter().any(|&c| changed[c as usize]));
                 same.then_some(page.signature)
             })
@@ -190,6 +197,7 @@ impl PageMemo {
                     }
                     (page.section, page.cards, page.signature) = (brief.section, cards, signature);
                     page.mentions = mentions_of(graph, b);
+                    page.citations = citations_of(graph, b);
                 }
                 None => {
                     *entry = Some(Page {
@@ -199,6 +207,7 @@ impl PageMemo {
                         section: brief.section,
                         cards,
                         mentions: mentions_of(graph, b),
+                        citations: citations_of(graph, b),
                         signature,
                     })
                 }
