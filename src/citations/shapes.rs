@@ -18,7 +18,19 @@ use crate::hash::FastMap;
 use crate::markdown::escape_html;
 
 /// Variables whose value a template can take as it is.
-const TEXT: &[&str] = &["title", "container-title", "publisher", "publisher-place", "URL", "genre"];
+const TEXT: &[&str] = &[
+    "title",
+    "container-title",
+    "publisher",
+    "publisher-place",
+    "URL",
+    "genre",
+    "DOI",
+    "volume",
+    "issue",
+    "number",
+    "page",
+];
 /// Variables a style may change the case of; their probe has a text showing which case.
 const CASED: &[&str] = &["title", "container-title"];
 /// The date the probe is issued on: no other number in a probe.
@@ -52,6 +64,21 @@ fn shape(item: &Item) -> Option<String> {
             ("id", _) => continue,
             ("type", Value::String(t)) => shape.push_str(t),
             ("URL", Value::String(v)) if v.starts_with("http") => shape.push_str("URL-http"),
+            // Numbers only: a style may label (`nos.`) or split what is not one.
+            ("volume" | "issue" | "number", Value::String(v))
+                if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                shape.push_str(key)
+            }
+            ("page", Value::String(v)) => {
+                let mut parts = v.split('-');
+                let numbers = parts.by_ref().take(2).all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+                if !numbers || parts.next().is_some() {
+                    return None;
+                }
+                shape.push_str(if v.contains('-') { "page-range" } else { "page" });
+            }
+            ("volume" | "issue" | "number", _) => return None,
             (k, Value::String(v)) if TEXT.contains(&k) && !v.trim().is_empty() => shape.push_str(k),
             ("author" | "editor", Value::Names(names)) if !names.is_empty() && names.len() <= 12 => {
                 shape.push_str(key);
@@ -157,6 +184,8 @@ impl Template {
                     n += 1;
                     let v = match self.cases.iter().find(|(c, _)| *c == k) {
                         Some((_, case)) => case.transform(v),
+                        // A page range is written with an en dash.
+                        None if k == "page" => v.replace('-', "\u{2013}"),
                         None => v.clone(),
                     };
                     values.push((placeholder(n), v));
@@ -310,7 +339,8 @@ mod tests {
 
     #[test]
     fn unusual_entries_have_no_shape() {
-        assert!(shape(&item(r#"{"id":"a","type":"book","title":"T","page":"1-20"}"#)).is_none());
+        assert!(shape(&item(r#"{"id":"a","type":"book","title":"T","page":"iv-x"}"#)).is_none());
+        assert!(shape(&item(r#"{"id":"a","type":"report","title":"T","number":"RR-2231-1"}"#)).is_none());
         assert!(shape(&item(r#"{"id":"a","type":"book","author":[{"family":"김","given":"철수"}]}"#)).is_none());
         assert!(shape(&item(
             r#"{"id":"a","type":"book","author":[{"family":"Berg","given":"P.","non-dropping-particle":"van der"}]}"#
