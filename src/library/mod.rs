@@ -265,7 +265,8 @@ fn add(
     }
     if let Some(&i) = library.by_key.get(&entry.key) {
         let old = &library.entries[i];
-        if same_fields(&old.item, &entry.item) {
+        // A key merged into another source (one DOI or URL) names that source from then on.
+        if old.key != entry.key || same_fields(&old.item, &entry.item) {
             return Some(i);
         }
         let here = location_of(library, site, &entry.origin);
