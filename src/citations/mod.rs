@@ -177,6 +177,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
         _ => Arc::new(format_library(library, style)),
     };
     memo.references = Some((references_key, references.clone()));
+    let templates = shapes::Citations::default();
     let of_brief: Vec<Option<Arc<BriefCitations>>> = (0..site.briefs.len())
         .into_par_iter()
         .map(|b| {
@@ -188,7 +189,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
             }
             let citations = &site.briefs[b].parsed.analysis.citations;
             let listed = &library.of_brief[b];
-            Some(Arc::new(format_brief(library, style, citations, &resolved[b], listed, &references)))
+            Some(Arc::new(format_brief(library, style, citations, &resolved[b], listed, &references, &templates)))
         })
         .collect();
     memo.briefs = keys.iter().zip(&of_brief).filter_map(|(k, c)| c.as_ref().map(|c| (*k, c.clone()))).collect();
@@ -266,6 +267,7 @@ fn format_brief(
     resolved: &[Vec<Option<usize>>],
     listed: &[usize],
     references: &[String],
+    templates: &shapes::Citations,
 ) -> BriefCitations {
     let cited: BTreeSet<usize> = resolved.iter().flatten().flatten().copied().collect();
     let uncited: Vec<usize> = listed.iter().copied().filter(|e| !cited.contains(e)).collect();
@@ -276,7 +278,7 @@ fn format_brief(
         .iter()
         .all(|c| c.citation.mode == syntax::Mode::Normal && c.citation.items.iter().all(|i| !i.suppress_author));
     if simple && !style.notes && !may_take_year_suffixes(library, &all) {
-        return format_brief_alone(library, style, citations, resolved, &all, references);
+        return format_brief_alone(library, style, citations, resolved, &all, references, templates);
     }
     let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
     // Year suffixes (2019a, 2019b) follow the reference list's order, as the CSL specification
@@ -360,8 +362,26 @@ fn format_brief_alone(
     resolved: &[Vec<Option<usize>>],
     all: &[usize],
     references: &[String],
+    templates: &shapes::Citations,
 ) -> BriefCitations {
     let mut out = BriefCitations::default();
+    // A citation of the given items and locators, formatted whole.
+    let full = |items: &[(&Item, Option<(&'static str, String)>)]| {
+        let items = items
+            .iter()
+            .map(|(item, locator)| {
+                let locator = locator.as_ref().map(|(kind, value)| {
+                    SpecificLocator(
+                        kind.parse::<Locator>().unwrap_or(Locator::Page),
+                        LocatorPayload::Str(value.as_str()),
+                    )
+                });
+                CitationItem::new(*item, locator, None, false, None)
+            })
+            .collect();
+        let request = CitationRequest::new(items, &style.style, None, &style.locales, None);
+        tidy_punctuation(html_of(&hayagriva::standalone_citation(request)))
+    };
     for (c, entries) in citations.iter().zip(resolved) {
         let (items, suppressed) = citation_items(library, c, entries);
         let keys: Vec<&str> = c.citation.items.iter().map(|i| i.key.as_str()).collect();
@@ -369,8 +389,22 @@ fn format_brief_alone(
             out.inline.push(unknown_citation(c, &keys));
             continue;
         }
-        let request = CitationRequest::new(items, &style.style, None, &style.locales, None);
-        let text = tidy_punctuation(html_without_names(&hayagriva::standalone_citation(request), &suppressed));
+        let shaped: Vec<(&Item, Option<(&'static str, &str)>)> = c
+            .citation
+            .items
+            .iter()
+            .zip(entries)
+            .filter_map(|(i, e)| {
+                Some((&library.entries[(*e)?].item, i.locator.as_ref().map(|(k, v)| (*k, v.as_str()))))
+            })
+            .collect();
+        let text = match templates.citation(&shaped, full) {
+            Some(text) => text,
+            None => {
+                let request = CitationRequest::new(items, &style.style, None, &style.locales, None);
+                tidy_punctuation(html_without_names(&hayagriva::standalone_citation(request), &suppressed))
+            }
+        };
         let target = entries.first().copied().flatten().map(|e| library.entries[e].key.as_str());
         out.inline.push(inline_citation(style, c, &keys, target, &text));
     }

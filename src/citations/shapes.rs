@@ -112,7 +112,13 @@ fn shape(item: &Item) -> Option<String> {
 /// The probe of a shape: `item` with placeholders for its values, and `cased` holding a text
 /// that shows how the style cases a title.
 fn probe(item: &Item, cased: bool) -> Item {
-    let mut n = 0;
+    probe_at(item, cased, 0, 0)
+}
+
+/// `probe` with placeholders numbered from `base` and the year moved by `year` (to tell the items
+/// of one citation apart).
+fn probe_at(item: &Item, cased: bool, base: usize, year: i16) -> Item {
+    let mut n = base;
     let mut next = || {
         n += 1;
         placeholder(n)
@@ -146,7 +152,9 @@ fn probe(item: &Item, cased: bool) -> Item {
             (_, Value::Date(DateValue::DateParts { date_parts, .. })) => {
                 let len = date_parts.0.first().map_or(1, |d| d.0.len());
                 Value::Date(DateValue::DateParts {
-                    date_parts: VecDateRange(vec![VecDate(PROBE_DATE[..len].to_vec())]),
+                    date_parts: VecDateRange(vec![VecDate(
+                        PROBE_DATE[..len].iter().enumerate().map(|(i, &p)| if i == 0 { p + year } else { p }).collect(),
+                    )]),
                     literal: None,
                     season: None,
                     circa: false,
@@ -229,6 +237,107 @@ impl Template {
         }
         html
     }
+}
+
+/// In-text citations of one shape (the shapes of their items, and their locators' kinds) share a
+/// template too: `(Family Year, locator)`. Made once per build, shared by every brief.
+#[derive(Default)]
+pub struct Citations(std::sync::Mutex<FastMap<String, Option<String>>>);
+
+/// Where the n-th item's placeholders start, and its locator's placeholder.
+const ITEM_STRIDE: usize = 64;
+fn locator_mark(i: usize) -> String {
+    placeholder(0x700 + i)
+}
+
+impl Citations {
+    /// A citation of `items` (each with its locator), by template; `None` when it cannot be made
+    /// so (the caller formats it whole). `full` formats a citation of the given items.
+    pub fn citation(
+        &self,
+        items: &[(&Item, Option<(&'static str, &str)>)],
+        full: impl Fn(&[(&Item, Option<(&'static str, String)>)]) -> String,
+    ) -> Option<String> {
+        if items.len() > 8 {
+            return None;
+        }
+        let mut key = String::new();
+        for (item, locator) in items {
+            key.push_str(&shape(item)?);
+            key.push_str(&format!("@{:?};", locator.map(|(k, v)| (k, v.contains('-')))));
+        }
+        let cached = self.0.lock().ok()?.get(&key).cloned();
+        let template = match cached {
+            Some(t) => t?,
+            None => {
+                let probes: Vec<(Item, Option<(&'static str, String)>)> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (item, locator))| {
+                        (probe_at(item, false, i * ITEM_STRIDE, i as i16), locator.map(|(k, _)| (k, locator_mark(i))))
+                    })
+                    .collect();
+                let probe_refs: Vec<(&Item, Option<(&'static str, String)>)> =
+                    probes.iter().map(|(i, l)| (i, l.clone())).collect();
+                let html = full(&probe_refs);
+                let usable = !html.contains("February") && !html.contains("Feb.") && !html.contains("23");
+                let real: Vec<(&Item, Option<(&'static str, String)>)> =
+                    items.iter().map(|(i, l)| (*i, l.map(|(k, v)| (k, v.to_string())))).collect();
+                let template = (usable && fill_citation(&html, items) == full(&real)).then_some(html);
+                self.0.lock().ok()?.insert(key, template.clone());
+                template?
+            }
+        };
+        Some(fill_citation(&template, items))
+    }
+}
+
+fn fill_citation(template: &str, items: &[(&Item, Option<(&'static str, &str)>)]) -> String {
+    let mut html = template.to_string();
+    for (i, (item, _)) in items.iter().enumerate() {
+        if let Some(Value::Date(DateValue::DateParts { date_parts, .. })) = item.0.get("issued") {
+            if let Some(year) = date_parts.0.first().and_then(|d| d.0.first()) {
+                html = html.replace(&(PROBE_DATE[0] + i as i16).to_string(), &year.to_string());
+            }
+        }
+    }
+    for (i, (item, locator)) in items.iter().enumerate() {
+        let mut n = i * ITEM_STRIDE;
+        for (key, value) in &item.0 {
+            match (key.as_str(), value) {
+                ("id" | "type", _) => {}
+                ("URL", Value::String(v)) if v.starts_with("http") => {
+                    n += 1;
+                    html = html.replace(&format!("https://u.invalid/{}", placeholder(n)), &escape_html(v));
+                }
+                (_, Value::String(v)) => {
+                    n += 1;
+                    html = html.replace(&placeholder(n), &escape_html(&v.replace('\u{2000}', "")));
+                }
+                (_, Value::Names(names)) => {
+                    for name in names {
+                        match name {
+                            NameValue::Literal(l) => {
+                                n += 1;
+                                html = html.replace(&placeholder(n), &escape_html(&l.literal));
+                            }
+                            NameValue::Item(p) => {
+                                n += 1;
+                                html = html.replace(&placeholder(n), &escape_html(&p.family));
+                                n += 1;
+                                html = html.replace(&placeholder(n), &escape_html(p.given.as_deref().unwrap_or("")));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some((_, value)) = locator {
+            html = html.replace(&locator_mark(i), &escape_html(&value.replace('-', "\u{2013}")));
+        }
+    }
+    html
 }
 
 /// `September` → `Sept.`, `May` → `May`: the short month names of the en-US locale.
