@@ -378,16 +378,6 @@ pub fn references(items: &[&Item], style: &Style) -> Vec<String> {
             let item = items[i];
             let template = make_template(item, style);
             let full = super::format_work(item, style);
-            if std::env::var_os("BRIEFING_DEBUG_SHAPES").is_some() {
-                #[allow(clippy::print_stderr)]
-                {
-                    eprintln!(
-                        "shape {shape}: template {:?}\n  filled {:?}\n  full   {full:?}",
-                        template.as_ref().map(|t| &t.html),
-                        template.as_ref().map(|t| super::tidy_reference(t.fill(item), item))
-                    );
-                }
-            }
             let template = template.filter(|t| super::tidy_reference(t.fill(item), item) == full);
             (shape, template)
         })
