@@ -48,6 +48,22 @@ impl Zone {
     }
 }
 
+/// The months' English names, January first.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A date, with its time if one was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -106,20 +122,6 @@ impl Date {
 
     /// `4 November 2025`
     pub fn display(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         let d = self.datetime;
         if (0..=9999).contains(&d.year()) {
             format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())

@@ -35,20 +35,6 @@ const TEXT: &[&str] = &[
 const CASED: &[&str] = &["title", "container-title"];
 /// The date the probe is issued on: no other number in a probe.
 const PROBE_DATE: [i16; 3] = [1901, 2, 23];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// The placeholder of the n-th value: a private-use character no style changes.
 fn placeholder(n: usize) -> String {
@@ -227,7 +213,7 @@ impl Template {
                 html = html.replace("23", &day.to_string());
             }
             if let Some(&month) = date.get(1) {
-                let name = MONTHS.get((month as usize).wrapping_sub(1)).copied().unwrap_or("");
+                let name = crate::date::MONTHS.get((month as usize).wrapping_sub(1)).copied().unwrap_or("");
                 html = html.replace("February", name).replace("Feb.", &abbreviated(name));
             }
             html = html.replace("1901", &date[0].to_string());
