@@ -327,6 +327,27 @@ def corpus(gen, cache, flavor, n):
     return path
 
 
+def cited_corpus(plain, cache, n):
+    """The plain corpus with a 2,000-entry bibliography and citations in 30% of its briefs
+    (benches/add_citations.py), cached beside it."""
+    script = BENCH_DIR / "add_citations.py"
+    digest = hashlib.sha256(script.read_bytes()).hexdigest()[:10]
+    path = cache / f"{plain.name}-cited-{digest}"
+    if (path / ".complete").exists():
+        return path
+    partial = path.with_name(path.name + ".partial")
+    rmtree(partial)
+    rmtree(path)
+    log(f"adding a bibliography and citations to {n} briefs in {path} ...")
+    shutil.copytree(plain, partial)
+    r = subprocess.run([sys.executable, str(script), str(partial)], capture_output=True)
+    if r.returncode != 0:
+        raise BenchError(f"add_citations.py failed (exit {r.returncode}):\n{tail(r.stderr)}")
+    partial.rename(path)
+    (path / ".complete").write_text(datetime.datetime.now().isoformat() + "\n")
+    return path
+
+
 # ---------------------------------------------------------------- size benchmarks
 
 
@@ -340,8 +361,11 @@ def check(sample, what, failures):
     return False
 
 
-def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, against=None):
+def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, against=None, citations=False):
     b_root = corpus(gen, cache, "briefing", n)
+    c_root = cited_corpus(b_root, cache, n) if citations else None
+    c_out = cache / f"out-cited-{n}"
+    c_cmd = [str(binary), "build", "--root", str(c_root), "--output", str(c_out), "-q"] if citations else None
     h_root = corpus(gen, cache, "hugo", n) if hugo else None
     b_out, h_out = cache / f"out-briefing-{n}", cache / f"out-hugo-{n}"
     b_cmd = [str(binary), "build", "--root", str(b_root), "--output", str(b_out), "-q"]
@@ -351,6 +375,8 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, ag
     rows = {"briefing": [], "briefing (no-op rebuild)": []}
     if against:
         rows.update({"against": [], "against (no-op rebuild)": []})
+    if citations:
+        rows["briefing + citations"] = []
     if hugo:
         rows.update({"hugo": [], "hugo (rebuild, output present)": []})
 
@@ -369,12 +395,16 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, ag
         hugo = h_cmd = None
     if against and not one("against", a_cmd, a_out, True, None).ok:
         against = a_cmd = None
+    if citations and not one("briefing + citations", c_cmd, c_out, True, None).ok:
+        citations = c_cmd = None
     clearer.budget(disk_bytes(b_out) * (2 if against else 1) + (disk_bytes(h_out) if hugo else 0), runs)
     for i in range(runs):  # cold builds, alternating tools
         log(f"[{n}] cold run {i + 1}/{runs}")
         one("briefing", b_cmd, b_out, True, "briefing")
         if against:
             one("against", a_cmd, a_out, True, "against")
+        if citations:
+            one("briefing + citations", c_cmd, c_out, True, "briefing + citations")
         if hugo:
             one("hugo", h_cmd, h_out, True, "hugo")
     extra = {"briefing_output": dict(zip(("files", "bytes"), folder_stats(b_out)))}
@@ -566,6 +596,17 @@ def report(sizes_results, stress_results, hugo_note):
                 res["ratios_briefing_over_against"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
                 against_lines.append(f"- {n} briefs: briefing/against wall **{rw:.3f}×**, CPU {rc:.3f}×, "
                                      f"peak RSS **{rm:.3f}×**")
+        cited_lines = []
+        for n, res in sizes_results.items():
+            r = ratios(res["tools"], "briefing + citations", "briefing")
+            if r:
+                rw, rc, rm = r
+                res["ratios_citations_over_plain"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
+                cited_lines.append(f"- {n} briefs: with / without wall **{rw:.3f}×**, CPU {rc:.3f}×, "
+                                   f"peak RSS {rm:.3f}× (issue 15's budget: wall ≤ 1.15×)")
+        if cited_lines:
+            lines += ["Citations (the same corpus with a 2,000-entry bibliography and citations in 30% of "
+                      "briefs, over it without):"] + cited_lines + [""]
         if against_lines:
             lines += ["Against the other binary (briefing / against, < 1 means this build is faster or "
                       "smaller):"] + against_lines + [""]
@@ -636,6 +677,9 @@ def main():
                                                  "older copy from the cache's bin/ folder")
     ap.add_argument("--against", type=Path, help="also measure this briefing binary (e.g. the build before a "
                                                   "change), run for run alternating with the benchmarked one")
+    ap.add_argument("--citations", action="store_true",
+                    help="also build the corpus with a bibliography and citations (benches/add_citations.py), "
+                         "alternating with the plain one, and print the ratio")
     ap.add_argument("--json", type=Path, default=BENCH_DIR / "results" / "latest.json",
                     help="where to write the JSON results (default benches/results/latest.json)")
     args = ap.parse_args()
@@ -673,7 +717,7 @@ def main():
         for n in sizes:
             against = snapshot(args.against.resolve(), cache)[0] if args.against else None
             rows, extra = bench_size(n, binary, bool(hugo_version), args.gen, cache, args.runs,
-                                     args.timeout, failures, clearer, against)
+                                     args.timeout, failures, clearer, against, args.citations)
             sizes_results[n] = {"tools": {t: summarize(r) for t, r in rows.items()}, **extra}
         stress_results = bench_stress(binary, cache, args.runs, args.timeout, failures, clearer) if args.stress else []
     except BenchError as e:

@@ -177,7 +177,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
         _ => Arc::new(format_library(library, style)),
     };
     memo.references = Some((references_key, references.clone()));
-    let templates = shapes::Citations::default();
+    let templates = shapes::Citations::new(style);
     let of_brief: Vec<Option<Arc<BriefCitations>>> = (0..site.briefs.len())
         .into_par_iter()
         .map(|b| {
@@ -277,7 +277,7 @@ fn format_brief(
     let simple = citations
         .iter()
         .all(|c| c.citation.mode == syntax::Mode::Normal && c.citation.items.iter().all(|i| !i.suppress_author));
-    if simple && !style.notes && !may_take_year_suffixes(library, &all) {
+    if simple && !style.notes && !ambiguous(library, style, &all, templates) {
         return format_brief_alone(library, style, citations, resolved, &all, references, templates);
     }
     let mut driver: BibliographyDriver<Item> = BibliographyDriver::new();
@@ -365,23 +365,7 @@ fn format_brief_alone(
     templates: &shapes::Citations,
 ) -> BriefCitations {
     let mut out = BriefCitations::default();
-    // A citation of the given items and locators, formatted whole.
-    let full = |items: &[(&Item, Option<(&'static str, String)>)]| {
-        let items = items
-            .iter()
-            .map(|(item, locator)| {
-                let locator = locator.as_ref().map(|(kind, value)| {
-                    SpecificLocator(
-                        kind.parse::<Locator>().unwrap_or(Locator::Page),
-                        LocatorPayload::Str(value.as_str()),
-                    )
-                });
-                CitationItem::new(*item, locator, None, false, None)
-            })
-            .collect();
-        let request = CitationRequest::new(items, &style.style, None, &style.locales, None);
-        tidy_punctuation(html_of(&hayagriva::standalone_citation(request)))
-    };
+    let full = |items: &[(&Item, Option<(&'static str, String)>)]| citation_whole(style, items);
     for (c, entries) in citations.iter().zip(resolved) {
         let (items, suppressed) = citation_items(library, c, entries);
         let keys: Vec<&str> = c.citation.items.iter().map(|i| i.key.as_str()).collect();
@@ -425,6 +409,21 @@ fn format_brief_alone(
 }
 
 /// The processor's items of a citation, and which are cited by year only.
+/// A citation of the given items and locators, formatted whole.
+fn citation_whole(style: &Style, items: &[(&Item, Option<(&'static str, String)>)]) -> String {
+    let items = items
+        .iter()
+        .map(|(item, locator)| {
+            let locator = locator.as_ref().map(|(kind, value)| {
+                SpecificLocator(kind.parse::<Locator>().unwrap_or(Locator::Page), LocatorPayload::Str(value.as_str()))
+            });
+            CitationItem::new(*item, locator, None, false, None)
+        })
+        .collect();
+    let request = CitationRequest::new(items, &style.style, None, &style.locales, None);
+    tidy_punctuation(html_of(&hayagriva::standalone_citation(request)))
+}
+
 fn citation_items<'a>(
     library: &'a Library,
     c: &'a crate::markdown::CitationRef,
@@ -489,6 +488,22 @@ fn inline_citation(
 
 /// Whether two of these sources could be told apart by a year suffix: the same first author's
 /// family name (or title) and the same year.
+/// Whether two of the sources would be cited alike (`Kim 2019`), which the style tells apart
+/// (`Kim 2019a`, `H. Kim 2019`) only in a brief formatted as a whole.
+fn ambiguous(library: &Library, style: &Style, entries: &[usize], templates: &shapes::Citations) -> bool {
+    if !may_take_year_suffixes(library, entries) {
+        return false;
+    }
+    let mut seen = BTreeSet::new();
+    entries.iter().any(|&e| {
+        let item = &library.entries[e].item;
+        let text = templates
+            .citation(&[(item, None)], |items| citation_whole(style, items))
+            .unwrap_or_else(|| citation_whole(style, &[(item, None)]));
+        !seen.insert(text)
+    })
+}
+
 fn may_take_year_suffixes(library: &Library, entries: &[usize]) -> bool {
     let mut seen = BTreeSet::new();
     entries.iter().any(|&e| {
