@@ -30,6 +30,34 @@ pub struct SiteConfig {
     pub bibliography: Vec<String>,
     /// A CSL style bundled with hayagriva (`chicago-author-date`, `apa`, `chicago-notes`…).
     pub citation_style: String,
+    /// The site's other languages (`languages: {ko: {title: …}}`), in the order written; the
+    /// default `language` is not among them. Their pages live under `/<code>/`.
+    pub languages: Vec<LanguageConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct LanguageConfig {
+    /// The language tag (`ko`): the URL prefix and the file-name suffix (`x.ko.md`).
+    pub code: String,
+    /// The site's title and description in this language; the default's when absent.
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `ko`, `en-US`, `zh-Hant`: a BCP 47 tag as far as a URL segment and a file suffix need.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    title: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hash)]
@@ -108,6 +136,7 @@ impl Default for SiteConfig {
             timezone: crate::date::Zone::Utc,
             bibliography: Vec::new(),
             citation_style: "chicago-author-date".into(),
+            languages: Vec::new(),
         }
     }
 }
@@ -163,6 +192,7 @@ const KEYS: &[&str] = &[
     "timezone",
     "bibliography",
     "citation_style",
+    "languages",
 ];
 
 impl SiteConfig {
@@ -244,9 +274,48 @@ impl SiteConfig {
                 "description" => {
                     config.description = typed!(Option<String>, "write one line of text").flatten().unwrap_or_default()
                 }
-                "language" => {
-                    config.language =
-                        typed!(String, "write a language tag such as `en` or `ko`").unwrap_or(config.language.clone())
+                "language" => match typed!(String, "write a language tag such as `en` or `ko`") {
+                    Some(tag) if is_language_tag(tag.trim()) => config.language = tag.trim().to_string(),
+                    Some(tag) => fail(
+                        Code::Config,
+                        format!("`language: {tag}` is not a language tag"),
+                        "write a language tag such as `en`, `ko` or `en-GB`",
+                    ),
+                    None => {}
+                },
+                "languages" => {
+                    let help = "write e.g. `languages: {ko: {title: 한미동맹 브리프}}`";
+                    let entries = match &value {
+                        Value::Null => Vec::new(),
+                        Value::Mapping(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                        _ => {
+                            fail(Code::WrongType, "`languages` must be a map of language tags".into(), help);
+                            Vec::new()
+                        }
+                    };
+                    for (code, language) in entries {
+                        let code = code.as_str().unwrap_or_default().trim().to_string();
+                        let language = match yaml::from_value::<Option<RawLanguage>>(language) {
+                            Ok(l) => l,
+                            Err(e) => {
+                                fail(Code::WrongType, format!("`languages: {code}`: {}", e.message), help);
+                                continue;
+                            }
+                        };
+                        if !is_language_tag(&code) {
+                            fail(Code::Config, format!("`languages`: `{code}` is not a language tag"), help);
+                        } else if config.languages.iter().any(|l| l.code == code) {
+                            fail(Code::Config, format!("`languages`: `{code}` is listed twice"), "remove one of them");
+                        } else {
+                            let language = language.unwrap_or(RawLanguage { title: None, description: None });
+                            let text = |t: Option<String>| t.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                            config.languages.push(LanguageConfig {
+                                code,
+                                title: text(language.title),
+                                description: text(language.description),
+                            });
+                        }
+                    }
                 }
                 "base_url" => {
                     if let Some(base) = typed!(String, "write e.g. `base_url: https://example.org/policy/`") {
@@ -390,6 +459,18 @@ impl SiteConfig {
                     );
                 }
             }
+        }
+        // Listed as another language, the default would have two URLs for every page.
+        if let Some(i) = config.languages.iter().position(|l| l.code == config.language) {
+            let span = keys.value("languages").unwrap_or(offset..offset);
+            problems.push(
+                Diagnostic::error(
+                    Code::Config,
+                    format!("`languages` lists `{}`, the site's default `language`", config.languages[i].code),
+                )
+                .at(at(span))
+                .help("list only the other languages; the default one has no URL prefix"),
+            );
         }
         if problems.is_empty() {
             Ok(config)

@@ -58,6 +58,10 @@ pub enum Code {
     /// A table cell holding an unclosed `[[`.
     WikilinkInTable,
     UnsafeUrl,
+    /// A translation whose original cannot be found, or a second version in one language.
+    BadTranslation,
+    /// A translation older than its original's last update.
+    TranslationStale,
     ForbiddenCharacter,
     /// Two owners of one output path.
     DuplicateUrl,
@@ -100,6 +104,8 @@ impl Code {
             Code::UncheckedLink => "unchecked-link",
             Code::WikilinkInTable => "wikilink-in-table",
             Code::UnsafeUrl => "unsafe-url",
+            Code::BadTranslation => "bad-translation",
+            Code::TranslationStale => "translation-stale",
             Code::ForbiddenCharacter => "forbidden-character",
             Code::DuplicateUrl => "duplicate-url",
             Code::Template => "template",

@@ -141,6 +141,11 @@ pub struct FrontMatter {
     pub permalink: Option<Spanned<String>>,
     pub image: Option<Spanned<String>>,
     pub lang: Option<String>,
+    /// The brief this one translates, named as a wikilink would (`translation_of: opcon-transfer`),
+    /// for a translation whose file is not `x.<code>.md` beside `x.md`.
+    pub translation_of: Option<Spanned<String>>,
+    /// The original's `updated` (or `date`) when this translation was made.
+    pub translated_from: Option<Spanned<Date>>,
     pub extra: Option<Value>,
     /// What a term record (`content/<taxonomy>/<id>.md`) says of its term.
     pub record: Option<RecordFields>,
@@ -203,6 +208,8 @@ const KNOWN_KEYS: &[&str] = &[
     "permalink",
     "image",
     "lang",
+    "translation_of",
+    "translated_from",
     "extra",
 ];
 
@@ -307,13 +314,24 @@ pub fn parse(
                     )
                 }
             },
-            "date" | "updated" => match scalar_text(&value) {
+            "date" | "updated" | "translated_from" => match scalar_text(&value) {
                 Some(t) => match Date::parse(&t, config.timezone) {
                     Some(d) if key == "date" => fm.date = Some(d),
-                    Some(d) => fm.updated = Some(d),
+                    Some(d) if key == "updated" => fm.updated = Some(d),
+                    Some(d) => fm.translated_from = Some(Spanned { value: d, span: span.clone() }),
                     None => ok = fail(Code::BadDate, format!("`{t}` is not a valid date"), crate::date::ACCEPTED),
                 },
                 None => ok = fail(Code::BadDate, format!("`{key}` must be a date"), crate::date::ACCEPTED),
+            },
+            "translation_of" => match scalar_text(&value).map(|t| t.trim().to_string()) {
+                Some(t) if !t.is_empty() => fm.translation_of = Some(Spanned { value: t, span: span.clone() }),
+                _ => {
+                    ok = fail(
+                        Code::WrongType,
+                        format!("`translation_of` must name a brief, not {}", kind(&value)),
+                        "write the original's name as in a wikilink, e.g. `translation_of: opcon-transfer`",
+                    )
+                }
             },
             "summary" | "description" | "status" | "image" | "lang" => match scalar_text(&value) {
                 Some(t) => match key.as_str() {

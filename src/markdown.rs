@@ -543,7 +543,8 @@ pub fn count_words(text: &str) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkOutput {
     /// Write the link to this URL; `label` replaces the text of a label-less wikilink.
-    Href { url: String, label: Option<String> },
+    /// `hreflang`: the target's language, when it is not the linking page's.
+    Href { url: String, label: Option<String>, hreflang: Option<String> },
     /// A broken link kept as plain text with a marker class (`broken_links: warn`).
     Broken,
 }
@@ -668,7 +669,7 @@ fn render_from_scratch(
             let n = next_link.next().unwrap_or(usize::MAX);
             let dest_url = match links.get(n) {
                 // An embedded note is a link to it, with its title.
-                Some(LinkOutput::Href { url, label: Some(label) }) => {
+                Some(LinkOutput::Href { url, label: Some(label), .. }) => {
                     in_note_embed = true;
                     let open = format!("<a href=\"{}\"{}>", escape_html(url), title_attr(&title));
                     return Some(Event::Html(CowStr::from(format!("{open}{}", escape_html(label)))));
@@ -698,8 +699,9 @@ fn render_from_scratch(
 fn link_open<'a>(n: usize, analysis: &Analysis, links: &'a [LinkOutput]) -> (String, Option<&'a str>) {
     let (dest, title) = analysis.links.get(n).map_or(("", ""), |l| (l.dest.as_str(), l.title.as_str()));
     match links.get(n) {
-        Some(LinkOutput::Href { url, label }) => {
-            (format!("<a href=\"{}\"{}>", escape_html(url), title_attr(title)), label.as_deref())
+        Some(LinkOutput::Href { url, label, hreflang }) => {
+            let hreflang = hreflang.as_ref().map_or(String::new(), |l| format!(" hreflang=\"{}\"", escape_html(l)));
+            (format!("<a href=\"{}\"{}{hreflang}>", escape_html(url), title_attr(title)), label.as_deref())
         }
         Some(LinkOutput::Broken) => {
             (format!("<span class=\"broken-link\" title=\"broken link: {}\">", escape_html(dest)), None)
@@ -796,7 +798,11 @@ mod tests {
         [^n]: A note with [[scm]].\n";
 
     fn rich_outputs() -> Vec<LinkOutput> {
-        let href = |url: &str, label: Option<&str>| LinkOutput::Href { url: url.into(), label: label.map(Into::into) };
+        let href = |url: &str, label: Option<&str>| LinkOutput::Href {
+            url: url.into(),
+            label: label.map(Into::into),
+            hreflang: None,
+        };
         vec![
             href("/briefs/opcon/?a=1&b=2", Some("OPCON <transfer>")),
             href("/briefs/scm/", None),
@@ -835,7 +841,7 @@ mod tests {
     fn bodies_with_images_or_nul_are_written_at_render_time() {
         let with_image = analyse("An ![map](map.png \"Map\") and [[x]].\n", 0, WriteHtml::Yes { raw_html: false });
         assert!(with_image.html.is_none());
-        let links = [LinkOutput::Href { url: "/map.png".into(), label: None }, LinkOutput::Broken];
+        let links = [LinkOutput::Href { url: "/map.png".into(), label: None, hreflang: None }, LinkOutput::Broken];
         let html = render("An ![map](map.png \"Map\") and [[x]].\n", &with_image, &links, &[], false);
         assert_eq!(html, "<p>An <img src=\"/map.png\" alt=\"map\" title=\"Map\" /> and <span class=\"broken-link\" title=\"broken link: x\">x</span>.</p>\n");
         assert!(analyse("a\0b [[x]]\n", 0, WriteHtml::Yes { raw_html: false }).html.is_none());
@@ -865,8 +871,8 @@ mod tests {
         assert_eq!(written.first_paragraph.as_deref(), Some("Delayed. As @lee argues."));
         let cites = ["(Kim 2020, 3)".to_string(), "Lee (2021)".to_string(), "(A 1; B 2)".to_string()];
         let links = [
-            LinkOutput::Href { url: "/x/".into(), label: None },
-            LinkOutput::Href { url: "/m.png".into(), label: None },
+            LinkOutput::Href { url: "/x/".into(), label: None, hreflang: None },
+            LinkOutput::Href { url: "/m.png".into(), label: None, hreflang: None },
         ];
         let html = render(body, &written, &links, &cites, false);
         assert!(html.contains("<p>Delayed (Kim 2020, 3). As Lee (2021) argues.</p>"), "{html}");
@@ -917,8 +923,8 @@ mod tests {
         assert_eq!(a.links[2].dest, "mailto:press@example.org");
         let links = [
             LinkOutput::Broken,
-            LinkOutput::Href { url: "mailto:a@b.c".into(), label: None },
-            LinkOutput::Href { url: "mailto:press@example.org".into(), label: None },
+            LinkOutput::Href { url: "mailto:a@b.c".into(), label: None, hreflang: None },
+            LinkOutput::Href { url: "mailto:press@example.org".into(), label: None, hreflang: None },
         ];
         let html = render(body, &a, &links, &[], false);
         assert!(
@@ -935,8 +941,8 @@ mod tests {
         let body = "## Title\n\n[[opcon]] and [b](b.md) <b>x</b>\n";
         let a = analyse(body, 0, WriteHtml::Yes { raw_html: false });
         let links = [
-            LinkOutput::Href { url: "/briefs/opcon/".into(), label: Some("OPCON & more".into()) },
-            LinkOutput::Href { url: "/briefs/b/".into(), label: None },
+            LinkOutput::Href { url: "/briefs/opcon/".into(), label: Some("OPCON & more".into()), hreflang: None },
+            LinkOutput::Href { url: "/briefs/b/".into(), label: None, hreflang: None },
         ];
         let html = render(body, &a, &links, &[], false);
         assert!(html.contains(r#"<h2 id="title">Title</h2>"#), "{html}");

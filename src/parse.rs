@@ -70,6 +70,13 @@ pub struct Facts {
     pub record_of: Option<String>,
     /// What a term record says of its term.
     pub record: Option<frontmatter::RecordFields>,
+    /// The language of its name (`x.ko.md` → `ko`), when not the site's default.
+    pub lang: Option<String>,
+    /// The id of the file it is a version of, by its name (`briefs/x` for `briefs/x.ko.md`).
+    pub base_id: String,
+    pub translation_of: Option<Spanned<String>>,
+    pub translated_from: Option<Spanned<Date>>,
+    pub updated: Option<Date>,
 }
 
 /// One term as a brief wrote it.
@@ -123,7 +130,7 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let text: &str = &file.text;
     let location = |span: Range<usize>| Location::new(file.display.as_str(), file.text.clone(), span);
     let mut diagnostics = Vec::new();
-    let name = FileName::of(&file.rel_path);
+    let name = FileName::in_languages(&file.rel_path, &config.languages);
     let record_of = name.record_of(config);
     let file_kind = if record_of.is_some() { frontmatter::FileKind::Record } else { frontmatter::FileKind::Brief };
     if let Some(r) = &file.replaced {
@@ -207,7 +214,7 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
         );
     }
     let summary = front.as_ref().map(|f| summary_of(f, &analysis)).unwrap_or_default();
-    let mut facts = facts_of(&name, front.as_ref());
+    let mut facts = facts_of(&name, front.as_ref(), config);
     facts.record_of = record_of.map(str::to_string);
     let facts_hash = hash::of(&facts);
     let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
@@ -216,7 +223,7 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
 
 /// What the parse of a file depends on besides its text: which front-matter keys are terms.
 fn config_key(config: &SiteConfig) -> u64 {
-    hash::of(&config.taxonomies.iter().map(|t| &t.name).collect::<Vec<_>>())
+    hash::of(&(config.taxonomies.iter().map(|t| &t.name).collect::<Vec<_>>(), &config.languages, &config.timezone))
 }
 
 /// The parses `watch` keeps: a file whose text is unchanged is not parsed again.
@@ -301,12 +308,29 @@ struct FileName<'a> {
     bundle: bool,
     /// The date a Jekyll post's name starts with (`_posts/2018-01-02-title.md`).
     post_date: Option<&'a str>,
+    /// The language its name ends with (`x.ko.md`), when the site lists that language.
+    lang: Option<&'a str>,
+    /// The id without that language (`briefs/x` for `briefs/x.ko.md`): its original's id.
+    base_id: &'a str,
 }
 
 impl<'a> FileName<'a> {
+    #[cfg(test)]
     fn of(rel_path: &'a str) -> FileName<'a> {
+        FileName::in_languages(rel_path, &[])
+    }
+
+    /// What the path says, where a name ending in one of `languages` (`x.ko.md`) is that
+    /// language's version of the name without it.
+    fn in_languages(rel_path: &'a str, languages: &[crate::config::LanguageConfig]) -> FileName<'a> {
         let id = crate::discover::markdown_stem(rel_path).unwrap_or(rel_path);
-        let (parent, stem) = id.rsplit_once('/').unwrap_or(("", id));
+        let (_, full_stem) = id.rsplit_once('/').unwrap_or(("", id));
+        let lang = full_stem
+            .rsplit_once('.')
+            .map(|(_, code)| code)
+            .filter(|code| !code.is_empty() && languages.iter().any(|l| l.code == *code));
+        let base_id = lang.map_or(id, |code| &id[..id.len() - code.len() - 1]);
+        let (parent, stem) = base_id.rsplit_once('/').unwrap_or(("", base_id));
         let is_index = stem == "_index";
         let bundle = stem == "index" && !parent.is_empty();
         let in_posts = parent.split('/').any(|f| f == "_posts");
@@ -320,7 +344,7 @@ impl<'a> FileName<'a> {
             _ => stem,
         };
         let folder = if bundle { parent } else { parent_folder(rel_path).unwrap_or("") };
-        FileName { id, name, folder, is_index, bundle, post_date }
+        FileName { id, name, folder, is_index, bundle, post_date, lang, base_id }
     }
 
     /// The taxonomy whose record this file is: a file directly in a folder named after one.
@@ -341,10 +365,13 @@ impl<'a> FileName<'a> {
     }
 }
 
-fn facts_of(name: &FileName, front: Option<&FrontMatter>) -> Facts {
+fn facts_of(name: &FileName, front: Option<&FrontMatter>, config: &SiteConfig) -> Facts {
     let stem_slug = slugify(name.name);
     let (id, folder) = (name.id.to_string(), name.folder.to_string());
     let (is_index, bundle) = (name.is_index, name.bundle);
+    // The name's language (`x.ko.md`), else `lang:` when it is one of the site's other languages.
+    let front_lang = front.and_then(|f| f.lang.as_deref()).filter(|l| config.languages.iter().any(|c| c.code == *l));
+    let (lang, base_id) = (name.lang.or(front_lang).map(str::to_string), name.base_id.to_string());
     let Some(front) = front else {
         return Facts {
             slug: stem_slug.clone(),
@@ -354,6 +381,8 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>) -> Facts {
             bundle,
             is_index,
             failed: true,
+            lang,
+            base_id,
             ..Facts::default()
         };
     };
@@ -391,6 +420,11 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>) -> Facts {
         permalink: front.permalink.clone(),
         record_of: None,
         record: front.record.clone(),
+        lang,
+        base_id,
+        translation_of: front.translation_of.clone(),
+        translated_from: front.translated_from.clone(),
+        updated: front.updated,
     }
 }
 

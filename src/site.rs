@@ -24,6 +24,12 @@ pub struct Brief {
     pub terms: Arc<[(usize, usize)]>,
     /// A hash of the brief's terms and their labels: pages that show its terms hash this.
     pub terms_key: u64,
+    /// Its language: 0 for the site's default, `i + 1` for `config.languages[i]`.
+    pub lang: usize,
+    /// Every version of it, itself included, by language (empty when it has no other).
+    pub versions: Arc<[BriefId]>,
+    /// The brief it translates, when it is a translation.
+    pub original: Option<BriefId>,
 }
 
 impl Brief {
@@ -75,6 +81,30 @@ impl Brief {
     pub fn display(&self) -> &str {
         &self.parsed.file.display
     }
+
+    /// A translation that says it translates its original as of a date before the original's
+    /// last update (`translated_from:` earlier than its `updated`, or `date`).
+    pub fn is_stale(&self, briefs: &[Brief]) -> bool {
+        let (Some(o), Some(from)) = (self.original, &self.facts().translated_from) else { return false };
+        let original = briefs[o].facts();
+        original.updated.or(original.date).is_some_and(|changed| changed > from.value)
+    }
+}
+
+/// A language's name in itself, for a language switcher (`ko` → `한국어`); the tag when unknown.
+pub fn language_name(tag: &str) -> &'static str {
+    let primary = tag.split('-').next().unwrap_or(tag);
+    match primary {
+        "en" => "English",
+        "ko" => "한국어",
+        "ja" => "日本語",
+        "zh" => "中文",
+        "fr" => "Français",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "ru" => "Русский",
+        _ => "",
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +115,8 @@ pub struct Section {
     /// The `_index.md` of the folder, if any: its body is the section's intro.
     pub index: Option<Arc<Parsed>>,
     index_source: Option<usize>,
+    /// Its `_index.<code>.md` files: the introduction in other languages.
+    pub translated_index: Vec<Arc<Parsed>>,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
     /// The briefs directly in this folder: by weight when set, then newest first.
@@ -304,6 +336,7 @@ fn assemble_all(
             title,
             index: None,
             index_source: None,
+            translated_index: Vec::new(),
             parent,
             children: vec![],
             briefs: vec![],
@@ -351,6 +384,11 @@ fn assemble_all(
             continue;
         }
         let section = section_of_folder.get(section_folder(facts)).copied().unwrap_or(0);
+        if facts.is_index && facts.lang.is_some() {
+            // `_index.ko.md`: the section's introduction in another language.
+            site.sections[section].translated_index.push(p.clone());
+            continue;
+        }
         if facts.is_index {
             if !facts.title.is_empty() {
                 site.sections[section].title = facts.title.clone();
@@ -382,8 +420,19 @@ fn assemble_all(
             );
             continue;
         }
-        site.briefs.push(Brief { parsed: p.clone(), source, section, terms: Arc::from([]), terms_key: 0 });
+        let lang = facts.lang.as_ref().and_then(|code| config.languages.iter().position(|l| &l.code == code));
+        site.briefs.push(Brief {
+            parsed: p.clone(),
+            source,
+            section,
+            terms: Arc::from([]),
+            terms_key: 0,
+            lang: lang.map_or(0, |i| i + 1),
+            versions: Arc::from([]),
+            original: None,
+        });
     }
+    pair_translations(config, &mut site.briefs, &mut diagnostics);
 
     // One sort by date; every other list is ordered by rank in it.
     let briefs = &site.briefs;
@@ -418,6 +467,145 @@ fn assemble_all(
         });
     }
     (site, diagnostics)
+}
+
+/// Pairs each translation with its original: `x.ko.md` with `x.md` beside it, or the brief its
+/// `translation_of:` names. One brief per language in each group; a translation of a translation
+/// joins its original's group.
+fn pair_translations(config: &SiteConfig, briefs: &mut [Brief], diagnostics: &mut Vec<Diagnostic>) {
+    if config.languages.is_empty() && briefs.iter().all(|b| b.facts().translation_of.is_none()) {
+        return;
+    }
+    let by_id: FastMap<&str, BriefId> = briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect();
+    let mut original = vec![None; briefs.len()];
+    for (b, brief) in briefs.iter().enumerate() {
+        let facts = brief.facts();
+        if let Some(named) = &facts.translation_of {
+            match find_original(briefs, &by_id, b, &named.value) {
+                Ok(o) => original[b] = Some(o),
+                Err(help) => diagnostics.push(
+                    Diagnostic::error(
+                        Code::BadTranslation,
+                        format!("`translation_of: {}` names no other brief", named.value),
+                    )
+                    .at(brief.parsed.location(named.span.clone()))
+                    .help(help),
+                ),
+            }
+        } else if brief.lang != 0 {
+            original[b] = by_id.get(facts.base_id.as_str()).copied().filter(|&o| briefs[o].lang == 0);
+        }
+    }
+    // The root of each group: follow `original` to a brief that translates none (at most as
+    // many steps as briefs, so a cycle ends).
+    let root = |mut b: BriefId| {
+        for _ in 0..briefs.len() {
+            match original[b] {
+                Some(o) if o != b => b = o,
+                _ => break,
+            }
+        }
+        b
+    };
+    let mut groups: FastMap<BriefId, Vec<BriefId>> = FastMap::default();
+    for b in 0..briefs.len() {
+        if original[b].is_some() {
+            let r = root(b);
+            if r == b {
+                let at = briefs[b].facts().translation_of.as_ref().map_or(0..0, |t| t.span.clone());
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::BadTranslation,
+                        "the translations of this brief name each other as their original",
+                    )
+                    .at(briefs[b].parsed.location(at))
+                    .help("let one of them be the original: remove its `translation_of:`"),
+                );
+                continue;
+            }
+            groups.entry(r).or_insert_with(|| vec![r]).push(b);
+        }
+    }
+    for (r, mut members) in groups {
+        members.sort_by_key(|&b| (briefs[b].lang, b != r, b));
+        members.dedup();
+        let mut kept: Vec<BriefId> = Vec::with_capacity(members.len());
+        for b in members {
+            if let Some(&first) = kept.iter().find(|&&k| briefs[k].lang == briefs[b].lang) {
+                let code = language_code(config, briefs[b].lang);
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::BadTranslation,
+                        format!("`{}` is a second `{code}` version of `{}`", briefs[b].display(), briefs[r].display()),
+                    )
+                    .at(briefs[b].parsed.location(0..0))
+                    .also(briefs[first].parsed.location(0..0), "the first")
+                    .help(format!("a translation says its language in its name (`x.ko.md`) or with `lang:`; keep one version per language{}", if briefs[b].lang == 0 { format!(" (this one is in the default language, `{code}`)") } else { String::new() })),
+                );
+                continue;
+            }
+            kept.push(b);
+        }
+        let versions: Arc<[BriefId]> = Arc::from(kept.clone());
+        for &b in &kept {
+            briefs[b].versions = versions.clone();
+            briefs[b].original = (b != r).then_some(r);
+        }
+    }
+    for brief in briefs.iter() {
+        let (Some(o), Some(from)) = (brief.original, &brief.facts().translated_from) else { continue };
+        let original = &briefs[o];
+        let Some(changed) = original.facts().updated.or(original.facts().date) else { continue };
+        if brief.is_stale(briefs) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::TranslationStale,
+                    format!(
+                        "`{}` translates `{}` as of {}, which was updated on {}",
+                        brief.display(),
+                        original.display(),
+                        from.value.ymd(),
+                        changed.ymd()
+                    ),
+                )
+                .at(brief.parsed.location(from.span.clone()))
+                .also(original.parsed.location(0..0), "the original")
+                .help("bring the translation up to date, then set `translated_from:` to the original's `updated` date"),
+            );
+        }
+    }
+}
+
+/// The brief `name` means, for `translation_of:` in brief `of`: its id (`briefs/x`), file stem
+/// or slug. `Err`: a help line.
+fn find_original(briefs: &[Brief], by_id: &FastMap<&str, BriefId>, of: BriefId, name: &str) -> Result<BriefId, String> {
+    let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
+    let found = by_id.get(name).copied().or_else(|| {
+        let slug = crate::slug::slugify(name);
+        let mut matches = briefs
+            .iter()
+            .enumerate()
+            .filter(|(b, brief)| *b != of && (brief.stem_slug() == slug || brief.slug() == slug))
+            .map(|(b, _)| b);
+        let first = matches.next();
+        first.filter(|_| matches.next().is_none())
+    });
+    match found {
+        Some(b) if b != of => Ok(b),
+        Some(_) => Err("a brief cannot translate itself: name its original".into()),
+        None => Err(match crate::suggest::closest(name, briefs.iter().map(|b| b.id())) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "name the original by its path under content/ without `.md`, e.g. `briefs/opcon-transfer`".into(),
+        }),
+    }
+}
+
+/// The tag of language `lang` (0: the site's default).
+pub fn language_code(config: &SiteConfig, lang: usize) -> &str {
+    match lang {
+        0 => &config.language,
+        i => config.languages.get(i - 1).map_or(&config.language, |l| &l.code),
+    }
 }
 
 /// The folder whose section a file belongs to: a bundle's parent, else the file's folder.

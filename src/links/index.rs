@@ -133,7 +133,21 @@ impl Index {
         }
         if !without_md.contains('/') {
             let slug = slugify(without_md);
-            match self.by_slug.get(slug.as_str()).map(Vec::as_slice) {
+            // Versions of one brief in other languages share its names: they are one target.
+            let one = |many: &[BriefId]| {
+                let root = |b: BriefId| site.briefs[b].original.unwrap_or(b);
+                let first = many.first().map(|&b| root(b))?;
+                many.iter().all(|&b| root(b) == first).then_some(first)
+            };
+            let by_slug = self.by_slug.get(slug.as_str()).map(Vec::as_slice);
+            if let Some(b) = by_slug.and_then(one) {
+                return Ok(b);
+            }
+            let by_other_name = self.by_other_name.get(slug.as_str()).map(Vec::as_slice);
+            if let Some(b) = by_other_name.and_then(one) {
+                return Ok(b);
+            }
+            match by_slug {
                 Some([b]) => return Ok(*b),
                 Some(many) if many.len() > 1 => {
                     let files: Vec<String> = many.iter().map(|&b| format!("`{}`", site.briefs[b].display())).collect();
@@ -145,7 +159,7 @@ impl Index {
                 }
                 _ => {}
             }
-            match self.by_other_name.get(slug.as_str()).map(Vec::as_slice) {
+            match by_other_name {
                 Some([b]) => return Ok(*b),
                 Some(many) if many.len() > 1 => {
                     let files: Vec<String> = many.iter().map(|&b| format!("`{}`", site.briefs[b].display())).collect();

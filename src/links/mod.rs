@@ -107,7 +107,16 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
     };
     for link in &analysis.links {
         links.rooted |= is_rooted(link);
-        let target = resolve_link(resolver, folder, link);
+        let mut target = resolve_link(resolver, folder, link);
+        // A wikilink goes to the version of its target in the linking brief's language.
+        if let (Some(own), Ok(Target::Brief(b, None))) = (self_brief, &mut target) {
+            if matches!(link.kind, LinkKind::Wiki { .. } | LinkKind::Embed) {
+                let lang = site.briefs[own].lang;
+                if let Some(&v) = site.briefs[*b].versions.iter().find(|&&v| site.briefs[v].lang == lang) {
+                    *b = v;
+                }
+            }
+        }
         if let Ok(Target::Brief(b, _)) = &target {
             if !links.consulted.contains(b) {
                 links.consulted.push(*b);
@@ -125,6 +134,10 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
                     (LinkKind::Wiki { has_label: false } | LinkKind::Embed, Target::Brief(b, _)) => {
                         Some(site.briefs[*b].title().to_string())
                     }
+                    _ => None,
+                };
+                let target_brief = match &target {
+                    Target::Brief(b, _) => Some(*b),
                     _ => None,
                 };
                 let url = match target {
@@ -148,7 +161,14 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
                     }
                     Target::External(url) => url,
                 };
-                LinkOutput::Href { url, label }
+                // A brief in another language than the linking one says so.
+                let hreflang = match (self_brief, target_brief) {
+                    (Some(own), Some(t)) if site.briefs[own].lang != site.briefs[t].lang => {
+                        Some(crate::site::language_code(config, site.briefs[t].lang).to_string())
+                    }
+                    _ => None,
+                };
+                LinkOutput::Href { url, label, hreflang }
             }
             Err(Failure::Reported) => LinkOutput::Broken,
             Err(Failure::Report { code, message, help }) => {

@@ -96,22 +96,25 @@ impl Feed<'_> {
 /// part of the index. Its URLs are those of the route table: it hashes as the table's key, the
 /// part, and the last change of each page.
 pub enum Sitemap<'a> {
-    /// `(URL, last change)` of each page.
+    /// `(URL, last change, versions in other languages as (language, URL))` of each page.
     Urls {
         routes: u64,
         part: usize,
-        pages: Vec<(&'a str, Option<Date>)>,
+        pages: Vec<(&'a str, Option<Date>, Versions<'a>)>,
     },
     Index(Vec<&'a str>),
 }
+
+/// A page's versions in other languages, as `(language, URL)`.
+type Versions<'a> = Vec<(&'a str, &'a str)>;
 
 impl Hash for Sitemap<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         match self {
             Sitemap::Urls { routes, part, pages } => {
                 (routes, part).hash(state);
-                for (_, lastmod) in pages {
-                    lastmod.hash(state);
+                for (_, lastmod, versions) in pages {
+                    (lastmod, versions).hash(state);
                 }
             }
             Sitemap::Index(parts) => parts.hash(state),
@@ -127,17 +130,27 @@ impl Sitemap<'_> {
         match self {
             Sitemap::Urls { pages, .. } => {
                 xml.reserve(pages.len() * 120);
-                xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-                for (url, lastmod) in pages {
-                    match lastmod {
-                        Some(d) => {
-                            let d = d.ymd();
-                            let _ = writeln!(xml, "  <url><loc>{}</loc><lastmod>{d}</lastmod></url>", abs(url));
-                        }
-                        None => {
-                            let _ = writeln!(xml, "  <url><loc>{}</loc></url>", abs(url));
-                        }
+                let languages = pages.iter().any(|(_, _, versions)| !versions.is_empty());
+                xml.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+                if languages {
+                    xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+                }
+                xml.push_str(">\n");
+                for (url, lastmod, versions) in pages {
+                    let _ = write!(xml, "  <url><loc>{}</loc>", abs(url));
+                    if let Some(d) = lastmod {
+                        let _ = write!(xml, "<lastmod>{}</lastmod>", d.ymd());
                     }
+                    // Every version of the page, itself included, as Google reads them.
+                    for (lang, href) in versions {
+                        let _ = write!(
+                            xml,
+                            "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                            xml_escape(lang),
+                            abs(href)
+                        );
+                    }
+                    xml.push_str(if versions.is_empty() { "</url>\n" } else { "\n  </url>\n" });
                 }
                 xml.push_str("</urlset>\n");
             }
@@ -243,8 +256,24 @@ impl<'a> Render<'a> {
         Sitemap::Urls {
             routes: routes.key,
             part,
-            pages: pages.map(|(route, page)| (route.url(), self.lastmod(page))).collect(),
+            pages: pages.map(|(route, page)| (route.url(), self.lastmod(page), self.versions(page))).collect(),
         }
+    }
+
+    /// A brief's versions in every language as `(language, URL)`, then `x-default` (the
+    /// original); empty for a page without versions.
+    fn versions(&self, page: Page) -> Versions<'a> {
+        let Page::Brief(b) = page else { return Vec::new() };
+        let site = self.site;
+        let versions = &site.briefs[b].versions;
+        let mut out: Vec<(&str, &str)> = versions
+            .iter()
+            .map(|&v| (crate::site::language_code(self.config, site.briefs[v].lang), self.routes.brief(v).url()))
+            .collect();
+        if let Some(&o) = versions.iter().find(|&&v| site.briefs[v].original.is_none()) {
+            out.push(("x-default", self.routes.brief(o).url()));
+        }
+        out
     }
 
     /// The last change of a page: for a list, the newest change among the briefs it shows.

@@ -162,7 +162,7 @@ impl<'a> Render<'a> {
                         folder: brief.folder(),
                         image: &image.value,
                     }),
-                    lang: front.lang.as_deref(),
+                    lang: front.lang.as_deref().or(brief.facts().lang.as_deref()),
                     extra: front.extra.as_ref(),
                 },
             },
@@ -198,6 +198,30 @@ impl<'a> Render<'a> {
                     c.references.iter().map(|r| crate::citations::plain_of(&r.html)).collect()
                 }),
             },
+            versions: brief
+                .versions
+                .iter()
+                .map(|&v| {
+                    let lang = crate::site::language_code(self.config, site.briefs[v].lang);
+                    Version {
+                        lang,
+                        language: crate::site::language_name(lang),
+                        title: site.briefs[v].title(),
+                        url: routes.brief(v).url(),
+                        permalink: Permalink { routes, route: routes.brief(v) },
+                        current: v == b,
+                    }
+                })
+                .collect(),
+            original_url: brief
+                .versions
+                .iter()
+                .find(|&&v| site.briefs[v].original.is_none())
+                .map(|&v| Permalink { routes, route: routes.brief(v) }),
+            stale: brief
+                .original
+                .filter(|_| brief.is_stale(&site.briefs))
+                .map(|o| Link { title: site.briefs[o].title(), url: routes.brief(o).url() }),
         }
     }
 

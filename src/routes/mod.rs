@@ -308,9 +308,11 @@ impl Routes {
     /// `watch` plans again only when a path can have changed (not for a new title or date).
     pub fn key(config: &SiteConfig, site: &Site, theme: &Theme) -> u64 {
         let mut h = crate::hash::hasher();
-        (&config.base_url, config.paginate_by, theme.static_files.keys().collect::<Vec<_>>()).hash(&mut h);
+        (&config.base_url, config.paginate_by, theme.static_files.keys().collect::<Vec<_>>(), &config.languages)
+            .hash(&mut h);
         for brief in &site.briefs {
-            (brief.section_folder(), brief.slug(), &brief.facts().aliases, &brief.facts().permalink).hash(&mut h);
+            (brief.section_folder(), brief.slug(), &brief.facts().aliases, &brief.facts().permalink, brief.lang)
+                .hash(&mut h);
         }
         for section in &site.sections {
             (&section.folder, section.briefs.len(), section.index.is_some()).hash(&mut h);
@@ -343,7 +345,16 @@ impl Routes {
             .iter()
             .enumerate()
             .map(|(b, brief)| {
-                let own = || format!("{}{}/", folder_path(brief.section_folder()), brief.slug());
+                // Another language's version lives under its code (`ko/briefs/x/`).
+                // A file already in a folder named for its language (`content/ko/x.md`) is not
+                // prefixed twice.
+                let code = crate::site::language_code(config, brief.lang);
+                let prefix = match brief.lang {
+                    0 => String::new(),
+                    _ if brief.section_folder().split('/').next() == Some(code) => String::new(),
+                    _ => format!("{code}/"),
+                };
+                let own = || format!("{prefix}{}{}/", folder_path(brief.section_folder()), brief.slug());
                 let Some(permalink) = &brief.facts().permalink else {
                     return table.page(own(), Page::Brief(b));
                 };

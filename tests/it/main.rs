@@ -5,6 +5,7 @@ mod citations;
 mod errors;
 mod external;
 mod hardening;
+mod languages;
 mod links;
 mod other_tools;
 mod output;

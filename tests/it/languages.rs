@@ -1,0 +1,166 @@
+//! Korean and English side by side (issue 16, first part): languages in `site.yaml`, pairs by
+//! name (`x.ko.md`) and by `translation_of:`, URLs under `/<code>/`, reciprocal hreflang links
+//! and the sitemap's alternates, the language switcher, wikilinks that prefer the linking
+//! brief's language, and the warning for a translation behind its original.
+
+use crate::support::{broken_internal_links, SiteTest};
+
+const CONFIG: &str =
+    "title: Alliance Briefs\nbase_url: https://example.org/\nlanguages:\n  ko:\n    title: 한미동맹 브리프\n";
+
+fn brief(title: &str, front: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2025-11-05\n{front}---\n{body}\n")
+}
+
+/// `(hreflang, href)` of every `<link rel="alternate" hreflang>` of a page.
+fn alternates(html: &str) -> Vec<(String, String)> {
+    html.split("<link rel=\"alternate\" hreflang=\"")
+        .skip(1)
+        .map(|rest| {
+            let (lang, rest) = rest.split_once('"').unwrap();
+            let href = rest.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+            (lang.to_string(), href.to_string())
+        })
+        .collect()
+}
+
+fn pair() -> SiteTest {
+    SiteTest::new()
+        .config(CONFIG)
+        .brief("briefs/opcon.md", &brief("OPCON transfer", "updated: 2025-11-20\n", "English text. See [[scm]]."))
+        .brief(
+            "briefs/opcon.ko.md",
+            &brief("전시작전통제권 전환", "translated_from: 2025-11-20\n", "한국어 본문. [[scm]] 참조."),
+        )
+        .brief("briefs/scm.md", &brief("The 57th SCM", "", "English only."))
+        .brief(
+            "ko/scm-ko.md",
+            &brief("제57차 한미안보협의회의", "lang: ko\nslug: 제57차-scm\ntranslation_of: briefs/scm\n", "한국어."),
+        )
+}
+
+#[test]
+fn a_name_suffix_and_translation_of_pair_versions_under_the_language_prefix() {
+    let run = pair().build_ok();
+    // By name: `x.ko.md` beside `x.md` is `/ko/<path>/`.
+    assert!(run.exists("ko/briefs/opcon/index.html"));
+    assert!(run.exists("briefs/opcon/index.html"));
+    // By `translation_of:`, from a folder named for the language (not prefixed twice), with a
+    // Hangul slug.
+    assert!(run.exists("ko/제57차-scm/index.html"), "{:?}", crate::support::files_under(&run.root.join("output")));
+    let ko = run.read("ko/briefs/opcon/index.html");
+    assert!(ko.contains("<html lang=\"ko\""), "the page's language is the version's");
+    let en = run.read("briefs/opcon/index.html");
+    assert!(en.contains("<html lang=\"en\""));
+    assert!(broken_internal_links(&run.root.join("output"), "/").is_empty());
+}
+
+#[test]
+fn every_version_links_every_other_reciprocally_with_x_default() {
+    let run = pair().build_ok();
+    let expected = vec![
+        ("en".to_string(), "https://example.org/briefs/opcon/".to_string()),
+        ("ko".to_string(), "https://example.org/ko/briefs/opcon/".to_string()),
+        ("x-default".to_string(), "https://example.org/briefs/opcon/".to_string()),
+    ];
+    assert_eq!(alternates(&run.read("briefs/opcon/index.html")), expected);
+    assert_eq!(alternates(&run.read("ko/briefs/opcon/index.html")), expected);
+    // A brief without versions has none.
+    let single = SiteTest::new().config(CONFIG).brief("a.md", &brief("A", "", "x")).build_ok();
+    assert!(alternates(&single.read("a/index.html")).is_empty());
+}
+
+#[test]
+fn the_switcher_goes_to_the_counterpart() {
+    let run = pair().build_ok();
+    let en = run.main_of("briefs/opcon/index.html");
+    assert!(en.contains(r#"<a href="/ko/briefs/opcon/" hreflang="ko" lang="ko">한국어</a>"#), "{en}");
+    assert!(en.contains(r#"<span aria-current="page" lang="en">English</span>"#), "{en}");
+    let ko = run.main_of("ko/briefs/opcon/index.html");
+    assert!(ko.contains(r#"<a href="/briefs/opcon/" hreflang="en" lang="en">English</a>"#), "{ko}");
+}
+
+#[test]
+fn the_sitemap_carries_the_alternates() {
+    let run = pair().build_ok();
+    let sitemap = run.read("sitemap.xml");
+    assert!(sitemap.contains(r#"xmlns:xhtml="http://www.w3.org/1999/xhtml""#), "{sitemap}");
+    let entry = sitemap
+        .split("<url>")
+        .find(|u| u.contains("<loc>https://example.org/ko/briefs/opcon/</loc>"))
+        .expect("the Korean page is in the sitemap");
+    for (lang, href) in [("en", "/briefs/opcon/"), ("ko", "/ko/briefs/opcon/"), ("x-default", "/briefs/opcon/")] {
+        let link = format!(r#"<xhtml:link rel="alternate" hreflang="{lang}" href="https://example.org{href}"/>"#);
+        assert!(entry.contains(&link), "{link} missing in {entry}");
+    }
+}
+
+#[test]
+fn a_wikilink_prefers_the_linking_briefs_language() {
+    let run = pair().build_ok();
+    let ko = run.main_of("ko/briefs/opcon/index.html");
+    assert!(ko.contains(r#"<a href="/ko/제57차-scm/">제57차 한미안보협의회의</a>"#), "{ko}");
+    let en = run.main_of("briefs/opcon/index.html");
+    assert!(en.contains(r#"<a href="/briefs/scm/">The 57th SCM</a>"#), "{en}");
+    // Where the target has no version in the linking brief's language, the link says the
+    // target's language.
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("a.md", &brief("A", "", "See [[b]]."))
+        .brief("b.ko.md", &brief("비", "", "한국어만."))
+        .build_ok();
+    let a = run.main_of("a/index.html");
+    assert!(a.contains(r#"<a href="/ko/b/" hreflang="ko">비</a>"#), "{a}");
+}
+
+#[test]
+fn a_translation_behind_its_original_is_a_warning_and_a_notice() {
+    let run = pair()
+        .brief("briefs/opcon.md", &brief("OPCON transfer", "updated: 2025-12-01\n", "Updated English text."))
+        .build_ok();
+    assert!(run.stderr.contains("warning[translation-stale]"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/briefs/opcon.ko.md") && run.stderr.contains("content/briefs/opcon.md"));
+    let ko = run.main_of("ko/briefs/opcon/index.html");
+    assert!(ko.contains(r#"class="notice stale""#) && ko.contains(r#"<a href="/briefs/opcon/">"#), "{ko}");
+    // Up to date: neither.
+    let run = pair().build_ok();
+    assert!(!run.stderr.contains("translation-stale"), "{}", run.stderr);
+    assert!(!run.main_of("ko/briefs/opcon/index.html").contains("notice stale"));
+}
+
+#[test]
+fn a_suffix_is_a_language_only_when_the_site_lists_it() {
+    let run = SiteTest::new().config("title: T\n").brief("briefs/x.ko.md", &brief("X", "", "x")).build_ok();
+    assert!(run.exists("briefs/x-ko/index.html"), "without `languages`, `x.ko.md` is a brief named `x.ko`");
+}
+
+#[test]
+fn bad_translations_are_errors() {
+    // `translation_of:` naming nothing, with a did-you-mean.
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("briefs/opcon.md", &brief("O", "", "x"))
+        .brief("k.md", &brief("K", "lang: ko\ntranslation_of: briefs/opcom\n", "x"))
+        .build_err();
+    assert!(run.stderr.contains("error[bad-translation]") && run.stderr.contains("k.md:5:17"), "{}", run.stderr);
+    assert!(run.stderr.contains("did you mean `briefs/opcon`?"), "{}", run.stderr);
+    // Two versions in one language: both places named.
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("briefs/opcon.md", &brief("O", "", "x"))
+        .brief("briefs/opcon.ko.md", &brief("K1", "", "x"))
+        .brief("k2.md", &brief("K2", "lang: ko\ntranslation_of: briefs/opcon\n", "x"))
+        .build_err();
+    assert!(run.stderr.contains("is a second `ko` version"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/k2.md") && run.stderr.contains("content/briefs/opcon.ko.md"),
+        "{}",
+        run.stderr
+    );
+    // A language listed twice, or the default listed again.
+    let run = SiteTest::new().config("language: en\nlanguages: {en: {}}\n").brief("a.md", "x").run("build");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("the site's default `language`"), "{}", run.stderr);
+    let run = SiteTest::new().config("languages: {Korean: {}}\n").brief("a.md", "x").run("build");
+    assert!(run.code == 2 && run.stderr.contains("`Korean` is not a language tag"), "{}", run.stderr);
+}
