@@ -496,36 +496,40 @@ fn pair_translations(config: &SiteConfig, briefs: &mut [Brief], diagnostics: &mu
             original[b] = by_id.get(facts.base_id.as_str()).copied().filter(|&o| briefs[o].lang == 0);
         }
     }
-    // The root of each group: follow `original` to a brief that translates none (at most as
-    // many steps as briefs, so a cycle ends).
-    let root = |mut b: BriefId| {
-        for _ in 0..briefs.len() {
+    // The root of each group: follow `original` to a brief that translates none. `None`: the
+    // chain comes back on itself.
+    let root = |start: BriefId| {
+        let mut b = start;
+        for _ in 0..=briefs.len() {
             match original[b] {
-                Some(o) if o != b => b = o,
-                _ => break,
+                Some(o) if o == start => return None,
+                Some(o) => b = o,
+                None => return Some(b),
             }
         }
-        b
+        None
     };
     let mut groups: FastMap<BriefId, Vec<BriefId>> = FastMap::default();
     for b in 0..briefs.len() {
         if original[b].is_some() {
-            let r = root(b);
-            if r == b {
+            let Some(r) = root(b) else {
                 let at = briefs[b].facts().translation_of.as_ref().map_or(0..0, |t| t.span.clone());
                 diagnostics.push(
                     Diagnostic::error(
                         Code::BadTranslation,
-                        "the translations of this brief name each other as their original",
+                        "this brief and its original name each other as their original",
                     )
                     .at(briefs[b].parsed.location(at))
                     .help("let one of them be the original: remove its `translation_of:`"),
                 );
                 continue;
-            }
+            };
             groups.entry(r).or_insert_with(|| vec![r]).push(b);
         }
     }
+    // Map order is not file order: the groups, and so the diagnostics, in a stable order.
+    let mut groups: Vec<(BriefId, Vec<BriefId>)> = groups.into_iter().collect();
+    groups.sort_unstable_by_key(|(r, _)| *r);
     for (r, mut members) in groups {
         members.sort_by_key(|&b| (briefs[b].lang, b != r, b));
         members.dedup();

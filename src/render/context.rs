@@ -375,8 +375,6 @@ pub struct BriefPage<'a> {
     /// Every version of the brief, itself included, by language (empty when it has none):
     /// `<link rel="alternate" hreflang>` and the language switcher.
     pub versions: Vec<Version<'a>>,
-    /// The original's URL, for `hreflang="x-default"`.
-    pub original_url: Option<Permalink<'a>>,
     /// Set when the translation is older than its original's last update: the original.
     pub stale: Option<Link<'a>>,
 }
@@ -393,6 +391,8 @@ pub struct Version<'a> {
     pub permalink: Permalink<'a>,
     /// The version this page is.
     pub current: bool,
+    /// The version the others translate: `hreflang="x-default"`.
+    pub original: bool,
 }
 
 /// One reference of a brief's list, linked to its source's page.

@@ -210,14 +210,10 @@ impl<'a> Render<'a> {
                         url: routes.brief(v).url(),
                         permalink: Permalink { routes, route: routes.brief(v) },
                         current: v == b,
+                        original: site.briefs[v].original.is_none(),
                     }
                 })
                 .collect(),
-            original_url: brief
-                .versions
-                .iter()
-                .find(|&&v| site.briefs[v].original.is_none())
-                .map(|&v| Permalink { routes, route: routes.brief(v) }),
             stale: brief
                 .original
                 .filter(|_| brief.is_stale(&site.briefs))

@@ -157,6 +157,23 @@ fn bad_translations_are_errors() {
         "{}",
         run.stderr
     );
+    // Two briefs naming each other, and a brief naming itself.
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("a.md", &brief("A", "lang: ko\ntranslation_of: b\n", "x"))
+        .brief("b.md", &brief("B", "translation_of: a\n", "y"))
+        .brief("c.md", &brief("C", "translation_of: c\n", "z"))
+        .build_err();
+    assert_eq!(run.stderr.matches("name each other as their original").count(), 2, "{}", run.stderr);
+    assert!(run.stderr.contains("a brief cannot translate itself"), "{}", run.stderr);
+    // The reverse: an English translation of a Korean original, whose x-default is the original.
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("d.ko.md", &brief("디", "", "원문."))
+        .brief("e.md", &brief("E", "translation_of: d.ko\n", "Translation."))
+        .build_ok();
+    let alternates = alternates(&run.read("e/index.html"));
+    assert!(alternates.contains(&("x-default".into(), "https://example.org/ko/d/".into())), "{alternates:?}");
     // A language listed twice, or the default listed again.
     let run = SiteTest::new().config("language: en\nlanguages: {en: {}}\n").brief("a.md", "x").run("build");
     assert_eq!(run.code, 2, "{}", run.stderr);
