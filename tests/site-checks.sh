@@ -2,7 +2,9 @@
 # Builds the example site for a subpath and checks it with independent tools
 # (../shared/check/validate-site --strict: W3C HTML validator, linkcheck.py, LinkChecker crawling
 # the site served by nginx under /policy/, feedparser and xmllint on feeds, the sitemap XSD), and
-# its JSON-LD and terms.json with extruct (tests/structured-data.py).
+# its JSON-LD and terms.json with extruct (tests/structured-data.py); then a small English and
+# Korean site (tests/fixtures/bilingual): every page's hreflang alternates reciprocal and
+# resolving (tests/hreflang.py), its sitemap valid with its xhtml:link alternates.
 # Install the tools first: ../shared/check/install-tools.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,3 +18,16 @@ python3 -c "import extruct, bibtexparser, rispy" 2>/dev/null ||
   python3 -m pip install -q extruct "bibtexparser>=2.0.0b7" rispy 2>/dev/null ||
   python3 -m pip install -q --break-system-packages extruct "bibtexparser>=2.0.0b7" rispy
 python3 "$root/tests/structured-data.py" "$site/output" https://example.org/policy/
+
+# Languages: the bilingual fixture's versions, as search engines read them.
+bilingual="$site/bilingual"
+cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$root/tests/fixtures/bilingual" \
+  --output "$bilingual" --base-url https://example.org/policy/ -q
+python3 "$root/tests/hreflang.py" "$bilingual" https://example.org/policy/ --expect 4
+python3 "$root/tests/hreflang.py" "$site/output" https://example.org/policy/
+schemas="$site/schemas"
+mkdir -p "$schemas"
+cp "$root"/tests/sitemap/*.xsd "$check/sitemap-0.9.xsd" "$schemas/"
+# The whole validator too (HTML, links, feeds), with the sitemap schema that admits xhtml:link.
+SITEMAP_XSD="$schemas/sitemap-alternates.xsd" "$check/validate-site" --strict --server nginx \
+  --base-url https://example.org/policy/ "$bilingual"
