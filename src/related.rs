@@ -26,7 +26,7 @@ pub fn related_basis(site: &Site) -> u64 {
     let mut h = hash::hasher();
     site.rank.hash(&mut h);
     for brief in &site.briefs {
-        brief.terms.hash(&mut h);
+        (&brief.terms, brief.lang).hash(&mut h);
     }
     for taxonomy in &site.taxonomies {
         for term in &taxonomy.terms {
@@ -35,6 +35,11 @@ pub fn related_basis(site: &Site) -> u64 {
     }
     h.finish()
 }
+/// The date order and every brief's language: a change of either may change any related list.
+fn order_and_languages(site: &Site) -> u64 {
+    hash::of(&(&site.rank, site.briefs.iter().map(|b| b.lang).collect::<Vec<_>>()))
+}
+
 /// How many briefs of a term's list are looked at around a brief's own date: terms held by
 /// more briefs than this add little, and scanning their whole list would make related briefs
 /// quadratic in the size of the site.
@@ -79,7 +84,7 @@ pub struct Basis {
 impl Basis {
     pub fn of(site: &Site, explicit: &[&[BriefId]]) -> Basis {
         Basis {
-            rank: hash::of(&site.rank),
+            rank: order_and_languages(site),
             terms: site
                 .taxonomies
                 .iter()
@@ -95,7 +100,10 @@ impl Basis {
     /// brief's may (other briefs, or another date order).
     fn touched(&self, site: &Site, explicit: &[&[BriefId]]) -> Option<Vec<bool>> {
         let n = site.briefs.len();
-        if self.explicit.len() != n || self.terms.len() != site.taxonomies.len() || self.rank != hash::of(&site.rank) {
+        if self.explicit.len() != n
+            || self.terms.len() != site.taxonomies.len()
+            || self.rank != order_and_languages(site)
+        {
             return None;
         }
         let mut touched: Vec<bool> = self.explicit.iter().zip(explicit).map(|(a, b)| a[..] != b[..]).collect();
@@ -228,7 +236,9 @@ impl<'a> TermIndex<'a> {
             if best.len() == wanted && best.last().is_some_and(better) {
                 continue;
             }
-            if explicit.contains(&site.by_date[other as usize]) {
+            // Related briefs are in the brief's own language (its versions are not "related").
+            let candidate = site.by_date[other as usize];
+            if explicit.contains(&candidate) || site.briefs[candidate].lang != site.briefs[b].lang {
                 continue;
             }
             let at = best.iter().take_while(|x| better(x)).count();

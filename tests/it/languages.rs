@@ -181,3 +181,18 @@ fn bad_translations_are_errors() {
     let run = SiteTest::new().config("languages: {Korean: {}}\n").brief("a.md", "x").run("build");
     assert!(run.code == 2 && run.stderr.contains("`Korean` is not a language tag"), "{}", run.stderr);
 }
+
+#[test]
+fn related_briefs_are_in_the_briefs_language() {
+    let run = pair()
+        .brief("briefs/opcon.md", &brief("OPCON transfer", "topics: [opcon-transfer]\n", "English."))
+        .brief("briefs/opcon.ko.md", &brief("전시작전통제권 전환", "topics: [opcon-transfer]\n", "한국어."))
+        .brief("briefs/ncg.md", &brief("The NCG", "topics: [opcon-transfer]\n", "English."))
+        .brief("briefs/ncg.ko.md", &brief("핵협의그룹", "topics: [opcon-transfer]\n", "한국어."))
+        .build_ok();
+    let ko = run.main_of("ko/briefs/opcon/index.html");
+    let related = &ko[ko.find("id=\"related\"").unwrap_or_else(|| panic!("no related list: {ko}"))..];
+    let related = &related[..related.find("</section>").unwrap()];
+    assert!(related.contains("/ko/briefs/ncg/"), "{related}");
+    assert!(!related.contains("href=\"/briefs/"), "an English brief among a Korean brief's related: {related}");
+}
