@@ -6,6 +6,8 @@ use std::path::Path;
 
 /// Every file of `themes/default/`, by path inside the theme folder.
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
+    ("static/favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
+    ("static/feed.xsl", include_bytes!("../themes/default/static/feed.xsl")),
     ("static/search.js", include_bytes!("../themes/default/static/search.js")),
     ("static/sources.js", include_bytes!("../themes/default/static/sources.js")),
     ("static/style.css", include_bytes!("../themes/default/static/style.css")),
