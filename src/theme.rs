@@ -100,4 +100,23 @@ mod tests {
         let embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
         assert_eq!(embedded, on_disk);
     }
+
+    #[test]
+    fn the_serif_stack_names_korean_serifs_before_latin_fallbacks_and_korean_sans() {
+        let css = DEFAULT_THEME.iter().find(|(p, _)| *p == "static/style.css").unwrap().1;
+        let css = std::str::from_utf8(css).unwrap();
+        let stack = css.lines().find_map(|l| l.trim().strip_prefix("--serif:")).expect("a --serif stack");
+        let fonts: Vec<&str> = stack.trim_end_matches(';').split(',').map(|f| f.trim().trim_matches('"')).collect();
+        let at =
+            |name: &str| fonts.iter().position(|f| *f == name).unwrap_or_else(|| panic!("{name} not in {fonts:?}"));
+        // Hangul takes the first font that has it: on each system a myeongjo comes before Georgia
+        // (no Hangul, a Latin fallback) and before the system's Korean sans.
+        for (serif, sans) in
+            [("AppleMyungjo", "Apple SD Gothic Neo"), ("Batang", "Malgun Gothic"), ("NanumMyeongjo", "Malgun Gothic")]
+        {
+            assert!(at(serif) < at("Georgia") && at(serif) < at(sans), "{serif} after Georgia or {sans}: {fonts:?}");
+        }
+        assert!(at("Noto Serif CJK KR") < at("Georgia"));
+        assert_eq!(fonts.last(), Some(&"serif"));
+    }
 }
