@@ -117,3 +117,20 @@ test("a feed opened in the browser reads as a page that says how to subscribe", 
   assert.ok((await page.$$("main li h2 a")).length >= 1, "the feed's entries are listed");
   await context.close();
 });
+
+test("Korean inside a serif paragraph is set in a Korean serif, and Latin text in a Latin one", async () => {
+  const { context, page } = await open(VIEWS[0], BRIEF);
+  const client = await context.newCDPSession(page);
+  await client.send("DOM.enable");
+  await client.send("CSS.enable");
+  const { root } = await client.send("DOM.getDocument");
+  // The brief's first paragraph: "The ROK–US Combined Forces Command (CFC, 한미연합사령부) is …".
+  const { nodeId } = await client.send("DOM.querySelector", { nodeId: root.nodeId, selector: ".prose p" });
+  const { fonts } = await client.send("CSS.getPlatformFontsForNode", { nodeId });
+  const korean = /Myeongjo|Myungjo|Serif CJK|Serif KR|Batang|Han Serif/i;
+  const names = fonts.map((f) => `${f.familyName} (${f.glyphCount})`).join(", ");
+  // Needs a Korean serif installed (.ci/run installs fonts-nanum).
+  assert.ok(fonts.some((f) => korean.test(f.familyName) && f.glyphCount === 7), `Hangul not in a Korean serif: ${names}`);
+  assert.ok(fonts.some((f) => !korean.test(f.familyName) && f.glyphCount > 100), `Latin in a Korean font: ${names}`);
+  await context.close();
+});

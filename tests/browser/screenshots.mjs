@@ -2,7 +2,8 @@
 //   node screenshots.mjs SITE_DIR OUT_DIR [BASE] [page ...]
 // A page is `name=path` (`brief=background/combined-forces-command/`); each is taken in every
 // view of VIEWS (desktop and phone, light and dark), as OUT_DIR/name-view.png. `full:` before
-// a name takes the whole page instead of the first screen.
+// a name takes the whole page instead of the first screen; `name=path|selector` scrolls the page
+// so that the first element matching `selector` is at the top of the screen.
 import fs from "node:fs";
 import path from "node:path";
 import { serveSite, launch, VIEWS } from "./site-server.mjs";
@@ -16,14 +17,18 @@ fs.mkdirSync(out, { recursive: true });
 const { origin, server } = await serveSite(dir, base);
 const browser = await launch();
 for (const spec of pages.length ? pages : ["home="]) {
-  let [name, rel] = spec.split("=");
+  let [name, target] = spec.split(/=(.*)/s);
+  const [rel, selector] = (target || "").split("|");
   const full = name.startsWith("full:");
   if (full) name = name.slice(5);
   for (const view of VIEWS) {
     const context = await browser.newContext(view);
     const page = await context.newPage();
     await page.goto(`${origin}${base}${rel}`);
-    await page.waitForLoadState("networkidle");
+    await page.waitForLoadState("networkidle", { timeout: 5000 }).catch(() => {});
+    if (selector) {
+      await page.$eval(selector, (el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 16));
+    }
     const file = path.join(out, `${name}-${view.name}.png`);
     await page.screenshot({ path: file, fullPage: full });
     console.log(file);
