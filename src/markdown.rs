@@ -381,8 +381,12 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
         None
     } else {
         let mut html = String::with_capacity(body.len() * 3 / 2);
-        // The notes' heading is in the page's language, known when the page renders: a marker.
-        pulldown_cmark::html::push_html(&mut html, Typeset::new(events, "\0n0\0".into()));
+        if typeset::is_needed(body) {
+            // The notes' heading is in the page's language, known when the page renders: a marker.
+            pulldown_cmark::html::push_html(&mut html, Typeset::new(events, "\0n0\0".into()));
+        } else {
+            pulldown_cmark::html::push_html(&mut html, events);
+        }
         // Kept until the page renders, for every brief at once: an exact-size copy, as the
         // allocator would not shrink the buffer in place.
         Some(html.as_str().to_owned())
@@ -705,7 +709,11 @@ fn render_from_scratch(
         Event::Html(text) | Event::InlineHtml(text) if !raw_html => Some(Event::Text(text)),
         other => Some(other),
     });
-    pulldown_cmark::html::push_html(&mut html, Typeset::new(events, escape_html(notes)));
+    if typeset::is_needed(body) {
+        pulldown_cmark::html::push_html(&mut html, Typeset::new(events, escape_html(notes)));
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events);
+    }
     html
 }
 

@@ -39,6 +39,12 @@ pub fn notes_heading(lang: &str) -> &'static str {
     }
 }
 
+/// Whether a body has anything `Typeset` changes: a footnote (`[^`), an image (`![`) or a task
+/// (`[ ]`, `[x]`). Most bodies have none, and are written without it.
+pub fn is_needed(body: &str) -> bool {
+    body.contains("[^") || body.contains("![") || body.contains("[ ]") || body.contains("[x]") || body.contains("[X]")
+}
+
 /// The events of a body, written the way the default theme shows them. `heading` is the HTML of
 /// the notes' heading (a marker in `analyse`, the text in `render_from_scratch`).
 pub struct Typeset<'a, I: Iterator<Item = Event<'a>>> {
@@ -275,6 +281,27 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Typeset<'a, I> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_without_notes_images_or_tasks_are_written_as_pulldown_cmark_writes_them() {
+        let write = |body: &str, typeset: bool| {
+            let parser = pulldown_cmark::Parser::new_ext(body, super::super::options());
+            let mut html = String::new();
+            match typeset {
+                true => pulldown_cmark::html::push_html(&mut html, Typeset::new(parser, "Notes".into())),
+                false => pulldown_cmark::html::push_html(&mut html, parser),
+            }
+            html
+        };
+        // What the adapter would leave as it is needs no adapter…
+        let plain = "# A\n\nText with [a link](x.md \"t\") and a [y] or [ x].\n\n- item\n\n| a |\n|---|\n| b |\n";
+        assert!(!is_needed(plain));
+        assert_eq!(write(plain, true), write(plain, false));
+        // …and everything it changes is found.
+        for body in ["- [ ] task\n", "![a](b.png \"t\")\n", "x[^1]\n\n[^1]: n\n", "* [X] done\n"] {
+            assert!(is_needed(body) && write(body, true) != write(body, false), "{body}");
+        }
+    }
 
     #[test]
     fn notes_headings_follow_the_language() {
