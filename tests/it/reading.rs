@@ -81,7 +81,7 @@ fn term_pages_link_their_feed_in_the_head_and_visibly() {
     let main = site.main_of("topics/opcon/index.html");
     assert!(
         main.contains(
-            r#"<a class="subscribe" href="/policy/topics/opcon/atom.xml" type="application/atom+xml">Subscribe</a>"#
+            r#"<a class="subscribe" href="/policy/topics/opcon/atom.xml" type="application/atom+xml">Subscribe to OPCON</a> (Atom feed)"#
         ),
         "{main}"
     );
