@@ -131,7 +131,7 @@ def main():
     print(f"briefs: {len(briefs)}  edits: {len(latencies)}")
     print(f"save-to-served latency: median {statistics.median(latencies):.1f} ms, "
           f"p25 {q[0]:.1f} ms, p75 {q[2]:.1f} ms, max {max(latencies):.1f} ms")
-    rebuilds = [l for l in log.splitlines() if "pages rendered" in l]
+    rebuilds = [l for l in log.splitlines() if " rendered, " in l]
     if rebuilds:
         print("last rebuild line: " + rebuilds[-1])
 

@@ -134,6 +134,9 @@ pub struct BuildReport {
     pub changed: Vec<String>,
     pub elapsed: Duration,
     pub stages: Stages,
+    /// What is worth knowing about a build that went as configured (no feeds without an absolute
+    /// `base_url`); `-v` prints it.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -343,18 +346,16 @@ pub fn run_with(
     if mode == Mode::Check {
         diagnostics.extend(crate::mentions::untagged_notes(&site, &graph.mentions));
     }
-    if config.base_url.origin.is_none() {
-        diagnostics.push(
-            Diagnostic::warning(
-                Code::NoAbsoluteUrl,
-                format!(
-                    "feeds and sitemap were not written: `base_url` (`{}`) is not an absolute URL",
-                    config.base_url.path
-                ),
-            )
-            .help("set `base_url: https://example.org/` in site.yaml, or pass --base-url"),
-        );
-    }
+    // Without an origin (the default `/`, a local preview) there are no feeds and no sitemap: a
+    // choice, not a mistake, so a note for `-v` rather than a warning on every build.
+    let notes = match config.base_url.origin {
+        Some(_) => Vec::new(),
+        None => vec![format!(
+            "feeds and sitemap were not written: `base_url` (`{}`) is not an absolute URL; to get them, \
+             set `base_url: https://example.org/` in site.yaml or pass --base-url",
+            config.base_url.path
+        )],
+    };
     let fingerprint = project.theme.fingerprint();
     let templates = match &memo.templates {
         Some((k, templates)) if *k == fingerprint => Ok(templates.clone()),
@@ -418,6 +419,7 @@ pub fn run_with(
         changed,
         elapsed: Duration::ZERO,
         stages,
+        notes,
     };
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         report.elapsed = started.elapsed();

@@ -70,7 +70,6 @@ pub enum Code {
     Symlink,
     NotAFile,
     NoContent,
-    NoAbsoluteUrl,
     Config,
     Io,
 }
@@ -113,7 +112,6 @@ impl Code {
             Code::Symlink => "symlink",
             Code::NotAFile => "not-a-file",
             Code::NoContent => "no-content",
-            Code::NoAbsoluteUrl => "no-absolute-url",
             Code::Config => "config",
             Code::Io => "io",
         }

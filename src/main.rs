@@ -139,6 +139,9 @@ fn main() -> ExitCode {
                 eprintln!("{}", summary_line(&project, &report, mode));
             }
             if args.verbose {
+                for note in &report.notes {
+                    eprintln!("note: {note}");
+                }
                 for (stage, time) in &report.stages.0 {
                     eprintln!("  {stage:<9} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
@@ -256,12 +259,12 @@ fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
     };
     match (mode, report.write) {
         (Mode::Build, Some(w)) => format!(
-            "built {} ({}, {}) into {} in {ms:.0} ms: {} files written, {} unchanged, {} removed{warnings}",
+            "built {} ({}, {}) into {} in {ms:.0} ms: {} written, {} unchanged, {} removed{warnings}",
             counted(report.pages, "page"),
             counted(report.briefs, "brief"),
             counted(report.terms, "term"),
             project.output_dir.display(),
-            w.written,
+            counted(w.written, "file"),
             w.unchanged,
             w.removed
         ),

@@ -12,6 +12,10 @@ use crate::citations::syntax;
 
 use crate::slug::slugify;
 
+mod typeset;
+pub use typeset::notes_heading;
+use typeset::Typeset;
+
 /// Ids the default theme uses itself; a heading never takes one of them.
 pub const RESERVED_IDS: &[&str] = &[
     "main",
@@ -32,10 +36,12 @@ pub const RESERVED_IDS: &[&str] = &[
     "sections-heading",
     "terms",
     "footnotes",
+    "footnotes-heading",
     "search",
     "search-input",
     "search-filter",
     "search-status",
+    "search-hint",
     "search-results",
     "mentioned-heading",
     "briefing-errors",
@@ -375,7 +381,12 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
         None
     } else {
         let mut html = String::with_capacity(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events);
+        if typeset::is_needed(body) {
+            // The notes' heading is in the page's language, known when the page renders: a marker.
+            pulldown_cmark::html::push_html(&mut html, Typeset::new(events, "\0n0\0".into()));
+        } else {
+            pulldown_cmark::html::push_html(&mut html, events);
+        }
         // Kept until the page renders, for every brief at once: an exact-size copy, as the
         // allocator would not shrink the buffer in place.
         Some(html.as_str().to_owned())
@@ -552,16 +563,24 @@ pub enum LinkOutput {
 /// Renders a Markdown body to HTML, using the analysis for heading ids and `links` for every link
 /// and image, in order.
 /// `citations` holds the HTML of each citation, in order.
-pub fn render(body: &str, analysis: &Analysis, links: &[LinkOutput], citations: &[String], raw_html: bool) -> String {
+/// `notes` is the heading of its footnotes (`notes_heading` of the page's language).
+pub fn render(
+    body: &str,
+    analysis: &Analysis,
+    links: &[LinkOutput],
+    citations: &[String],
+    raw_html: bool,
+    notes: &str,
+) -> String {
     match &analysis.html {
-        Some(marked) if marked.raw_html == raw_html => fill(&marked.html, analysis, links, citations),
-        _ => render_from_scratch(body, analysis, links, citations, raw_html),
+        Some(marked) if marked.raw_html == raw_html => fill(&marked.html, analysis, links, citations, notes),
+        _ => render_from_scratch(body, analysis, links, citations, raw_html, notes),
     }
 }
 
 /// Replaces the markers of `analyse`'s HTML with heading ids and link tags. A label-less
 /// wikilink to a brief shows the brief's title instead of its own text.
-fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput], citations: &[String]) -> String {
+fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput], citations: &[String], notes: &str) -> String {
     let mut html = String::with_capacity(marked.len() + 64 * links.len());
     // The link whose text is being replaced by a label: everything up to its end is skipped.
     let mut replaced: Option<usize> = None;
@@ -592,6 +611,7 @@ fn fill(marked: &str, analysis: &Analysis, links: &[LinkOutput], citations: &[St
                 html.push_str(link_close(n, links));
             }
             "k" if replaced.is_none() => html.push_str(citations.get(n).map_or("", String::as_str)),
+            "n" if replaced.is_none() => html.push_str(&escape_html(notes)),
             _ => {}
         }
     }
@@ -609,6 +629,7 @@ fn render_from_scratch(
     links: &[LinkOutput],
     citations: &[String],
     raw_html: bool,
+    notes: &str,
 ) -> String {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let mut headings = analysis.headings.iter();
@@ -642,7 +663,7 @@ fn render_from_scratch(
             match cite_text(text, next_citation) {
                 Some((found, marked, _)) => {
                     next_citation += found.len();
-                    Some(Event::Html(CowStr::from(fill(&marked, analysis, links, citations))))
+                    Some(Event::Html(CowStr::from(fill(&marked, analysis, links, citations, notes))))
                 }
                 None => Some(event),
             }
@@ -689,7 +710,11 @@ fn render_from_scratch(
         Event::Html(text) | Event::InlineHtml(text) if !raw_html => Some(Event::Text(text)),
         other => Some(other),
     });
-    pulldown_cmark::html::push_html(&mut html, events);
+    if typeset::is_needed(body) {
+        pulldown_cmark::html::push_html(&mut html, Typeset::new(events, escape_html(notes)));
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events);
+    }
     html
 }
 
@@ -823,8 +848,8 @@ mod tests {
             assert!(analysis.html.is_some(), "this body is written while analysing");
             assert_eq!(analysis.links.len(), 9);
             let links = rich_outputs();
-            let filled = render(RICH_BODY, &analysis, &links, &[], raw_html);
-            let scratch = render_from_scratch(RICH_BODY, &analysis, &links, &[], raw_html);
+            let filled = render(RICH_BODY, &analysis, &links, &[], raw_html, "Notes");
+            let scratch = render_from_scratch(RICH_BODY, &analysis, &links, &[], raw_html, "Notes");
             assert_eq!(filled, scratch);
             assert!(!filled.contains('\0'));
             assert!(filled.contains("<h2 id=\"custom\" class=\"wide\">"), "{filled}");
@@ -842,7 +867,7 @@ mod tests {
         let with_image = analyse("An ![map](map.png \"Map\") and [[x]].\n", 0, WriteHtml::Yes { raw_html: false });
         assert!(with_image.html.is_none());
         let links = [LinkOutput::Href { url: "/map.png".into(), label: None, hreflang: None }, LinkOutput::Broken];
-        let html = render("An ![map](map.png \"Map\") and [[x]].\n", &with_image, &links, &[], false);
+        let html = render("An ![map](map.png \"Map\") and [[x]].\n", &with_image, &links, &[], false, "Notes");
         assert_eq!(html, "<p>An <img src=\"/map.png\" alt=\"map\" title=\"Map\" /> and <span class=\"broken-link\" title=\"broken link: x\">x</span>.</p>\n");
         assert!(analyse("a\0b [[x]]\n", 0, WriteHtml::Yes { raw_html: false }).html.is_none());
         // Analysis only (a rebuild): the same analysis, and the page is still rendered in full.
@@ -851,11 +876,14 @@ mod tests {
         assert!(analysed.html.is_none());
         assert_eq!(Analysis { html: None, ..written.clone() }, analysed);
         let links = rich_outputs();
-        assert_eq!(render(RICH_BODY, &analysed, &links, &[], false), render(RICH_BODY, &written, &links, &[], false));
+        assert_eq!(
+            render(RICH_BODY, &analysed, &links, &[], false, "Notes"),
+            render(RICH_BODY, &written, &links, &[], false, "Notes")
+        );
         // Written for one `raw_html`, rendered with the other: written again.
         let analysis = analyse("<b>x</b>\n", 0, WriteHtml::Yes { raw_html: false });
-        assert_eq!(render("<b>x</b>\n", &analysis, &[], &[], true), "<p><b>x</b></p>\n");
-        assert_eq!(render("<b>x</b>\n", &analysis, &[], &[], false), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+        assert_eq!(render("<b>x</b>\n", &analysis, &[], &[], true, "Notes"), "<p><b>x</b></p>\n");
+        assert_eq!(render("<b>x</b>\n", &analysis, &[], &[], false, "Notes"), "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
     }
 
     #[test]
@@ -874,7 +902,7 @@ mod tests {
             LinkOutput::Href { url: "/x/".into(), label: None, hreflang: None },
             LinkOutput::Href { url: "/m.png".into(), label: None, hreflang: None },
         ];
-        let html = render(body, &written, &links, &cites, false);
+        let html = render(body, &written, &links, &cites, false, "Notes");
         assert!(html.contains("<p>Delayed (Kim 2020, 3). As Lee (2021) argues.</p>"), "{html}");
         assert!(
             html.contains("<code>[@code]</code>") && html.contains("[@block]") && html.contains("a @link"),
@@ -884,7 +912,86 @@ mod tests {
         assert!(html.contains("a list (A 1; B 2)"), "{html}");
         let analysed = analyse(body, 10, WriteHtml::No);
         assert_eq!(analysed.citations, written.citations);
-        assert_eq!(render_from_scratch(body, &analysed, &links, &cites, false), html);
+        assert_eq!(render_from_scratch(body, &analysed, &links, &cites, false, "Notes"), html);
+    }
+
+    /// Writes a body both ways (while analysing, and from scratch), checks they agree, and
+    /// returns the HTML.
+    fn written(body: &str, links: &[LinkOutput], notes: &str) -> String {
+        let analysis = analyse(body, 0, WriteHtml::Yes { raw_html: false });
+        let html = render(body, &analysis, links, &[], false, notes);
+        assert_eq!(html, render_from_scratch(body, &analysis, links, &[], false, notes));
+        html
+    }
+
+    #[test]
+    fn footnotes_gather_under_a_heading_with_ids_no_heading_takes_and_links_back() {
+        let body = "## SF\n\nText[^sf] and again[^sf], then[^b].\n\n[^b]: Second, with [[x]].\n\n[^sf]: First.\n";
+        let html =
+            written(body, &[LinkOutput::Href { url: "/x/".into(), label: Some("X".into()), hreflang: None }], "주");
+        assert!(html.contains("<h2 id=\"sf\">SF</h2>"), "{html}");
+        let ids: Vec<&str> = html.split(" id=\"").skip(1).map(|p| &p[..p.find('"').unwrap()]).collect();
+        let unique: HashSet<&str> = ids.iter().copied().collect();
+        assert_eq!(ids.len(), unique.len(), "ids repeat: {ids:?}");
+        assert!(!ids.iter().any(|id| id.starts_with("fn") && !id.contains(':')), "{ids:?}");
+        assert!(html.contains("<a href=\"#fn:1\" id=\"fnref:1\""), "{html}");
+        assert!(html.contains("<a href=\"#fn:1\" id=\"fnref:1:2\""), "{html}");
+        assert!(html.contains("<a href=\"#fn:2\" id=\"fnref:2\""), "{html}");
+        // At the end, in the order of their first reference, under the heading given.
+        let notes = &html[html.find("<section class=\"footnotes\"").expect("a notes section")..];
+        assert!(html.trim_end().ends_with("</section>"), "{html}");
+        assert!(notes.contains("<h2 id=\"footnotes-heading\">주</h2>"), "{notes}");
+        let first = notes.find("<li id=\"fn:1\">").unwrap();
+        let second = notes.find("<li id=\"fn:2\">").unwrap();
+        assert!(first < second && notes[first..second].contains("First."), "{notes}");
+        assert!(notes.contains("href=\"#fnref:1\" class=\"footnote-back\""), "{notes}");
+        assert!(notes.contains("href=\"#fnref:1:2\" class=\"footnote-back\""), "{notes}");
+        assert!(notes.contains("Second, with <a href=\"/x/\">X</a>. <a href=\"#fnref:2\""), "{notes}");
+        assert!(!html.contains("footnote-definition"), "{html}");
+        // A body without notes has no section.
+        assert!(!written("No notes.\n", &[], "Notes").contains("footnotes"));
+    }
+
+    #[test]
+    fn an_image_with_a_title_alone_in_its_paragraph_is_a_figure() {
+        let body =
+            "![Map of bases](map.png \"Bases & ranges\")\n\nInline ![a](a.png \"t\") here.\n\n![No title](b.png)\n";
+        let links = [
+            LinkOutput::Href { url: "/map.png".into(), label: None, hreflang: None },
+            LinkOutput::Href { url: "/a.png".into(), label: None, hreflang: None },
+            LinkOutput::Href { url: "/b.png".into(), label: None, hreflang: None },
+        ];
+        let html = written(body, &links, "Notes");
+        assert!(
+            html.contains("<figure><img src=\"/map.png\" alt=\"Map of bases\" /><figcaption>Bases &amp; ranges</figcaption></figure>"),
+            "{html}"
+        );
+        assert!(html.contains("<p>Inline <img src=\"/a.png\" alt=\"a\" title=\"t\" /> here.</p>"), "{html}");
+        assert!(html.contains("<p><img src=\"/b.png\" alt=\"No title\" /></p>"), "{html}");
+        assert_eq!(html.matches("<figure>").count(), 1, "{html}");
+    }
+
+    #[test]
+    fn a_tasks_checkbox_is_labelled_by_its_text() {
+        let html = written("- [x] Done *well*\n- [ ] To do\n  - [ ] nested\n\n1. plain\n", &[], "Notes");
+        assert!(
+            html.contains(
+                "<label class=\"task\"><input type=\"checkbox\" disabled checked> Done <em>well</em></label>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<label class=\"task\"><input type=\"checkbox\" disabled> To do</label>\n<ul>"),
+            "{html}"
+        );
+        assert!(html.contains("disabled> nested</label>"), "{html}");
+        assert_eq!(html.matches("<label").count(), html.matches("</label>").count(), "{html}");
+        // Loose items: the label stays inside the paragraph.
+        let loose = written("- [ ] one\n\n- [x] two\n", &[], "Notes");
+        assert!(
+            loose.contains("<p><label class=\"task\"><input type=\"checkbox\" disabled> one</label></p>"),
+            "{loose}"
+        );
     }
 
     #[test]
@@ -926,7 +1033,7 @@ mod tests {
             LinkOutput::Href { url: "mailto:a@b.c".into(), label: None, hreflang: None },
             LinkOutput::Href { url: "mailto:press@example.org".into(), label: None, hreflang: None },
         ];
-        let html = render(body, &a, &links, &[], false);
+        let html = render(body, &a, &links, &[], false, "Notes");
         assert!(
             html.contains(
                 "<span class=\"broken-link\" title=\"broken link: d.md\"><a href=\"mailto:a@b.c\">a@b.c</a></span>"
@@ -944,7 +1051,7 @@ mod tests {
             LinkOutput::Href { url: "/briefs/opcon/".into(), label: Some("OPCON & more".into()), hreflang: None },
             LinkOutput::Href { url: "/briefs/b/".into(), label: None, hreflang: None },
         ];
-        let html = render(body, &a, &links, &[], false);
+        let html = render(body, &a, &links, &[], false, "Notes");
         assert!(html.contains(r#"<h2 id="title">Title</h2>"#), "{html}");
         assert!(html.contains(r#"<a href="/briefs/opcon/">OPCON &amp; more</a>"#), "{html}");
         assert!(html.contains(r#"<a href="/briefs/b/">b</a>"#), "{html}");

@@ -6,6 +6,8 @@ use std::path::Path;
 
 /// Every file of `themes/default/`, by path inside the theme folder.
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
+    ("static/favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
+    ("static/feed.xsl", include_bytes!("../themes/default/static/feed.xsl")),
     ("static/search.js", include_bytes!("../themes/default/static/search.js")),
     ("static/sources.js", include_bytes!("../themes/default/static/sources.js")),
     ("static/style.css", include_bytes!("../themes/default/static/style.css")),
@@ -97,5 +99,30 @@ mod tests {
         on_disk.sort();
         let embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
         assert_eq!(embedded, on_disk);
+    }
+
+    #[test]
+    fn the_serif_stack_takes_hangul_from_a_korean_serif_before_latin_fallbacks_and_korean_sans() {
+        let css = DEFAULT_THEME.iter().find(|(p, _)| *p == "static/style.css").unwrap().1;
+        let css = std::str::from_utf8(css).unwrap();
+        let stack = css.lines().find_map(|l| l.trim().strip_prefix("--serif:")).expect("a --serif stack");
+        let fonts: Vec<&str> = stack.trim_end_matches(';').split(',').map(|f| f.trim().trim_matches('"')).collect();
+        let at =
+            |name: &str| fonts.iter().position(|f| *f == name).unwrap_or_else(|| panic!("{name} not in {fonts:?}"));
+        // Hangul takes the first font that has it: the Korean serif comes before Georgia (a Latin
+        // fallback, without Hangul) and before each system's Korean sans…
+        for later in ["Georgia", "Apple SD Gothic Neo", "Malgun Gothic"] {
+            assert!(at("Hangul Serif") < at(later), "{fonts:?}");
+        }
+        assert!(at("AppleMyungjo") < at("Apple SD Gothic Neo") && at("Batang") < at("Malgun Gothic"), "{fonts:?}");
+        // …and is each system's myeongjo, for Hangul only (Latin text keeps its serif).
+        let faces: Vec<&str> = css.lines().filter(|l| l.contains("font-family: \"Hangul Serif\"")).collect();
+        assert_eq!(faces.len(), 2, "a regular and a bold face");
+        for face in faces {
+            for font in ["AppleMyungjo", "NotoSerifCJKkr-", "NanumMyeongjo", "Batang"] {
+                assert!(face.contains(&format!("local(\"{font}")), "{font} missing: {face}");
+            }
+            assert!(face.contains("unicode-range: U+1100-11FF, U+3130-318F, U+A960-A97F, U+AC00-D7A3"), "{face}");
+        }
     }
 }

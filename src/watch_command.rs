@@ -45,6 +45,11 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 crate::counted(report.terms, "term"),
                 report.elapsed.as_secs_f64() * 1000.0
             );
+            if verbose {
+                for note in &report.notes {
+                    eprintln!("note: {note}");
+                }
+            }
         }
         Err(BuildError::Content(report)) => {
             print_diagnostics(&report.diagnostics, quiet, verbose, color);
@@ -152,7 +157,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
                     extra = session.extra_sources();
                     watcher.watch_files(&extra);
                 }
-                // Warnings already shown (no absolute base_url, say) are not repeated on every save.
+                // Warnings already shown (an unknown key, say) are not repeated on every save.
                 let fresh: Vec<_> =
                     report.diagnostics.iter().filter(|d| shown.insert(d.render(false))).cloned().collect();
                 print_diagnostics(&fresh, quiet, verbose, color);
@@ -163,10 +168,10 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 let css_only = !report.changed.is_empty() && report.changed.iter().all(|c| c.ends_with(".css"));
                 hub.send(if css_only { Event::Css } else { Event::Reload });
                 eprintln!(
-                    "{}: {} pages rendered, {} files written, {} removed in {:.0} ms",
+                    "{}: {} rendered, {} written, {} removed in {:.0} ms",
                     describe(&report.changed),
-                    report.rendered,
-                    write.written,
+                    crate::counted(report.rendered, "page"),
+                    crate::counted(write.written, "file"),
                     write.removed,
                     started.elapsed().as_secs_f64() * 1000.0
                 );

@@ -78,18 +78,21 @@ pub struct Body<'a> {
     /// The HTML of each citation of the body.
     pub citations: &'a [String],
     pub raw_html: bool,
+    /// The heading of its footnotes, in the page's language (`markdown::notes_heading`).
+    pub notes: &'static str,
 }
 
 impl Hash for Body<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.parsed.file.hash, self.parsed.body.start, self.links_hash, self.citations, self.raw_html).hash(state);
+        (self.parsed.file.hash, self.parsed.body.start, self.links_hash, self.citations, self.raw_html, self.notes)
+            .hash(state);
     }
 }
 
 impl Body<'_> {
     pub fn html(&self) -> String {
         let parsed = self.parsed;
-        markdown::render(parsed.body_text(), &parsed.analysis, self.links, self.citations, self.raw_html)
+        markdown::render(parsed.body_text(), &parsed.analysis, self.links, self.citations, self.raw_html, self.notes)
     }
 }
 
@@ -115,6 +118,8 @@ pub struct SiteContext<'a> {
     /// The absolute base URL, when `base_url` is absolute.
     pub absolute_url: Option<String>,
     pub stylesheet: String,
+    /// The icon of the site's tabs and bookmarks.
+    pub favicon: Favicon,
     /// The search script, with a content hash in its URL.
     pub search_script: String,
     /// The script that sorts the list of sources.
@@ -127,6 +132,15 @@ pub struct SiteContext<'a> {
     pub feed: Option<&'a str>,
     pub sections: Vec<Link<'a>>,
     pub taxonomies: Vec<TaxonomyLink<'a>>,
+}
+
+/// The site's icon: its own `static/favicon.*`, else the theme's.
+#[derive(Serialize, Hash)]
+pub struct Favicon {
+    pub url: String,
+    /// `image/svg+xml`, `image/png` or `image/x-icon`.
+    #[serde(rename = "type")]
+    pub media_type: &'static str,
 }
 
 #[derive(Serialize, Hash)]
@@ -526,9 +540,11 @@ pub struct TaxonomySummary<'a> {
     pub url: &'a str,
     /// Sorted by label.
     pub terms: Vec<TermSummary<'a>>,
+    /// The same terms, those with the most briefs first; equal counts sorted by label, A→Z.
+    pub busiest: Vec<TermSummary<'a>>,
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize, Hash, Clone)]
 pub struct TermSummary<'a> {
     pub label: &'a str,
     pub slug: &'a str,
@@ -587,7 +603,7 @@ pub struct RecordView<'a> {
     pub description: Body<'a>,
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize, Hash, Clone, Copy)]
 pub struct NameIn<'a> {
     pub lang: &'a str,
     pub name: &'a str,

@@ -15,6 +15,8 @@ use super::Render;
 /// An Atom feed of the newest `feed_limit` briefs of a list.
 #[derive(Hash)]
 pub struct Feed<'a> {
+    /// The XSL stylesheet a browser shows the feed with (the theme's `feed.xsl`).
+    stylesheet: &'a str,
     language: &'a str,
     title: String,
     subtitle: &'a str,
@@ -44,6 +46,10 @@ impl Feed<'_> {
         let abs = |href: &str| xml_escape(&routes.urls.absolute(href).unwrap_or_default());
         let mut xml = String::with_capacity(1024 + self.entries.len() * 1024);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        // A reader who opens the feed in a browser sees a page that says how to subscribe.
+        if !self.stylesheet.is_empty() {
+            let _ = writeln!(xml, "<?xml-stylesheet type=\"text/xsl\" href=\"{}\"?>", xml_escape(self.stylesheet));
+        }
         let _ =
             writeln!(xml, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(self.language));
         let _ = writeln!(xml, "  <title>{}</title>", xml_escape(&self.title));
@@ -227,11 +233,13 @@ impl<'a> Render<'a> {
                             .and_then(|c| c.as_deref())
                             .map_or(&[][..], |c| &c.inline[..]),
                         raw_html: config.raw_html,
+                        notes: crate::markdown::notes_heading(front.lang.as_deref().unwrap_or(&config.language)),
                     }),
                 }
             })
             .collect();
         Feed {
+            stylesheet: &self.feed_style,
             language: &config.language,
             title,
             subtitle: &config.description,

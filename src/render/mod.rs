@@ -148,6 +148,8 @@ pub struct Render<'a> {
     routes: &'a Routes,
     graph: &'a LinkGraph,
     theme_files: Vec<&'a [u8]>,
+    /// The URL of the feeds' XSL stylesheet (the theme's `feed.xsl`), which browsers show them with.
+    feed_style: String,
     identity: u64,
     site_value: (tera::Value, u64),
     build_value: (tera::Value, u64),
@@ -185,6 +187,7 @@ impl<'a> Render<'a> {
             url: routes.home().url(),
             absolute_url: routes.absolute(routes.home()),
             stylesheet: named("style.css"),
+            favicon: favicon(site, routes, named("favicon.svg")),
             search_script: named("search.js"),
             sources_script: named("sources.js"),
             sources_url: routes.sources().map(|r| r.url()),
@@ -204,6 +207,7 @@ impl<'a> Render<'a> {
                 .map(|(t, tax)| TaxonomyLink { name: &tax.name, title: &tax.title, url: routes.taxonomy(t).url() })
                 .collect(),
         };
+        let feed_style = named("feed.xsl");
         let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
         let views = context::BriefViews::make(site, routes, memo, |b| hash::of(&data::graph_node(site, routes, b)));
         let render = Render {
@@ -216,6 +220,7 @@ impl<'a> Render<'a> {
             site_value: (tera::Value::from_serializable(&site_context), hash::of(&site_context)),
             build_value: (tera::Value::from_serializable(&build), hash::of(&build)),
             theme_files,
+            feed_style,
             cards: Cards::new(site, routes, views.cards.clone()),
             node_keys: views.nodes.clone(),
             terms: Terms::new(site, routes),
@@ -389,6 +394,23 @@ impl<'a> Render<'a> {
 }
 
 /// Hands a rendered file to the sink.
+/// The site's own icon, `static/favicon.svg`, `.png` or `.ico` (in that order), else the theme's.
+fn favicon(site: &Site, routes: &Routes, theme_icon: String) -> context::Favicon {
+    let own = ["favicon.svg", "favicon.png", "favicon.ico"].into_iter().find_map(|name| {
+        routes.files.iter().find(|r| matches!(r.output, Output::Static(i) if site.statics[i].rel_path == name))
+    });
+    let (url, name) = match own {
+        Some(route) => (route.url().to_string(), route.file().to_string()),
+        None => (theme_icon, "favicon.svg".to_string()),
+    };
+    let media_type = match name.rsplit('.').next() {
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        _ => "image/x-icon",
+    };
+    context::Favicon { url, media_type }
+}
+
 fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8], last: Last) -> Result<Done, Failure> {
     let content = hash::bytes(bytes);
     match sink {

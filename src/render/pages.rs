@@ -1,6 +1,7 @@
 //! The page list: for each page of the route table, its template and its typed context. A new
 //! page kind is one more arm here (and its `Page` variant in `routes.rs`).
 
+use crate::markdown;
 use crate::routes::Page;
 use crate::site::BriefId;
 
@@ -173,6 +174,7 @@ impl<'a> Render<'a> {
                 links_hash: links.hash,
                 citations: cited.map_or(&[][..], |c| &c.inline[..]),
                 raw_html: self.config.raw_html,
+                notes: markdown::notes_heading(front.lang.as_deref().unwrap_or(&self.config.language)),
             },
             taxonomies: self.terms.groups(&brief.terms),
             backlinks: self.cards.list(&graph.backlinks[b]),
@@ -250,7 +252,14 @@ impl<'a> Render<'a> {
     fn intro(&'a self, s: usize) -> Option<Body<'a>> {
         self.site.sections[s].index.as_ref().map(|parsed| {
             let (links, links_hash) = &self.graph.section_outputs[s];
-            Body { parsed, links, links_hash: *links_hash, citations: &[], raw_html: self.config.raw_html }
+            Body {
+                parsed,
+                links,
+                links_hash: *links_hash,
+                citations: &[],
+                raw_html: self.config.raw_html,
+                notes: markdown::notes_heading(&self.config.language),
+            }
         })
     }
 
@@ -405,6 +414,7 @@ impl<'a> Render<'a> {
                 links_hash: *links_hash,
                 citations: &[],
                 raw_html: self.config.raw_html,
+                notes: markdown::notes_heading(&self.config.language),
             },
         }
     }
@@ -447,7 +457,10 @@ impl<'a> Render<'a> {
             })
             .collect();
         terms.sort_by_cached_key(|term| (term.label.to_lowercase(), term.slug));
+        // A stable sort of the list by name: equal counts keep their A→Z order.
+        let mut busiest = terms.clone();
+        busiest.sort_by_key(|term| std::cmp::Reverse(term.count));
         let TaxonomyLink { name, title, url } = self.taxonomy_link(t);
-        TaxonomySummary { name, title, url, terms }
+        TaxonomySummary { name, title, url, terms, busiest }
     }
 }

@@ -70,10 +70,29 @@ const LIVE_RELOAD: &str = r#"<script>
       box = document.createElement("div");
       box.id = "briefing-errors";
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#1b1b1f;color:#f4f4f5;border-top:4px solid #e5484d;padding:1rem 1.25rem;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap";
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#1b1b1f;color:#f4f4f5;border-top:4px solid #e5484d;padding:0.75rem 1rem 1rem;box-sizing:border-box;text-align:left";
+      var head = document.createElement("div");
+      head.style.cssText = "display:flex;align-items:flex-start;gap:1rem";
+      var says = document.createElement("p");
+      says.style.cssText = "margin:0;flex:1;font:600 14px/1.4 system-ui,sans-serif";
+      says.textContent = "briefing: the last change did not build; the page shows the last good version.";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.setAttribute("aria-label", "Close");
+      close.textContent = "\u00d7";
+      close.style.cssText = "flex:none;min-width:32px;min-height:32px;font:20px/1 system-ui,sans-serif;color:inherit;background:transparent;border:1px solid #71717a;border-radius:4px;cursor:pointer";
+      close.addEventListener("click", function () { box.remove(); });
+      head.appendChild(says);
+      head.appendChild(close);
+      // Not wrapped, in one monospace font: a caret stays under the code it marks, however
+      // narrow the screen (long lines scroll sideways).
+      var pre = document.createElement("pre");
+      pre.style.cssText = "margin:0.75rem 0 0;white-space:pre;overflow-x:auto;font:13px/1.45 'DejaVu Sans Mono','Noto Sans Mono','Liberation Mono',Menlo,Consolas,monospace;font-variant-ligatures:none;tab-size:4";
+      box.appendChild(head);
+      box.appendChild(pre);
       document.body.appendChild(box);
     }
-    box.textContent = "briefing: the last change did not build; the page shows the last good version.\n\n" + text;
+    box.querySelector("pre").textContent = text;
   }
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("css", function () {

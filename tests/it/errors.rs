@@ -135,7 +135,7 @@ fn errors_in_several_files_are_all_reported_sorted() {
     let a = run.stderr.find("content/a.md").unwrap();
     let b = run.stderr.find("content/b.md").unwrap();
     assert!(a < b, "{}", run.stderr);
-    assert!(run.stderr.contains("2 errors and 1 warning in 2 files"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 errors in 2 files"), "{}", run.stderr);
 }
 
 #[test]

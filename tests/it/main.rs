@@ -10,6 +10,7 @@ mod links;
 mod other_tools;
 mod output;
 mod publish;
+mod reading;
 mod rebuild;
 mod reuse;
 mod routes;

@@ -95,9 +95,15 @@ fn check_writes_nothing_and_fails_on_errors() {
 }
 
 #[test]
-fn summary_line_counts_pages() {
-    let run = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: [X]\n---\n").build_ok();
+fn summary_line_counts_pages_in_the_singular_for_one() {
+    let test = SiteTest::new().brief("a.md", "---\ntitle: A\ntopics: [X]\n---\n");
+    let run = test.run("build");
     assert!(run.stderr.contains("built ") && run.stderr.contains("(1 brief, 1 term)"), "{}", run.stderr);
+    // One new file of static/: one file written, nothing else.
+    std::fs::create_dir_all(test.root().join("static")).unwrap();
+    std::fs::write(test.root().join("static/CNAME"), "briefs.example.org\n").unwrap();
+    let run = test.run("build");
+    assert!(run.stderr.contains(": 1 file written, "), "{}", run.stderr);
 }
 
 #[test]

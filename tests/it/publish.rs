@@ -20,7 +20,18 @@ fn site_with_base(base: &str) -> SiteTest {
 fn the_site_feed_holds_the_newest_entries_with_absolute_urls_and_escaping() {
     let site = site_with_base("https://example.org/policy/").build_ok();
     let feed = site.read("atom.xml");
-    assert!(feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    // A browser shows the feed with the theme's stylesheet, a file of the route table.
+    let style = "/policy/static/feed.xsl?v=";
+    assert!(
+        feed.starts_with(&format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"{style}"
+        )),
+        "{feed}"
+    );
+    assert!(feed.contains("\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\""), "{feed}");
+    let xsl = site.read("static/feed.xsl");
+    assert!(xsl.contains("<xsl:stylesheet") && xsl.contains("feed reader"), "{xsl}");
+    assert!(site.read("topics/opcon/atom.xml").contains(&format!("<?xml-stylesheet type=\"text/xsl\" href=\"{style}")));
     assert!(feed.contains("<title>Alliance &lt;Briefs&gt; &amp; more</title>"), "{feed}");
     assert!(feed.contains(r#"<link href="https://example.org/policy/atom.xml" rel="self""#), "{feed}");
     // feed_limit: 2 → the two newest, newest first
@@ -79,12 +90,17 @@ fn sitemap_lists_every_page_with_lastmod_and_robots_points_to_it() {
 }
 
 #[test]
-fn without_an_absolute_base_url_feeds_and_sitemap_are_not_written_and_one_warning_says_why() {
+fn without_an_absolute_base_url_feeds_and_sitemap_are_not_written_and_only_verbose_says_why() {
+    // The default `base_url: /` is a local preview: no warning, a note with `-v`.
     let site = SiteTest::new().brief("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\n").build_ok();
     assert!(!site.exists("atom.xml") && !site.exists("sitemap.xml"));
     assert!(site.exists("robots.txt"));
-    assert_eq!(site.stderr.matches("warning[no-absolute-url]").count(), 1, "{}", site.stderr);
-    assert!(site.stderr.contains("feeds and sitemap were not written"), "{}", site.stderr);
+    assert!(!site.stderr.contains("warning"), "{}", site.stderr);
+    assert!(!site.stderr.contains("feeds and sitemap"), "{}", site.stderr);
+    assert!(site.stderr.contains("built 7 pages (1 brief, 0 terms)"), "{}", site.stderr);
+    let verbose = SiteTest::new().brief("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\n").arg("-v").build_ok();
+    assert_eq!(verbose.stderr.matches("note: feeds and sitemap were not written").count(), 1, "{}", verbose.stderr);
+    assert!(verbose.stderr.contains("--base-url"), "{}", verbose.stderr);
 }
 
 #[test]

@@ -397,11 +397,11 @@ fn a_body_edit_that_no_other_page_shows_renders_one_page() {
     w.wait_for("/briefs/a/", "show the edit", |_, b| b.contains("Second body."));
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut log = String::new();
-    while !log.contains("pages rendered") && Instant::now() < deadline {
+    while !log.contains(" rendered, ") && Instant::now() < deadline {
         log.push_str(&w.log());
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(log.contains("changed content/briefs/a.md: 1 pages rendered"), "{log}");
+    assert!(log.contains("changed content/briefs/a.md: 1 page rendered, 1 file written"), "{log}");
     // A change to the summary paragraph shows on list pages: they follow.
     w.write("content/briefs/a.md", &brief("Alpha", "2025-01-01", "X", "New summary.\n\nSecond body."));
     assert_eq!(events.next().0, "reload");

@@ -9,6 +9,7 @@
   var filter = document.getElementById("search-filter");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
+  var hint = document.getElementById("search-hint");
   if (!input || !list) return;
 
   var index = null;
@@ -147,8 +148,13 @@
       list.appendChild(li);
     });
     var n = found.results.length;
-    status.textContent = !found.tokens.length && termId === "" ? "" :
-      n === 0 ? "No briefs match." : n + (n === 1 ? " brief" : " briefs") + (n > shown.length ? ", showing the first " + shown.length : "") + ".";
+    var asked = found.tokens.length || termId !== "";
+    // Before a query, and when nothing matches, the hint says what search looks in.
+    if (hint) hint.hidden = asked && n > 0;
+    var within = termId !== "" && filter ? " in \u201c" + filter.options[filter.selectedIndex].textContent.replace(/ \(\d+\)$/, "") + "\u201d" : "";
+    status.textContent = !asked ? "" :
+      n === 0 ? "No brief matches \u201c" + query.trim() + "\u201d" + within + (within ? "; try all topics and actors, " : "; try ") + "fewer letters or another spelling." :
+      n + (n === 1 ? " brief" : " briefs") + (n > shown.length ? ", showing the first " + shown.length : "") + ".";
     var params = new URLSearchParams();
     if (query) params.set("q", query);
     if (termId) params.set("term", termId);
