@@ -184,8 +184,9 @@ fn sentence_at(block: &str, at: usize) -> String {
 }
 
 /// HTML whose heading ids and link tags are `\0h3\0`, `\0o5\0` (link 5 opens) and `\0c5\0` (it
-/// closes) markers. NUL never reaches the HTML otherwise: pulldown-cmark replaces it in text, and
-/// bodies holding one are not pre-rendered.
+/// closes) markers, citations `\0k2\0` and the footnotes' heading `\0n0\0`. NUL never reaches
+/// the HTML otherwise: pulldown-cmark replaces it in text, and bodies holding one are not
+/// pre-rendered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkedHtml {
     pub html: String,
