@@ -578,32 +578,29 @@ def report(sizes_results, stress_results, hugo_note):
             keys = ("wall_median_s", "cpu_median_s", "peak_rss_median_mib")
             return [t[top][k] / t[bottom][k] for k in keys]
 
-        ratio_lines = []
-        for n, res in sizes_results.items():
-            r = ratios(res["tools"], "hugo", "briefing")
-            if r:
-                rw, rc, rm = r
-                res["ratios_hugo_over_briefing"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
-                ratio_lines.append(f"- {n} briefs: hugo/briefing wall **{rw:.2f}×**, CPU {rc:.2f}×, "
-                                   f"peak RSS **{rm:.2f}×**")
-        if ratio_lines:
-            lines += ["Ratios (hugo / briefing, > 1 means briefing is faster or smaller):"] + ratio_lines + [""]
-        against_lines = []
-        for n, res in sizes_results.items():
-            r = ratios(res["tools"], "briefing", "against")
-            if r:
-                rw, rc, rm = r
-                res["ratios_briefing_over_against"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
-                against_lines.append(f"- {n} briefs: briefing/against wall **{rw:.3f}×**, CPU {rc:.3f}×, "
-                                     f"peak RSS **{rm:.3f}×**")
-        cited_lines = []
-        for n, res in sizes_results.items():
-            r = ratios(res["tools"], "briefing + citations", "briefing")
-            if r:
-                rw, rc, rm = r
-                res["ratios_citations_over_plain"] = {"wall": rw, "cpu": rc, "peak_rss": rm}
-                cited_lines.append(f"- {n} briefs: with / without wall **{rw:.3f}×**, CPU {rc:.3f}×, "
-                                   f"peak RSS {rm:.3f}× (issue 15's budget: wall ≤ 1.15×)")
+        def ratio_lines(top, bottom, key, line):
+            """One line per size where both tools ran; the ratios are kept in the results under `key`."""
+            out = []
+            for n, res in sizes_results.items():
+                r = ratios(res["tools"], top, bottom)
+                if r:
+                    rw, rc, rm = r
+                    res[key] = {"wall": rw, "cpu": rc, "peak_rss": rm}
+                    out.append(line(n, rw, rc, rm))
+            return out
+
+        ratio_lines_hugo = ratio_lines("hugo", "briefing", "ratios_hugo_over_briefing",
+                                       lambda n, rw, rc, rm: f"- {n} briefs: hugo/briefing wall **{rw:.2f}×**, "
+                                                             f"CPU {rc:.2f}×, peak RSS **{rm:.2f}×**")
+        if ratio_lines_hugo:
+            lines += ["Ratios (hugo / briefing, > 1 means briefing is faster or smaller):"] + ratio_lines_hugo + [""]
+        against_lines = ratio_lines("briefing", "against", "ratios_briefing_over_against",
+                                    lambda n, rw, rc, rm: f"- {n} briefs: briefing/against wall **{rw:.3f}×**, "
+                                                          f"CPU {rc:.3f}×, peak RSS **{rm:.3f}×**")
+        cited_lines = ratio_lines("briefing + citations", "briefing", "ratios_citations_over_plain",
+                                  lambda n, rw, rc, rm: f"- {n} briefs: with / without wall **{rw:.3f}×**, "
+                                                        f"CPU {rc:.3f}×, peak RSS {rm:.3f}× (issue 15's budget: "
+                                                        f"wall ≤ 1.15×)")
         if cited_lines:
             lines += ["Citations (the same corpus with a 2,000-entry bibliography and citations in 30% of "
                       "briefs, over it without):"] + cited_lines + [""]
