@@ -485,7 +485,7 @@ pub fn brief_work<'a>(
         absolute: routes.absolute(route),
         publisher: &config.title,
         summary: brief.summary(),
-        language: front.lang.as_deref().unwrap_or(&config.language),
+        language: site.language_of(b),
     }
 }
 

@@ -44,6 +44,21 @@ pub struct LanguageConfig {
     pub description: Option<String>,
 }
 
+impl SiteConfig {
+    /// The site's title in language `lang` (0: the default).
+    pub fn title_in(&self, lang: usize) -> &str {
+        self.other_language(lang).and_then(|l| l.title.as_deref()).unwrap_or(&self.title)
+    }
+
+    pub fn description_in(&self, lang: usize) -> &str {
+        self.other_language(lang).and_then(|l| l.description.as_deref()).unwrap_or(&self.description)
+    }
+
+    fn other_language(&self, lang: usize) -> Option<&LanguageConfig> {
+        self.languages.get(lang.checked_sub(1)?)
+    }
+}
+
 /// `ko`, `en-US`, `zh-Hant`: a BCP 47 tag as far as a URL segment and a file suffix need.
 pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');

@@ -121,6 +121,17 @@ impl Date {
     }
 
     /// `4 November 2025`
+    /// The date as a reader of `lang` writes it: `2025년 11월 5일` in Korean, `2025年11月5日` in
+    /// Japanese and Chinese, else `5 November 2025`.
+    pub fn display_in(&self, lang: &str) -> String {
+        let d = self.datetime;
+        match lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase().as_str() {
+            "ko" => format!("{}년 {}월 {}일", d.year(), d.month(), d.day()),
+            "ja" | "zh" => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            _ => self.display(),
+        }
+    }
+
     pub fn display(&self) -> String {
         let d = self.datetime;
         if (0..=9999).contains(&d.year()) {

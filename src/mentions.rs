@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::hash;
-use crate::site::{BriefId, Site};
+use crate::site::{BriefId, ByLang, Site};
 
 /// Particles that may follow a Hangul name in a mention.
 const PARTICLES: &[&str] = &[
@@ -56,12 +56,13 @@ pub struct Mentions {
     /// `(taxonomy, term, count)`, in taxonomy and term order.
     pub by_brief: Vec<Vec<(usize, usize, u32)>>,
     /// Per taxonomy and term, the briefs that mention it without being tagged, newest first.
-    pub by_term: Vec<Vec<Vec<BriefId>>>,
+    pub by_term: Vec<Vec<ByLang>>,
 }
 
 impl Mentions {
-    pub fn of_term(&self, t: usize, term: usize) -> &[BriefId] {
-        self.by_term.get(t).and_then(|terms| terms.get(term)).map_or(&[], Vec::as_slice)
+    /// The briefs in language `lang` that mention a term without being tagged with it.
+    pub fn of_term(&self, t: usize, term: usize, lang: usize) -> &[BriefId] {
+        self.by_term.get(t).and_then(|terms| terms.get(term)).map_or(&[], |list| list.of(lang))
     }
 }
 
@@ -89,7 +90,7 @@ pub fn find(site: &Site, config: &SiteConfig, memo: Option<&mut Memo>) -> Mentio
     let patterns = patterns(site, config);
     let mut mentions = Mentions {
         by_brief: vec![Vec::new(); site.briefs.len()],
-        by_term: site.taxonomies.iter().map(|t| vec![Vec::new(); t.terms.len()]).collect(),
+        by_term: site.taxonomies.iter().map(|t| vec![ByLang::default(); t.terms.len()]).collect(),
     };
     if patterns.is_empty() {
         return mentions;
@@ -119,6 +120,7 @@ pub fn find(site: &Site, config: &SiteConfig, memo: Option<&mut Memo>) -> Mentio
         })
         .collect();
     memo.found = site.briefs.iter().zip(&found).map(|(b, f)| (b.parsed.file.hash, f.clone())).collect();
+    let mut by_term: Vec<Vec<Vec<BriefId>>> = site.taxonomies.iter().map(|t| vec![Vec::new(); t.terms.len()]).collect();
     for (b, found) in found.iter().enumerate() {
         let tagged = &site.briefs[b].terms;
         let mut terms: Vec<(usize, usize, u32)> = Vec::new();
@@ -135,12 +137,15 @@ pub fn find(site: &Site, config: &SiteConfig, memo: Option<&mut Memo>) -> Mentio
         }
         terms.sort_unstable();
         for &(t, i, _) in &terms {
-            mentions.by_term[t][i].push(b);
+            by_term[t][i].push(b);
         }
         mentions.by_brief[b] = terms;
     }
-    for list in mentions.by_term.iter_mut().flatten() {
-        list.sort_unstable_by_key(|&b| site.rank[b]);
+    for (lists, grouped) in by_term.into_iter().zip(&mut mentions.by_term) {
+        for (mut list, grouped) in lists.into_iter().zip(grouped) {
+            list.sort_unstable_by_key(|&b| site.rank[b]);
+            *grouped = ByLang::group(list, &site.briefs, site.latest.languages());
+        }
     }
     mentions
 }

@@ -89,7 +89,7 @@ impl Basis {
                 .taxonomies
                 .iter()
                 .map(|t| {
-                    t.terms.iter().map(|term| (term.slug.clone(), (term.label.clone(), term.briefs.clone()))).collect()
+                    t.terms.iter().map(|term| (term.slug.clone(), (term.label.clone(), term.briefs.to_vec()))).collect()
                 })
                 .collect(),
             explicit: explicit.iter().map(|e| e.to_vec()).collect(),
@@ -111,7 +111,7 @@ impl Basis {
         for (last, taxonomy) in self.terms.iter().zip(&site.taxonomies) {
             for term in &taxonomy.terms {
                 match last.get(&term.slug) {
-                    Some((label, briefs)) if *label == term.label && *briefs == term.briefs => {}
+                    Some((label, briefs)) if *label == term.label && briefs[..] == term.briefs[..] => {}
                     Some((_, briefs)) => {
                         mark(briefs);
                         mark(&term.briefs);
@@ -186,7 +186,10 @@ impl<'a> TermIndex<'a> {
         for taxonomy in &site.taxonomies {
             term_base.push(postings.len());
             for term in &taxonomy.terms {
-                postings.push(term.briefs.iter().map(|&b| site.rank[b] as u32).collect());
+                // In date order: the list is grouped by language.
+                let mut posting: Vec<u32> = term.briefs.iter().map(|&b| site.rank[b] as u32).collect();
+                posting.sort_unstable();
+                postings.push(posting);
                 labels.push(&term.label);
             }
         }

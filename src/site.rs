@@ -107,6 +107,50 @@ pub fn language_name(tag: &str) -> &'static str {
     }
 }
 
+/// A list of briefs in groups by language (the default's first), each group in the list's order.
+/// It derefs to the whole list; `of(lang)` is one language's list, which that language's pages
+/// show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ByLang {
+    ids: Vec<BriefId>,
+    /// Where each language's group ends in `ids`.
+    ends: Vec<usize>,
+}
+
+impl ByLang {
+    /// Groups `ids` (in their order) by each brief's language.
+    pub fn group(mut ids: Vec<BriefId>, briefs: &[Brief], languages: usize) -> ByLang {
+        ids.sort_by_key(|&b| briefs[b].lang);
+        let ends = (0..languages).map(|l| ids.partition_point(|&b| briefs[b].lang <= l)).collect();
+        ByLang { ids, ends }
+    }
+
+    /// How many languages it has groups for.
+    pub fn languages(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The briefs of language `lang` (0: the site's default).
+    pub fn of(&self, lang: usize) -> &[BriefId] {
+        let start = if lang == 0 { 0 } else { self.ends.get(lang - 1).copied().unwrap_or(self.ids.len()) };
+        let end = self.ends.get(lang).copied().unwrap_or(self.ids.len());
+        &self.ids[start.min(end)..end]
+    }
+}
+
+impl std::ops::Deref for ByLang {
+    type Target = [BriefId];
+    fn deref(&self) -> &[BriefId] {
+        &self.ids
+    }
+}
+
+impl<const N: usize> PartialEq<[BriefId; N]> for ByLang {
+    fn eq(&self, other: &[BriefId; N]) -> bool {
+        self.ids == other
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Section {
     /// Folder under `content/` (`""` for the root).
@@ -115,12 +159,31 @@ pub struct Section {
     /// The `_index.md` of the folder, if any: its body is the section's intro.
     pub index: Option<Arc<Parsed>>,
     index_source: Option<usize>,
-    /// Its `_index.<code>.md` files: the introduction in other languages.
-    pub translated_index: Vec<Arc<Parsed>>,
+    /// Its `_index.<code>.md` files: the introduction in other languages, as (language, the
+    /// file's position in the parsed files, the file).
+    pub translated_index: Vec<(usize, usize, Arc<Parsed>)>,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
-    /// The briefs directly in this folder: by weight when set, then newest first.
-    pub briefs: Vec<BriefId>,
+    /// The briefs directly in this folder, per language: by weight when set, then newest first.
+    pub briefs: ByLang,
+}
+
+impl Section {
+    /// Its introduction in a language: `_index.md` in the default, `_index.<code>.md` in others.
+    pub fn index_in(&self, lang: usize) -> Option<&Arc<Parsed>> {
+        match lang {
+            0 => self.index.as_ref(),
+            l => self.translated_index.iter().find(|(il, _, _)| *il == l).map(|(_, _, p)| p),
+        }
+    }
+
+    /// Its title in a language: its introduction's title there, else its title.
+    pub fn title_in(&self, lang: usize) -> &str {
+        match self.index_in(lang).map(|p| p.facts.title.as_str()) {
+            Some(title) if lang != 0 && !title.is_empty() => title,
+            _ => &self.title,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -137,8 +200,10 @@ pub struct Term {
     pub slug: String,
     /// A record's title, else the label authors wrote most often for this slug.
     pub label: String,
-    /// Newest first.
-    pub briefs: Vec<BriefId>,
+    /// Its label in each of the site's other languages: a record's name in it, else `label`.
+    pub labels: Vec<String>,
+    /// Newest first, per language.
+    pub briefs: ByLang,
     /// The first brief (in file order) that names it, and where: the term's place in messages.
     /// `None` for a record no brief names.
     pub first_use: Option<(BriefId, std::ops::Range<usize>)>,
@@ -149,6 +214,16 @@ pub struct Term {
     pub spellings: Vec<String>,
     /// Broader terms of the same taxonomy (a record's `part_of`), by index.
     pub broader: Vec<usize>,
+}
+
+impl Term {
+    /// Its label in language `lang` (0: the site's default).
+    pub fn label_in(&self, lang: usize) -> &str {
+        match lang {
+            0 => &self.label,
+            l => self.labels.get(l - 1).unwrap_or(&self.label),
+        }
+    }
 }
 
 /// A term record: `content/<taxonomy>/<id>.md`, one topic or actor with every name it goes by.
@@ -194,9 +269,13 @@ pub struct Site {
     failed_sources: Vec<usize>,
     /// Every brief, newest first.
     pub by_date: Vec<BriefId>,
+    /// The same per language: each language's home and feed.
+    pub latest: ByLang,
     /// Each brief's position in `by_date`: ordering by it is an integer compare instead of
     /// comparing dates, titles and ids of briefs scattered in memory.
     pub rank: Vec<usize>,
+    /// The tag of each language (the default's first).
+    pub languages: Vec<String>,
     /// Every brief, by id (its path): the order of the link graph.
     pub by_id: Vec<BriefId>,
     /// A hash of everything this model was assembled from (0 when it was not computed): equal
@@ -205,6 +284,16 @@ pub struct Site {
 }
 
 impl Site {
+    /// A brief's language tag: its `lang:` when set, else its file's language (`x.ko.md`), else
+    /// the site's.
+    pub fn language_of(&self, b: BriefId) -> &str {
+        let brief = &self.briefs[b];
+        match brief.front().lang.as_deref() {
+            Some(lang) => lang,
+            None => self.languages.get(brief.lang).map_or("", String::as_str),
+        }
+    }
+
     /// Where a term is written: its record, else its first use in a brief.
     pub fn term_location(&self, t: usize, i: usize) -> Option<crate::diagnostics::Location> {
         let term = &self.taxonomies[t].terms[i];
@@ -264,6 +353,9 @@ pub fn assemble(
         }
         for section in &mut site.sections {
             section.index = section.index_source.map(|i| parsed[i].clone());
+            for (_, source, index) in &mut section.translated_index {
+                *index = parsed[*source].clone();
+            }
         }
         site.failed = site.failed_sources.iter().map(|&i| parsed[i].clone()).collect();
         for record in &mut site.records {
@@ -300,6 +392,7 @@ fn assemble_all(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
+    site.languages = std::iter::once(&config.language).chain(config.languages.iter().map(|l| &l.code)).cloned().collect();
 
     // Sections: every folder that holds Markdown, at any depth, whether or not it has an
     // `_index.md`; not a folder of pictures, nor a page bundle or anything inside one.
@@ -339,7 +432,7 @@ fn assemble_all(
             translated_index: Vec::new(),
             parent,
             children: vec![],
-            briefs: vec![],
+            briefs: ByLang::default(),
         });
         section_of_folder.insert(folder, index);
     }
@@ -386,7 +479,10 @@ fn assemble_all(
         let section = section_of_folder.get(section_folder(facts)).copied().unwrap_or(0);
         if facts.is_index && facts.lang.is_some() {
             // `_index.ko.md`: the section's introduction in another language.
-            site.sections[section].translated_index.push(p.clone());
+            let lang = facts.lang.as_ref().and_then(|code| config.languages.iter().position(|l| &l.code == code));
+            if let Some(l) = lang {
+                site.sections[section].translated_index.push((l + 1, source, p.clone()));
+            }
             continue;
         }
         if facts.is_index {
@@ -454,18 +550,22 @@ fn assemble_all(
     build_taxonomies(config, &mut site, &mut diagnostics);
 
     let briefs = &site.briefs;
+    let languages = config.languages.len() + 1;
+    let mut in_section: Vec<Vec<BriefId>> = vec![Vec::new(); site.sections.len()];
     for (id, brief) in briefs.iter().enumerate() {
-        site.sections[brief.section].briefs.push(id);
+        in_section[brief.section].push(id);
     }
-    for section in &mut site.sections {
+    for (section, mut list) in site.sections.iter_mut().zip(in_section) {
         // Briefs with a `weight` first (lightest first), then by date (newest first, then title
         // and id, so the order never depends on the file system).
         let rank = &site.rank;
-        section.briefs.sort_unstable_by_key(|&b| {
+        list.sort_unstable_by_key(|&b| {
             let weight = briefs[b].facts().weight;
             (weight.is_none(), weight, rank[b])
         });
+        section.briefs = ByLang::group(list, briefs, languages);
     }
+    site.latest = ByLang::group(site.by_date.clone(), briefs, languages);
     (site, diagnostics)
 }
 
@@ -791,8 +891,16 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                 per_brief[b].push((t, term));
             }
             briefs.sort_unstable_by_key(|&b| site.rank[b]);
+            let briefs = ByLang::group(briefs, &site.briefs, config.languages.len() + 1);
             spellings.sort_unstable();
-            list.push(Term { slug, label, briefs, first_use, record, spellings, broader: Vec::new() });
+            // A record's name in each other language, else its title.
+            let names = &record.map(|r| site.records[r].fields().names.as_slice()).unwrap_or_default();
+            let labels = config
+                .languages
+                .iter()
+                .map(|l| names.iter().find(|(code, _)| *code == l.code).map_or(&label, |(_, n)| &n.value).clone())
+                .collect();
+            list.push(Term { slug, label, labels, briefs, first_use, record, spellings, broader: Vec::new() });
         }
         broader_terms(site, t, &mut list, diagnostics);
         warn_variants(taxonomy, site, &list, diagnostics);

@@ -6,6 +6,8 @@ use std::path::Path;
 
 /// Every file of `themes/default/`, by path inside the theme folder.
 pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
+    ("i18n/en.yaml", include_bytes!("../themes/default/i18n/en.yaml")),
+    ("i18n/ko.yaml", include_bytes!("../themes/default/i18n/ko.yaml")),
     ("static/favicon.svg", include_bytes!("../themes/default/static/favicon.svg")),
     ("static/feed.xsl", include_bytes!("../themes/default/static/feed.xsl")),
     ("static/search.js", include_bytes!("../themes/default/static/search.js")),
@@ -33,6 +35,9 @@ pub struct Theme {
     pub template_files: BTreeMap<String, String>,
     /// Path under `static/` (`style.css`) → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// The words of the theme's interface per language (`i18n/ko.yaml`): language → key → text.
+    /// A site's file replaces the keys it lists.
+    pub words: BTreeMap<String, BTreeMap<String, String>>,
     fingerprint: std::sync::OnceLock<u64>,
 }
 
@@ -68,7 +73,7 @@ impl Theme {
 
     /// A hash of every file of the theme: a new theme renders every page again.
     pub fn fingerprint(&self) -> u64 {
-        *self.fingerprint.get_or_init(|| crate::hash::of(&(&self.templates, &self.static_files)))
+        *self.fingerprint.get_or_init(|| crate::hash::of(&(&self.templates, &self.static_files, &self.words)))
     }
 
     fn add(&mut self, path: &str, bytes: Vec<u8>, shown: String) -> Result<(), String> {
@@ -78,8 +83,24 @@ impl Theme {
             self.template_files.insert(name.to_string(), shown);
         } else if let Some(name) = path.strip_prefix("static/") {
             self.static_files.insert(name.to_string(), bytes);
+        } else if let Some(lang) = path.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".yaml")) {
+            let words: BTreeMap<String, String> = serde_yaml::from_slice(&bytes)
+                .map_err(|e| format!("{shown}: {e}; write one `key: text` per line, as in the default theme's i18n/en.yaml"))?;
+            self.words.entry(lang.to_string()).or_default().extend(words);
         }
         Ok(())
+    }
+
+    /// The theme's words in a language (`ko`, else its primary tag `ko` of `ko-KR`), each key
+    /// missing there taken from English.
+    pub fn words(&self, lang: &str) -> BTreeMap<&str, &str> {
+        let primary = lang.split('-').next().unwrap_or(lang);
+        let own = self.words.get(lang).or_else(|| self.words.get(primary));
+        let mut words: BTreeMap<&str, &str> = BTreeMap::new();
+        for table in self.words.get("en").into_iter().chain(own) {
+            words.extend(table.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        words
     }
 }
 

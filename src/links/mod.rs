@@ -47,6 +47,8 @@ pub struct LinkGraph {
     pub briefs: Vec<Arc<BriefLinks>>,
     /// Per section, what the renderer writes for the links of its `_index.md`, and its hash.
     pub section_outputs: Vec<(Vec<LinkOutput>, u64)>,
+    /// The same for each `_index.<code>.md`, by its path.
+    pub translated_outputs: std::collections::HashMap<String, (Vec<LinkOutput>, u64)>,
     /// Per term record, what the renderer writes for the links of its description, and its hash.
     pub record_outputs: Vec<(Vec<LinkOutput>, u64)>,
     /// Per brief, the distinct briefs that link to it, newest first.
@@ -96,7 +98,8 @@ impl Resolver<'_> {
 
 /// Resolves the links of one document (a brief, a section's `_index.md`, or a brief whose
 /// front-matter failed, whose links are checked all the same).
-fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<BriefId>) -> BriefLinks {
+/// `lang`: the document's language (a brief's, or a translated introduction's).
+fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<BriefId>, lang: usize) -> BriefLinks {
     let (index, site, routes, config) = (resolver.index, resolver.site, resolver.routes, resolver.config);
     let analysis = &parsed.analysis;
     let folder = parsed.facts.folder.as_str();
@@ -109,9 +112,8 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
         links.rooted |= is_rooted(link);
         let mut target = resolve_link(resolver, folder, link);
         // A wikilink goes to the version of its target in the linking brief's language.
-        if let (Some(own), Ok(Target::Brief(b, None))) = (self_brief, &mut target) {
+        if let Ok(Target::Brief(b, None)) = &mut target {
             if matches!(link.kind, LinkKind::Wiki { .. } | LinkKind::Embed) {
-                let lang = site.briefs[own].lang;
                 if let Some(&v) = site.briefs[*b].versions.iter().find(|&&v| site.briefs[v].lang == lang) {
                     *b = v;
                 }
@@ -162,8 +164,8 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
                     Target::External(url) => url,
                 };
                 // A brief in another language than the linking one says so.
-                let hreflang = match (self_brief, target_brief) {
-                    (Some(own), Some(t)) if site.briefs[own].lang != site.briefs[t].lang => {
+                let hreflang = match target_brief {
+                    Some(t) if lang != site.briefs[t].lang => {
                         Some(crate::site::language_code(config, site.briefs[t].lang).to_string())
                     }
                     _ => None,
@@ -410,7 +412,7 @@ pub fn resolve(
                     return links.clone();
                 }
             }
-            Arc::new(resolve_document(&resolver, &brief.parsed, Some(b)))
+            Arc::new(resolve_document(&resolver, &brief.parsed, Some(b), brief.lang))
         })
         .collect();
 
@@ -420,21 +422,26 @@ pub fn resolve(
         diagnostics.extend(links.diagnostics.iter().cloned());
     }
     for parsed in &site.failed {
-        diagnostics.extend(resolve_document(&resolver, parsed, None).diagnostics);
+        diagnostics.extend(resolve_document(&resolver, parsed, None, 0).diagnostics);
     }
     for section in &site.sections {
         let outputs = match &section.index {
             Some(parsed) => {
-                let links = resolve_document(&resolver, parsed, None);
+                let links = resolve_document(&resolver, parsed, None, 0);
                 diagnostics.extend(links.diagnostics);
                 (links.outputs, links.hash)
             }
             None => (Vec::new(), 0),
         };
         graph.section_outputs.push(outputs);
+        for (lang, _, parsed) in &section.translated_index {
+            let links = resolve_document(&resolver, parsed, None, *lang);
+            diagnostics.extend(links.diagnostics);
+            graph.translated_outputs.insert(parsed.file.rel_path.clone(), (links.outputs, links.hash));
+        }
     }
     for record in &site.records {
-        let links = resolve_document(&resolver, &record.parsed, None);
+        let links = resolve_document(&resolver, &record.parsed, None, 0);
         diagnostics.extend(links.diagnostics);
         graph.record_outputs.push((links.outputs, links.hash));
     }
@@ -512,8 +519,9 @@ pub fn resolve(
 fn neighbours(site: &Site) -> (Vec<Option<BriefId>>, Vec<Option<BriefId>>) {
     let mut previous = vec![None; site.briefs.len()];
     let mut next = vec![None; site.briefs.len()];
-    for section in &site.sections {
-        let mut by_date = section.briefs.clone();
+    // Within one language: a Korean brief's neighbours are Korean briefs.
+    for list in site.sections.iter().flat_map(|s| (0..s.briefs.languages()).map(|l| s.briefs.of(l))) {
+        let mut by_date = list.to_vec();
         by_date.sort_unstable_by_key(|&b| site.rank[b]);
         for pair in by_date.windows(2) {
             // newest first: pair[0] is newer than pair[1]

@@ -24,7 +24,7 @@ impl Paths {
                 let path = file.strip_suffix("index.html").unwrap_or(file);
                 let target = match route.output {
                     Output::Page(Page::Brief(b)) => Target::Brief(b, None),
-                    Output::Page(Page::Section { section, page: 1 }) => Target::Section(section, None),
+                    Output::Page(Page::Section { section, page: 1, lang: 0 }) => Target::Section(section, None),
                     Output::Asset(i) => Target::Asset(i),
                     _ => Target::Path(path.to_string()),
                 };

@@ -23,11 +23,13 @@ use super::context::{date_context, DateContext};
 pub struct Card<'a> {
     pub title: &'a str,
     pub url: &'a str,
-    pub date: Option<DateContext>,
+    pub date: Option<DateContext<'a>>,
     pub summary: &'a str,
     pub status: Option<&'a str>,
     pub reading_minutes: usize,
     pub section: &'a str,
+    /// Its language's tag: a list marks a card in another language than the page's.
+    pub lang: &'a str,
 }
 
 /// The cards of every brief: each made the first time a page lists it (as a Tera value, then
@@ -46,14 +48,16 @@ impl<'a> Cards<'a> {
 
     pub fn card(site: &'a Site, routes: &'a Routes, b: BriefId) -> Card<'a> {
         let brief = &site.briefs[b];
+        let lang = site.language_of(b);
         Card {
             title: brief.title(),
             url: routes.brief(b).url(),
-            date: date_context(&brief.front().date),
+            date: date_context(&brief.front().date, lang),
             summary: brief.summary(),
             status: brief.front().status.as_deref(),
             reading_minutes: brief.parsed.analysis.reading_minutes(),
-            section: &site.sections[brief.section].title,
+            section: site.sections[brief.section].title_in(brief.lang),
+            lang,
         }
     }
 

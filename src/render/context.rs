@@ -160,22 +160,23 @@ pub struct BuildContext {
 /// `<time datetime>`), `ymd` and `display` (`4 November 2025`). Formatted only when a page is
 /// rendered; it hashes as the date.
 #[derive(Hash, Clone, Copy)]
-pub struct DateContext(pub Date);
+pub struct DateContext<'a>(pub Date, pub &'a str);
 
-impl Serialize for DateContext {
+impl Serialize for DateContext<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let d = self.0;
         let ymd = d.ymd();
         let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("iso", &if d.has_time { d.rfc3339() } else { ymd.clone() })?;
         map.serialize_entry("ymd", &ymd)?;
-        map.serialize_entry("display", &d.display())?;
+        map.serialize_entry("display", &d.display_in(self.1))?;
         map.end()
     }
 }
 
-pub fn date_context(date: &Option<Date>) -> Option<DateContext> {
-    date.map(DateContext)
+/// A date written in language `lang`.
+pub fn date_context<'a>(date: &Option<Date>, lang: &'a str) -> Option<DateContext<'a>> {
+    date.map(|d| DateContext(d, lang))
 }
 
 #[derive(Serialize, Hash)]
@@ -188,11 +189,21 @@ pub struct Pager<'a> {
     pub pages: PageLinks<'a>,
 }
 
-/// A paginated list of the route table.
+/// A paginated list of the route table, in a language.
 #[derive(Clone, Copy, Hash)]
 pub enum List {
-    Section(usize),
-    Term(usize, usize),
+    Section(usize, usize),
+    Term(usize, usize, usize),
+}
+
+impl List {
+    pub fn url(self, routes: &Routes, page: usize) -> &str {
+        let route = match self {
+            List::Section(lang, s) => routes.section_in(lang, s, page),
+            List::Term(lang, t, i) => routes.term_in(lang, t, i, page),
+        };
+        route.map_or("", |r| r.url())
+    }
 }
 
 /// The links to every page of a list: made once per list, the first time one of its pages
@@ -213,10 +224,7 @@ pub struct ListCell {
 
 impl<'a> PageLinks<'a> {
     fn url(&self, page: usize) -> &'a str {
-        match self.list {
-            List::Section(s) => self.routes.section(s, page).url(),
-            List::Term(t, i) => self.routes.term(t, i, page).url(),
-        }
+        self.list.url(self.routes, page)
     }
 }
 
@@ -245,28 +253,34 @@ pub struct TermLink<'a> {
     pub url: &'a str,
 }
 
-/// The links to the terms of every taxonomy: made once per build, hashed once.
+/// The links to the terms of every taxonomy in each language: made once per build, hashed once.
 pub struct Terms<'a> {
     pub site: &'a Site,
     pub routes: &'a Routes,
-    hashes: Vec<Vec<u64>>,
+    /// Per language, taxonomy and term.
+    hashes: Vec<Vec<Vec<u64>>>,
 }
 
 impl<'a> Terms<'a> {
     pub fn new(site: &'a Site, routes: &'a Routes) -> Terms<'a> {
-        let hashes = site
-            .taxonomies
-            .iter()
-            .enumerate()
-            .map(|(t, taxonomy)| {
-                (0..taxonomy.terms.len()).map(|i| hash::of(&Terms::link(site, routes, t, i))).collect()
+        let hashes = (0..routes.languages())
+            .map(|lang| {
+                site.taxonomies
+                    .iter()
+                    .enumerate()
+                    .map(|(t, taxonomy)| {
+                        (0..taxonomy.terms.len()).map(|i| hash::of(&Terms::link(site, routes, t, i, lang))).collect()
+                    })
+                    .collect()
             })
             .collect();
         Terms { site, routes, hashes }
     }
 
-    fn link(site: &'a Site, routes: &'a Routes, t: usize, i: usize) -> TermLink<'a> {
-        TermLink { label: &site.taxonomies[t].terms[i].label, url: routes.term(t, i, 1).url() }
+    /// A term's label and page in a language (its page in the default language when it has
+    /// none in that one).
+    fn link(site: &'a Site, routes: &'a Routes, t: usize, i: usize, lang: usize) -> TermLink<'a> {
+        TermLink { label: site.taxonomies[t].terms[i].label_in(lang), url: routes.term_or_default(lang, t, i).url() }
     }
 
     /// A hash of every term's link: what the terms of any brief's page show, besides which terms.
@@ -274,9 +288,9 @@ impl<'a> Terms<'a> {
         hash::of(&self.hashes)
     }
 
-    /// The terms of a brief, grouped by taxonomy.
-    pub fn groups(&'a self, terms: &'a [(usize, usize)]) -> TermGroups<'a> {
-        TermGroups { terms: self, of: terms }
+    /// The terms of a brief in language `lang`, grouped by taxonomy.
+    pub fn groups(&'a self, terms: &'a [(usize, usize)], lang: usize) -> TermGroups<'a> {
+        TermGroups { terms: self, of: terms, lang }
     }
 }
 
@@ -286,6 +300,7 @@ impl<'a> Terms<'a> {
 pub struct TermGroups<'a> {
     terms: &'a Terms<'a>,
     of: &'a [(usize, usize)],
+    lang: usize,
 }
 
 #[derive(Serialize)]
@@ -300,7 +315,7 @@ impl Hash for TermGroups<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_usize(self.of.len());
         for &(t, i) in self.of {
-            (t, self.terms.hashes[t][i]).hash(state);
+            (t, self.terms.hashes[self.lang][t][i]).hash(state);
         }
     }
 }
@@ -313,12 +328,16 @@ impl Serialize for TermGroups<'_> {
             .iter()
             .enumerate()
             .filter_map(|(t, taxonomy)| {
-                let terms: Vec<TermLink> =
-                    self.of.iter().filter(|(tt, _)| *tt == t).map(|&(_, i)| Terms::link(site, routes, t, i)).collect();
+                let terms: Vec<TermLink> = self
+                    .of
+                    .iter()
+                    .filter(|(tt, _)| *tt == t)
+                    .map(|&(_, i)| Terms::link(site, routes, t, i, self.lang))
+                    .collect();
                 (!terms.is_empty()).then(|| TermGroup {
                     name: &taxonomy.name,
                     title: &taxonomy.title,
-                    url: routes.taxonomy(t).url(),
+                    url: routes.taxonomy_in(self.lang, t).unwrap_or_else(|| routes.taxonomy(t)).url(),
                     terms,
                 })
             })
@@ -347,8 +366,8 @@ impl Serialize for ImageUrl<'_> {
 pub struct BriefOwn<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub date: Option<DateContext>,
-    pub updated: Option<DateContext>,
+    pub date: Option<DateContext<'a>>,
+    pub updated: Option<DateContext<'a>>,
     pub summary: &'a str,
     pub toc: &'a [Heading],
     pub word_count: usize,
@@ -612,10 +631,12 @@ pub struct NameIn<'a> {
 #[derive(Serialize, Hash)]
 pub struct SearchPage<'a> {
     pub kind: &'static str,
-    pub title: &'static str,
+    pub title: &'a str,
     pub url: &'a str,
     /// `search/index.json` with a content hash, so browsers never use a stale index.
     pub index_url: String,
+    /// The words of the search script, as JSON (`data-words`).
+    pub search_words: String,
 }
 
 #[derive(Serialize, Hash)]
@@ -644,9 +665,39 @@ pub enum PageContext<'a> {
 /// What a template receives.
 #[derive(Serialize, Hash)]
 pub struct TemplateContext<'a> {
+    /// The site in the page's language.
     pub site: Shared<'a>,
+    /// The theme's words in the page's language (`t.search`).
+    pub t: Shared<'a>,
     pub build: Shared<'a>,
+    /// The language switcher (empty on a site of one language).
+    pub languages: Vec<LanguageLink<'a>>,
     pub page: WithPermalink<'a>,
+}
+
+/// A page's counterpart in one language.
+pub struct Counterpart<'a> {
+    pub lang: usize,
+    pub route: &'a Route,
+    /// The version the others translate (`x-default`).
+    pub original: bool,
+}
+
+/// One language of the switcher.
+#[derive(Serialize, Hash)]
+pub struct LanguageLink<'a> {
+    /// Its tag (`ko`) and name in itself (`한국어`).
+    pub lang: &'a str,
+    pub name: &'static str,
+    /// This page in that language, else that language's home.
+    pub url: &'a str,
+    pub permalink: Permalink<'a>,
+    /// The language of this page.
+    pub current: bool,
+    /// `url` is this page in that language: `<link rel="alternate" hreflang>`.
+    pub counterpart: bool,
+    /// That version is the one the others translate: `hreflang="x-default"`.
+    pub original: bool,
 }
 
 /// Every page gets its absolute URL (canonical link, Open Graph) when `base_url` has one.

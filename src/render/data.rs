@@ -23,7 +23,8 @@ use super::Render;
 /// is unchanged is not serialized again.
 #[derive(Default)]
 pub struct JsonParts {
-    pub(super) search: Parts,
+    /// Per language (the first eight).
+    search: [Parts; 8],
     /// Nodes, and edges.
     pub(super) graph: (Parts, Parts),
     edge_keys: Mutex<EdgeKeys>,
@@ -74,6 +75,12 @@ impl EdgeKeys {
 
 type Parts = Mutex<FastMap<u64, Arc<[u8]>>>;
 
+impl JsonParts {
+    pub(super) fn search(&self, lang: usize) -> Option<&Parts> {
+        self.search.get(lang)
+    }
+}
+
 /// Writes items as the members of a JSON array (without the brackets): item `i`, of key
 /// `keys[i]`, is taken from `memo` when an item of the same key was written last time, else
 /// made by `json(i)` (in parallel). An empty item is no member.
@@ -108,6 +115,8 @@ fn json_items(out: &mut Vec<u8>, keys: &[u64], json: impl Fn(usize) -> Vec<u8> +
 /// written: it hashes as the taxonomies and term labels, and the card and terms of each brief
 /// (the card holds its title, URL, date and summary; `terms_key` its terms).
 pub struct SearchIndex<'a> {
+    /// The language whose briefs it lists.
+    pub lang: usize,
     site: &'a Site,
     routes: &'a Routes,
     cards: &'a Cards<'a>,
@@ -128,14 +137,14 @@ fn sources_of(citations: &crate::citations::Citations, b: BriefId) -> Vec<usize>
 
 impl Hash for SearchIndex<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let site = self.site;
+        let (site, lang) = (self.site, self.lang);
         for taxonomy in &site.taxonomies {
             (&taxonomy.name, &taxonomy.title, taxonomy.terms.len()).hash(state);
             for term in &taxonomy.terms {
-                (&term.label, other_names(site, term)).hash(state);
+                (term.label_in(lang), other_names(site, term, lang)).hash(state);
             }
         }
-        for &b in &site.by_date {
+        for &b in site.latest.of(lang) {
             (self.cards.hash(b), site.briefs[b].terms_key, sources_of(self.citations, b)).hash(state);
         }
         for entry in &site.library.entries {
@@ -149,12 +158,13 @@ impl SearchIndex<'_> {
     /// "docs":[…]}`; `docs` are `[title, path from the site root, yyyy-mm-dd or "", summary,
     /// [term indexes], [source indexes]]`, newest first.
     pub(super) fn write(&self, memo: Option<&Parts>) -> Vec<u8> {
-        let site = self.site;
+        let (site, lang) = (self.site, self.lang);
+        let docs = site.latest.of(lang);
         let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect();
         // `[taxonomy, label, other names]`: searching `주한미군` finds briefs tagged `USFK`.
         let mut terms: Vec<(usize, &str, String)> = Vec::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label.as_str(), other_names(site, term))));
+            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label_in(lang), other_names(site, term, lang))));
         }
         // A document's term indexes follow from its terms and where each taxonomy's terms start.
         let bases: Vec<usize> = site
@@ -166,13 +176,12 @@ impl SearchIndex<'_> {
                 Some(base)
             })
             .collect();
-        let keys: Vec<u64> = site
-            .by_date
+        let keys: Vec<u64> = docs
             .iter()
             .map(|&b| hash::of(&(self.cards.hash(b), &site.briefs[b].terms, &bases, sources_of(self.citations, b))))
             .collect();
         let doc = |i: usize| {
-            let b = site.by_date[i];
+            let b = docs[i];
             let brief = &site.briefs[b];
             let path = self.routes.urls.path_of(self.routes.brief(b).url());
             let ids = TermIds { terms: &brief.terms, site };
@@ -201,11 +210,15 @@ impl SearchIndex<'_> {
     }
 }
 
-/// Every other name of a term with a record (its `names` and `aka`), joined by ` · `.
-fn other_names(site: &Site, term: &crate::site::Term) -> String {
+/// Every other name of a term with a record (its title and `names` other than its label in
+/// `lang`, and `aka`), joined by ` · `.
+fn other_names(site: &Site, term: &crate::site::Term, lang: usize) -> String {
     let Some(record) = term.record.map(|r| &site.records[r]) else { return String::new() };
     let fields = record.fields();
-    let names = fields.names.iter().map(|(_, n)| n.value.as_str()).chain(fields.aka.iter().map(|a| a.value.as_str()));
+    let label = term.label_in(lang);
+    let title = std::iter::once(term.label.as_str()).filter(|t| *t != label);
+    let names = fields.names.iter().map(|(_, n)| n.value.as_str()).filter(|n| *n != label);
+    let names = title.chain(names).chain(fields.aka.iter().map(|a| a.value.as_str()));
     names.collect::<Vec<_>>().join(" \u{b7} ")
 }
 
@@ -348,7 +361,7 @@ impl Hash for Graph<'_> {
         for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
             for (i, term) in taxonomy.terms.iter().enumerate() {
                 (&term.slug, &term.label, self.routes.term(t, i, 1).url()).hash(state);
-                for &b in &term.briefs {
+                for &b in term.briefs.iter() {
                     self.site.briefs[b].id().hash(state);
                 }
             }
@@ -467,8 +480,8 @@ impl<'a> Graph<'a> {
 }
 
 impl<'a> Render<'a> {
-    pub(super) fn search_index(&'a self) -> SearchIndex<'a> {
-        SearchIndex { site: self.site, routes: self.routes, cards: &self.cards, citations: &self.graph.citations }
+    pub(super) fn search_index(&'a self, lang: usize) -> SearchIndex<'a> {
+        SearchIndex { lang, site: self.site, routes: self.routes, cards: &self.cards, citations: &self.graph.citations }
     }
 
     pub(super) fn graph_file(&'a self) -> Graph<'a> {

@@ -179,17 +179,17 @@ impl<'a> Render<'a> {
         front.updated.or(front.date).map(|d| d.rfc3339())
     }
 
-    pub(super) fn feed(&'a self, term: Option<(usize, usize)>) -> Feed<'a> {
+    pub(super) fn feed(&'a self, lang: usize, term: Option<(usize, usize)>) -> Feed<'a> {
         let (site, routes, config) = (self.site, self.routes, self.config);
         let (title, self_url, alternate, briefs) = match term {
-            None => (config.title.clone(), routes.site_feed(), routes.home(), &site.by_date),
+            None => (config.title_in(lang).to_string(), routes.site_feed(lang), routes.home_in(lang), site.latest.of(lang)),
             Some((t, i)) => {
                 let term = &site.taxonomies[t].terms[i];
                 (
-                    format!("{} — {}", term.label, config.title),
-                    routes.term_feed(t, i),
-                    routes.term(t, i, 1),
-                    &term.briefs,
+                    format!("{} — {}", term.label_in(lang), config.title_in(lang)),
+                    routes.term_feed(lang, t, i),
+                    routes.term_or_default(lang, t, i),
+                    term.briefs.of(lang),
                 )
             }
         };
@@ -217,7 +217,8 @@ impl<'a> Render<'a> {
                         .iter()
                         .map(|&(t, term)| {
                             let term_ref = &site.taxonomies[t].terms[term];
-                            (term_ref.slug.as_str(), term_ref.label.as_str(), routes.taxonomy(t).url())
+                            let taxonomy = routes.taxonomy_in(lang, t).unwrap_or_else(|| routes.taxonomy(t));
+                            (term_ref.slug.as_str(), term_ref.label_in(lang), taxonomy.url())
                         })
                         .collect(),
                     summary: brief.summary(),
@@ -233,16 +234,16 @@ impl<'a> Render<'a> {
                             .and_then(|c| c.as_deref())
                             .map_or(&[][..], |c| &c.inline[..]),
                         raw_html: config.raw_html,
-                        notes: crate::markdown::notes_heading(front.lang.as_deref().unwrap_or(&config.language)),
+                        notes: crate::markdown::notes_heading(site.language_of(b)),
                     }),
                 }
             })
             .collect();
         Feed {
             stylesheet: &self.feed_style,
-            language: &config.language,
+            language: crate::site::language_code(config, lang),
             title,
-            subtitle: &config.description,
+            subtitle: config.description_in(lang),
             self_url: self_url.map_or("", |r| r.url()),
             alternate: alternate.url(),
             author: &config.title,
@@ -268,18 +269,19 @@ impl<'a> Render<'a> {
         }
     }
 
-    /// A brief's versions in every language as `(language, URL)`, then `x-default` (the
+    /// A page's versions in every language as `(language, URL)`, then `x-default` (the
     /// original); empty for a page without versions.
     fn versions(&self, page: Page) -> Versions<'a> {
-        let Page::Brief(b) = page else { return Vec::new() };
-        let site = self.site;
-        let versions = &site.briefs[b].versions;
-        let mut out: Vec<(&str, &str)> = versions
+        let counterparts = self.counterparts(page);
+        if counterparts.len() < 2 {
+            return Vec::new();
+        }
+        let mut out: Vec<(&str, &str)> = counterparts
             .iter()
-            .map(|&v| (crate::site::language_code(self.config, site.briefs[v].lang), self.routes.brief(v).url()))
+            .map(|c| (crate::site::language_code(self.config, c.lang), c.route.url()))
             .collect();
-        if let Some(&o) = versions.iter().find(|&&v| site.briefs[v].original.is_none()) {
-            out.push(("x-default", self.routes.brief(o).url()));
+        if let Some(o) = counterparts.iter().find(|c| c.original) {
+            out.push(("x-default", o.route.url()));
         }
         out
     }
@@ -299,9 +301,11 @@ impl<'a> Render<'a> {
         };
         match page {
             Page::Brief(b) => newest(&[b], 1),
-            Page::Section { section, page } => newest(&site.sections[section].briefs, page),
-            Page::Home | Page::Taxonomy(_) => newest(&site.by_date, 1),
-            Page::Term { taxonomy, term, page } => newest(&site.taxonomies[taxonomy].terms[term].briefs, page),
+            Page::Section { section, page, lang } => newest(site.sections[section].briefs.of(lang), page),
+            Page::Home(lang) | Page::Taxonomy { lang, .. } => newest(site.latest.of(lang), 1),
+            Page::Term { taxonomy, term, page, lang } => {
+                newest(site.taxonomies[taxonomy].terms[term].briefs.of(lang), page)
+            }
             Page::Source(i) => {
                 let citing = self.graph.citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
                 citing
@@ -309,7 +313,7 @@ impl<'a> Render<'a> {
                     .filter_map(|c| site.briefs[c.brief].front().updated.or(site.briefs[c.brief].front().date))
                     .max()
             }
-            Page::NotFound | Page::Search | Page::Sources => None,
+            Page::NotFound | Page::Search(_) | Page::Sources => None,
         }
     }
 }

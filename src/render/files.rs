@@ -30,7 +30,7 @@ pub enum FileSpec<'a> {
 impl FileSpec<'_> {
     pub fn write(&self, routes: &Routes, parts: Option<&JsonParts>) -> Vec<u8> {
         match self {
-            FileSpec::SearchIndex(index) => index.write(parts.map(|p| &p.search)),
+            FileSpec::SearchIndex(index) => index.write(parts.and_then(|p| p.search(index.lang))),
             FileSpec::Graph(graph) => graph.write(parts.map(|p| &p.graph)),
             FileSpec::Terms(terms) => terms.write(),
             FileSpec::Feed(feed) => feed.write(routes),
@@ -67,10 +67,10 @@ impl<'a> Render<'a> {
     pub(super) fn file_spec(&'a self, output: Output) -> Option<FileSpec<'a>> {
         let routes = self.routes;
         Some(match output {
-            Output::SearchIndex => FileSpec::SearchIndex(self.search_index()),
+            Output::SearchIndex(lang) => FileSpec::SearchIndex(self.search_index(lang)),
             Output::Graph => FileSpec::Graph(self.graph_file()),
             Output::Terms => FileSpec::Terms(TermsFile { site: self.site, routes }),
-            Output::Feed(term) => FileSpec::Feed(self.feed(term)),
+            Output::Feed { lang, term } => FileSpec::Feed(self.feed(lang, term)),
             Output::Sitemap(part) => FileSpec::Sitemap(self.sitemap(part)),
             Output::Robots => FileSpec::Robots(
                 routes.files.iter().find(|r| r.output == Output::Sitemap(0)).and_then(|r| routes.absolute(r)),

@@ -151,15 +151,19 @@ pub struct Render<'a> {
     /// The URL of the feeds' XSL stylesheet (the theme's `feed.xsl`), which browsers show them with.
     feed_style: String,
     identity: u64,
-    site_value: (tera::Value, u64),
+    /// `site` in each language, and its hash.
+    site_values: Vec<(tera::Value, u64)>,
+    /// `t`, the theme's words in each language, and its hash.
+    words: Vec<(tera::Value, u64)>,
+    word_maps: Vec<std::collections::BTreeMap<&'a str, &'a str>>,
     build_value: (tera::Value, u64),
     cards: Cards<'a>,
     terms: Terms<'a>,
     /// Per section and per term, the links to every page of its list: the same on each of its
     /// pages, so made once (else a section of 500 pages makes 250,000 links).
-    section_pages: Vec<context::ListCell>,
-    term_pages: Vec<Vec<context::ListCell>>,
-    search_index_url: OnceLock<String>,
+    section_pages: Vec<Vec<context::ListCell>>,
+    term_pages: Vec<Vec<Vec<context::ListCell>>>,
+    search_index_url: Vec<OnceLock<String>>,
     /// The JSON parts of the large files kept by `watch`.
     parts: Option<&'a data::JsonParts>,
     /// The hash of each brief's node in the link graph.
@@ -180,33 +184,44 @@ impl<'a> Render<'a> {
         let asset_url =
             |i: usize| format!("{}?v={:08x}", routes.theme_file(i).url(), hash::bytes(theme_files[i]) as u32);
         let named = |name: &str| theme.static_files.keys().position(|n| n == name).map(asset_url).unwrap_or_default();
-        let site_context = SiteContext {
-            title: &config.title,
-            description: &config.description,
-            language: &config.language,
-            url: routes.home().url(),
-            absolute_url: routes.absolute(routes.home()),
+        let site_context = |lang: usize| SiteContext {
+            title: config.title_in(lang),
+            description: config.description_in(lang),
+            language: crate::site::language_code(config, lang),
+            url: routes.home_in(lang).url(),
+            absolute_url: routes.absolute(routes.home_in(lang)),
             stylesheet: named("style.css"),
             favicon: favicon(site, routes, named("favicon.svg")),
             search_script: named("search.js"),
             sources_script: named("sources.js"),
             sources_url: routes.sources().map(|r| r.url()),
-            search_url: routes.search().url(),
-            feed: routes.site_feed().map(|r| r.url()),
+            search_url: routes.search_in(lang).url(),
+            feed: routes.site_feed(lang).map(|r| r.url()),
             sections: site
                 .sections
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| s.parent == Some(0))
-                .map(|(i, s)| Link { title: &s.title, url: routes.section(i, 1).url() })
+                .filter_map(|(i, s)| Some(Link { title: s.title_in(lang), url: routes.section_in(lang, i, 1)?.url() }))
                 .collect(),
             taxonomies: site
                 .taxonomies
                 .iter()
                 .enumerate()
-                .map(|(t, tax)| TaxonomyLink { name: &tax.name, title: &tax.title, url: routes.taxonomy(t).url() })
+                .filter_map(|(t, tax)| {
+                    Some(TaxonomyLink { name: &tax.name, title: &tax.title, url: routes.taxonomy_in(lang, t)?.url() })
+                })
                 .collect(),
         };
+        let site_values = (0..routes.languages())
+            .map(|lang| {
+                let context = site_context(lang);
+                (tera::Value::from_serializable(&context), hash::of(&context))
+            })
+            .collect();
+        let word_maps: Vec<_> =
+            (0..routes.languages()).map(|lang| theme.words(crate::site::language_code(config, lang))).collect();
+        let words = word_maps.iter().map(|words| (tera::Value::from_serializable(words), hash::of(words))).collect();
         let feed_style = named("feed.xsl");
         let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
         let views = context::BriefViews::make(site, routes, memo, |b| hash::of(&data::graph_node(site, routes, b)));
@@ -217,16 +232,22 @@ impl<'a> Render<'a> {
             routes,
             graph,
             identity,
-            site_value: (tera::Value::from_serializable(&site_context), hash::of(&site_context)),
+            site_values,
+            words,
+            word_maps,
             build_value: (tera::Value::from_serializable(&build), hash::of(&build)),
             theme_files,
             feed_style,
             cards: Cards::new(site, routes, views.cards.clone()),
             node_keys: views.nodes.clone(),
             terms: Terms::new(site, routes),
-            section_pages: site.sections.iter().map(|_| Default::default()).collect(),
-            term_pages: site.taxonomies.iter().map(|t| t.terms.iter().map(|_| Default::default()).collect()).collect(),
-            search_index_url: OnceLock::new(),
+            section_pages: (0..routes.languages())
+                .map(|_| site.sections.iter().map(|_| Default::default()).collect())
+                .collect(),
+            term_pages: (0..routes.languages())
+                .map(|_| site.taxonomies.iter().map(|t| t.terms.iter().map(|_| Default::default()).collect()).collect())
+                .collect(),
+            search_index_url: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
             parts: None,
             known: Vec::new(),
             hashed: Vec::new(),
@@ -237,25 +258,93 @@ impl<'a> Render<'a> {
     }
 
     /// `search/index.json` with a hash of its data, so browsers never use a stale index.
-    fn search_index_url(&'a self) -> String {
-        self.search_index_url
+    fn search_index_url(&'a self, lang: usize) -> String {
+        self.search_index_url[lang]
             .get_or_init(|| {
-                format!("{}?v={:08x}", self.routes.search_index().url(), hash::of(&self.search_index()) as u32)
+                let index = self.search_index(lang);
+                format!("{}?v={:08x}", self.routes.search_index(lang).url(), hash::of(&index) as u32)
             })
             .clone()
     }
 
-    /// Page `current` of `total` of a list; `cache` keeps its links to every page.
-    /// Page `current` of a list.
+    /// The language of a page: a brief's own, a list's, else the site's default.
+    fn page_lang(&self, page: crate::routes::Page) -> usize {
+        use crate::routes::Page;
+        match page {
+            Page::Brief(b) => self.site.briefs[b].lang,
+            Page::Home(lang) | Page::Search(lang) => lang,
+            Page::Section { lang, .. } | Page::Taxonomy { lang, .. } | Page::Term { lang, .. } => lang,
+            Page::NotFound | Page::Sources | Page::Source(_) => 0,
+        }
+    }
+
+    /// The same page in every language that has it: a brief's versions; a list's pages of the
+    /// same section, taxonomy or term (the first page of each: later pages hold other briefs).
+    fn counterparts(&self, page: crate::routes::Page) -> Vec<context::Counterpart<'a>> {
+        use crate::routes::Page;
+        let (site, routes) = (self.site, self.routes);
+        let of = |lang: usize, route: Option<&'a Route>| {
+            route.map(|route| context::Counterpart { lang, route, original: lang == 0 })
+        };
+        match page {
+            Page::Brief(b) => site.briefs[b]
+                .versions
+                .iter()
+                .map(|&v| context::Counterpart {
+                    lang: site.briefs[v].lang,
+                    route: routes.brief(v),
+                    original: site.briefs[v].original.is_none(),
+                })
+                .collect(),
+            Page::Home(_) => (0..routes.languages()).filter_map(|l| of(l, Some(routes.home_in(l)))).collect(),
+            Page::Search(_) => (0..routes.languages()).filter_map(|l| of(l, Some(routes.search_in(l)))).collect(),
+            Page::Section { section, page: 1, .. } => {
+                (0..routes.languages()).filter_map(|l| of(l, routes.section_in(l, section, 1))).collect()
+            }
+            Page::Taxonomy { taxonomy, .. } => {
+                (0..routes.languages()).filter_map(|l| of(l, routes.taxonomy_in(l, taxonomy))).collect()
+            }
+            Page::Term { taxonomy, term, page: 1, .. } => {
+                (0..routes.languages()).filter_map(|l| of(l, routes.term_in(l, taxonomy, term, 1))).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The language switcher of a page: every language of the site, each linked to this page's
+    /// counterpart in it, else to its home. Empty on a site of one language.
+    fn languages(&'a self, page: crate::routes::Page) -> Vec<context::LanguageLink<'a>> {
+        let routes = self.routes;
+        if routes.languages() < 2 {
+            return Vec::new();
+        }
+        let current = self.page_lang(page);
+        let counterparts = self.counterparts(page);
+        (0..routes.languages())
+            .map(|lang| {
+                let code = crate::site::language_code(self.config, lang);
+                let found = counterparts.iter().find(|c| c.lang == lang);
+                let route = found.map_or_else(|| routes.home_in(lang), |c| c.route);
+                context::LanguageLink {
+                    lang: code,
+                    name: crate::site::language_name(code),
+                    url: route.url(),
+                    permalink: Permalink { routes, route },
+                    current: lang == current,
+                    counterpart: found.is_some() && counterparts.len() > 1,
+                    original: found.is_some_and(|c| c.original) && counterparts.len() > 1,
+                }
+            })
+            .collect()
+    }
+
+    /// Page `current` of a list; the list's cell keeps its links to every page.
     fn pager(&'a self, current: usize, list: context::List) -> context::Pager<'a> {
         let routes = self.routes;
-        let (total, cell, url_of): (usize, _, &dyn Fn(usize) -> &'a str) = match list {
-            context::List::Section(s) => {
-                (routes.section_pages(s), &self.section_pages[s], &move |p| routes.section(s, p).url())
-            }
-            context::List::Term(t, i) => {
-                (routes.term_pages(t, i), &self.term_pages[t][i], &move |p| routes.term(t, i, p).url())
-            }
+        let url_of = |page: usize| list.url(routes, page);
+        let (total, cell) = match list {
+            context::List::Section(lang, s) => (routes.section_pages(lang, s), &self.section_pages[lang][s]),
+            context::List::Term(lang, t, i) => (routes.term_pages(lang, t, i), &self.term_pages[lang][t][i]),
         };
         context::Pager {
             current,
@@ -273,7 +362,8 @@ impl<'a> Render<'a> {
             .collect();
         // A record's Wikidata item is in the structured data of every brief about it.
         let wikidata: Vec<Option<&String>> = self.site.records.iter().map(|r| r.fields().wikidata.as_ref()).collect();
-        let parts = (self.identity, self.site_value.1, self.build_value.1, self.routes.key, sections, wikidata);
+        let lang_values: Vec<(u64, u64)> = self.site_values.iter().zip(&self.words).map(|(s, w)| (s.1, w.1)).collect();
+        let parts = (self.identity, lang_values, self.build_value.1, self.routes.key, sections, wikidata);
         reuse::Shared::key(&(parts, self.terms.key()))
     }
 
@@ -303,7 +393,7 @@ impl<'a> Render<'a> {
                 let (known, hashed, at) = match page_kind {
                     Page::Brief(b) => (&self.known, &self.hashed, b),
                     // Its link to the search index carries the index's hash: hashed every time.
-                    Page::Search => (&self.known, &self.hashed, usize::MAX),
+                    Page::Search(_) => (&self.known, &self.hashed, usize::MAX),
                     _ => (&self.known_lists, &self.hashed_lists, i),
                 };
                 let (known, hashed) = (known.get(at).copied().flatten(), hashed.get(at));
@@ -314,9 +404,13 @@ impl<'a> Render<'a> {
                 let listed = route.output != Output::Page(crate::routes::Page::NotFound);
                 let permalink =
                     (listed && self.routes.urls.origin.is_some()).then_some(Permalink { routes: self.routes, route });
+                let lang = self.page_lang(page_kind);
+                let (site, words) = (&self.site_values[lang], &self.words[lang]);
                 let context = TemplateContext {
-                    site: Shared { value: &self.site_value.0, hash: self.site_value.1 },
+                    site: Shared { value: &site.0, hash: site.1 },
+                    t: Shared { value: &words.0, hash: words.1 },
                     build: Shared { value: &self.build_value.0, hash: self.build_value.1 },
+                    languages: self.languages(page_kind),
                     page: WithPermalink { page, permalink },
                 };
                 // Compared with the signature of the same route: its path need not be hashed.

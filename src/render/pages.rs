@@ -14,34 +14,39 @@ impl<'a> Render<'a> {
         let (site, routes) = (self.site, self.routes);
         match page {
             Page::Brief(b) => ("page.html", PageContext::Brief(self.brief_page(b))),
-            Page::Section { section, page } => {
+            Page::Section { section, page, lang } => {
                 let sec = &site.sections[section];
                 let context = SectionPage {
                     kind: "section",
-                    title: &sec.title,
-                    url: routes.section(section, page).url(),
-                    intro: self.intro(section),
-                    briefs: self.cards_of(&sec.briefs, page),
-                    subsections: self.subsections(section),
-                    pager: self.pager(page, List::Section(section)),
+                    title: sec.title_in(lang),
+                    url: routes.section_in(lang, section, page).map_or("", |r| r.url()),
+                    intro: self.intro(section, lang),
+                    briefs: self.cards_of(sec.briefs.of(lang), page),
+                    subsections: self.subsections(section, lang),
+                    pager: self.pager(page, List::Section(lang, section)),
                 };
                 ("section.html", PageContext::Section(context))
             }
-            Page::Home => {
-                let latest = self.cards.list(&site.by_date[..site.by_date.len().min(self.config.paginate_by)]);
+            Page::Home(lang) => {
+                let latest = site.latest.of(lang);
+                let latest = self.cards.list(&latest[..latest.len().min(self.config.paginate_by)]);
+                let home = &site.sections[0];
                 let context = HomePage {
                     kind: "index",
-                    title: &site.sections[0].title,
-                    url: routes.home().url(),
-                    intro: self.intro(0),
+                    title: if lang == 0 || home.index_in(lang).is_some() { home.title_in(lang) } else { self.config.title_in(lang) },
+                    url: routes.home_in(lang).url(),
+                    intro: self.intro(0, lang),
                     latest,
-                    sections: self.subsections(0),
-                    taxonomies: (0..site.taxonomies.len()).map(|t| self.taxonomy_summary(t)).collect(),
+                    sections: self.subsections(0, lang),
+                    taxonomies: (0..site.taxonomies.len())
+                        .filter(|&t| routes.taxonomy_in(lang, t).is_some())
+                        .map(|t| self.taxonomy_summary(t, lang))
+                        .collect(),
                 };
                 ("index.html", PageContext::Home(context))
             }
-            Page::Taxonomy(t) => {
-                let summary = self.taxonomy_summary(t);
+            Page::Taxonomy { taxonomy: t, lang } => {
+                let summary = self.taxonomy_summary(t, lang);
                 let context = TaxonomyListPage {
                     kind: "taxonomy_list",
                     name: summary.name,
@@ -51,24 +56,25 @@ impl<'a> Render<'a> {
                 };
                 ("taxonomy_list.html", PageContext::TaxonomyList(context))
             }
-            Page::Term { taxonomy: t, term: i, page } => {
+            Page::Term { taxonomy: t, term: i, page, lang } => {
                 let taxonomy = &site.taxonomies[t];
                 let term = &taxonomy.terms[i];
+                let mentioned = self.graph.mentions.of_term(t, i, lang);
                 let context = TermPage {
                     kind: "taxonomy_term",
-                    title: &term.label,
-                    label: &term.label,
-                    url: routes.term(t, i, page).url(),
-                    taxonomy: self.taxonomy_link(t),
-                    briefs: self.cards_of(&term.briefs, page),
-                    count: term.briefs.len(),
-                    pager: self.pager(page, List::Term(t, i)),
-                    record: term.record.map(|r| self.record_view(t, i, r)),
+                    title: term.label_in(lang),
+                    label: term.label_in(lang),
+                    url: routes.term_in(lang, t, i, page).map_or("", |r| r.url()),
+                    taxonomy: self.taxonomy_link(t, lang),
+                    briefs: self.cards_of(term.briefs.of(lang), page),
+                    count: term.briefs.of(lang).len(),
+                    pager: self.pager(page, List::Term(lang, t, i)),
+                    record: term.record.map(|r| self.record_view(t, i, r, lang)),
                     // On the first page only: later pages continue its list.
-                    related_terms: if page == 1 { self.related_terms(t, i) } else { Vec::new() },
-                    mentioned: self.cards_of(if page == 1 { self.graph.mentions.of_term(t, i) } else { &[] }, 1),
-                    mentioned_count: self.graph.mentions.of_term(t, i).len(),
-                    feed: routes.term_feed(t, i).map(|r| r.url()),
+                    related_terms: if page == 1 { self.related_terms(t, i, lang) } else { Vec::new() },
+                    mentioned: self.cards_of(if page == 1 { mentioned } else { &[] }, 1),
+                    mentioned_count: mentioned.len(),
+                    feed: routes.term_feed(lang, t, i).map(|r| r.url()),
                 };
                 ("taxonomy_term.html", PageContext::Term(context))
             }
@@ -122,13 +128,14 @@ impl<'a> Render<'a> {
                 };
                 ("source.html", PageContext::Source(context))
             }
-            Page::Search => (
+            Page::Search(lang) => (
                 "search.html",
                 PageContext::Search(SearchPage {
                     kind: "search",
-                    title: "Search",
-                    url: routes.search().url(),
-                    index_url: self.search_index_url(),
+                    title: self.word(lang, "search"),
+                    url: routes.search_in(lang).url(),
+                    index_url: self.search_index_url(lang),
+                    search_words: self.search_words(lang),
                 }),
             ),
         }
@@ -149,8 +156,8 @@ impl<'a> Render<'a> {
                 value: BriefOwn {
                     id: brief.id(),
                     title: brief.title(),
-                    date: date_context(&front.date),
-                    updated: date_context(&front.updated),
+                    date: date_context(&front.date, site.language_of(b)),
+                    updated: date_context(&front.updated, site.language_of(b)),
                     summary: brief.summary(),
                     toc: &analysis.headings,
                     word_count: analysis.word_count,
@@ -163,7 +170,7 @@ impl<'a> Render<'a> {
                         folder: brief.folder(),
                         image: &image.value,
                     }),
-                    lang: front.lang.as_deref().or(brief.facts().lang.as_deref()),
+                    lang: Some(site.language_of(b)),
                     extra: front.extra.as_ref(),
                 },
             },
@@ -174,15 +181,18 @@ impl<'a> Render<'a> {
                 links_hash: links.hash,
                 citations: cited.map_or(&[][..], |c| &c.inline[..]),
                 raw_html: self.config.raw_html,
-                notes: markdown::notes_heading(front.lang.as_deref().unwrap_or(&self.config.language)),
+                notes: markdown::notes_heading(site.language_of(b)),
             },
-            taxonomies: self.terms.groups(&brief.terms),
+            taxonomies: self.terms.groups(&brief.terms, brief.lang),
             backlinks: self.cards.list(&graph.backlinks[b]),
             related: RelatedList { cards: &self.cards, related: &graph.related[b] },
             outgoing: self.cards.list(&links.outgoing),
             previous: graph.previous(b).map(|x| self.cards.get(x)),
             next: graph.next(b).map(|x| self.cards.get(x)),
-            section: Link { title: &section.title, url: routes.section(brief.section, 1).url() },
+            section: match routes.section_in(brief.lang, brief.section, 1) {
+                Some(route) => Link { title: section.title_in(brief.lang), url: route.url() },
+                None => Link { title: &section.title, url: routes.section(brief.section, 1).url() },
+            },
             structured_data: StructuredData { render: self, brief: b },
             references: self.references(cited),
             citation_notes: cited.map_or(&[][..], |c| &c.notes[..]),
@@ -195,7 +205,7 @@ impl<'a> Render<'a> {
                 authors: &front.authors,
                 date: front.date.map(|d| d.ymd().replace('-', "/")),
                 institution: &self.config.title,
-                language: front.lang.as_deref().unwrap_or(&self.config.language),
+                language: site.language_of(b),
                 references: cited.map_or_else(Vec::new, |c| {
                     c.references.iter().map(|r| crate::citations::plain_of(&r.html)).collect()
                 }),
@@ -249,34 +259,52 @@ impl<'a> Render<'a> {
         self.cards.list(&briefs[start..(start + per_page).min(briefs.len())])
     }
 
-    fn intro(&'a self, s: usize) -> Option<Body<'a>> {
-        self.site.sections[s].index.as_ref().map(|parsed| {
-            let (links, links_hash) = &self.graph.section_outputs[s];
-            Body {
-                parsed,
-                links,
-                links_hash: *links_hash,
-                citations: &[],
-                raw_html: self.config.raw_html,
-                notes: markdown::notes_heading(&self.config.language),
-            }
+    /// A section's introduction in a language (the default's `_index.md`, else `_index.<code>.md`).
+    fn intro(&'a self, s: usize, lang: usize) -> Option<Body<'a>> {
+        let section = &self.site.sections[s];
+        let parsed = section.index_in(lang)?;
+        let (links, links_hash) = match lang {
+            0 => &self.graph.section_outputs[s],
+            _ => self.graph.translated_outputs.get(&parsed.file.rel_path).unwrap_or(&self.graph.section_outputs[s]),
+        };
+        Some(Body {
+            parsed,
+            links,
+            links_hash: *links_hash,
+            citations: &[],
+            raw_html: self.config.raw_html,
+            notes: markdown::notes_heading(crate::site::language_code(self.config, lang)),
         })
     }
 
-    fn subsections(&'a self, s: usize) -> Vec<SectionLink<'a>> {
+    fn subsections(&'a self, s: usize, lang: usize) -> Vec<SectionLink<'a>> {
         self.site.sections[s]
             .children
             .iter()
-            .map(|&c| {
+            .filter_map(|&c| {
                 let child = &self.site.sections[c];
-                SectionLink { title: &child.title, url: self.routes.section(c, 1).url(), count: child.briefs.len() }
+                let url = self.routes.section_in(lang, c, 1)?.url();
+                Some(SectionLink { title: child.title_in(lang), url, count: child.briefs.of(lang).len() })
             })
             .collect()
     }
 
-    fn taxonomy_link(&'a self, t: usize) -> TaxonomyLink<'a> {
+    fn taxonomy_link(&'a self, t: usize, lang: usize) -> TaxonomyLink<'a> {
         let taxonomy = &self.site.taxonomies[t];
-        TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: self.routes.taxonomy(t).url() }
+        let route = self.routes.taxonomy_in(lang, t).unwrap_or_else(|| self.routes.taxonomy(t));
+        TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: route.url() }
+    }
+
+    /// The words the search script shows, as JSON for its `data-words`.
+    fn search_words(&'a self, lang: usize) -> String {
+        let keys = ["search_loading", "search_failed", "search_none", "search_none_within", "search_found", "search_found_more"];
+        let words: std::collections::BTreeMap<&str, &str> = keys.iter().map(|&k| (k, self.word(lang, k))).collect();
+        serde_json::to_string(&words).unwrap_or_default()
+    }
+
+    /// A word of the theme in a language (`t.search`), else its key.
+    pub(super) fn word(&'a self, lang: usize, key: &'a str) -> &'a str {
+        self.word_maps[lang].get(key).copied().unwrap_or(key)
     }
 
     /// What `structured_data` writes for brief `b` depends on: its file, its URL, and the label,
@@ -322,7 +350,7 @@ impl<'a> Render<'a> {
             "name": brief.title(),
             "publisher": {"@type": "Organization", "name": self.config.title, "url": url(routes.home())},
             "url": url(routes.brief(b)),
-            "inLanguage": front.lang.as_deref().unwrap_or(&self.config.language),
+            "inLanguage": site.language_of(b),
         });
         if let Some(date) = &front.date {
             article["datePublished"] = date.rfc3339().into();
@@ -380,18 +408,23 @@ impl<'a> Render<'a> {
         article.to_string().replace('<', "\\u003c")
     }
 
-    /// A record's first name in another language than the site's.
-    fn other_name(&'a self, r: usize) -> Option<NameIn<'a>> {
+    /// A record's name in another language than the page's: its first name in another language
+    /// on a page in the default language; its title on a page in another.
+    fn other_name(&'a self, t: usize, i: usize, r: usize, lang: usize) -> Option<NameIn<'a>> {
+        if lang != 0 {
+            let term = &self.site.taxonomies[t].terms[i];
+            return (term.label_in(lang) != term.label).then_some(NameIn { lang: &self.config.language, name: &term.label });
+        }
         let names = &self.site.records[r].fields().names;
         names.iter().find(|(lang, _)| *lang != self.config.language).map(|(lang, n)| NameIn { lang, name: &n.value })
     }
 
-    fn record_view(&'a self, t: usize, i: usize, r: usize) -> RecordView<'a> {
+    fn record_view(&'a self, t: usize, i: usize, r: usize, lang: usize) -> RecordView<'a> {
         let (site, routes) = (self.site, self.routes);
         let record = &site.records[r];
         let fields = record.fields();
         let terms = &site.taxonomies[t].terms;
-        let link = |j: usize| TermLink { label: &terms[j].label, url: routes.term(t, j, 1).url() };
+        let link = |j: usize| TermLink { label: terms[j].label_in(lang), url: routes.term_or_default(lang, t, j).url() };
         let (links, links_hash) = &self.graph.record_outputs[r];
         RecordView {
             names: fields.names.iter().map(|(lang, n)| NameIn { lang, name: &n.value }).collect(),
@@ -421,16 +454,16 @@ impl<'a> Render<'a> {
 
     /// The terms (of any taxonomy) named most often by the briefs that name term `i`: eight at
     /// most, most often first, then by label.
-    fn related_terms(&'a self, t: usize, i: usize) -> Vec<TermLink<'a>> {
+    fn related_terms(&'a self, t: usize, i: usize, lang: usize) -> Vec<TermLink<'a>> {
         let site = self.site;
         let mut counts: crate::hash::FastMap<(usize, usize), usize> = crate::hash::fast_map(32);
-        for &b in &site.taxonomies[t].terms[i].briefs {
+        for &b in site.taxonomies[t].terms[i].briefs.of(lang) {
             for &other in site.briefs[b].terms.iter().filter(|&&o| o != (t, i)) {
                 *counts.entry(other).or_default() += 1;
             }
         }
         let mut counts: Vec<((usize, usize), usize)> = counts.into_iter().collect();
-        let label = |(t, j): (usize, usize)| site.taxonomies[t].terms[j].label.as_str();
+        let label = |(t, j): (usize, usize)| site.taxonomies[t].terms[j].label_in(lang);
         counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| label(a.0).cmp(label(b.0))));
         // A topic and an actor of the same name (CFC) are shown once, as the more frequent.
         let mut seen = std::collections::HashSet::new();
@@ -438,29 +471,31 @@ impl<'a> Render<'a> {
             .into_iter()
             .filter(|&(term, _)| seen.insert(label(term)))
             .take(8)
-            .map(|((t, j), _)| TermLink { label: label((t, j)), url: self.routes.term(t, j, 1).url() })
+            .map(|((t, j), _)| TermLink { label: label((t, j)), url: self.routes.term_or_default(lang, t, j).url() })
             .collect()
     }
 
-    fn taxonomy_summary(&'a self, t: usize) -> TaxonomySummary<'a> {
+    fn taxonomy_summary(&'a self, t: usize, lang: usize) -> TaxonomySummary<'a> {
         let taxonomy = &self.site.taxonomies[t];
         let mut terms: Vec<TermSummary> = taxonomy
             .terms
             .iter()
             .enumerate()
-            .map(|(i, term)| TermSummary {
-                label: &term.label,
-                slug: &term.slug,
-                url: self.routes.term(t, i, 1).url(),
-                count: term.briefs.len(),
-                other_name: term.record.and_then(|r| self.other_name(r)),
+            .filter_map(|(i, term)| {
+                Some(TermSummary {
+                    label: term.label_in(lang),
+                    slug: &term.slug,
+                    url: self.routes.term_in(lang, t, i, 1)?.url(),
+                    count: term.briefs.of(lang).len(),
+                    other_name: term.record.and_then(|r| self.other_name(t, i, r, lang)),
+                })
             })
             .collect();
         terms.sort_by_cached_key(|term| (term.label.to_lowercase(), term.slug));
         // A stable sort of the list by name: equal counts keep their A→Z order.
         let mut busiest = terms.clone();
         busiest.sort_by_key(|term| std::cmp::Reverse(term.count));
-        let TaxonomyLink { name, title, url } = self.taxonomy_link(t);
+        let TaxonomyLink { name, title, url } = self.taxonomy_link(t, lang);
         TaxonomySummary { name, title, url, terms, busiest }
     }
 }

@@ -38,6 +38,26 @@ pub struct Templates {
     sources: BTreeMap<String, (String, Arc<SourceText>)>,
 }
 
+/// `{{ t.n_briefs | fill(n=3) }}`: a word of the theme (`i18n/`) with each `{key}` in it
+/// replaced by the argument `key`; a word written `one | other` takes its first form when `n`
+/// is 1, else its last.
+fn fill(word: tera::StringInput, args: tera::Kwargs, _: &tera::State) -> String {
+    let word = word.as_str();
+    let forms: Vec<&str> = word.split(" | ").collect();
+    let n = args.get::<tera::Value>("n").ok().flatten().and_then(|n| n.as_i128());
+    let mut out = match (n, forms.as_slice()) {
+        (Some(1), [one, ..]) => one.to_string(),
+        (_, [.., other]) => other.to_string(),
+        _ => word.to_string(),
+    };
+    for (key, value) in args.iter() {
+        if let Some(key) = key.as_str() {
+            out = out.replace(&format!("{{{key}}}"), &value.to_string());
+        }
+    }
+    out
+}
+
 impl Templates {
     /// Compiles the theme's templates. Errors name the template file, with line and column.
     pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
@@ -50,6 +70,7 @@ impl Templates {
             return Err(missing);
         }
         let mut tera = Tera::new();
+        tera.register_filter("fill", fill);
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         // Tera's default escaper would do, but feeds and pages must escape exactly alike.
         tera.set_escape_fn(markdown::write_escaped);

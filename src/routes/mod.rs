@@ -30,25 +30,32 @@ pub const MAX_PATH_BYTES: usize = 3_000;
 /// A longer file or folder name fails on every common file system (255 bytes).
 const MAX_NAME_BYTES: usize = 255;
 
-/// A page rendered with a template.
+/// A page rendered with a template. `lang` is the language of a list page, as `Brief::lang`
+/// (0: the site's default): each language has its own home, search, sections and terms, which
+/// list the briefs of that language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
-    Home,
+    Home(usize),
     NotFound,
-    Search,
+    Search(usize),
     Brief(BriefId),
     /// Page `page` (from 1) of a section's list.
     Section {
         section: usize,
         page: usize,
+        lang: usize,
     },
     /// The list of a taxonomy's terms.
-    Taxonomy(usize),
+    Taxonomy {
+        taxonomy: usize,
+        lang: usize,
+    },
     /// Page `page` (from 1) of a term's list.
     Term {
         taxonomy: usize,
         term: usize,
         page: usize,
+        lang: usize,
     },
     /// Every source of the library (`/sources/`).
     Sources,
@@ -71,7 +78,8 @@ pub enum Output {
         term: usize,
         spelling: usize,
     },
-    SearchIndex,
+    /// A language's search index.
+    SearchIndex(usize),
     Graph,
     /// `terms.json`: every term, with its names and page.
     Terms,
@@ -80,8 +88,11 @@ pub enum Output {
     /// A brief as a BibLaTeX entry (`cite.bib`) or as RIS (`cite.ris`), beside its page.
     CiteBib(BriefId),
     CiteRis(BriefId),
-    /// The Atom feed of the whole site (`None`) or of a term.
-    Feed(Option<(usize, usize)>),
+    /// The Atom feed of a language's briefs (`term: None`) or of a term's.
+    Feed {
+        lang: usize,
+        term: Option<(usize, usize)>,
+    },
     /// `sitemap.xml` (0), or part `n` of a sitemap index.
     Sitemap(usize),
     Robots,
@@ -191,17 +202,10 @@ pub struct Routes {
     pub key: u64,
     /// Every file the build writes, each once, pages first.
     pub files: Vec<Route>,
-    home: usize,
     not_found: usize,
-    search: usize,
-    search_index: usize,
-    site_feed: Option<usize>,
     brief: Vec<usize>,
-    /// Per section, its first route and its number of pages (pages are consecutive).
-    section: Vec<(usize, usize)>,
-    taxonomy: Vec<usize>,
-    term: Vec<Vec<(usize, usize)>>,
-    term_feed: Vec<Vec<Option<usize>>>,
+    /// The lists of each language (the default's first).
+    langs: Vec<LangRoutes>,
     theme_file: Vec<usize>,
     asset: Vec<usize>,
     sources: Option<usize>,
@@ -209,45 +213,88 @@ pub struct Routes {
     cite: Vec<Option<(usize, usize)>>,
 }
 
+/// The list pages and feeds of one language. Every language has a home, a search page and an
+/// index; a section, taxonomy or term has pages in another language than the default only
+/// when it lists briefs in it.
+#[derive(Debug, Clone, Default)]
+struct LangRoutes {
+    home: usize,
+    search: usize,
+    search_index: usize,
+    feed: Option<usize>,
+    /// Per section, its first route and its number of pages (pages are consecutive).
+    section: Vec<Option<(usize, usize)>>,
+    taxonomy: Vec<Option<usize>>,
+    term: Vec<Vec<Option<(usize, usize)>>>,
+    term_feed: Vec<Vec<Option<usize>>>,
+}
+
 impl Routes {
+    /// How many languages the site has (the default included).
+    pub fn languages(&self) -> usize {
+        self.langs.len()
+    }
     pub fn home(&self) -> &Route {
-        &self.files[self.home]
+        self.home_in(0)
+    }
+    /// A language's home page (`/ko/`).
+    pub fn home_in(&self, lang: usize) -> &Route {
+        &self.files[self.langs[lang].home]
     }
     pub fn not_found(&self) -> &Route {
         &self.files[self.not_found]
     }
     pub fn search(&self) -> &Route {
-        &self.files[self.search]
+        self.search_in(0)
     }
-    pub fn search_index(&self) -> &Route {
-        &self.files[self.search_index]
+    pub fn search_in(&self, lang: usize) -> &Route {
+        &self.files[self.langs[lang].search]
+    }
+    pub fn search_index(&self, lang: usize) -> &Route {
+        &self.files[self.langs[lang].search_index]
     }
     pub fn brief(&self, b: BriefId) -> &Route {
         &self.files[self.brief[b]]
     }
     /// Page `page` (from 1) of a section's list.
     pub fn section(&self, s: usize, page: usize) -> &Route {
-        let (first, _) = self.section[s];
-        &self.files[first + page.max(1) - 1]
+        self.section_in(0, s, page).expect("every section has a page in the default language")
     }
-    pub fn section_pages(&self, s: usize) -> usize {
-        self.section[s].1
+    /// Page `page` of a section's list in a language, if it has briefs in it.
+    pub fn section_in(&self, lang: usize, s: usize, page: usize) -> Option<&Route> {
+        let (first, _) = self.langs[lang].section[s]?;
+        Some(&self.files[first + page.max(1) - 1])
+    }
+    pub fn section_pages(&self, lang: usize, s: usize) -> usize {
+        self.langs[lang].section[s].map_or(0, |(_, pages)| pages)
     }
     pub fn taxonomy(&self, t: usize) -> &Route {
-        &self.files[self.taxonomy[t]]
+        self.taxonomy_in(0, t).expect("every taxonomy has a page in the default language")
+    }
+    pub fn taxonomy_in(&self, lang: usize, t: usize) -> Option<&Route> {
+        self.langs[lang].taxonomy[t].map(|i| &self.files[i])
     }
     pub fn term(&self, t: usize, term: usize, page: usize) -> &Route {
-        let (first, _) = self.term[t][term];
-        &self.files[first + page.max(1) - 1]
+        self.term_in(0, t, term, page).expect("every term has a page in the default language")
     }
-    pub fn term_pages(&self, t: usize, term: usize) -> usize {
-        self.term[t][term].1
+    /// Page `page` of a term's list in a language, if it has briefs in it.
+    pub fn term_in(&self, lang: usize, t: usize, term: usize, page: usize) -> Option<&Route> {
+        let (first, _) = self.langs[lang].term[t][term]?;
+        Some(&self.files[first + page.max(1) - 1])
     }
-    pub fn site_feed(&self) -> Option<&Route> {
-        self.site_feed.map(|i| &self.files[i])
+    /// A term's page in a language, else in the default one.
+    pub fn term_or_default(&self, lang: usize, t: usize, term: usize) -> &Route {
+        self.term_in(lang, t, term, 1).unwrap_or_else(|| self.term(t, term, 1))
     }
-    pub fn term_feed(&self, t: usize, term: usize) -> Option<&Route> {
-        self.term_feed[t][term].map(|i| &self.files[i])
+    pub fn term_pages(&self, lang: usize, t: usize, term: usize) -> usize {
+        self.langs[lang].term[t][term].map_or(0, |(_, pages)| pages)
+    }
+    /// A language's feed of every brief.
+    pub fn site_feed(&self, lang: usize) -> Option<&Route> {
+        self.langs[lang].feed.map(|i| &self.files[i])
+    }
+    pub fn term_feed(&self, lang: usize, t: usize, term: usize) -> Option<&Route> {
+        self.langs[lang].term_feed[t][term].map(|i| &self.files[i])
     }
     /// A file of the theme's `static/` folder, by its index in the theme.
     pub fn theme_file(&self, i: usize) -> &Route {
@@ -334,12 +381,23 @@ impl Routes {
     /// `max_path`: the longest output path, in bytes, that can be written where the output is.
     pub fn plan(config: &SiteConfig, site: &Site, theme: &Theme, max_path: usize) -> (Routes, Vec<Diagnostic>) {
         let urls = Urls::new(config);
-        let mut table = Table::new(urls.clone(), site, max_path);
+        let codes = config.languages.iter().map(|l| l.code.clone()).collect();
+        let mut table = Table::new(urls.clone(), site, max_path, codes);
         let per_page = config.paginate_by;
 
-        let home = table.page(String::new(), Page::Home);
+        let languages = config.languages.len() + 1;
+        // Another language's pages live under its code (`ko/`).
+        let prefix = |lang: usize| match lang {
+            0 => String::new(),
+            l => format!("{}/", crate::site::language_code(config, l)),
+        };
+        let mut langs: Vec<LangRoutes> = (0..languages)
+            .map(|lang| LangRoutes { home: table.page(prefix(lang), Page::Home(lang)), ..LangRoutes::default() })
+            .collect();
         let not_found = table.file("404.html".into(), Output::Page(Page::NotFound));
-        let search = table.page("search/".into(), Page::Search);
+        for (lang, routes) in langs.iter_mut().enumerate() {
+            routes.search = table.page(format!("{}search/", prefix(lang)), Page::Search(lang));
+        }
         let brief_routes: Vec<usize> = site
             .briefs
             .iter()
@@ -375,40 +433,51 @@ impl Routes {
                 }
             })
             .collect();
-        let mut section = Vec::with_capacity(site.sections.len());
-        for (s, sec) in site.sections.iter().enumerate() {
-            if s == 0 {
-                // The root folder's page is the home page, which lists the newest briefs.
-                section.push((home, 1));
-                continue;
+        for (lang, routes) in langs.iter_mut().enumerate() {
+            let in_lang = sections_in(site, lang);
+            for (s, sec) in site.sections.iter().enumerate() {
+                if s == 0 {
+                    // The root folder's page is the home page, which lists the newest briefs.
+                    routes.section.push(Some((routes.home, 1)));
+                    continue;
+                }
+                if !in_lang[s] {
+                    routes.section.push(None);
+                    continue;
+                }
+                let path = format!("{}{}", prefix(lang), folder_path(&sec.folder));
+                let pages = page_count(sec.briefs.of(lang).len(), per_page);
+                let start = table.files.len();
+                for page in 1..=pages {
+                    table.page(paged(&path, page), Page::Section { section: s, page, lang });
+                }
+                routes.section.push(Some((start, pages)));
             }
-            let path = folder_path(&sec.folder);
-            let pages = page_count(sec.briefs.len(), per_page);
-            let start = table.files.len();
-            for page in 1..=pages {
-                table.page(paged(&path, page), Page::Section { section: s, page });
-            }
-            section.push((start, pages));
-        }
-        let mut taxonomy = Vec::new();
-        let mut term = Vec::new();
-        for (t, tax) in site.taxonomies.iter().enumerate() {
-            taxonomy.push(table.page(format!("{}/", tax.name), Page::Taxonomy(t)));
-            term.push(
-                tax.terms
+            for (t, tax) in site.taxonomies.iter().enumerate() {
+                let terms: Vec<Option<(usize, usize)>> = tax
+                    .terms
                     .iter()
                     .enumerate()
                     .map(|(i, tm)| {
-                        let path = format!("{}/{}/", tax.name, tm.slug);
-                        let pages = page_count(tm.briefs.len(), per_page);
+                        let count = tm.briefs.of(lang).len();
+                        if lang != 0 && count == 0 {
+                            return None;
+                        }
+                        let path = format!("{}{}/{}/", prefix(lang), tax.name, tm.slug);
+                        let pages = page_count(count, per_page);
                         let start = table.files.len();
                         for page in 1..=pages {
-                            table.page(paged(&path, page), Page::Term { taxonomy: t, term: i, page });
+                            table.page(paged(&path, page), Page::Term { taxonomy: t, term: i, page, lang });
                         }
-                        (start, pages)
+                        Some((start, pages))
                     })
-                    .collect(),
-            );
+                    .collect();
+                let listed = lang == 0 || terms.iter().any(Option::is_some);
+                routes.taxonomy.push(listed.then(|| {
+                    table.page(format!("{}{}/", prefix(lang), tax.name), Page::Taxonomy { taxonomy: t, lang })
+                }));
+                routes.term.push(terms);
+            }
         }
         for (b, brief) in site.briefs.iter().enumerate() {
             for (a, alias) in brief.facts().aliases.iter().enumerate() {
@@ -460,20 +529,27 @@ impl Routes {
                 Some((bib, ris))
             })
             .collect();
-        let search_index = table.file("search/index.json".into(), Output::SearchIndex);
+        for (lang, routes) in langs.iter_mut().enumerate() {
+            routes.search_index = table.file(format!("{}search/index.json", prefix(lang)), Output::SearchIndex(lang));
+        }
         table.file("graph.json".into(), Output::Graph);
         table.file("terms.json".into(), Output::Terms);
-        let mut site_feed = None;
-        let mut term_feed: Vec<Vec<Option<usize>>> =
-            site.taxonomies.iter().map(|t| vec![None; t.terms.len()]).collect();
-        if urls.origin.is_some() {
-            site_feed = Some(table.file("atom.xml".into(), Output::Feed(None)));
+        for (lang, routes) in langs.iter_mut().enumerate() {
+            routes.term_feed = site.taxonomies.iter().map(|t| vec![None; t.terms.len()]).collect();
+            if urls.origin.is_none() {
+                continue;
+            }
+            routes.feed = Some(table.file(format!("{}atom.xml", prefix(lang)), Output::Feed { lang, term: None }));
             for (t, tax) in site.taxonomies.iter().enumerate() {
                 for (i, tm) in tax.terms.iter().enumerate() {
-                    let path = format!("{}/{}/atom.xml", tax.name, tm.slug);
-                    term_feed[t][i] = Some(table.file(path, Output::Feed(Some((t, i)))));
+                    if routes.term[t][i].is_some() {
+                        let path = format!("{}{}/{}/atom.xml", prefix(lang), tax.name, tm.slug);
+                        routes.term_feed[t][i] = Some(table.file(path, Output::Feed { lang, term: Some((t, i)) }));
+                    }
                 }
             }
+        }
+        if urls.origin.is_some() {
             let listed = table.files.iter().filter(|r| matches!(r.output, Output::Page(p) if listed(p))).count();
             table.file("sitemap.xml".into(), Output::Sitemap(0));
             if listed > SITEMAP_LIMIT {
@@ -500,16 +576,9 @@ impl Routes {
             urls,
             key: 0,
             files,
-            home,
             not_found,
-            search,
-            search_index,
-            site_feed,
             brief: brief_routes,
-            section,
-            taxonomy,
-            term,
-            term_feed,
+            langs,
             theme_file,
             asset,
             sources,
@@ -521,7 +590,24 @@ impl Routes {
 }
 
 fn listed(page: Page) -> bool {
-    !matches!(page, Page::NotFound | Page::Search)
+    !matches!(page, Page::NotFound | Page::Search(_))
+}
+
+/// Which sections have pages in a language: all in the default; in another, those with briefs
+/// or an introduction in it, and their parents (which list them).
+fn sections_in(site: &Site, lang: usize) -> Vec<bool> {
+    let mut present: Vec<bool> = site
+        .sections
+        .iter()
+        .map(|s| lang == 0 || !s.briefs.of(lang).is_empty() || s.index_in(lang).is_some())
+        .collect();
+    // Children come after their parents.
+    for s in (1..site.sections.len()).rev() {
+        if let (true, Some(parent)) = (present[s], site.sections[s].parent) {
+            present[parent] = true;
+        }
+    }
+    present
 }
 
 #[cfg(test)]

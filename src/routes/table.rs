@@ -16,6 +16,8 @@ pub(super) struct Table<'a> {
     by_key: HashMap<String, usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
     max_path: usize,
+    /// The site's other languages' tags, for messages.
+    codes: Vec<String>,
 }
 
 /// How hosts compare paths: case-insensitive (macOS and Windows file systems fold case).
@@ -24,7 +26,7 @@ pub(super) fn key_of(file: &str) -> String {
 }
 
 impl<'a> Table<'a> {
-    pub(super) fn new(urls: Urls, site: &'a Site, max_path: usize) -> Table<'a> {
+    pub(super) fn new(urls: Urls, site: &'a Site, max_path: usize, codes: Vec<String>) -> Table<'a> {
         let capacity = site.briefs.len() * 2 + 64;
         Table {
             urls,
@@ -33,6 +35,7 @@ impl<'a> Table<'a> {
             by_key: HashMap::with_capacity(capacity),
             diagnostics: vec![],
             max_path,
+            codes,
         }
     }
 
@@ -114,8 +117,8 @@ impl<'a> Table<'a> {
             (None, None) => d,
         };
         let help = match (self.files[first].output, second) {
-            (Output::Page(Page::Brief(b)), Output::Page(Page::Section { section, page: 1 }))
-            | (Output::Page(Page::Section { section, page: 1 }), Output::Page(Page::Brief(b))) => {
+            (Output::Page(Page::Brief(b)), Output::Page(Page::Section { section, page: 1, .. }))
+            | (Output::Page(Page::Section { section, page: 1, .. }), Output::Page(Page::Brief(b))) => {
                 // `x.md` beside folder `x/`: most often meant as the folder's introduction.
                 let folder = &self.site.sections[section].folder;
                 format!(
@@ -158,6 +161,14 @@ impl<'a> Table<'a> {
         }
     }
 
+    /// ` in `ko`` for a page of another language than the default.
+    fn in_language(&self, lang: usize) -> String {
+        match self.codes.get(lang.wrapping_sub(1)) {
+            Some(code) => format!(" in `{code}`"),
+            None => String::new(),
+        }
+    }
+
     /// Who owns a file, in the user's terms, and the place in the sources that made it.
     fn describe(&self, output: Output) -> (String, Option<Location>) {
         let site = self.site;
@@ -174,16 +185,16 @@ impl<'a> Table<'a> {
         };
         match output {
             Output::Page(Page::Brief(b)) => (format!("`{}`", site.briefs[b].display()), Some(brief_at(b))),
-            Output::Page(Page::Section { section, page }) => {
+            Output::Page(Page::Section { section, page, lang }) => {
                 let sec = &site.sections[section];
-                let folder = format!("the folder `content/{}`", sec.folder);
+                let folder = format!("the folder `content/{}`{}", sec.folder, self.in_language(lang));
                 let what = if page > 1 { format!("page {page} of {folder}") } else { folder };
                 (what, sec.index.as_ref().map(|p| p.location(0..0)))
             }
-            Output::Page(Page::Term { taxonomy, term, page }) => {
+            Output::Page(Page::Term { taxonomy, term, page, lang }) => {
                 let tax = &site.taxonomies[taxonomy];
                 let tm = &tax.terms[term];
-                let what = format!("the {} term `{}`", tax.name, tm.label);
+                let what = format!("the {} term `{}`{}", tax.name, tm.label, self.in_language(lang));
                 let what = if page > 1 { format!("page {page} of {what}") } else { what };
                 (what, site.term_location(taxonomy, term))
             }
@@ -194,21 +205,28 @@ impl<'a> Table<'a> {
                     site.term_location(taxonomy, term),
                 )
             }
-            Output::Page(Page::Taxonomy(t)) => (format!("the `{}` index", site.taxonomies[t].name), None),
-            Output::Page(Page::Home) => ("the home page".into(), None),
+            Output::Page(Page::Taxonomy { taxonomy, lang }) => {
+                (format!("the `{}` index{}", site.taxonomies[taxonomy].name, self.in_language(lang)), None)
+            }
+            Output::Page(Page::Home(lang)) => (format!("the home page{}", self.in_language(lang)), None),
             Output::Page(Page::NotFound) => ("the 404 page".into(), None),
-            Output::Page(Page::Search) => ("the search page".into(), None),
+            Output::Page(Page::Search(lang)) => (format!("the search page{}", self.in_language(lang)), None),
             Output::Alias { brief, alias } => {
                 let b = &site.briefs[brief];
                 let a = &b.facts().aliases[alias];
                 (format!("the alias `{}` of `{}`", a.value, b.display()), Some(b.parsed.location(a.span.clone())))
             }
-            Output::SearchIndex => ("the search index".into(), None),
+            Output::SearchIndex(lang) => (format!("the search index{}", self.in_language(lang)), None),
             Output::Graph => ("the link graph `graph.json`".into(), None),
             Output::Terms => ("the list of terms `terms.json`".into(), None),
-            Output::Feed(None) => ("the site's Atom feed".into(), None),
-            Output::Feed(Some((t, term))) => (
-                format!("the feed of the {} term `{}`", site.taxonomies[t].name, site.taxonomies[t].terms[term].label),
+            Output::Feed { lang, term: None } => (format!("the site's Atom feed{}", self.in_language(lang)), None),
+            Output::Feed { lang, term: Some((t, term)) } => (
+                format!(
+                    "the feed of the {} term `{}`{}",
+                    site.taxonomies[t].name,
+                    site.taxonomies[t].terms[term].label,
+                    self.in_language(lang)
+                ),
                 None,
             ),
             Output::Sitemap(_) => ("the sitemap".into(), None),
@@ -233,7 +251,7 @@ fn resolution(output: Output) -> &'static str {
     match output {
         Output::Page(Page::Brief(_)) => "give the brief another `slug:`, or move or rename its file",
         Output::Page(Page::Section { .. }) => "rename one of the folders, or the brief whose URL takes the page",
-        Output::Page(Page::Term { .. }) | Output::Feed(Some(_)) => {
+        Output::Page(Page::Term { .. }) | Output::Feed { term: Some(_), .. } => {
             "rename the brief or folder that takes the term's URL (a folder named after a taxonomy holds briefs at the term pages' URLs)"
         }
         Output::Alias { .. } => "remove the alias, or change it to the old URL it should redirect from",

@@ -5,6 +5,26 @@
   var script = document.currentScript;
   var base = script.getAttribute("data-base");
   var indexUrl = script.getAttribute("data-index");
+  var lang = script.getAttribute("data-lang") || "en";
+  var words = {};
+  try { words = JSON.parse(script.getAttribute("data-words") || "{}"); } catch (e) { words = {}; }
+  // A word of the theme (i18n/) with its {places} filled; `one | other` by the number n.
+  function say(key, values) {
+    var forms = (words[key] || key).split(" | ");
+    var text = values && values.n === 1 ? forms[0] : forms[forms.length - 1];
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
+  // Dates as the pages write them: `5 November 2025`, `2025년 11월 5일`.
+  var dates = null;
+  try {
+    dates = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  } catch (e) { dates = null; }
+  function showDate(ymd) {
+    if (!ymd || !dates) return ymd;
+    var d = new Date(ymd + "T00:00:00Z");
+    return isNaN(d) ? ymd : dates.format(d);
+  }
   var input = document.getElementById("search-input");
   var filter = document.getElementById("search-filter");
   var status = document.getElementById("search-status");
@@ -137,7 +157,7 @@
       meta.className = "meta";
       // The date and the terms of the first taxonomy (topics): enough to tell results apart.
       var topics = d[4].filter(function (t) { return index.terms[t][0] === 0; });
-      meta.textContent = [d[2], topics.map(function (t) { return index.terms[t][1]; }).join(", ")].filter(Boolean).join(" \u00b7 ");
+      meta.textContent = [showDate(d[2]), topics.map(function (t) { return index.terms[t][1]; }).join(", ")].filter(Boolean).join(" \u00b7 ");
       li.appendChild(meta);
       if (d[3]) {
         var p = document.createElement("p");
@@ -151,10 +171,10 @@
     var asked = found.tokens.length || termId !== "";
     // Before a query, and when nothing matches, the hint says what search looks in.
     if (hint) hint.hidden = asked && n > 0;
-    var within = termId !== "" && filter ? " in \u201c" + filter.options[filter.selectedIndex].textContent.replace(/ \(\d+\)$/, "") + "\u201d" : "";
+    var within = termId !== "" && filter ? filter.options[filter.selectedIndex].textContent.replace(/ \(\d+\)$/, "") : "";
     status.textContent = !asked ? "" :
-      n === 0 ? "No brief matches \u201c" + query.trim() + "\u201d" + within + (within ? "; try all topics and actors, " : "; try ") + "fewer letters or another spelling." :
-      n + (n === 1 ? " brief" : " briefs") + (n > shown.length ? ", showing the first " + shown.length : "") + ".";
+      n === 0 ? say(within ? "search_none_within" : "search_none", { query: query.trim(), term: within }) :
+      n > shown.length ? say("search_found_more", { n: n, shown: shown.length }) : say("search_found", { n: n });
     var params = new URLSearchParams();
     if (query) params.set("q", query);
     if (termId) params.set("term", termId);
@@ -163,9 +183,9 @@
   }
 
   input.value = new URLSearchParams(location.search).get("q") || "";
-  status.textContent = "Loading the index\u2026";
+  status.textContent = say("search_loading");
   load().then(function () { status.textContent = ""; render(); }, function (e) {
-    status.textContent = "The search index could not be loaded (" + e.message + ").";
+    status.textContent = say("search_failed", { error: e.message });
   });
   input.addEventListener("input", render);
   if (filter) filter.addEventListener("change", render);
