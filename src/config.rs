@@ -33,6 +33,9 @@ pub struct SiteConfig {
     /// The site's other languages (`languages: {ko: {title: …}}`), in the order written; the
     /// default `language` is not among them. Their pages live under `/<code>/`.
     pub languages: Vec<LanguageConfig>,
+    /// The languages every brief of the default language should have a version in
+    /// (`translations: {required: [ko]}`): a missing one is a warning.
+    pub required_translations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hash)]
@@ -81,6 +84,8 @@ pub struct TaxonomyConfig {
     pub name: String,
     /// The display name (`Actors and institutions`).
     pub title: String,
+    /// Its name in the site's other languages (`titles: {ko: 행위자와 기관}`).
+    pub titles: Vec<(String, String)>,
     /// Every term must have a record (`content/<name>/<id>.md`).
     pub closed: bool,
     /// Whether the names of its records are looked for in brief bodies.
@@ -89,7 +94,7 @@ pub struct TaxonomyConfig {
 
 impl TaxonomyConfig {
     pub fn new(name: &str, title: &str) -> TaxonomyConfig {
-        TaxonomyConfig { name: name.into(), title: title.into(), closed: false, mentions: true }
+        TaxonomyConfig { name: name.into(), title: title.into(), titles: Vec::new(), closed: false, mentions: true }
     }
 }
 
@@ -152,6 +157,7 @@ impl Default for SiteConfig {
             bibliography: Vec::new(),
             citation_style: "chicago-author-date".into(),
             languages: Vec::new(),
+            required_translations: Vec::new(),
         }
     }
 }
@@ -170,6 +176,8 @@ enum RawTaxonomy {
     Full {
         name: String,
         title: Option<String>,
+        #[serde(default)]
+        titles: std::collections::BTreeMap<String, String>,
         #[serde(default)]
         closed: bool,
         #[serde(default = "yes")]
@@ -208,6 +216,7 @@ const KEYS: &[&str] = &[
     "bibliography",
     "citation_style",
     "languages",
+    "translations",
 ];
 
 impl SiteConfig {
@@ -363,9 +372,11 @@ impl SiteConfig {
                     {
                         config.taxonomies = Vec::new();
                         for item in list {
-                            let (name, title, closed, mentions) = match item {
-                                RawTaxonomy::Name(name) => (name, None, false, true),
-                                RawTaxonomy::Full { name, title, closed, mentions } => (name, title, closed, mentions),
+                            let (name, title, titles, closed, mentions) = match item {
+                                RawTaxonomy::Name(name) => (name, None, Default::default(), false, true),
+                                RawTaxonomy::Full { name, title, titles, closed, mentions } => {
+                                    (name, title, titles, closed, mentions)
+                                }
                             };
                             if name.is_empty()
                                 || crate::slug::slugify(&name) != name
@@ -380,7 +391,8 @@ impl SiteConfig {
                                 );
                             } else {
                                 let title = title.unwrap_or_else(|| humanise(&name));
-                                config.taxonomies.push(TaxonomyConfig { name, title, closed, mentions });
+                                let titles = titles.into_iter().collect();
+                                config.taxonomies.push(TaxonomyConfig { name, title, titles, closed, mentions });
                             }
                         }
                     }
@@ -407,6 +419,17 @@ impl SiteConfig {
                     config.feed_full_content =
                         typed!(FeedContent, "write `feed_content: summary` or `feed_content: full`")
                             == Some(FeedContent::Full)
+                }
+                "translations" => {
+                    #[derive(Deserialize)]
+                    #[serde(deny_unknown_fields)]
+                    struct Translations {
+                        #[serde(default)]
+                        required: Vec<String>,
+                    }
+                    if let Some(t) = typed!(Translations, "write e.g. `translations: {required: [ko]}`") {
+                        config.required_translations = t.required;
+                    }
                 }
                 "timezone" => {
                     if let Some(name) = typed!(String, "write an IANA name such as `Asia/Seoul`, or `+09:00`") {
@@ -486,6 +509,19 @@ impl SiteConfig {
                 .at(at(span))
                 .help("list only the other languages; the default one has no URL prefix"),
             );
+        }
+        for code in &config.required_translations {
+            if !config.languages.iter().any(|l| &l.code == code) {
+                let span = keys.value("translations").unwrap_or(offset..offset);
+                problems.push(
+                    Diagnostic::error(
+                        Code::Config,
+                        format!("`translations: required` names `{code}`, which `languages` does not list"),
+                    )
+                    .at(at(span))
+                    .help(format!("add `{code}` to `languages`, or remove it from `required`")),
+                );
+            }
         }
         if problems.is_empty() {
             Ok(config)

@@ -62,6 +62,8 @@ pub enum Code {
     BadTranslation,
     /// A translation older than its original's last update.
     TranslationStale,
+    /// A brief without a version in a language `translations: {required: […]}` lists.
+    TranslationMissing,
     ForbiddenCharacter,
     /// Two owners of one output path.
     DuplicateUrl,
@@ -105,6 +107,7 @@ impl Code {
             Code::UnsafeUrl => "unsafe-url",
             Code::BadTranslation => "bad-translation",
             Code::TranslationStale => "translation-stale",
+            Code::TranslationMissing => "translation-missing",
             Code::ForbiddenCharacter => "forbidden-character",
             Code::DuplicateUrl => "duplicate-url",
             Code::Template => "template",

@@ -236,7 +236,8 @@ fn is_hangul(c: char) -> bool {
 }
 
 /// Whether a match stands as a word: no letter or digit just before it, and none just after it
-/// except, for a Hangul name, a particle followed by the end of the word.
+/// except a Korean particle followed by the end of the word (`주한미군의`, and `SCM이` in
+/// Korean text).
 fn at_boundaries(body: &str, start: usize, end: usize, name: &str) -> bool {
     if body[..start].chars().next_back().is_some_and(char::is_alphanumeric) {
         return false;
@@ -245,7 +246,7 @@ fn at_boundaries(body: &str, start: usize, end: usize, name: &str) -> bool {
     match after.chars().next() {
         None => true,
         Some(c) if !c.is_alphanumeric() => true,
-        Some(_) if name.chars().next_back().is_some_and(is_hangul) => PARTICLES
+        Some(c) if is_hangul(c) || name.chars().next_back().is_some_and(is_hangul) => PARTICLES
             .iter()
             .any(|p| after.strip_prefix(p).is_some_and(|rest| !rest.chars().next().is_some_and(char::is_alphanumeric))),
         Some(_) => false,
@@ -255,6 +256,14 @@ fn at_boundaries(body: &str, start: usize, end: usize, name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_latin_name_takes_a_korean_particle() {
+        assert_eq!(found(&["SCM"], "제57차 SCM이 열렸다").len(), 1);
+        assert_eq!(found(&["SCM"], "SCM의 결과").len(), 1);
+        assert!(found(&["SCM"], "SCM한국").is_empty(), "not a particle");
+        assert!(found(&["SCM"], "SCMs").is_empty());
+    }
 
     fn found(names: &[&str], body: &str) -> Vec<(u32, u32)> {
         let patterns: Vec<Pattern> = names

@@ -73,6 +73,9 @@ pub struct Facts {
     /// The language of its name (`x.ko.md` → `ko`), when not the site's default.
     pub lang: Option<String>,
     /// The id of the file it is a version of, by its name (`briefs/x` for `briefs/x.ko.md`).
+    /// Whether its file is under a folder named for its language (`content/ko/`): its section
+    /// is the folder below that one.
+    pub lang_root: bool,
     pub base_id: String,
     pub translation_of: Option<Spanned<String>>,
     pub translated_from: Option<Spanned<Date>>,
@@ -310,8 +313,12 @@ struct FileName<'a> {
     post_date: Option<&'a str>,
     /// The language its name ends with (`x.ko.md`), when the site lists that language.
     lang: Option<&'a str>,
-    /// The id without that language (`briefs/x` for `briefs/x.ko.md`): its original's id.
+    /// The id without that language (`briefs/x` for `briefs/x.ko.md`, and for
+    /// `ko/briefs/x.md`): its original's id.
     base_id: &'a str,
+    /// Whether it is under a folder named for its language (`content/ko/`), which holds that
+    /// language's sections.
+    lang_root: bool,
 }
 
 impl<'a> FileName<'a> {
@@ -329,8 +336,16 @@ impl<'a> FileName<'a> {
             .rsplit_once('.')
             .map(|(_, code)| code)
             .filter(|code| !code.is_empty() && languages.iter().any(|l| l.code == *code));
-        let base_id = lang.map_or(id, |code| &id[..id.len() - code.len() - 1]);
-        let (parent, stem) = base_id.rsplit_once('/').unwrap_or(("", base_id));
+        let unsuffixed = lang.map_or(id, |code| &id[..id.len() - code.len() - 1]);
+        let (parent, stem) = unsuffixed.rsplit_once('/').unwrap_or(("", unsuffixed));
+        // `content/ko/briefs/x.md`: the Korean version of `briefs/x`, in the section `briefs`.
+        let root = parent.split('/').next().filter(|first| languages.iter().any(|l| l.code == *first));
+        let lang_root = root.is_some_and(|code| lang.is_none_or(|l| l == code));
+        let lang = lang.or(root);
+        let base_id = match (lang_root, root) {
+            (true, Some(code)) => &unsuffixed[code.len() + 1..],
+            _ => unsuffixed,
+        };
         let is_index = stem == "_index";
         let bundle = stem == "index" && !parent.is_empty();
         let in_posts = parent.split('/').any(|f| f == "_posts");
@@ -344,7 +359,7 @@ impl<'a> FileName<'a> {
             _ => stem,
         };
         let folder = if bundle { parent } else { parent_folder(rel_path).unwrap_or("") };
-        FileName { id, name, folder, is_index, bundle, post_date, lang, base_id }
+        FileName { id, name, folder, is_index, bundle, post_date, lang, base_id, lang_root }
     }
 
     /// The taxonomy whose record this file is: a file directly in a folder named after one.
@@ -372,6 +387,7 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>, config: &SiteConfig) -
     // The name's language (`x.ko.md`), else `lang:` when it is one of the site's other languages.
     let front_lang = front.and_then(|f| f.lang.as_deref()).filter(|l| config.languages.iter().any(|c| c.code == *l));
     let (lang, base_id) = (name.lang.or(front_lang).map(str::to_string), name.base_id.to_string());
+    let lang_root = name.lang_root;
     let Some(front) = front else {
         return Facts {
             slug: stem_slug.clone(),
@@ -383,6 +399,7 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>, config: &SiteConfig) -
             failed: true,
             lang,
             base_id,
+            lang_root,
             ..Facts::default()
         };
     };
@@ -422,6 +439,7 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>, config: &SiteConfig) -
         record: front.record.clone(),
         lang,
         base_id,
+        lang_root,
         translation_of: front.translation_of.clone(),
         translated_from: front.translated_from.clone(),
         updated: front.updated,

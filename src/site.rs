@@ -190,6 +190,8 @@ impl Section {
 pub struct Taxonomy {
     pub name: String,
     pub title: String,
+    /// Its title in each of the site's other languages (`titles:` in `site.yaml`, else `title`).
+    pub titles: Vec<String>,
     /// Sorted by slug.
     pub terms: Vec<Term>,
 }
@@ -214,6 +216,15 @@ pub struct Term {
     pub spellings: Vec<String>,
     /// Broader terms of the same taxonomy (a record's `part_of`), by index.
     pub broader: Vec<usize>,
+}
+
+impl Taxonomy {
+    pub fn title_in(&self, lang: usize) -> &str {
+        match lang {
+            0 => &self.title,
+            l => self.titles.get(l - 1).unwrap_or(&self.title),
+        }
+    }
 }
 
 impl Term {
@@ -284,6 +295,11 @@ pub struct Site {
 }
 
 impl Site {
+    /// Brief `b`'s version in language `lang`, else `b`.
+    pub fn version_in(&self, b: BriefId, lang: usize) -> BriefId {
+        self.briefs[b].versions.iter().copied().find(|&v| self.briefs[v].lang == lang).unwrap_or(b)
+    }
+
     /// A brief's language tag: its `lang:` when set, else its file's language (`x.ko.md`), else
     /// the site's.
     pub fn language_of(&self, b: BriefId) -> &str {
@@ -392,7 +408,8 @@ fn assemble_all(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
-    site.languages = std::iter::once(&config.language).chain(config.languages.iter().map(|l| &l.code)).cloned().collect();
+    site.languages =
+        std::iter::once(&config.language).chain(config.languages.iter().map(|l| &l.code)).cloned().collect();
 
     // Sections: every folder that holds Markdown, at any depth, whether or not it has an
     // `_index.md`; not a folder of pictures, nor a page bundle or anything inside one.
@@ -413,10 +430,24 @@ fn assemble_all(
     let folders = if sources.folders.is_empty() { &root[..] } else { &sources.folders[..] };
     let is_taxonomy_folder =
         |folder: &str| config.taxonomies.iter().any(|t| folder.split('/').next() == Some(t.name.as_str()));
+    // A folder named for another language (`content/ko/`) holds that language's versions of
+    // the sections: `ko/briefs` is the section `briefs`.
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    fn unrooted<'f>(codes: &[&str], f: &'f str) -> &'f str {
+        match f.split_once('/') {
+            Some((first, rest)) if codes.contains(&first) => rest,
+            None if codes.contains(&f) => "",
+            _ => f,
+        }
+    }
     let folders = folders
         .iter()
-        .filter(|f| f.is_empty() || (with_markdown.contains(f.as_str()) && !in_bundle(f) && !is_taxonomy_folder(f)));
+        .map(|f| unrooted(&codes, f))
+        .filter(|f| f.is_empty() || (with_markdown.contains(f) && !in_bundle(f) && !is_taxonomy_folder(f)));
     for folder in folders {
+        if section_of_folder.contains_key(folder) {
+            continue;
+        }
         let parent = parent_folder(folder).and_then(|p| section_of_folder.get(p).copied());
         let name = folder.rsplit('/').next().unwrap_or("");
         let title = if folder.is_empty() { config.title.clone() } else { humanise(name) };
@@ -425,7 +456,7 @@ fn assemble_all(
             site.sections[p].children.push(index);
         }
         site.sections.push(Section {
-            folder: folder.clone(),
+            folder: folder.to_string(),
             title,
             index: None,
             index_source: None,
@@ -656,6 +687,20 @@ fn pair_translations(config: &SiteConfig, briefs: &mut [Brief], diagnostics: &mu
             briefs[b].original = (b != r).then_some(r);
         }
     }
+    // Each brief of the default language without a version in a required language.
+    for code in &config.required_translations {
+        let Some(lang) = config.languages.iter().position(|l| &l.code == code).map(|i| i + 1) else { continue };
+        for brief in briefs.iter().filter(|b| b.lang == 0 && !b.versions.iter().any(|&v| briefs[v].lang == lang)) {
+            diagnostics.push(
+                Diagnostic::warning(Code::TranslationMissing, format!("`{}` has no `{code}` version", brief.display()))
+                    .at(brief.parsed.location(0..0))
+                    .help(format!(
+                        "translate it into `{}` beside it (`translations: {{required: [{code}]}}` in site.yaml asks for one)",
+                        brief.display().replace(".md", &format!(".{code}.md"))
+                    )),
+            );
+        }
+    }
     for brief in briefs.iter() {
         let (Some(o), Some(from)) = (brief.original, &brief.facts().translated_from) else { continue };
         let original = &briefs[o];
@@ -714,10 +759,12 @@ pub fn language_code(config: &SiteConfig, lang: usize) -> &str {
 
 /// The folder whose section a file belongs to: a bundle's parent, else the file's folder.
 fn section_folder(facts: &Facts) -> &str {
-    if facts.bundle {
-        parent_folder(&facts.folder).unwrap_or("")
+    let folder = if facts.bundle { parent_folder(&facts.folder).unwrap_or("") } else { &facts.folder };
+    if facts.lang_root {
+        // `ko/briefs` → `briefs`; `ko` → the root.
+        folder.split_once('/').map_or("", |(_, rest)| rest)
     } else {
-        &facts.folder
+        folder
     }
 }
 
@@ -904,7 +951,19 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
         }
         broader_terms(site, t, &mut list, diagnostics);
         warn_variants(taxonomy, site, &list, diagnostics);
-        site.taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), terms: list });
+        let titles = config
+            .languages
+            .iter()
+            .map(|l| {
+                taxonomy.titles.iter().find(|(code, _)| *code == l.code).map_or(&taxonomy.title, |(_, t)| t).clone()
+            })
+            .collect();
+        site.taxonomies.push(Taxonomy {
+            name: taxonomy.name.clone(),
+            title: taxonomy.title.clone(),
+            titles,
+            terms: list,
+        });
     }
     for (brief, terms) in site.briefs.iter_mut().zip(per_brief) {
         let labels: Vec<(usize, &str)> =

@@ -84,8 +84,9 @@ impl Theme {
         } else if let Some(name) = path.strip_prefix("static/") {
             self.static_files.insert(name.to_string(), bytes);
         } else if let Some(lang) = path.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".yaml")) {
-            let words: BTreeMap<String, String> = serde_yaml::from_slice(&bytes)
-                .map_err(|e| format!("{shown}: {e}; write one `key: text` per line, as in the default theme's i18n/en.yaml"))?;
+            let words: BTreeMap<String, String> = serde_yaml::from_slice(&bytes).map_err(|e| {
+                format!("{shown}: {e}; write one `key: text` per line, as in the default theme's i18n/en.yaml")
+            })?;
             self.words.entry(lang.to_string()).or_default().extend(words);
         }
         Ok(())

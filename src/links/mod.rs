@@ -114,9 +114,7 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
         // A wikilink goes to the version of its target in the linking brief's language.
         if let Ok(Target::Brief(b, None)) = &mut target {
             if matches!(link.kind, LinkKind::Wiki { .. } | LinkKind::Embed) {
-                if let Some(&v) = site.briefs[*b].versions.iter().find(|&&v| site.briefs[v].lang == lang) {
-                    *b = v;
-                }
+                *b = site.version_in(*b, lang);
             }
         }
         if let Ok(Target::Brief(b, _)) = &target {
@@ -208,7 +206,8 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
     }
     if let (Some(b), Some(front)) = (self_brief, &parsed.front) {
         for name in &front.related {
-            match index.by_name(site, &name.value) {
+            // The version of the named brief in this brief's language, when it has one.
+            match index.by_name(site, &name.value).map(|target| site.version_in(target, lang)) {
                 Ok(target) if target != b && !links.explicit_related.contains(&target) => {
                     links.explicit_related.push(target)
                 }
@@ -461,7 +460,8 @@ pub fn resolve(
     } else {
         let mut backlinks = vec![Vec::new(); site.briefs.len()];
         for (source, links) in per_brief.iter().enumerate() {
-            for &t in &links.outgoing {
+            // A page lists the briefs of its own language that link to it.
+            for &t in links.outgoing.iter().filter(|&&t| site.briefs[t].lang == site.briefs[source].lang) {
                 backlinks[t].push(source);
             }
         }

@@ -336,7 +336,7 @@ impl Serialize for TermGroups<'_> {
                     .collect();
                 (!terms.is_empty()).then(|| TermGroup {
                     name: &taxonomy.name,
-                    title: &taxonomy.title,
+                    title: taxonomy.title_in(self.lang),
                     url: routes.taxonomy_in(self.lang, t).unwrap_or_else(|| routes.taxonomy(t)).url(),
                     terms,
                 })
@@ -607,7 +607,9 @@ pub struct TermPage<'a> {
 /// A term record as its page shows it.
 #[derive(Serialize, Hash)]
 pub struct RecordView<'a> {
-    /// Its name in other languages: `[{lang: ko, name: 주한미군}]`.
+    /// The language its file is written in (the site's default).
+    pub lang: &'a str,
+    /// Its name in other languages than the page's: `[{lang: ko, name: 주한미군}]`.
     pub names: Vec<NameIn<'a>>,
     pub aka: Vec<&'a str>,
     #[serde(rename = "type")]

@@ -182,7 +182,9 @@ impl<'a> Render<'a> {
     pub(super) fn feed(&'a self, lang: usize, term: Option<(usize, usize)>) -> Feed<'a> {
         let (site, routes, config) = (self.site, self.routes, self.config);
         let (title, self_url, alternate, briefs) = match term {
-            None => (config.title_in(lang).to_string(), routes.site_feed(lang), routes.home_in(lang), site.latest.of(lang)),
+            None => {
+                (config.title_in(lang).to_string(), routes.site_feed(lang), routes.home_in(lang), site.latest.of(lang))
+            }
             Some((t, i)) => {
                 let term = &site.taxonomies[t].terms[i];
                 (
@@ -276,10 +278,8 @@ impl<'a> Render<'a> {
         if counterparts.len() < 2 {
             return Vec::new();
         }
-        let mut out: Vec<(&str, &str)> = counterparts
-            .iter()
-            .map(|c| (crate::site::language_code(self.config, c.lang), c.route.url()))
-            .collect();
+        let mut out: Vec<(&str, &str)> =
+            counterparts.iter().map(|c| (crate::site::language_code(self.config, c.lang), c.route.url())).collect();
         if let Some(o) = counterparts.iter().find(|c| c.original) {
             out.push(("x-default", o.route.url()));
         }

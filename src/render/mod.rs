@@ -209,7 +209,11 @@ impl<'a> Render<'a> {
                 .iter()
                 .enumerate()
                 .filter_map(|(t, tax)| {
-                    Some(TaxonomyLink { name: &tax.name, title: &tax.title, url: routes.taxonomy_in(lang, t)?.url() })
+                    Some(TaxonomyLink {
+                        name: &tax.name,
+                        title: tax.title_in(lang),
+                        url: routes.taxonomy_in(lang, t)?.url(),
+                    })
                 })
                 .collect(),
         };

@@ -33,7 +33,11 @@ impl<'a> Render<'a> {
                 let home = &site.sections[0];
                 let context = HomePage {
                     kind: "index",
-                    title: if lang == 0 || home.index_in(lang).is_some() { home.title_in(lang) } else { self.config.title_in(lang) },
+                    title: if lang == 0 || home.index_in(lang).is_some() {
+                        home.title_in(lang)
+                    } else {
+                        self.config.title_in(lang)
+                    },
                     url: routes.home_in(lang).url(),
                     intro: self.intro(0, lang),
                     latest,
@@ -292,12 +296,19 @@ impl<'a> Render<'a> {
     fn taxonomy_link(&'a self, t: usize, lang: usize) -> TaxonomyLink<'a> {
         let taxonomy = &self.site.taxonomies[t];
         let route = self.routes.taxonomy_in(lang, t).unwrap_or_else(|| self.routes.taxonomy(t));
-        TaxonomyLink { name: &taxonomy.name, title: &taxonomy.title, url: route.url() }
+        TaxonomyLink { name: &taxonomy.name, title: taxonomy.title_in(lang), url: route.url() }
     }
 
     /// The words the search script shows, as JSON for its `data-words`.
     fn search_words(&'a self, lang: usize) -> String {
-        let keys = ["search_loading", "search_failed", "search_none", "search_none_within", "search_found", "search_found_more"];
+        let keys = [
+            "search_loading",
+            "search_failed",
+            "search_none",
+            "search_none_within",
+            "search_found",
+            "search_found_more",
+        ];
         let words: std::collections::BTreeMap<&str, &str> = keys.iter().map(|&k| (k, self.word(lang, k))).collect();
         serde_json::to_string(&words).unwrap_or_default()
     }
@@ -413,7 +424,8 @@ impl<'a> Render<'a> {
     fn other_name(&'a self, t: usize, i: usize, r: usize, lang: usize) -> Option<NameIn<'a>> {
         if lang != 0 {
             let term = &self.site.taxonomies[t].terms[i];
-            return (term.label_in(lang) != term.label).then_some(NameIn { lang: &self.config.language, name: &term.label });
+            return (term.label_in(lang) != term.label)
+                .then_some(NameIn { lang: &self.config.language, name: &term.label });
         }
         let names = &self.site.records[r].fields().names;
         names.iter().find(|(lang, _)| *lang != self.config.language).map(|(lang, n)| NameIn { lang, name: &n.value })
@@ -424,10 +436,17 @@ impl<'a> Render<'a> {
         let record = &site.records[r];
         let fields = record.fields();
         let terms = &site.taxonomies[t].terms;
-        let link = |j: usize| TermLink { label: terms[j].label_in(lang), url: routes.term_or_default(lang, t, j).url() };
+        let link =
+            |j: usize| TermLink { label: terms[j].label_in(lang), url: routes.term_or_default(lang, t, j).url() };
         let (links, links_hash) = &self.graph.record_outputs[r];
+        // Its names in the languages other than the page's: the title (in the site's default
+        // language) among them on a page in another language.
+        let code = crate::site::language_code(self.config, lang);
+        let title = (lang != 0).then_some(NameIn { lang: &self.config.language, name: &terms[i].label });
+        let names = fields.names.iter().filter(|(l, _)| l != code).map(|(l, n)| NameIn { lang: l, name: &n.value });
         RecordView {
-            names: fields.names.iter().map(|(lang, n)| NameIn { lang, name: &n.value }).collect(),
+            lang: &self.config.language,
+            names: title.into_iter().chain(names).collect(),
             aka: fields.aka.iter().map(|a| a.value.as_str()).collect(),
             kind: fields.kind.as_deref(),
             // Not shown twice when the description opens with the same sentence.

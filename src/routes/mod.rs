@@ -403,16 +403,9 @@ impl Routes {
             .iter()
             .enumerate()
             .map(|(b, brief)| {
-                // Another language's version lives under its code (`ko/briefs/x/`).
-                // A file already in a folder named for its language (`content/ko/x.md`) is not
-                // prefixed twice.
-                let code = crate::site::language_code(config, brief.lang);
-                let prefix = match brief.lang {
-                    0 => String::new(),
-                    _ if brief.section_folder().split('/').next() == Some(code) => String::new(),
-                    _ => format!("{code}/"),
-                };
-                let own = || format!("{prefix}{}{}/", folder_path(brief.section_folder()), brief.slug());
+                // Another language's version lives under its code (`ko/briefs/x/`), also when its
+                // file is in `content/ko/briefs/` (its section folder is `briefs`).
+                let own = || format!("{}{}{}/", prefix(brief.lang), folder_path(brief.section_folder()), brief.slug());
                 let Some(permalink) = &brief.facts().permalink else {
                     return table.page(own(), Page::Brief(b));
                 };

@@ -288,13 +288,21 @@ fn example_site_builds_and_has_no_broken_links() {
     // every brief has its page
     for entry in walkdir_md(&root.join("content")) {
         let text = std::fs::read_to_string(&entry).unwrap();
-        if entry.file_name().unwrap() == "_index.md" || text.contains("draft: true") {
+        let name = entry.file_name().unwrap().to_string_lossy().to_string();
+        // Introductions, and Korean versions (under `ko/`, some with a Hangul slug: below).
+        if name.starts_with("_index") || name.ends_with(".ko.md") || text.contains("draft: true") {
             continue;
         }
         let rel = entry.strip_prefix(root.join("content")).unwrap().with_extension("");
         assert!(output.join(&rel).join("index.html").is_file(), "no page for {}", rel.display());
     }
     assert!(output.join("topics/index.html").is_file() && output.join("actors/index.html").is_file());
+    // The Korean site: its home, and a page for each Korean version.
+    let korean = walkdir_md(&root.join("content")).iter().filter(|p| p.to_string_lossy().ends_with(".ko.md")).count();
+    let pages = crate::support::files_under(&output.join("ko/briefs"));
+    let pages = pages.iter().filter(|p| p.ends_with("/index.html") && p.matches('/').count() == 1).count();
+    assert!(korean >= 5 && pages >= 4, "{korean} Korean files, {pages} pages under ko/briefs");
+    assert!(output.join("ko/index.html").is_file() && output.join("ko/topics/opcon-transfer/index.html").is_file());
 }
 
 fn walkdir_md(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -73,10 +73,10 @@ fn every_version_links_every_other_reciprocally_with_x_default() {
 #[test]
 fn the_switcher_goes_to_the_counterpart() {
     let run = pair().build_ok();
-    let en = run.main_of("briefs/opcon/index.html");
+    let en = run.read("briefs/opcon/index.html");
     assert!(en.contains(r#"<a href="/ko/briefs/opcon/" hreflang="ko" lang="ko">한국어</a>"#), "{en}");
-    assert!(en.contains(r#"<span aria-current="page" lang="en">English</span>"#), "{en}");
-    let ko = run.main_of("ko/briefs/opcon/index.html");
+    assert!(en.contains(r#"<span aria-current="true" lang="en">English</span>"#), "{en}");
+    let ko = run.read("ko/briefs/opcon/index.html");
     assert!(ko.contains(r#"<a href="/briefs/opcon/" hreflang="en" lang="en">English</a>"#), "{ko}");
 }
 
@@ -195,4 +195,127 @@ fn related_briefs_are_in_the_briefs_language() {
     let related = &related[..related.find("</section>").unwrap()];
     assert!(related.contains("/ko/briefs/ncg/"), "{related}");
     assert!(!related.contains("href=\"/briefs/"), "an English brief among a Korean brief's related: {related}");
+}
+
+/// A site with Korean versions of two of three briefs, a Korean introduction and term records
+/// with Korean names.
+fn lists() -> SiteTest {
+    SiteTest::new()
+        .config(&format!("{CONFIG}taxonomies:\n  - name: topics\n    title: Topics\n    titles: {{ko: 주제}}\n"))
+        .brief("_index.md", "---\ntitle: Alliance Briefs\n---\nWelcome.\n")
+        .brief("_index.ko.md", "---\ntitle: 한미동맹 브리프\n---\n환영합니다.\n")
+        .brief(
+            "topics/opcon-transfer.md",
+            "---\ntitle: OPCON transfer\nnames: {ko: 전시작전통제권 전환}\n---\nThe transfer.\n",
+        )
+        .brief("topics/scm.md", "---\ntitle: SCM\n---\nThe meeting.\n")
+        .brief("briefs/a.md", &brief("A", "topics: [OPCON transfer, SCM]\n", "English A."))
+        .brief("briefs/a.ko.md", &brief("가", "topics: [OPCON transfer, SCM]\n", "한국어 가."))
+        .brief("briefs/b.md", &brief("B", "topics: [OPCON transfer]\n", "English B."))
+        .brief("briefs/b.ko.md", &brief("나", "topics: [전시작전통제권 전환]\n", "한국어 나."))
+        .brief("background/c.md", &brief("C", "topics: [SCM]\n", "English only."))
+}
+
+#[test]
+fn each_language_lists_its_own_briefs_on_its_home_sections_terms_and_feeds() {
+    let run = lists().build_ok();
+    // Homes: each lists its language's briefs, with its introduction and title.
+    let home = run.main_of("index.html");
+    assert!(home.contains(">A</a>") && home.contains(">C</a>") && !home.contains(">가</a>"), "{home}");
+    let ko = run.main_of("ko/index.html");
+    assert!(ko.contains(">가</a>") && ko.contains(">나</a>") && !ko.contains(">A</a>"), "{ko}");
+    assert!(ko.contains("<h1>한미동맹 브리프</h1>") && ko.contains("환영합니다."), "{ko}");
+    // Sections: `background` has no Korean brief, so no Korean page.
+    assert!(run.main_of("ko/briefs/index.html").contains(">나</a>"));
+    assert!(!run.exists("ko/background/index.html"));
+    // Term pages in Korean take the record's Korean name, and count Korean briefs only, with the
+    // record's Korean name, as a Korean brief writes it, merged into its term.
+    let term = run.main_of("ko/topics/opcon-transfer/index.html");
+    assert!(term.contains("<h1>전시작전통제권 전환</h1>"), "{term}");
+    assert!(term.contains("브리프 2건"), "{term}");
+    let en_term = run.main_of("topics/opcon-transfer/index.html");
+    assert!(en_term.contains("<h1>OPCON transfer</h1>") && en_term.contains("2 briefs"), "{en_term}");
+    // A term without a Korean name keeps its title; the taxonomy takes its Korean title.
+    assert!(run.main_of("ko/topics/scm/index.html").contains("<h1>SCM</h1>"));
+    assert!(run.main_of("ko/topics/index.html").contains("<h1>주제</h1>"));
+    // Feeds per language and per term.
+    let feed = run.read("ko/atom.xml");
+    assert!(
+        feed.contains("xml:lang=\"ko\"") && feed.contains("<title>가</title>") && !feed.contains("<title>A</title>"),
+        "{feed}"
+    );
+    assert!(run.read("ko/topics/opcon-transfer/atom.xml").contains("<title>나</title>"));
+    assert!(!run.read("atom.xml").contains("<title>가</title>"));
+    // Search indexes per language.
+    let index = run.read("ko/search/index.json");
+    assert!(index.contains("\"가\"") && !index.contains("\"A\""), "{index}");
+    assert!(index.contains("전시작전통제권 전환"), "the term's Korean label: {index}");
+    assert!(!run.read("search/index.json").contains("\"가\""));
+    // The sitemap lists every language's pages, lists with their alternates.
+    let sitemap = run.read("sitemap.xml");
+    let home_entry = sitemap.split("<url>").find(|u| u.contains("<loc>https://example.org/ko/</loc>")).unwrap();
+    assert!(home_entry.contains(r#"hreflang="en" href="https://example.org/""#), "{home_entry}");
+    assert!(broken_internal_links(&run.root.join("output"), "/").is_empty());
+}
+
+#[test]
+fn the_interface_speaks_the_pages_language_and_marks_what_is_in_another() {
+    let run = lists().build_ok();
+    let ko = run.read("ko/briefs/a/index.html");
+    // Theme words and dates in Korean; the switcher and hreflang in the header of every page.
+    assert!(ko.contains("2025년 11월 5일") && ko.contains("분 분량") && ko.contains("본문 바로가기"), "{ko}");
+    let en = run.read("briefs/a/index.html");
+    assert!(en.contains("5 November 2025") && en.contains("min read") && en.contains("Skip to content"), "{en}");
+    // A term page in Korean shows the record's English text marked as English.
+    let term = run.read("ko/topics/opcon-transfer/index.html");
+    assert!(term.contains(r#"<div class="prose" lang="en">"#), "{term}");
+    assert!(term.contains(r#"<p class="term-name" lang="en">OPCON transfer</p>"#), "{term}");
+    // A list page with counterparts has alternates; the switcher on a page without one goes to
+    // the language's home.
+    assert_eq!(
+        alternates(&run.read("topics/opcon-transfer/index.html")),
+        [
+            ("en".to_string(), "https://example.org/topics/opcon-transfer/".to_string()),
+            ("ko".to_string(), "https://example.org/ko/topics/opcon-transfer/".to_string()),
+            ("x-default".to_string(), "https://example.org/topics/opcon-transfer/".to_string()),
+        ]
+    );
+    let lone = run.read("background/c/index.html");
+    assert!(alternates(&lone).is_empty());
+    assert!(lone.contains(r#"<a href="/ko/" hreflang="ko" lang="ko""#), "{lone}");
+    // The home pages switch to each other.
+    assert!(run.read("ko/index.html").contains(r#"<a href="/" hreflang="en" lang="en">English</a>"#));
+}
+
+#[test]
+fn a_site_can_override_the_theme_words() {
+    let run = lists().file("themes/default/i18n/ko.yaml", "min_read: \"{n}분\"\n").build_ok();
+    let ko = run.read("ko/briefs/a/index.html");
+    assert!(ko.contains("· 1분") && ko.contains("본문 바로가기"), "the rest still from the theme: {ko}");
+}
+
+#[test]
+fn required_translations_warn_for_each_brief_without_one() {
+    let run = lists().config(&format!("{CONFIG}translations: {{required: [ko]}}\n")).run("check");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("translation-missing") && run.stderr.contains("background/c.md"), "{}", run.stderr);
+    assert!(!run.stderr.contains("briefs/a.md` has no"), "{}", run.stderr);
+    let bad = lists().config(&format!("{CONFIG}translations: {{required: [ja]}}\n")).run("build");
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("`translations: required` names `ja`"), "{}", bad.stderr);
+}
+
+#[test]
+fn a_folder_named_for_a_language_holds_that_languages_sections() {
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("briefs/x.md", &brief("X", "", "English."))
+        .brief("ko/briefs/x.md", &brief("엑스", "", "한국어."))
+        .brief("ko/_index.md", "---\ntitle: 한국어 첫 화면\n---\n안녕하세요.\n")
+        .build_ok();
+    // `content/ko/briefs/x.md` is the Korean version of `briefs/x`, in the section `briefs`.
+    assert!(run.main_of("ko/briefs/x/index.html").contains("<h1>엑스</h1>"));
+    assert!(run.main_of("ko/briefs/index.html").contains(">엑스</a>"));
+    assert!(run.read("briefs/x/index.html").contains(r#"hreflang="ko" href="https://example.org/ko/briefs/x/""#));
+    assert!(run.main_of("ko/index.html").contains("안녕하세요."));
 }
