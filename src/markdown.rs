@@ -726,7 +726,12 @@ fn link_open<'a>(n: usize, analysis: &Analysis, links: &'a [LinkOutput]) -> (Str
     let (dest, title) = analysis.links.get(n).map_or(("", ""), |l| (l.dest.as_str(), l.title.as_str()));
     match links.get(n) {
         Some(LinkOutput::Href { url, label, hreflang }) => {
-            let hreflang = hreflang.as_ref().map_or(String::new(), |l| format!(" hreflang=\"{}\"", escape_html(l)));
+            // A target's title as the link's text is in the target's language: marked as such.
+            let hreflang = match (hreflang, label) {
+                (Some(l), Some(_)) => format!(" hreflang=\"{0}\" lang=\"{0}\"", escape_html(l)),
+                (Some(l), None) => format!(" hreflang=\"{}\"", escape_html(l)),
+                (None, _) => String::new(),
+            };
             (format!("<a href=\"{}\"{}{hreflang}>", escape_html(url), title_attr(title)), label.as_deref())
         }
         Some(LinkOutput::Broken) => {

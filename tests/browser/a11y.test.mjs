@@ -23,6 +23,10 @@ const PAGES = {
   search: "search/?q=opcon",
   "search, nothing found": "search/?q=zzzzqq",
   "404": "no/such/page/",
+  "Korean home": "ko/",
+  "Korean brief": "ko/briefs/scm-2025-joint-statement/",
+  "Korean term": "ko/topics/opcon-transfer/",
+  "Korean search": "ko/search/?q=%EC%A0%84%EC%9E%91%EA%B6%8C",
 };
 let server, browser, origin;
 
@@ -43,7 +47,8 @@ async function open(view, rel) {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${origin}${BASE}${rel}`);
-  if (rel.startsWith("search/")) await page.waitForFunction(() => document.getElementById("search-status").textContent !== "Loading the index\u2026");
+  // The status says "Loading the index…" (or "색인을 불러오는 중…") until the index is in.
+  if (rel.includes("search/")) await page.waitForFunction(() => !document.getElementById("search-status").textContent.endsWith("\u2026"));
   return { context, page, errors };
 }
 

@@ -16,4 +16,4 @@ cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "
 cd "$here"
 [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent
 SITE_DIR="$site/output" HOSTILE_DIR="$site/hostile" BRIEFING="$root/target/release/briefing" \
-  node --test --test-concurrency=1 search.test.mjs xss.test.mjs a11y.test.mjs overlay.test.mjs
+  node --test --test-concurrency=1 search.test.mjs xss.test.mjs a11y.test.mjs overlay.test.mjs languages.test.mjs

@@ -110,7 +110,7 @@ fn a_wikilink_prefers_the_linking_briefs_language() {
         .brief("b.ko.md", &brief("비", "", "한국어만."))
         .build_ok();
     let a = run.main_of("a/index.html");
-    assert!(a.contains(r#"<a href="/ko/b/" hreflang="ko">비</a>"#), "{a}");
+    assert!(a.contains(r#"<a href="/ko/b/" hreflang="ko" lang="ko">비</a>"#), "{a}");
 }
 
 #[test]
