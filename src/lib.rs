@@ -12,6 +12,7 @@ pub mod discover;
 pub mod external;
 pub mod frontmatter;
 pub mod hash;
+pub mod init;
 pub mod library;
 pub mod links;
 pub mod markdown;
