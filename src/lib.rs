@@ -17,6 +17,7 @@ pub mod library;
 pub mod links;
 pub mod markdown;
 pub mod mentions;
+pub mod new_brief;
 pub mod output;
 pub mod parse;
 pub mod related;

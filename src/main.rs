@@ -10,6 +10,7 @@ use briefing::external::{self, ExternalOptions};
 use clap::{Args, Parser, Subcommand};
 
 mod init_command;
+mod new_command;
 mod watch_command;
 
 // Rendering allocates and frees many small strings and maps per page: mimalloc runs a build in
@@ -39,6 +40,8 @@ enum Command {
     Watch(WatchArgs),
     /// Make a new site in DIR: site.yaml, an example brief, .gitignore and a GitHub Pages workflow.
     Init(init_command::InitArgs),
+    /// Write a new brief, content/[SECTION/]NAME.md, from the site's archetype, and print its path.
+    New(new_command::NewArgs),
 }
 
 #[derive(Args)]
@@ -123,6 +126,7 @@ fn main() -> ExitCode {
         }
         Command::Watch(args) => return watch_command::run(args),
         Command::Init(args) => return init_command::run(args),
+        Command::New(args) => return new_command::run(args),
     };
     let options = args.options();
     let color = use_color();
