@@ -19,3 +19,4 @@ mod start;
 mod support;
 mod terms;
 mod watch;
+mod workflows;
