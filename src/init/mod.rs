@@ -114,12 +114,12 @@ pub fn check_empty(dir: &Path) -> Result<(), EnvError> {
     visible.sort();
     let shown: Vec<String> = visible.iter().take(3).map(|n| format!("`{n}`")).collect();
     let more = if visible.len() > 3 { format!(" and {} more", visible.len() - 3) } else { String::new() };
-    Err(EnvError::new(format!(
-        "`{}` is not empty: it holds {}{more}; nothing was written",
-        dir.display(),
-        shown.join(", ")
-    ))
-    .help("run `briefing init NEW-FOLDER` to make the site in a new folder"))
+    let place = match dir.to_str() {
+        Some(".") => "the current folder".to_string(),
+        _ => format!("`{}`", dir.display()),
+    };
+    Err(EnvError::new(format!("{place} is not empty: it holds {}{more}; nothing was written", shown.join(", ")))
+        .help("run `briefing init NEW-FOLDER` to make the site in a new folder"))
 }
 
 /// Writes the files into `dir` (created when missing), never replacing a file: an existing

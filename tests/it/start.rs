@@ -101,7 +101,7 @@ fn init_refuses_a_folder_that_holds_files_and_touches_nothing() {
     let out = briefing(dir.path(), &["init", "."]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("error: `.` is not empty: it holds `notes.md`; nothing was written"),
+        stderr(&out).contains("error: the current folder is not empty: it holds `notes.md`; nothing was written"),
         "{}",
         stderr(&out)
     );
