@@ -461,6 +461,21 @@ pub fn run_with(
     Ok(report)
 }
 
+/// The content model alone — discover, parse, assemble — without links, rendering or writing:
+/// what `new` asks of the site (its terms). Problems of the content are for `check` to report.
+pub fn model(project: &Project) -> site::Site {
+    let config = &project.config;
+    let folders = discover::Folders {
+        root: &project.root,
+        content: &project.content_dir,
+        statics: &project.static_dir,
+        bibliography: &config.bibliography,
+    };
+    let (sources, _) = discover::discover(&folders, &mut discover::Memo::default(), &Changes::All);
+    let parsed = parse::parse_all(&sources.markdown, config, false, None);
+    site::assemble(config, &sources, &parsed, project.drafts, None).0
+}
+
 /// A brief as a work others cite: its page's absolute URL (else its path), the site as publisher.
 pub fn brief_work<'a>(
     site: &'a site::Site,

@@ -200,7 +200,7 @@ enum BrokenLinks {
 const RESERVED_NAMES: &[&str] = &["page", "search", "static", "tags-index", "404"];
 
 /// The keys of `site.yaml`.
-const KEYS: &[&str] = &[
+pub const KEYS: &[&str] = &[
     "title",
     "description",
     "base_url",

@@ -30,6 +30,19 @@ impl Zone {
         text.parse::<chrono_tz::Tz>().ok().map(Zone::Named)
     }
 
+    /// Today's date in this zone, as `2025-11-04`: the date of a new brief.
+    pub fn today(self) -> String {
+        let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
+        let date = match self {
+            Zone::Utc => now.date_naive(),
+            Zone::Fixed(seconds) => {
+                FixedOffset::east_opt(seconds).map_or(now.date_naive(), |z| now.with_timezone(&z).date_naive())
+            }
+            Zone::Named(tz) => now.with_timezone(&tz).date_naive(),
+        };
+        date.format("%Y-%m-%d").to_string()
+    }
+
     /// The time `local` in this zone. A time skipped by a clock change is read an hour later;
     /// one that happens twice, the first time.
     fn at(self, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {

@@ -9,6 +9,8 @@ use briefing::diagnostics::{self, Diagnostic};
 use briefing::external::{self, ExternalOptions};
 use clap::{Args, Parser, Subcommand};
 
+mod init_command;
+mod new_command;
 mod watch_command;
 
 // Rendering allocates and frees many small strings and maps per page: mimalloc runs a build in
@@ -36,6 +38,10 @@ enum Command {
     Check(CheckArgs),
     /// Build, serve the site locally, and rebuild and reload the browser on every change.
     Watch(WatchArgs),
+    /// Make a new site in DIR: site.yaml, an example brief, .gitignore and a GitHub Pages workflow.
+    Init(init_command::InitArgs),
+    /// Write a new brief, content/[SECTION/]NAME.md, from the site's archetype, and print its path.
+    New(new_command::NewArgs),
 }
 
 #[derive(Args)]
@@ -119,6 +125,8 @@ fn main() -> ExitCode {
             (args.site, Mode::Check, external)
         }
         Command::Watch(args) => return watch_command::run(args),
+        Command::Init(args) => return init_command::run(args),
+        Command::New(args) => return new_command::run(args),
     };
     let options = args.options();
     let color = use_color();
@@ -250,7 +258,7 @@ pub(crate) fn counted(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
+pub(crate) fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
     let ms = report.elapsed.as_secs_f64() * 1000.0;
     let warnings = if report.diagnostics.is_empty() {
         String::new()

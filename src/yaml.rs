@@ -43,6 +43,32 @@ pub fn clean_strings(value: &mut Value) -> Option<char> {
     }
 }
 
+/// `text` as a YAML scalar that reads back as exactly `text`, also inside a flow list (`[a, b]`):
+/// plain when it can be, else double-quoted (a JSON string is a YAML double-quoted scalar).
+/// What YAML 1.1 readers (other tools) take for a date, number or boolean is quoted too.
+pub fn scalar(text: &str) -> String {
+    const YAML_11_WORDS: &[&str] = &["y", "n", "yes", "no", "on", "off"];
+    let plain = !text.is_empty()
+        && !text.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
+        && !YAML_11_WORDS.contains(&text.to_ascii_lowercase().as_str())
+        && text.trim() == text
+        && !text.contains(['\n', '#', '"', '\''])
+        && parse::<Value>(text).is_ok_and(|v| v.as_str() == Some(text))
+        && parse::<Value>(&format!("[{text}]"))
+            .is_ok_and(|v| v.as_sequence().is_some_and(|s| s.len() == 1 && s[0].as_str() == Some(text)));
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).expect("a string serializes")
+    }
+}
+
+/// A list of texts as a YAML flow list: `[OPCON transfer, "a: b"]`.
+pub fn flow_list<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<String> = items.iter().map(|i| scalar(i.as_ref())).collect();
+    format!("[{}]", items.join(", "))
+}
+
 fn convert(e: &serde_yaml::Error) -> YamlError {
     let location = e.location();
     // serde_yaml appends " at line L column C" to its messages; the position is reported apart.
@@ -115,5 +141,32 @@ mod tests {
     fn syntax_error_has_position() {
         let err = parse::<Value>("title: a\ntopics: [a, b\n").unwrap_err();
         assert!(err.line.is_some(), "{err:?}");
+    }
+
+    #[test]
+    fn scalars_read_back_as_written() {
+        let cases = [
+            ("OPCON transfer", "OPCON transfer"),
+            ("전시작전통제권", "전시작전통제권"),
+            ("a: b", "\"a: b\""),
+            ("true", "\"true\""),
+            ("2025-11-04", "\"2025-11-04\""),
+            ("a, b", "\"a, b\""),
+            ("[x]", "\"[x]\""),
+            ("#1", "\"#1\""),
+            ("say \"no\"", "\"say \\\"no\\\"\""),
+            ("", "\"\""),
+            ("~", "\"~\""),
+            ("Yes", "\"Yes\""),
+            ("57th SCM", "\"57th SCM\""),
+            ("- a", "\"- a\""),
+        ];
+        for (text, written) in cases {
+            assert_eq!(scalar(text), written, "{text}");
+            let back: Vec<String> = parse(&flow_list(&[text, "x"])).unwrap();
+            assert_eq!(back, [text, "x"], "{text}");
+            let back: std::collections::BTreeMap<String, String> = parse(&format!("k: {}", scalar(text))).unwrap();
+            assert_eq!(back["k"], text, "{text}");
+        }
     }
 }

@@ -15,6 +15,8 @@ mod rebuild;
 mod reuse;
 mod routes;
 mod serve;
+mod start;
 mod support;
 mod terms;
 mod watch;
+mod workflows;
