@@ -24,7 +24,7 @@ bilingual="$site/bilingual"
 cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$root/tests/fixtures/bilingual" \
   --output "$bilingual" --base-url https://example.org/policy/ -q
 python3 "$root/tests/hreflang.py" "$bilingual" https://example.org/policy/ --expect 4
-python3 "$root/tests/hreflang.py" "$site/output" https://example.org/policy/
+python3 "$root/tests/hreflang.py" "$site/output" https://example.org/policy/ --expect 20
 schemas="$site/schemas"
 mkdir -p "$schemas"
 cp "$root"/tests/sitemap/*.xsd "$check/sitemap-0.9.xsd" "$schemas/"
