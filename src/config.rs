@@ -391,7 +391,8 @@ impl SiteConfig {
                                 );
                             } else {
                                 let title = title.unwrap_or_else(|| humanise(&name));
-                                let titles = titles.into_iter().collect();
+                                // An empty title in a language is no title: the default's is shown.
+                                let titles = titles.into_iter().filter(|(_, t)| !t.trim().is_empty()).collect();
                                 config.taxonomies.push(TaxonomyConfig { name, title, titles, closed, mentions });
                             }
                         }
@@ -428,7 +429,10 @@ impl SiteConfig {
                         required: Vec<String>,
                     }
                     if let Some(t) = typed!(Translations, "write e.g. `translations: {required: [ko]}`") {
-                        config.required_translations = t.required;
+                        let mut required = t.required;
+                        required.sort_unstable();
+                        required.dedup();
+                        config.required_translations = required;
                     }
                 }
                 "timezone" => {
@@ -508,6 +512,18 @@ impl SiteConfig {
                 )
                 .at(at(span))
                 .help("list only the other languages; the default one has no URL prefix"),
+            );
+        }
+        // A language's pages live under `/<code>/`: a taxonomy of that name would take it.
+        for taxonomy in config.taxonomies.iter().filter(|t| config.languages.iter().any(|l| l.code == t.name)) {
+            let span = keys.value("taxonomies").unwrap_or(offset..offset);
+            problems.push(
+                Diagnostic::error(
+                    Code::Config,
+                    format!("the taxonomy `{}` has the name of a language in `languages`", taxonomy.name),
+                )
+                .at(at(span))
+                .help(format!("rename the taxonomy: the `{}` pages live under `/{}/`", taxonomy.name, taxonomy.name)),
             );
         }
         for code in &config.required_translations {

@@ -405,27 +405,8 @@ pub struct BriefPage<'a> {
     pub cite: Option<CiteThis<'a>>,
     /// Google Scholar's `citation_*` meta tags.
     pub scholar: Scholar<'a>,
-    /// Every version of the brief, itself included, by language (empty when it has none):
-    /// `<link rel="alternate" hreflang>` and the language switcher.
-    pub versions: Vec<Version<'a>>,
     /// Set when the translation is older than its original's last update: the original.
     pub stale: Option<Link<'a>>,
-}
-
-/// One language's version of a brief.
-#[derive(Serialize, Hash)]
-pub struct Version<'a> {
-    /// Its language tag (`ko`) and name in that language (`한국어`).
-    pub lang: &'a str,
-    pub language: &'static str,
-    pub title: &'a str,
-    /// Root-relative, for the switcher, and absolute when `base_url` has an origin (hreflang).
-    pub url: &'a str,
-    pub permalink: Permalink<'a>,
-    /// The version this page is.
-    pub current: bool,
-    /// The version the others translate: `hreflang="x-default"`.
-    pub original: bool,
 }
 
 /// One reference of a brief's list, linked to its source's page.

@@ -214,22 +214,6 @@ impl<'a> Render<'a> {
                     c.references.iter().map(|r| crate::citations::plain_of(&r.html)).collect()
                 }),
             },
-            versions: brief
-                .versions
-                .iter()
-                .map(|&v| {
-                    let lang = crate::site::language_code(self.config, site.briefs[v].lang);
-                    Version {
-                        lang,
-                        language: crate::site::language_name(lang),
-                        title: site.briefs[v].title(),
-                        url: routes.brief(v).url(),
-                        permalink: Permalink { routes, route: routes.brief(v) },
-                        current: v == b,
-                        original: site.briefs[v].original.is_none(),
-                    }
-                })
-                .collect(),
             stale: brief
                 .original
                 .filter(|_| brief.is_stale(&site.briefs))

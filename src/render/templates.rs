@@ -117,7 +117,7 @@ impl Templates {
                 )
                 .help(match out.over {
                     Some(_) => "look for a loop in the template that writes without end",
-                    None => "check the variables the template uses; every page gets `site`, `page` and `build`",
+                    None => "check the variables the template uses; every page gets `site`, `page`, `t`, `languages` and `build`",
                 });
                 Err(self.locate(diagnostic, &e, Some(template)))
             }

@@ -381,8 +381,7 @@ impl Routes {
     /// `max_path`: the longest output path, in bytes, that can be written where the output is.
     pub fn plan(config: &SiteConfig, site: &Site, theme: &Theme, max_path: usize) -> (Routes, Vec<Diagnostic>) {
         let urls = Urls::new(config);
-        let codes = config.languages.iter().map(|l| l.code.clone()).collect();
-        let mut table = Table::new(urls.clone(), site, max_path, codes);
+        let mut table = Table::new(urls.clone(), site, max_path);
         let per_page = config.paginate_by;
 
         let languages = config.languages.len() + 1;

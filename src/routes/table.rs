@@ -16,8 +16,6 @@ pub(super) struct Table<'a> {
     by_key: HashMap<String, usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
     max_path: usize,
-    /// The site's other languages' tags, for messages.
-    codes: Vec<String>,
 }
 
 /// How hosts compare paths: case-insensitive (macOS and Windows file systems fold case).
@@ -26,7 +24,7 @@ pub(super) fn key_of(file: &str) -> String {
 }
 
 impl<'a> Table<'a> {
-    pub(super) fn new(urls: Urls, site: &'a Site, max_path: usize, codes: Vec<String>) -> Table<'a> {
+    pub(super) fn new(urls: Urls, site: &'a Site, max_path: usize) -> Table<'a> {
         let capacity = site.briefs.len() * 2 + 64;
         Table {
             urls,
@@ -35,7 +33,6 @@ impl<'a> Table<'a> {
             by_key: HashMap::with_capacity(capacity),
             diagnostics: vec![],
             max_path,
-            codes,
         }
     }
 
@@ -104,6 +101,12 @@ impl<'a> Table<'a> {
     }
 
     fn clash(&mut self, first: usize, second: Output, file: &str) {
+        // Citation files sit beside their brief's page: two of them clash only where the two
+        // pages did, which is reported already.
+        let cite = |o: Output| matches!(o, Output::CiteBib(_) | Output::CiteRis(_));
+        if cite(self.files[first].output) && cite(second) {
+            return;
+        }
         let (first_what, first_at) = self.describe(self.files[first].output);
         let (second_what, second_at) = self.describe(second);
         let shown = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
@@ -163,9 +166,9 @@ impl<'a> Table<'a> {
 
     /// ` in `ko`` for a page of another language than the default.
     fn in_language(&self, lang: usize) -> String {
-        match self.codes.get(lang.wrapping_sub(1)) {
-            Some(code) => format!(" in `{code}`"),
-            None => String::new(),
+        match lang {
+            0 => String::new(),
+            l => format!(" in `{}`", self.site.languages.get(l).map_or("", String::as_str)),
         }
     }
 

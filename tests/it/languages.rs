@@ -319,3 +319,34 @@ fn a_folder_named_for_a_language_holds_that_languages_sections() {
     assert!(run.read("briefs/x/index.html").contains(r#"hreflang="ko" href="https://example.org/ko/briefs/x/""#));
     assert!(run.main_of("ko/index.html").contains("안녕하세요."));
 }
+
+#[test]
+fn odd_language_settings_are_refused_or_fall_back() {
+    // A taxonomy named like a language would take its pages' URL.
+    let run = lists().config(&format!("{CONFIG}taxonomies: [topics, ko]\n")).run("build");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("the taxonomy `ko` has the name of a language"), "{}", run.stderr);
+    // An empty title in a language is the default's; a language listed twice as required warns once.
+    let config = format!("{CONFIG}taxonomies:\n  - {{name: topics, title: Topics, titles: {{ko: \"\"}}}}\ntranslations: {{required: [ko, ko]}}\n");
+    let run = lists().config(&config).build_ok();
+    assert!(run.main_of("ko/topics/index.html").contains("<h1>Topics</h1>"));
+    assert_eq!(run.stderr.matches("background/c.md` has no `ko` version").count(), 1, "{}", run.stderr);
+    // A theme's words that are not `key: text` are refused, naming the file.
+    let run = lists().file("themes/default/i18n/ko.yaml", "- a\n- b\n").run("build");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("i18n/ko.yaml") && run.stderr.contains("`key: text`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_second_version_in_one_language_is_reported_once_per_kind() {
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("briefs/a.md", &brief("A", "", "English."))
+        .brief("briefs/a.ko.md", &brief("가", "", "한국어."))
+        .brief("ko/briefs/a.md", &brief("가 또", "", "한국어 또."))
+        .run("build");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("is a second `ko` version"), "{}", run.stderr);
+    // The two pages clash once; their citation files beside them are not a second report.
+    assert_eq!(run.stderr.matches("duplicate-url").count(), 1, "{}", run.stderr);
+}
