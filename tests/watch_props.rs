@@ -116,6 +116,17 @@ enum Edit {
         term: usize,
         variant: u32,
     },
+    /// A brief's Korean version (`x.ko.md`) written or removed: lists per language, the
+    /// switcher and hreflang of both.
+    Translate {
+        brief: usize,
+        text: u32,
+    },
+    /// A section's Korean introduction (`_index.ko.md`) written or removed.
+    KoreanIntro {
+        folder: usize,
+        text: u32,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -142,6 +153,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => Just(Edit::DeleteOutput),
         1 => (0..3u32).prop_map(|variant| Edit::BaseUrl { variant }),
         2 => (0..TERMS.len(), 0..4u32).prop_map(|(term, variant)| Edit::Record { term, variant }),
+        2 => (0..8usize, 0..4u32).prop_map(|(brief, text)| Edit::Translate { brief, text }),
+        1 => (0..FOLDERS.len(), 0..3u32).prop_map(|(folder, text)| Edit::KoreanIntro { folder, text }),
     ]
 }
 
@@ -178,7 +191,7 @@ impl Model {
     fn write_config(&self) -> PathBuf {
         let bases = ["https://example.org/policy/", "https://example.org/", "/local/"];
         let yaml = format!(
-            "title: Site {}\nbase_url: {}\npaginate_by: 2\nbroken_links: warn\nfeed_content: full\n",
+            "title: Site {}\nbase_url: {}\npaginate_by: 2\nbroken_links: warn\nfeed_content: full\nlanguages: {{ko: {{title: 사이트}}}}\n",
             self.site_title,
             bases[self.base_url as usize % bases.len()]
         );
@@ -347,6 +360,34 @@ impl Model {
                 vec![
                     vec![self.write(&rel, &format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{variant}\"/>"))],
                 ]
+            }
+            Edit::Translate { brief, text } => {
+                let Some(i) = pick(brief) else { return vec![] };
+                let b = &self.briefs[i];
+                let rel = format!("content/{}/{}.ko.md", FOLDERS[b.folder], b.stem);
+                if text == 0 {
+                    let path = self.root.join(&rel);
+                    let _ = std::fs::remove_file(&path);
+                    return vec![vec![path]];
+                }
+                let terms: Vec<&str> = b.terms.iter().map(|&t| TERMS[t]).collect();
+                let link = self.link_to(text as usize);
+                let ko = format!(
+                    "---\ntitle: 번역 {text}\ndate: 2025-{:02}-{:02}\ntopics: [{}]\n---\n한국어 본문 {text}.{link}\n",
+                    1 + b.date % 12,
+                    1 + b.date % 28,
+                    terms.join(", ")
+                );
+                vec![vec![self.write(&rel, &ko)]]
+            }
+            Edit::KoreanIntro { folder, text } => {
+                let rel = format!("content/{}/_index.ko.md", FOLDERS[folder]);
+                if text == 0 {
+                    let path = self.root.join(&rel);
+                    let _ = std::fs::remove_file(&path);
+                    return vec![vec![path]];
+                }
+                vec![vec![self.write(&rel, &format!("---\ntitle: 분류 {text}\n---\n소개 {text}.\n"))]]
             }
             Edit::DeleteOutput => {
                 let _ = std::fs::remove_dir_all(self.root.parent().unwrap().join("output"));

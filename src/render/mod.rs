@@ -377,13 +377,21 @@ impl<'a> Render<'a> {
         let intros: Vec<(Option<u64>, u64)> = (0..self.site.sections.len())
             .map(|s| (self.site.sections[s].index.as_ref().map(|p| p.file.hash), self.graph.section_outputs[s].1))
             .collect();
+        // And the introductions in other languages (`_index.ko.md`), with their links.
+        let translated: Vec<(u64, Option<u64>)> = self
+            .site
+            .sections
+            .iter()
+            .flat_map(|s| &s.translated_index)
+            .map(|(_, _, p)| (p.file.hash, self.graph.translated_outputs.get(&p.file.rel_path).map(|o| o.1)))
+            .collect();
         // Term pages show their record's description and the briefs that mention them.
         let records: Vec<(u64, u64)> =
             self.site.records.iter().zip(&self.graph.record_outputs).map(|(r, o)| (r.parsed.file.hash, o.1)).collect();
         if self.site.key == 0 {
             0
         } else {
-            hash::of(&(shared, self.site.key, intros, records, &self.graph.mentions.by_term))
+            hash::of(&(shared, self.site.key, intros, translated, records, &self.graph.mentions.by_term))
         }
     }
 

@@ -362,7 +362,9 @@ impl Routes {
                 .hash(&mut h);
         }
         for section in &site.sections {
-            (&section.folder, section.briefs.len(), section.index.is_some()).hash(&mut h);
+            // A translated introduction gives a section a page in its language.
+            let translated: Vec<usize> = section.translated_index.iter().map(|(lang, _, _)| *lang).collect();
+            (&section.folder, section.briefs.len(), section.index.is_some(), translated).hash(&mut h);
         }
         for taxonomy in &site.taxonomies {
             taxonomy.name.hash(&mut h);
