@@ -27,9 +27,25 @@ pub struct Card<'a> {
     pub summary: &'a str,
     pub status: Option<&'a str>,
     pub reading_minutes: usize,
+    /// The reading time in the brief's language (`3 min read`, `3분 분량`).
+    pub reading: Reading<'a>,
     pub section: &'a str,
     /// Its language's tag: a list marks a card in another language than the page's.
     pub lang: &'a str,
+}
+
+/// A reading time as the theme writes it (its word `min_read`), formatted when serialized; it
+/// hashes as the minutes and the word.
+#[derive(Hash, Clone, Copy)]
+pub struct Reading<'a> {
+    pub minutes: usize,
+    pub word: &'a str,
+}
+
+impl Serialize for Reading<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&super::templates::counted(self.word, self.minutes))
+    }
 }
 
 /// The cards of every brief: each made the first time a page lists it (as a Tera value, then
@@ -37,17 +53,21 @@ pub struct Card<'a> {
 pub struct Cards<'a> {
     site: &'a Site,
     routes: &'a Routes,
+    /// The theme's word for a reading time, per language.
+    reading: Vec<&'a str>,
     values: Vec<OnceLock<tera::Value>>,
     hashes: Vec<u64>,
 }
 
 impl<'a> Cards<'a> {
-    pub fn new(site: &'a Site, routes: &'a Routes, hashes: Vec<u64>) -> Cards<'a> {
-        Cards { site, routes, values: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(), hashes }
+    pub fn new(site: &'a Site, routes: &'a Routes, reading: Vec<&'a str>, hashes: Vec<u64>) -> Cards<'a> {
+        Cards { site, routes, reading, values: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(), hashes }
     }
 
-    pub fn card(site: &'a Site, routes: &'a Routes, b: BriefId) -> Card<'a> {
+    /// `reading`: the theme's word for a reading time in each language.
+    pub fn card(site: &'a Site, routes: &'a Routes, reading: &[&'a str], b: BriefId) -> Card<'a> {
         let brief = &site.briefs[b];
+        let minutes = brief.parsed.analysis.reading_minutes();
         let lang = site.language_of(b);
         Card {
             title: brief.title(),
@@ -55,14 +75,16 @@ impl<'a> Cards<'a> {
             date: date_context(&brief.front().date, lang),
             summary: brief.summary(),
             status: brief.front().status.as_deref(),
-            reading_minutes: brief.parsed.analysis.reading_minutes(),
+            reading_minutes: minutes,
+            reading: Reading { minutes, word: reading.get(brief.lang).copied().unwrap_or("{n} min") },
             section: site.sections[brief.section].title_in(brief.lang),
             lang,
         }
     }
 
     pub fn value(&self, b: BriefId) -> &tera::Value {
-        self.values[b].get_or_init(|| tera::Value::from_serializable(&Cards::card(self.site, self.routes, b)))
+        self.values[b]
+            .get_or_init(|| tera::Value::from_serializable(&Cards::card(self.site, self.routes, &self.reading, b)))
     }
 
     pub fn hash(&self, b: BriefId) -> u64 {
@@ -118,6 +140,7 @@ impl BriefViews {
         site: &Site,
         routes: &Routes,
         memo: Option<&ViewMemo>,
+        reading: &[&str],
         node: impl Fn(BriefId) -> u64 + Sync,
     ) -> BriefViews {
         use rayon::prelude::*;
@@ -138,7 +161,7 @@ impl BriefViews {
                         return (v.card, v.node);
                     }
                 }
-                (hash::of(&Cards::card(site, routes, b)), node(b))
+                (hash::of(&Cards::card(site, routes, reading, b)), node(b))
             })
             .collect();
         let (cards, nodes) = pairs.into_iter().unzip();

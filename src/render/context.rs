@@ -185,8 +185,19 @@ pub struct Pager<'a> {
     pub total: usize,
     pub previous: Option<&'a str>,
     pub next: Option<&'a str>,
+    /// Its words in the list's language: the links' (`← Newer`, `Older →`), its name (`Pages`)
+    /// and where the page is (`Page 2 of 5`).
+    pub words: PagerWords<'a>,
     /// A link to every page of the list (`title` is the page number).
     pub pages: PageLinks<'a>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct PagerWords<'a> {
+    pub label: &'a str,
+    pub newer: &'a str,
+    pub older: &'a str,
+    pub position: String,
 }
 
 /// A paginated list of the route table, in a language.

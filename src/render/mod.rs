@@ -228,7 +228,9 @@ impl<'a> Render<'a> {
         let words = word_maps.iter().map(|words| (tera::Value::from_serializable(words), hash::of(words))).collect();
         let feed_style = named("feed.xsl");
         let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
-        let views = context::BriefViews::make(site, routes, memo, |b| hash::of(&data::graph_node(site, routes, b)));
+        let reading: Vec<&'a str> = word_maps.iter().map(|w| w.get("min_read").copied().unwrap_or("{n} min")).collect();
+        let views =
+            context::BriefViews::make(site, routes, memo, &reading, |b| hash::of(&data::graph_node(site, routes, b)));
         let render = Render {
             templates,
             config,
@@ -242,7 +244,7 @@ impl<'a> Render<'a> {
             build_value: (tera::Value::from_serializable(&build), hash::of(&build)),
             theme_files,
             feed_style,
-            cards: Cards::new(site, routes, views.cards.clone()),
+            cards: Cards::new(site, routes, reading, views.cards.clone()),
             node_keys: views.nodes.clone(),
             terms: Terms::new(site, routes),
             section_pages: (0..routes.languages())
@@ -346,15 +348,24 @@ impl<'a> Render<'a> {
     fn pager(&'a self, current: usize, list: context::List) -> context::Pager<'a> {
         let routes = self.routes;
         let url_of = |page: usize| list.url(routes, page);
-        let (total, cell) = match list {
-            context::List::Section(lang, s) => (routes.section_pages(lang, s), &self.section_pages[lang][s]),
-            context::List::Term(lang, t, i) => (routes.term_pages(lang, t, i), &self.term_pages[lang][t][i]),
+        let (lang, total, cell) = match list {
+            context::List::Section(lang, s) => (lang, routes.section_pages(lang, s), &self.section_pages[lang][s]),
+            context::List::Term(lang, t, i) => (lang, routes.term_pages(lang, t, i), &self.term_pages[lang][t][i]),
+        };
+        let position =
+            self.word(lang, "page_of").replace("{n}", &current.to_string()).replace("{total}", &total.to_string());
+        let words = context::PagerWords {
+            label: self.word(lang, "pages"),
+            newer: self.word(lang, "newer"),
+            older: self.word(lang, "older"),
+            position,
         };
         context::Pager {
             current,
             total,
             previous: (current > 1).then(|| url_of(current - 1)),
             next: (current < total).then(|| url_of(current + 1)),
+            words,
             pages: context::PageLinks { cell, routes, list, total },
         }
     }

@@ -42,20 +42,28 @@ pub struct Templates {
 /// replaced by the argument `key`; a word written `one | other` takes its first form when `n`
 /// is 1, else its last.
 fn fill(word: tera::StringInput, args: tera::Kwargs, _: &tera::State) -> String {
-    let word = word.as_str();
-    let forms: Vec<&str> = word.split(" | ").collect();
     let n = args.get::<tera::Value>("n").ok().flatten().and_then(|n| n.as_i128());
-    let mut out = match (n, forms.as_slice()) {
-        (Some(1), [one, ..]) => one.to_string(),
-        (_, [.., other]) => other.to_string(),
-        _ => word.to_string(),
-    };
+    let mut out = form(word.as_str(), n).to_string();
     for (key, value) in args.iter() {
         if let Some(key) = key.as_str() {
             out = out.replace(&format!("{{{key}}}"), &value.to_string());
         }
     }
     out
+}
+
+/// The form of a word for the number `n`: `one | other` gives `one` for 1, else `other`.
+fn form(word: &str, n: Option<i128>) -> &str {
+    match (n, word.split_once(" | ")) {
+        (Some(1), Some((one, _))) => one,
+        (_, Some((_, other))) => other.rsplit(" | ").next().unwrap_or(other),
+        (_, None) => word,
+    }
+}
+
+/// A word of the theme for the number `n`, with `{n}` filled: `{n} min read` → `3 min read`.
+pub fn counted(word: &str, n: usize) -> String {
+    form(word, Some(n as i128)).replace("{n}", &n.to_string())
 }
 
 impl Templates {

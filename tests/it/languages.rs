@@ -350,3 +350,13 @@ fn a_second_version_in_one_language_is_reported_once_per_kind() {
     // The two pages clash once; their citation files beside them are not a second report.
     assert_eq!(run.stderr.matches("duplicate-url").count(), 1, "{}", run.stderr);
 }
+
+#[test]
+fn a_theme_written_before_the_words_still_calls_the_components_as_it_did() {
+    // A template of a site's own theme, as written before `t`: cards and pagers carry their
+    // words, in the list's language.
+    let section = "{% extends \"base.html\" %}{% block main %}{{<card_list briefs={page.briefs} />}}{{<pager pager={page.pager} />}}{% endblock main %}";
+    let run = lists().file("themes/default/templates/section.html", section).build_ok();
+    assert!(run.main_of("ko/briefs/index.html").contains("1분 분량"), "{}", run.main_of("ko/briefs/index.html"));
+    assert!(run.main_of("briefs/index.html").contains("1 min read"));
+}
