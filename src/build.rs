@@ -356,10 +356,13 @@ pub fn run_with(
             config.base_url.path
         )],
     };
-    let fingerprint = project.theme.fingerprint();
+    // A set of templates per language, with its words: the languages are part of the key.
+    let languages: Vec<String> =
+        (0..=config.languages.len()).map(|l| site::language_code(config, l).to_string()).collect();
+    let fingerprint = crate::hash::of(&(project.theme.fingerprint(), &languages));
     let templates = match &memo.templates {
         Some((k, templates)) if *k == fingerprint => Ok(templates.clone()),
-        _ => Templates::compile(&project.theme).map(|t| {
+        _ => Templates::compile(&project.theme, &languages).map(|t| {
             let t = Arc::new(t);
             memo.templates = Some((fingerprint, t.clone()));
             t

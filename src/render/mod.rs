@@ -454,7 +454,7 @@ impl<'a> Render<'a> {
                     Page::Brief(b) => self.site.briefs[b].display(),
                     _ => route.url(),
                 };
-                let result = match self.templates.render(template, shown, &context) {
+                let result = match self.templates.render(lang, template, shown, &context) {
                     Ok(bytes) => put(sink, route, &bytes, last),
                     Err(d) => Err(Failure::Content(d)),
                 };

@@ -34,6 +34,8 @@ pub const MAX_PAGE_TIME: Duration = Duration::from_secs(60);
 
 pub struct Templates {
     tera: Tera,
+    /// The same templates per language, each `{{ t.key }}` written as the word (see `with_words`).
+    by_lang: Vec<Tera>,
     /// Template name → the file it came from (as messages show it) and its text.
     sources: BTreeMap<String, (String, Arc<SourceText>)>,
 }
@@ -49,6 +51,47 @@ fn fill(word: tera::StringInput, args: tera::Kwargs, _: &tera::State) -> String 
             out = out.replace(&format!("{{{key}}}"), &value.to_string());
         }
     }
+    out
+}
+
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.register_filter("fill", fill);
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    // Tera's default escaper would do, but feeds and pages must escape exactly alike.
+    tera.set_escape_fn(markdown::write_escaped);
+    tera
+}
+
+/// A template with each plain `{{ t.key }}` (no filter) written as the word itself, escaped as
+/// the value would be, with braces as character references (so no word reads as template
+/// syntax, and no line moves): a page looks up no word while it renders. `t` stays in the context for words with a
+/// filter (`{{ t.n_briefs | fill(n=3) }}`). A key the table lacks is left for Tera to report.
+fn with_words(text: &str, words: &BTreeMap<&str, &str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{{ t.") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 5..];
+        let key_len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+        let (key, tail) = after.split_at(key_len);
+        match (tail.strip_prefix(" }}"), words.get(key)) {
+            (Some(tail), Some(word)) if !key.is_empty() => {
+                let mut escaped = Vec::new();
+                let _ = markdown::write_escaped(word, &mut escaped);
+                let escaped = String::from_utf8_lossy(&escaped);
+                // A newline as a reference too: the template keeps its lines, so a rendering
+                // error still points at the right line.
+                out.push_str(&escaped.replace('{', "&#123;").replace('}', "&#125;").replace('\n', "&#10;"));
+                rest = tail;
+            }
+            _ => {
+                out.push_str("{{ t.");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -68,7 +111,9 @@ pub fn counted(word: &str, n: usize) -> String {
 
 impl Templates {
     /// Compiles the theme's templates. Errors name the template file, with line and column.
-    pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
+    /// `languages`: the site's language tags, the default's first: a set of templates is made for
+    /// each, with the theme's words in it.
+    pub fn compile(theme: &Theme, languages: &[String]) -> Result<Templates, Vec<Diagnostic>> {
         let missing: Vec<Diagnostic> = REQUIRED_TEMPLATES
             .iter()
             .filter(|name| !theme.templates.contains_key(**name))
@@ -77,11 +122,6 @@ impl Templates {
         if !missing.is_empty() {
             return Err(missing);
         }
-        let mut tera = Tera::new();
-        tera.register_filter("fill", fill);
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-        // Tera's default escaper would do, but feeds and pages must escape exactly alike.
-        tera.set_escape_fn(markdown::write_escaped);
         let sources = theme
             .templates
             .iter()
@@ -90,7 +130,8 @@ impl Templates {
                 (name.clone(), (file, SourceText::shared(text.as_str())))
             })
             .collect();
-        let mut templates = Templates { tera, sources };
+        let mut templates = Templates { tera: new_tera(), by_lang: Vec::new(), sources };
+        // Compiled as written first, so that errors point at the template's own text.
         if let Err(e) = templates.tera.add_raw_templates(&theme.templates) {
             let message = match e.kind() {
                 ErrorKind::SyntaxError(report) => report.message().to_string(),
@@ -102,16 +143,37 @@ impl Templates {
                 .locate(diagnostic, &e, None)
                 .help("fix the template at the place shown; see https://keats.github.io/tera/docs/ for the syntax")]);
         }
+        for lang in languages {
+            let words = theme.words(lang);
+            let sources = theme.templates.iter().map(|(name, text)| (name.clone(), with_words(text, &words)));
+            let mut tera = new_tera();
+            // The words cannot make a template fail: they are written as text without braces.
+            tera.add_raw_templates(sources.collect::<Vec<_>>()).map_err(|e| {
+                vec![Diagnostic::error(
+                    Code::Template,
+                    format!("the templates do not compile with the `{lang}` words: {e}"),
+                )]
+            })?;
+            templates.by_lang.push(tera);
+        }
         Ok(templates)
     }
 
-    /// Renders `template` with `context` for the page `page_name` (as messages show it).
-    pub fn render<T: Serialize>(&self, template: &str, page_name: &str, context: &T) -> Result<Vec<u8>, Diagnostic> {
+    /// Renders `template` in language `lang` with `context` for the page `page_name` (as
+    /// messages show it).
+    pub fn render<T: Serialize>(
+        &self,
+        lang: usize,
+        template: &str,
+        page_name: &str,
+        context: &T,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let tera = self.by_lang.get(lang).unwrap_or(&self.tera);
         let context = tera::Context::from_serialize(context).map_err(|e| {
             Diagnostic::error(Code::Template, format!("cannot pass the page `{page_name}` to templates: {e}"))
         })?;
         let mut out = Bounded { bytes: Vec::with_capacity(16 * 1024), started: Instant::now(), over: None };
-        match self.tera.render_to(template, &context, &mut out) {
+        match tera.render_to(template, &context, &mut out) {
             Ok(()) => Ok(out.bytes),
             Err(e) => {
                 let message = match (out.over, e.kind()) {
@@ -176,5 +238,24 @@ impl Write for Bounded {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_are_written_into_the_template_and_the_rest_is_left_to_tera() {
+        let words: BTreeMap<&str, &str> =
+            [("search", "검색"), ("odd", "<a> & {{ x }}\n"), ("n_briefs", "{n} briefs")].into_iter().collect();
+        let text = "<p>{{ t.search }}</p><i title=\"{{ t.odd }}\">{{ t.n_briefs | fill(n=2) }} {{ t.missing }} {{t.search}}</i>";
+        assert_eq!(
+            with_words(text, &words),
+            "<p>검색</p><i title=\"&lt;a&gt; &amp; &#123;&#123; x &#125;&#125;&#10;\">{{ t.n_briefs | fill(n=2) }} {{ t.missing }} {{t.search}}</i>"
+        );
+        assert_eq!(counted("{n} brief | {n} briefs", 1), "1 brief");
+        assert_eq!(counted("{n} brief | {n} briefs", 3), "3 briefs");
+        assert_eq!(counted("브리프 {n}건", 1), "브리프 1건");
     }
 }
