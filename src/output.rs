@@ -259,6 +259,9 @@ pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
     files: PathBuf,
+    /// The output held no file of a site when the build began (a cold build): no file can be
+    /// unchanged, so none is compared.
+    empty: bool,
     /// Files staged because they are new or changed, and files found unchanged.
     staged: AtomicUsize,
     unchanged: AtomicUsize,
@@ -280,10 +283,19 @@ impl Staging {
         let output = absolute(output_dir);
         fs::create_dir_all(&output)?;
         recover(&output)?;
+        let empty = fs::read_dir(&output)?.all(|entry| entry.is_ok_and(|e| e.file_name() == MARKER));
         let dir = output.join(STAGING);
         let files = dir.join("files");
         fs::create_dir_all(&files)?;
-        Ok(Staging { output, dir, files, staged: AtomicUsize::new(0), unchanged: AtomicUsize::new(0), done: false })
+        Ok(Staging {
+            output,
+            dir,
+            files,
+            empty,
+            staged: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            done: false,
+        })
     }
 
     fn record(&self, unchanged: bool) {
@@ -353,7 +365,7 @@ impl Sink for Staging {
         check_safe(path)?;
         let unchanged = match last {
             Some(hash) => hash == crate::hash::bytes(bytes),
-            None => holds(&self.output, path, bytes),
+            None => !self.empty && holds(&self.output, path, bytes),
         };
         if !unchanged {
             fs::write(self.stage_path(path)?, bytes)?;
@@ -365,7 +377,7 @@ impl Sink for Staging {
     fn copy(&self, path: &str, source: &Path) -> io::Result<()> {
         check_safe(path)?;
         let bytes = read_regular(source)?;
-        let unchanged = holds(&self.output, path, &bytes);
+        let unchanged = !self.empty && holds(&self.output, path, &bytes);
         if !unchanged {
             fs::write(self.stage_path(path)?, &bytes)?;
         }
