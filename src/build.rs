@@ -28,6 +28,12 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Include briefs dated after today (`--future`).
+    pub future: bool,
+    /// The day review dates are compared with (`check --as-of`); today when `None`.
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Briefs past their review date are errors (`--deny stale`).
+    pub deny_stale: bool,
     pub allow_broken_links: bool,
     /// The user's home folder, never accepted as the output folder.
     pub home: Option<PathBuf>,
@@ -44,6 +50,9 @@ pub struct Project {
     pub config: SiteConfig,
     pub theme: Arc<Theme>,
     pub drafts: bool,
+    pub future: bool,
+    pub as_of: Option<chrono::NaiveDate>,
+    pub deny_stale: bool,
     pub home: Option<PathBuf>,
     /// What makes one build differ from another with the same sources: the binary, the theme,
     /// the configuration and the options. Every file's signature includes it, so a new binary
@@ -83,7 +92,7 @@ impl Project {
         let themes_dir = root.join("themes");
         let theme = Theme::load(&config.theme, &themes_dir.join(&config.theme))
             .map_err(|e| BuildError::Config(vec![Diagnostic::error(Code::Config, e)]))?;
-        let identity = hash::of(&(binary_identity(), theme.fingerprint(), &config, options.drafts));
+        let identity = hash::of(&(binary_identity(), theme.fingerprint(), &config, options.drafts, options.future));
         Ok(Project {
             content_dir: root.join("content"),
             static_dir: root.join("static"),
@@ -93,9 +102,18 @@ impl Project {
             config,
             theme: Arc::new(theme),
             drafts: options.drafts,
+            future: options.future,
+            as_of: options.as_of,
+            deny_stale: options.deny_stale,
             home: options.home.clone(),
             identity,
         })
+    }
+
+    /// Which briefs the build takes: drafts with `--drafts`; briefs dated after today (in the
+    /// site's time zone) only with `--future`.
+    pub fn include(&self) -> site::Include {
+        site::Include { drafts: self.drafts, until: (!self.future).then(|| self.config.timezone.today_date()) }
     }
 
     pub fn check_output_dir(&self) -> Result<(), EnvError> {
@@ -137,6 +155,8 @@ pub struct BuildReport {
     /// What is worth knowing about a build that went as configured (no feeds without an absolute
     /// `base_url`); `-v` prints it.
     pub notes: Vec<String>,
+    /// Briefs past their review date (`check --stale` lists them).
+    pub overdue: Vec<crate::lifecycle::Overdue>,
 }
 
 #[derive(Debug)]
@@ -267,7 +287,7 @@ pub fn run_with(
     let parsed = stages.time("parse", || parse::parse_all(&sources.markdown, config, write_html, parse_memo));
     let site_memo = watching.then_some(&mut memo.site);
     let (mut site, more) =
-        stages.time("assemble", || site::assemble(config, &sources, &parsed, project.drafts, site_memo));
+        stages.time("assemble", || site::assemble(config, &sources, &parsed, project.include(), site_memo));
     diagnostics.extend(more);
     let library_memo = watching.then_some(&mut memo.library);
     let (library, more) =
@@ -277,6 +297,9 @@ pub fn run_with(
         // The model is the site and its library: what is keyed by the one is keyed by both.
         site.key = hash::of(&(site.key, library.key));
     }
+    let (timeline, more) = stages.time("timeline", || crate::timeline::assemble(config, &site, &library));
+    diagnostics.extend(more);
+    site.timeline = std::sync::Arc::new(timeline);
     site.library = library;
     let routes = stages.time("routes", || {
         // The same model and settings, the same table; else a table is planned again only if a
@@ -345,6 +368,17 @@ pub fn run_with(
     graph.mentions = stages.time("mentions", || crate::mentions::find(&site, config, mentions_memo));
     if mode == Mode::Check {
         diagnostics.extend(crate::mentions::untagged_notes(&site, &graph.mentions));
+    }
+    let as_of = project.as_of.unwrap_or_else(|| config.timezone.today_date());
+    let overdue = crate::lifecycle::overdue(config, &site, as_of);
+    diagnostics.extend(crate::lifecycle::diagnostics(&site, &overdue, project.deny_stale));
+    for (source, date) in &site.future {
+        let p = &parsed[*source];
+        diagnostics.push(
+            Diagnostic::warning(Code::Future, format!("this brief is dated {date}: it is left out until then"))
+                .at(p.location(p.key_span("date").unwrap_or(0..0)))
+                .help("build with --future to include it now"),
+        );
     }
     // Without an origin (the default `/`, a local preview) there are no feeds and no sitemap: a
     // choice, not a mistake, so a note for `-v` rather than a warning on every build.
@@ -423,6 +457,7 @@ pub fn run_with(
         elapsed: Duration::ZERO,
         stages,
         notes,
+        overdue,
     };
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         report.elapsed = started.elapsed();
@@ -476,7 +511,7 @@ pub fn model(project: &Project) -> site::Site {
     };
     let (sources, _) = discover::discover(&folders, &mut discover::Memo::default(), &Changes::All);
     let parsed = parse::parse_all(&sources.markdown, config, false, None);
-    site::assemble(config, &sources, &parsed, project.drafts, None).0
+    site::assemble(config, &sources, &parsed, project.include(), None).0
 }
 
 /// A brief as a work others cite: its page's absolute URL (else its path), the site as publisher.

@@ -36,6 +36,9 @@ pub struct SiteConfig {
     /// The languages every brief of the default language should have a version in
     /// (`translations: {required: [ko]}`): a missing one is a warning.
     pub required_translations: Vec<String>,
+    /// How long a brief stays current after its review (`review_every: 12 months`); a section's
+    /// `_index.md` or the brief may say otherwise. None: briefs are not reviewed.
+    pub review_every: Option<crate::date::Period>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hash)]
@@ -158,6 +161,7 @@ impl Default for SiteConfig {
             citation_style: "chicago-author-date".into(),
             languages: Vec::new(),
             required_translations: Vec::new(),
+            review_every: None,
         }
     }
 }
@@ -217,6 +221,7 @@ pub const KEYS: &[&str] = &[
     "citation_style",
     "languages",
     "translations",
+    "review_every",
 ];
 
 impl SiteConfig {
@@ -433,6 +438,18 @@ impl SiteConfig {
                         required.sort_unstable();
                         required.dedup();
                         config.required_translations = required;
+                    }
+                }
+                "review_every" => {
+                    if let Some(text) = typed!(String, crate::date::PERIOD_ACCEPTED) {
+                        match crate::date::Period::parse(&text) {
+                            Some(period) => config.review_every = Some(period),
+                            None => fail(
+                                Code::Config,
+                                format!("`review_every: {text}` is not a period"),
+                                crate::date::PERIOD_ACCEPTED,
+                            ),
+                        }
                     }
                 }
                 "timezone" => {

@@ -155,6 +155,152 @@ impl Date {
     }
 }
 
+/// A date known to a year, a month or a day (`2014`, `2014-10`, `2014-10-23`): when an event
+/// happened. It sorts at its start; on a tie the coarser first (`2014` < `2014-01` <
+/// `2014-01-01`), which orders any mix of precisions the way a calendar does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+}
+
+/// The forms `PartialDate::parse` accepts, for messages.
+pub const PARTIAL_ACCEPTED: &str = "write a year (`2014`), a month (`2014-10`) or a day (`2014-10-23`)";
+
+impl PartialDate {
+    /// `2014`, `2014-10`, `2014-10-23`, or any form `Date::parse` accepts (read as its day).
+    pub fn parse(text: &str, zone: Zone) -> Option<PartialDate> {
+        let text = text.trim();
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let parts: Vec<&str> = text.split('-').collect();
+        let date = match parts[..] {
+            [y] if digits(y, 4) => PartialDate { year: y.parse().ok()?, month: None, day: None },
+            [y, m] if digits(y, 4) && digits(m, 2) => {
+                let month = m.parse().ok().filter(|m| (1..=12).contains(m))?;
+                PartialDate { year: y.parse().ok()?, month: Some(month), day: None }
+            }
+            _ => {
+                let d = Date::parse(text, zone)?.datetime;
+                PartialDate { year: d.year(), month: Some(d.month()), day: Some(d.day()) }
+            }
+        };
+        Some(date)
+    }
+
+    /// The first day it covers.
+    pub fn start(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1)).unwrap_or_default()
+    }
+
+    /// The day after the last day it covers.
+    pub fn end_exclusive(&self) -> NaiveDate {
+        let start = self.start();
+        match (self.month, self.day) {
+            (_, Some(_)) => start.succ_opt().unwrap_or(start),
+            (Some(_), None) => start.checked_add_months(chrono::Months::new(1)).unwrap_or(start),
+            (None, None) => start.checked_add_months(chrono::Months::new(12)).unwrap_or(start),
+        }
+    }
+
+    /// 0 for a year, 1 for a month, 2 for a day.
+    pub fn precision(&self) -> u8 {
+        match (self.month, self.day) {
+            (None, _) => 0,
+            (Some(_), None) => 1,
+            (Some(_), Some(_)) => 2,
+        }
+    }
+
+    /// As written in ISO 8601, for `<time datetime>`: `2014`, `2014-10`, `2014-10-23`.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (None, _) => format!("{:04}", self.year),
+            (Some(m), None) => format!("{:04}-{m:02}", self.year),
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
+        }
+    }
+
+    /// As a reader of `lang` writes it, at its precision: `2014`, `October 2014`, `23 October
+    /// 2014`; `2014년 10월`, `2014년 10월 23일`.
+    pub fn display_in(&self, lang: &str) -> String {
+        let (y, month, day) = (self.year, self.month, self.day);
+        match (lang.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase().as_str(), month, day) {
+            (_, None, _) => y.to_string(),
+            ("ko", Some(m), None) => format!("{y}년 {m}월"),
+            ("ko", Some(m), Some(d)) => format!("{y}년 {m}월 {d}일"),
+            ("ja" | "zh", Some(m), None) => format!("{y}年{m}月"),
+            ("ja" | "zh", Some(m), Some(d)) => format!("{y}年{m}月{d}日"),
+            (_, Some(m), None) => format!("{} {y}", MONTHS[(m - 1) as usize]),
+            (_, Some(m), Some(d)) => format!("{d} {} {y}", MONTHS[(m - 1) as usize]),
+        }
+    }
+}
+
+impl Ord for PartialDate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.start(), self.precision()).cmp(&(other.start(), other.precision()))
+    }
+}
+
+impl PartialOrd for PartialDate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A span of calendar time, `6 months`: how often a brief is to be reviewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    Days(u32),
+    Months(u32),
+}
+
+/// The forms `Period::parse` accepts, for messages.
+pub const PERIOD_ACCEPTED: &str = "write a number and a unit: `90 days`, `6 weeks`, `6 months` or `1 year`";
+
+impl Period {
+    /// `N day(s)|week(s)|month(s)|year(s)`, N from 1 to 10,000.
+    pub fn parse(text: &str) -> Option<Period> {
+        let mut words = text.split_whitespace();
+        let n: u32 = words.next()?.parse().ok().filter(|n| (1..=10_000).contains(n))?;
+        let unit = words.next()?.to_ascii_lowercase();
+        if words.next().is_some() {
+            return None;
+        }
+        match unit.trim_end_matches('s') {
+            "day" => Some(Period::Days(n)),
+            "week" => Some(Period::Days(n * 7)),
+            "month" => Some(Period::Months(n)),
+            "year" => Some(Period::Months(n * 12)),
+            _ => None,
+        }
+    }
+
+    /// The day this long after `from`.
+    pub fn after(&self, from: NaiveDate) -> NaiveDate {
+        match *self {
+            Period::Days(n) => from.checked_add_days(chrono::Days::new(n.into())),
+            Period::Months(n) => from.checked_add_months(chrono::Months::new(n)),
+        }
+        .unwrap_or(NaiveDate::MAX)
+    }
+}
+
+impl Date {
+    /// Its day, in the zone it was written in.
+    pub fn day(&self) -> NaiveDate {
+        self.datetime.date_naive()
+    }
+}
+
+impl Zone {
+    /// Today in this zone, as a day.
+    pub fn today_date(self) -> NaiveDate {
+        NaiveDate::parse_from_str(&self.today(), "%Y-%m-%d").unwrap_or_default()
+    }
+}
+
 /// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fraction`.
 fn parse_time(text: &str) -> Option<NaiveTime> {
     let (hms, fraction) = text.split_once('.').unwrap_or((text, ""));
@@ -295,6 +441,70 @@ mod tests {
             assert_eq!(date.ymd(), date.datetime.format("%Y-%m-%d").to_string());
             assert_eq!(date.display(), date.datetime.format("%-d %B %Y").to_string());
             day = day.succ_opt().unwrap();
+        }
+    }
+
+    #[test]
+    fn partial_dates_read_and_write_at_their_precision() {
+        let p = |t: &str| PartialDate::parse(t, Zone::Utc);
+        assert_eq!(p("2014").unwrap().iso(), "2014");
+        assert_eq!(p("2014-10").unwrap().iso(), "2014-10");
+        assert_eq!(p("2014-10-23").unwrap().iso(), "2014-10-23");
+        assert_eq!(p("2014-10-23 09:30").unwrap().iso(), "2014-10-23");
+        for bad in ["", "14", "2014-13", "2014-1", "2014-10-32", "October 2014", "2014-00", "20145"] {
+            assert_eq!(p(bad), None, "{bad:?}");
+        }
+        assert_eq!(p("2014-10").unwrap().display_in("en"), "October 2014");
+        assert_eq!(p("2014-10").unwrap().display_in("ko"), "2014년 10월");
+        assert_eq!(p("2014-10-23").unwrap().display_in("ko"), "2014년 10월 23일");
+        assert_eq!(p("2014-10-03").unwrap().display_in("en"), "3 October 2014");
+        assert_eq!(p("2014").unwrap().display_in("ko"), "2014");
+        assert!(p("2014").unwrap() < p("2014-01").unwrap());
+        assert!(p("2014-01").unwrap() < p("2014-01-01").unwrap());
+        assert!(p("2014-12-31").unwrap() < p("2015").unwrap());
+        assert!(p("2014-02").unwrap() > p("2014-01-31").unwrap());
+    }
+
+    #[test]
+    fn periods() {
+        assert_eq!(Period::parse("6 months"), Some(Period::Months(6)));
+        assert_eq!(Period::parse("1 year"), Some(Period::Months(12)));
+        assert_eq!(Period::parse("2 weeks"), Some(Period::Days(14)));
+        assert_eq!(Period::parse(" 90  Days "), Some(Period::Days(90)));
+        for bad in ["", "months", "0 days", "-1 days", "6", "6 fortnights", "six months", "6 months ago"] {
+            assert_eq!(Period::parse(bad), None, "{bad:?}");
+        }
+        let day = NaiveDate::from_ymd_opt(2025, 8, 31).unwrap();
+        assert_eq!(Period::Months(6).after(day), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
+    }
+
+    proptest::proptest! {
+        /// Any mix of years, months and days sorts as the calendar does: by the day each starts,
+        /// the coarser first on a tie; and the order is total (a sort of any permutation agrees).
+        #[test]
+        fn partial_dates_sort_as_the_calendar(dates in proptest::collection::vec((1990i32..2030, 0u32..13, 0u32..29), 1..40)) {
+            let dates: Vec<PartialDate> = dates.into_iter().map(|(year, m, d)| PartialDate {
+                year,
+                month: (m > 0).then_some(m),
+                day: (m > 0 && d > 0).then_some(d),
+            }).collect();
+            let mut sorted = dates.clone();
+            sorted.sort();
+            let mut reversed: Vec<PartialDate> = dates.iter().rev().copied().collect();
+            reversed.sort();
+            proptest::prop_assert_eq!(&sorted, &reversed);
+            for pair in sorted.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                proptest::prop_assert!(a.start() <= b.start());
+                if a.start() == b.start() {
+                    proptest::prop_assert!(a.precision() <= b.precision());
+                }
+                // What a day lies within never comes after it.
+                if b.precision() == 2 && a.start() <= b.start() && b.start() < a.end_exclusive() {
+                    proptest::prop_assert!(a <= b);
+                }
+                proptest::prop_assert!(a.iso().len() <= 10);
+            }
         }
     }
 }

@@ -65,6 +65,14 @@ pub enum Code {
     /// A brief without a version in a language `translations: {required: […]}` lists.
     TranslationMissing,
     ForbiddenCharacter,
+    /// An event that cannot be used, or one id stated differently in two places.
+    BadEvent,
+    /// A `supersedes:` that names no brief, or a cycle of them.
+    BadSupersedes,
+    /// A brief past its review date.
+    Stale,
+    /// A brief dated in the future, left out until then.
+    Future,
     /// Two owners of one output path.
     DuplicateUrl,
     Template,
@@ -109,6 +117,10 @@ impl Code {
             Code::TranslationStale => "translation-stale",
             Code::TranslationMissing => "translation-missing",
             Code::ForbiddenCharacter => "forbidden-character",
+            Code::BadEvent => "bad-event",
+            Code::BadSupersedes => "bad-supersedes",
+            Code::Stale => "stale",
+            Code::Future => "future",
             Code::DuplicateUrl => "duplicate-url",
             Code::Template => "template",
             Code::MissingTemplate => "missing-template",

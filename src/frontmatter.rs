@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::SiteConfig;
 pub use crate::date::Date;
+use crate::date::{PartialDate, Period};
 use crate::diagnostics::Code;
 use crate::yaml::{self, KeySpans, Mapping, Value};
 
@@ -147,9 +148,52 @@ pub struct FrontMatter {
     /// The original's `updated` (or `date`) when this translation was made.
     pub translated_from: Option<Spanned<Date>>,
     pub extra: Option<Value>,
+    /// What happened, as this brief states it (`events:`).
+    pub events: Vec<Spanned<EventEntry>>,
+    /// Supersession, review and corrections.
+    pub lifecycle: Lifecycle,
     /// What a term record (`content/<taxonomy>/<id>.md`) says of its term.
     pub record: Option<RecordFields>,
 }
+
+/// One event as a brief states it.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct EventEntry {
+    /// Names the event where several briefs state it.
+    pub id: Option<String>,
+    pub date: PartialDate,
+    pub end: Option<PartialDate>,
+    /// Its title per language; `None`: the brief's own language.
+    pub titles: Vec<(Option<String>, String)>,
+    /// Scheduled, not yet happened.
+    pub planned: bool,
+    /// Per taxonomy, the terms written; a taxonomy not written takes the brief's terms.
+    pub terms: BTreeMap<String, Vec<String>>,
+    /// A citation key or a URL.
+    pub source: Option<String>,
+}
+
+/// What a brief says of its own life: what it replaces, when it was reviewed and is due again,
+/// and what was corrected.
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
+pub struct Lifecycle {
+    /// The briefs this one replaces, named as a wikilink names them.
+    pub supersedes: Vec<Spanned<String>>,
+    pub reviewed: Option<Date>,
+    pub review_by: Option<Spanned<Date>>,
+    pub review_every: Option<Spanned<Period>>,
+    pub changes: Vec<Change>,
+}
+
+/// One entry of a corrections log.
+#[derive(Debug, Clone, PartialEq, Hash)]
+pub struct Change {
+    pub date: Date,
+    pub note: String,
+}
+
+/// The keys of an event.
+const EVENT_KEYS: &[&str] = &["date", "title", "id", "end", "planned", "source"];
 
 /// The keys of a term record besides `title` and `summary`.
 #[derive(Debug, Clone, Default, PartialEq, Hash)]
@@ -211,6 +255,12 @@ const KNOWN_KEYS: &[&str] = &[
     "translation_of",
     "translated_from",
     "extra",
+    "events",
+    "supersedes",
+    "reviewed",
+    "review_by",
+    "review_every",
+    "changes",
 ];
 
 /// Parses the front-matter block of `text` (found by `split`) into `FrontMatter`. Problems come
@@ -311,6 +361,69 @@ pub fn parse(
                         Code::WrongType,
                         format!("`title` must be text, not {}", kind(&value)),
                         "write `title: Your title`",
+                    )
+                }
+            },
+            "events" => match value {
+                Value::Sequence(items) => {
+                    let starts = item_starts(text, &span, items.len());
+                    for (i, item) in items.iter().enumerate() {
+                        let at = starts.get(i).cloned().unwrap_or(span.clone());
+                        match event_entry(item, config, &at, &mut problems) {
+                            Some(event) => fm.events.push(Spanned { value: event, span: at }),
+                            None => ok = false,
+                        }
+                    }
+                }
+                _ => {
+                    ok = fail(
+                        Code::BadEvent,
+                        format!("`events` must be a list of events, not {}", kind(&value)),
+                        "write each event as `- date: 2014-10-23` with `title: ...` beneath it",
+                    )
+                }
+            },
+            "supersedes" => match text_list(&value) {
+                Some(list) => {
+                    let list = list.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                    fm.lifecycle.supersedes = list.map(|value| Spanned { value, span: span.clone() }).collect();
+                }
+                None => {
+                    ok = fail(
+                        Code::WrongType,
+                        format!("`supersedes` must be a list of briefs, not {}", kind(&value)),
+                        "name the briefs this one replaces, e.g. `supersedes: [opcon-transfer-2019]`",
+                    )
+                }
+            },
+            "reviewed" | "review_by" => match scalar_text(&value).and_then(|t| Date::parse(&t, config.timezone)) {
+                Some(d) if key == "reviewed" => fm.lifecycle.reviewed = Some(d),
+                Some(d) => fm.lifecycle.review_by = Some(Spanned { value: d, span: span.clone() }),
+                None => {
+                    ok = fail(
+                        Code::BadDate,
+                        format!("`{key}: {}` is not a valid date", describe(&value).trim_matches('`')),
+                        crate::date::ACCEPTED,
+                    )
+                }
+            },
+            "review_every" => match scalar_text(&value).and_then(|t| Period::parse(&t)) {
+                Some(p) => fm.lifecycle.review_every = Some(Spanned { value: p, span: span.clone() }),
+                None => {
+                    ok = fail(
+                        Code::WrongType,
+                        format!("`review_every: {}` is not a period", describe(&value).trim_matches('`')),
+                        crate::date::PERIOD_ACCEPTED,
+                    )
+                }
+            },
+            "changes" => match changes(&value, config) {
+                Ok(list) => fm.lifecycle.changes = list,
+                Err(message) => {
+                    ok = fail(
+                        Code::WrongType,
+                        message,
+                        "write each change as `- date: 2025-11-20` with `note: What changed` beneath it",
                     )
                 }
             },
@@ -534,6 +647,194 @@ pub fn parse(
         fm.summary = description;
     }
     (ok.then_some(fm), problems)
+}
+
+/// Where each item of a block list starts within `span` (`- ` at the list's indentation), for
+/// messages about one item; empty when the list is not written as a block of `n` items.
+fn item_starts(text: &str, span: &Range<usize>, n: usize) -> Vec<Range<usize>> {
+    let block = &text[span.clone()];
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut offset = 0;
+    for line in block.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if line[indent..].starts_with("- ") || line[indent..].trim_end() == "-" {
+            items.push((indent, span.start + offset + indent));
+        }
+        offset += line.len();
+    }
+    let Some(outer) = items.iter().map(|(indent, _)| *indent).min() else { return Vec::new() };
+    let starts: Vec<usize> = items.iter().filter(|(i, _)| *i == outer).map(|(_, at)| *at).collect();
+    if starts.len() != n {
+        return Vec::new();
+    }
+    starts.iter().map(|&at| at..at + 1).collect()
+}
+
+/// Reads one event; `None` when it cannot be used (the problems say why).
+fn event_entry(
+    item: &Value,
+    config: &SiteConfig,
+    span: &Range<usize>,
+    problems: &mut Vec<FieldError>,
+) -> Option<EventEntry> {
+    let help = "write an event as `- date: 2014-10-23` with `title: What happened` beneath it";
+    let mut fail = |message: String, help: &str| {
+        problems.push(FieldError {
+            code: Code::BadEvent,
+            message,
+            help: Some(help.into()),
+            span: span.clone(),
+            warning: false,
+        });
+        None
+    };
+    let Value::Mapping(map) = item else {
+        return fail(format!("an event must be a map of `date`, `title` and more, not {}", kind(item)), help);
+    };
+    let field = |name: &str| map.get(name).filter(|v| !v.is_null());
+    let partial =
+        |name: &str| field(name).map(|v| scalar_text(v).and_then(|t| PartialDate::parse(&t, config.timezone)));
+    let date = match partial("date") {
+        Some(Some(d)) => d,
+        Some(None) => {
+            let written = describe(field("date").unwrap_or(&Value::Null));
+            return fail(
+                format!("the event's date {written} is not a year, month or day"),
+                crate::date::PARTIAL_ACCEPTED,
+            );
+        }
+        None => return fail("an event needs a `date`".into(), help),
+    };
+    let end = match partial("end") {
+        Some(Some(end)) if end.end_exclusive() <= date.start() => {
+            return fail(
+                format!("the event ends ({}) before it starts ({})", end.iso(), date.iso()),
+                "write an `end` after the `date`",
+            )
+        }
+        Some(Some(end)) => Some(end),
+        Some(None) => {
+            return fail("the event's `end` is not a year, month or day".into(), crate::date::PARTIAL_ACCEPTED)
+        }
+        None => None,
+    };
+    let titles: Vec<(Option<String>, String)> = match field("title") {
+        Some(Value::Mapping(per_lang)) => {
+            let mut titles = Vec::new();
+            for (lang, title) in per_lang {
+                match (scalar_text(lang), scalar_text(title).map(|t| t.trim().to_string())) {
+                    (Some(lang), Some(title)) if !title.is_empty() => {
+                        titles.push((Some(lang.trim().to_string()), title))
+                    }
+                    _ => {
+                        return fail(
+                            "each title of an event must be `language: title`".into(),
+                            "write `title: {en: ..., ko: ...}`",
+                        )
+                    }
+                }
+            }
+            titles
+        }
+        Some(value) => match scalar_text(value).map(|t| t.trim().to_string()) {
+            Some(title) if !title.is_empty() => vec![(None, title)],
+            _ => return fail(format!("the event's `title` must be text, not {}", kind(value)), help),
+        },
+        None => Vec::new(),
+    };
+    if titles.is_empty() {
+        return fail(format!("the event of {} has no `title`", date.iso()), help);
+    }
+    let id = match field("id").map(scalar_text) {
+        Some(Some(id)) if !crate::slug::slugify(&id).is_empty() => Some(id.trim().to_string()),
+        Some(_) => {
+            return fail("an event's `id` must be text with letters or digits".into(), "write e.g. `id: scm-2014`")
+        }
+        None => None,
+    };
+    let planned = match field("planned") {
+        None => false,
+        Some(v) => match boolean(v) {
+            Some(b) => b,
+            None => {
+                return fail(format!("`planned` must be true or false, not {}", describe(v)), "write `planned: true`")
+            }
+        },
+    };
+    let source = match field("source").map(scalar_text) {
+        Some(Some(s)) if crate::scheme::is_unsafe(s.trim()) => {
+            return fail(
+                crate::scheme::unsafe_message("the event's `source`", s.trim(), "the event is left out"),
+                "give a citation key or an https URL",
+            )
+        }
+        Some(Some(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(_) => {
+            return fail("an event's `source` must be a citation key or a URL".into(), "write e.g. `source: mnd-2025`")
+        }
+        None => None,
+    };
+    let mut terms = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for (key, value) in map {
+        let Some(key) = key.as_str() else { continue };
+        if EVENT_KEYS.contains(&key) {
+            continue;
+        }
+        if config.taxonomies.iter().any(|t| t.name == key) {
+            match text_list(value) {
+                Some(list) => {
+                    terms.insert(
+                        key.to_string(),
+                        list.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+                    );
+                }
+                None => {
+                    return fail(
+                        format!("the event's `{key}` must be a list of terms, not {}", kind(value)),
+                        &format!("write `{key}: [OPCON transfer]`"),
+                    )
+                }
+            }
+            continue;
+        }
+        let known = EVENT_KEYS.iter().copied().chain(config.taxonomies.iter().map(|t| t.name.as_str()));
+        let help = match crate::suggest::closest(key, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("an event has {} and the taxonomies' names", EVENT_KEYS.join(", ")),
+        };
+        unknown.push(FieldError {
+            code: Code::UnknownKey,
+            message: format!("unknown event key `{key}` is ignored"),
+            help: Some(help),
+            span: span.clone(),
+            warning: true,
+        });
+    }
+    problems.extend(unknown);
+    Some(EventEntry { id, date, end, titles, planned, terms, source })
+}
+
+/// A corrections log: `- {date, note}` entries.
+fn changes(value: &Value, config: &SiteConfig) -> Result<Vec<Change>, String> {
+    let Value::Sequence(items) = value else {
+        return Err(format!("`changes` must be a list of `{{date, note}}` entries, not {}", kind(value)));
+    };
+    let mut list = Vec::new();
+    for item in items {
+        let Value::Mapping(map) = item else {
+            return Err(format!("each of `changes` must be a `{{date, note}}` entry, not {}", kind(item)));
+        };
+        let date = map.get("date").and_then(scalar_text).and_then(|t| Date::parse(&t, config.timezone));
+        let note = map.get("note").and_then(scalar_text).map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+        match (date, note) {
+            (Some(date), Some(note)) => list.push(Change { date, note }),
+            (None, _) => return Err("each of `changes` needs a `date` (e.g. `2025-11-20`)".into()),
+            (_, None) => return Err("each of `changes` needs a `note` saying what changed".into()),
+        }
+    }
+    list.sort_by_key(|c| std::cmp::Reverse(c.date));
+    Ok(list)
 }
 
 /// Reads one of the keys only a term record has; false when its value is wrong.

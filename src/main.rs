@@ -59,6 +59,9 @@ struct SiteArgs {
     /// Include briefs marked `draft: true`.
     #[arg(long)]
     drafts: bool,
+    /// Include briefs dated after today (left out until their date otherwise).
+    #[arg(long)]
+    future: bool,
     /// Report broken internal links as warnings instead of errors (the links render as plain text).
     #[arg(long)]
     allow_broken_links: bool,
@@ -81,6 +84,26 @@ struct CheckArgs {
     /// How long to wait for each external URL.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds, requires = "external")]
     external_timeout: std::time::Duration,
+    /// List the briefs past their review date (`review_by:`, or `reviewed:` plus `review_every:`),
+    /// by author, with how long overdue.
+    #[arg(long)]
+    stale: bool,
+    /// The day to compare review dates with, instead of today: `2026-01-31`.
+    #[arg(long, value_name = "DATE", value_parser = day)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Make a kind of warning an error: `stale` (briefs past their review date), for CI.
+    #[arg(long, value_name = "KIND", value_enum)]
+    deny: Vec<Deny>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Deny {
+    Stale,
+}
+
+fn day(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date: write e.g. 2026-01-31"))
 }
 
 fn seconds(text: &str) -> Result<std::time::Duration, String> {
@@ -117,18 +140,21 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    let mut review = (None, false, false);
     let (args, mode, external) = match cli.command {
         Command::Build(args) => (args, Mode::Build, None),
         Command::Check(args) => {
             let external =
                 args.external.then(|| ExternalOptions { timeout: args.external_timeout, ..Default::default() });
+            review = (args.as_of, args.deny.contains(&Deny::Stale), args.stale);
             (args.site, Mode::Check, external)
         }
         Command::Watch(args) => return watch_command::run(args),
         Command::Init(args) => return init_command::run(args),
         Command::New(args) => return new_command::run(args),
     };
-    let options = args.options();
+    let (as_of, deny_stale, list_stale) = review;
+    let options = BuildOptions { as_of, deny_stale, ..args.options() };
     let color = use_color();
     let project = match Project::resolve(&options) {
         Ok(p) => p,
@@ -146,6 +172,9 @@ fn main() -> ExitCode {
             if !args.quiet {
                 eprintln!("{}", summary_line(&project, &report, mode));
             }
+            if list_stale {
+                print_overdue(&report.overdue, as_of.unwrap_or_else(|| project.config.timezone.today_date()));
+            }
             if args.verbose {
                 for note in &report.notes {
                     eprintln!("note: {note}");
@@ -160,6 +189,35 @@ fn main() -> ExitCode {
             }
         }
         Err(e) => report_error(e, args.quiet, args.verbose, color, (mode == Mode::Build).then_some(&project)),
+    }
+}
+
+/// `check --stale`: the briefs past their review date, by author (a brief of several authors
+/// under each), each with its file, due date and how long overdue.
+fn print_overdue(list: &[briefing::lifecycle::Overdue], day: chrono::NaiveDate) {
+    if list.is_empty() {
+        println!("No brief is past its review date as of {day}.");
+        return;
+    }
+    println!(
+        "{} past {} review date as of {day}:",
+        counted(list.len(), "brief"),
+        if list.len() == 1 { "its" } else { "their" }
+    );
+    let mut authors: Vec<&str> = list.iter().flat_map(|o| o.authors.iter().map(String::as_str)).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    let mut groups: Vec<(&str, Vec<&briefing::lifecycle::Overdue>)> =
+        authors.iter().map(|&a| (a, list.iter().filter(|o| o.authors.iter().any(|x| x == a)).collect())).collect();
+    let unsigned: Vec<_> = list.iter().filter(|o| o.authors.is_empty()).collect();
+    if !unsigned.is_empty() {
+        groups.push(("(no author)", unsigned));
+    }
+    for (author, briefs) in groups {
+        println!("\n{author}");
+        for o in briefs {
+            println!("  {}  due {}, {} overdue", o.file, o.due, briefing::lifecycle::overdue_text(o.days));
+        }
     }
 }
 
@@ -226,6 +284,9 @@ impl SiteArgs {
             output: self.output.clone(),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
+            future: self.future,
+            as_of: None,
+            deny_stale: false,
             allow_broken_links: self.allow_broken_links,
             home: std::env::var_os("HOME").map(PathBuf::from),
         }

@@ -80,6 +80,10 @@ pub struct Facts {
     pub translation_of: Option<Spanned<String>>,
     pub translated_from: Option<Spanned<Date>>,
     pub updated: Option<Date>,
+    /// The events it states (the timeline is assembled from every brief's).
+    pub events: Vec<Spanned<frontmatter::EventEntry>>,
+    /// What it supersedes, its review dates and corrections.
+    pub lifecycle: frontmatter::Lifecycle,
 }
 
 /// One term as a brief wrote it.
@@ -443,6 +447,8 @@ fn facts_of(name: &FileName, front: Option<&FrontMatter>, config: &SiteConfig) -
         translation_of: front.translation_of.clone(),
         translated_from: front.translated_from.clone(),
         updated: front.updated,
+        events: front.events.clone(),
+        lifecycle: front.lifecycle.clone(),
     }
 }
 

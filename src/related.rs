@@ -302,7 +302,7 @@ mod tests {
             })
             .collect();
         let sources = Sources { folders: vec![String::new()], ..Sources::default() };
-        crate::site::assemble(&config, &sources, &parsed, false, None).0
+        crate::site::assemble(&config, &sources, &parsed, Default::default(), None).0
     }
 
     fn terms(i: usize) -> Vec<String> {

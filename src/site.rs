@@ -30,6 +30,10 @@ pub struct Brief {
     pub versions: Arc<[BriefId]>,
     /// The brief it translates, when it is a translation.
     pub original: Option<BriefId>,
+    /// The briefs it supersedes, and those that supersede it (in its language where they have
+    /// a version in it).
+    pub supersedes: Vec<BriefId>,
+    pub superseded_by: Vec<BriefId>,
 }
 
 impl Brief {
@@ -258,6 +262,17 @@ pub struct Absent {
     pub id: String,
     pub slugs: Vec<String>,
     pub is_draft: bool,
+    /// A brief dated after the build's day: the day it appears.
+    pub future: Option<String>,
+}
+
+/// Which briefs a build takes besides the published ones.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Include {
+    /// Briefs marked `draft: true` (`--drafts`).
+    pub drafts: bool,
+    /// The build's day: briefs dated after it are left out (`None`: every date, `--future`).
+    pub until: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -289,6 +304,11 @@ pub struct Site {
     pub languages: Vec<String>,
     /// Every brief, by id (its path): the order of the link graph.
     pub by_id: Vec<BriefId>,
+    /// Briefs left out because they are dated after the build's day: their file (an index
+    /// into the parsed files) and date.
+    pub future: Vec<(usize, String)>,
+    /// Every event the briefs state, in order (`timeline.rs`).
+    pub timeline: Arc<crate::timeline::Timeline>,
     /// A hash of everything this model was assembled from (0 when it was not computed): equal
     /// keys, equal models.
     pub key: u64,
@@ -334,11 +354,10 @@ pub struct Memo {
 }
 
 /// What assembling reads: the configuration, the folders and files found, and each file's facts.
-fn key(config: &SiteConfig, sources: &Sources, parsed: &[Arc<Parsed>], include_drafts: bool) -> u64 {
+fn key(config: &SiteConfig, sources: &Sources, parsed: &[Arc<Parsed>], include: Include) -> u64 {
     let mut h = hash::hasher();
     use std::hash::{Hash, Hasher};
-    (&config.title, &config.taxonomies, include_drafts, &sources.folders, &sources.assets, &sources.statics)
-        .hash(&mut h);
+    (&config.title, &config.taxonomies, include, &sources.folders, &sources.assets, &sources.statics).hash(&mut h);
     for p in parsed {
         p.facts_hash.hash(&mut h);
     }
@@ -352,16 +371,16 @@ pub fn assemble(
     config: &SiteConfig,
     sources: &Sources,
     parsed: &[Arc<Parsed>],
-    include_drafts: bool,
+    include: Include,
     memo: Option<&mut Memo>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = parsed.iter().flat_map(|p| p.diagnostics.iter().cloned()).collect();
     let Some(memo) = memo else {
-        let (site, more) = assemble_all(config, sources, parsed, include_drafts);
+        let (site, more) = assemble_all(config, sources, parsed, include);
         diagnostics.extend(more);
         return (site, diagnostics);
     };
-    let key = key(config, sources, parsed, include_drafts);
+    let key = key(config, sources, parsed, include);
     if let (true, Some(last)) = (memo.key == key, &memo.site) {
         let mut site = last.clone();
         for brief in &mut site.briefs {
@@ -390,7 +409,7 @@ pub fn assemble(
         }
         return (site, diagnostics);
     }
-    let (mut site, more) = assemble_all(config, sources, parsed, include_drafts);
+    let (mut site, more) = assemble_all(config, sources, parsed, include);
     site.key = key;
     // An assembly that reported problems is made again next time, so its messages point into
     // the current text.
@@ -404,7 +423,7 @@ fn assemble_all(
     config: &SiteConfig,
     sources: &Sources,
     parsed: &[Arc<Parsed>],
-    include_drafts: bool,
+    include: Include,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
@@ -525,15 +544,28 @@ fn assemble_all(
             continue;
         }
         if facts.failed {
-            site.absent.push(Absent { id: facts.id.clone(), slugs: vec![facts.stem_slug.clone()], is_draft: false });
+            site.absent.push(Absent {
+                id: facts.id.clone(),
+                slugs: vec![facts.stem_slug.clone()],
+                is_draft: false,
+                future: None,
+            });
             site.failed.push(p.clone());
             site.failed_sources.push(source);
             continue;
         }
-        if facts.draft && !include_drafts {
+        if facts.draft && !include.drafts {
             let slugs = vec![facts.stem_slug.clone(), facts.slug.clone()];
-            site.absent.push(Absent { id: facts.id.clone(), slugs, is_draft: true });
+            site.absent.push(Absent { id: facts.id.clone(), slugs, is_draft: true, future: None });
             continue;
+        }
+        if let (Some(until), Some(date)) = (include.until, facts.date) {
+            if date.day() > until {
+                let slugs = vec![facts.stem_slug.clone(), facts.slug.clone()];
+                site.absent.push(Absent { id: facts.id.clone(), slugs, is_draft: false, future: Some(date.ymd()) });
+                site.future.push((source, date.ymd()));
+                continue;
+            }
         }
         if facts.slug.is_empty() {
             let stem = facts.id.rsplit('/').next().unwrap_or(&facts.id);
@@ -557,6 +589,8 @@ fn assemble_all(
             lang: lang.map_or(0, |i| i + 1),
             versions: Arc::from([]),
             original: None,
+            supersedes: Vec::new(),
+            superseded_by: Vec::new(),
         });
     }
     pair_translations(config, &mut site.briefs, &mut diagnostics);
@@ -596,7 +630,11 @@ fn assemble_all(
         });
         section.briefs = ByLang::group(list, briefs, languages);
     }
-    site.latest = ByLang::group(site.by_date.clone(), briefs, languages);
+    supersession(&mut site, &mut diagnostics);
+    let briefs = &site.briefs;
+    // A superseded brief keeps its page and its place in its section and terms, not among the latest.
+    let current: Vec<BriefId> = site.by_date.iter().copied().filter(|&b| briefs[b].superseded_by.is_empty()).collect();
+    site.latest = ByLang::group(current, briefs, languages);
     (site, diagnostics)
 }
 
@@ -723,6 +761,133 @@ fn pair_translations(config: &SiteConfig, briefs: &mut [Brief], diagnostics: &mu
             );
         }
     }
+}
+
+/// Resolves every `supersedes:` between briefs (a translation shares its original's: the
+/// versions of a superseded brief are superseded by the successor's version in their language,
+/// else by the successor); a cycle is an error naming every brief in it.
+fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+    let briefs = &site.briefs;
+    if briefs.iter().all(|b| b.facts().lifecycle.supersedes.is_empty()) {
+        return;
+    }
+    let by_id: FastMap<&str, BriefId> = briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect();
+    let root = |b: BriefId| briefs[b].original.unwrap_or(b);
+    let is_draft = |name: &str| {
+        let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
+        let slug = crate::slug::slugify(name);
+        site.absent.iter().any(|a| a.id == name || a.slugs.contains(&slug))
+    };
+    // Between originals: which each supersedes, and where it says so.
+    let mut edges: Vec<Vec<(BriefId, BriefId, std::ops::Range<usize>)>> = vec![Vec::new(); briefs.len()];
+    for (b, brief) in briefs.iter().enumerate() {
+        for named in &brief.facts().lifecycle.supersedes {
+            let at = brief.parsed.location(named.span.clone());
+            match find_named(briefs, &by_id, &named.value) {
+                Some(t) if root(t) == root(b) => diagnostics.push(
+                    Diagnostic::error(Code::BadSupersedes, format!("`supersedes: {}` names this brief itself", named.value))
+                        .at(at)
+                        .help("name the older brief this one replaces"),
+                ),
+                Some(t) => {
+                    if !edges[root(b)].iter().any(|e| e.0 == root(t)) {
+                        edges[root(b)].push((root(t), b, named.span.clone()));
+                    }
+                }
+                None if is_draft(&named.value) => {}
+                None => diagnostics.push(
+                    Diagnostic::error(Code::BadSupersedes, format!("`supersedes: {}` names no brief", named.value))
+                        .at(at)
+                        .help(match crate::suggest::closest(&named.value, briefs.iter().map(|b| b.id())) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "name the brief it replaces by its path under content/ without `.md`, e.g. `briefs/opcon-transfer`".into(),
+                        }),
+                ),
+            }
+        }
+    }
+    // Cycles: a depth-first walk; each cycle found is reported once, at every brief in it.
+    let mut state = vec![0u8; briefs.len()]; // 0 new, 1 on the path, 2 done
+    let mut cyclic = vec![false; briefs.len()];
+    for start in 0..briefs.len() {
+        if state[start] != 0 || edges[start].is_empty() {
+            continue;
+        }
+        let mut path: Vec<(BriefId, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut next)) = path.last_mut() {
+            if let Some(&(to, _, _)) = edges[node].get(*next) {
+                *next += 1;
+                match state[to] {
+                    0 => {
+                        state[to] = 1;
+                        path.push((to, 0));
+                    }
+                    1 => {
+                        let from = path.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                        let members: Vec<BriefId> = path[from..].iter().map(|(n, _)| *n).collect();
+                        let names: Vec<String> = members.iter().map(|&m| format!("`{}`", briefs[m].id())).collect();
+                        let mut d = Diagnostic::error(
+                            Code::BadSupersedes,
+                            format!(
+                                "these briefs supersede each other in a cycle: {} → `{}`",
+                                names.join(" → "),
+                                briefs[to].id()
+                            ),
+                        );
+                        for (k, &m) in members.iter().enumerate() {
+                            let next = members.get(k + 1).copied().unwrap_or(to);
+                            let Some((_, by, span)) = edges[m].iter().find(|e| e.0 == next) else { continue };
+                            let location = briefs[*by].parsed.location(span.clone());
+                            d = if k == 0 { d.at(location) } else { d.also(location, "in the cycle") };
+                            cyclic[m] = true;
+                        }
+                        diagnostics.push(
+                            d.help("a brief supersedes only older ones: remove the `supersedes:` that points back"),
+                        );
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                path.pop();
+            }
+        }
+    }
+    let mut supersedes = vec![Vec::new(); briefs.len()];
+    let mut superseded_by = vec![Vec::new(); briefs.len()];
+    for (b, brief) in briefs.iter().enumerate() {
+        let lang = brief.lang;
+        let in_lang = |r: BriefId| briefs[r].versions.iter().copied().find(|&v| briefs[v].lang == lang).unwrap_or(r);
+        if cyclic[root(b)] {
+            continue;
+        }
+        supersedes[b] = edges[root(b)].iter().filter(|e| !cyclic[e.0]).map(|e| in_lang(e.0)).collect();
+        for (r, list) in edges.iter().enumerate() {
+            if !cyclic[r] && list.iter().any(|e| e.0 == root(b)) {
+                superseded_by[b].push(in_lang(r));
+            }
+        }
+    }
+    for (b, brief) in site.briefs.iter_mut().enumerate() {
+        brief.supersedes = std::mem::take(&mut supersedes[b]);
+        brief.superseded_by = std::mem::take(&mut superseded_by[b]);
+    }
+}
+
+/// The brief `name` means: its id (`briefs/x`), or its only brief of that file stem or slug.
+fn find_named(briefs: &[Brief], by_id: &FastMap<&str, BriefId>, name: &str) -> Option<BriefId> {
+    let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
+    by_id.get(name).copied().or_else(|| {
+        let slug = crate::slug::slugify(name);
+        let mut matches = briefs
+            .iter()
+            .enumerate()
+            .filter(|(_, brief)| brief.lang == 0 && (brief.stem_slug() == slug || brief.slug() == slug))
+            .map(|(b, _)| b);
+        let first = matches.next();
+        first.filter(|_| matches.next().is_none())
+    })
 }
 
 /// The brief `name` means, for `translation_of:` in brief `of`: its id (`briefs/x`), file stem
@@ -1095,7 +1260,7 @@ mod tests {
         let parsed: Vec<Arc<Parsed>> =
             files.iter().map(|(r, t)| Arc::new(crate::parse::parse_file(file(r, t), &config, true))).collect();
         let sources = Sources { folders: folders.iter().map(|s| s.to_string()).collect(), ..Sources::default() };
-        assemble(&config, &sources, &parsed, false, None)
+        assemble(&config, &sources, &parsed, Default::default(), None)
     }
 
     #[test]
@@ -1138,14 +1303,14 @@ mod tests {
         let parse = |text: &str| vec![Arc::new(crate::parse::parse_file(file("a.md", text), &config, true))];
         let mut memo = Memo::default();
         let first = parse("---\ntitle: A\ntopics: [X]\n---\nOne.\n");
-        assemble(&config, &sources, &first, false, Some(&mut memo));
+        assemble(&config, &sources, &first, Default::default(), Some(&mut memo));
         // A body edit: the same facts, the new text.
         let second = parse("---\ntitle: A\ntopics: [X]\n---\nTwo.\n");
-        let (site, _) = assemble(&config, &sources, &second, false, Some(&mut memo));
+        let (site, _) = assemble(&config, &sources, &second, Default::default(), Some(&mut memo));
         assert_eq!(site.briefs[0].body_text(), "Two.\n");
         // A new term: assembled again.
         let third = parse("---\ntitle: A\ntopics: [X, Y]\n---\nTwo.\n");
-        let (site, _) = assemble(&config, &sources, &third, false, Some(&mut memo));
+        let (site, _) = assemble(&config, &sources, &third, Default::default(), Some(&mut memo));
         assert_eq!(site.taxonomies[0].terms.len(), 2);
     }
 }

@@ -32,6 +32,8 @@ pub struct Card<'a> {
     pub section: &'a str,
     /// Its language's tag: a list marks a card in another language than the page's.
     pub lang: &'a str,
+    /// A newer brief replaces it: lists mark it.
+    pub superseded: bool,
 }
 
 /// A reading time as the theme writes it (its word `min_read`), formatted when serialized; it
@@ -79,6 +81,7 @@ impl<'a> Cards<'a> {
             reading: Reading { minutes, word: reading.get(brief.lang).copied().unwrap_or("{n} min") },
             section: site.sections[brief.section].title_in(brief.lang),
             lang,
+            superseded: !brief.superseded_by.is_empty(),
         }
     }
 
@@ -123,6 +126,8 @@ struct ViewSource {
     terms: u64,
     /// The hash of its URL: all they show of the route table.
     url: u64,
+    /// Whether another brief supersedes it (its card says so).
+    superseded: bool,
     card: u64,
     node: u64,
 }
@@ -156,6 +161,7 @@ impl BriefViews {
                     if Arc::ptr_eq(&v.parsed, &brief.parsed)
                         && v.section == sections[brief.section]
                         && v.terms == brief.terms_key
+                        && v.superseded != brief.superseded_by.is_empty()
                         && (same_routes || v.url == hash::of(routes.brief(b).url()))
                     {
                         return (v.card, v.node);
@@ -183,6 +189,7 @@ impl BriefViews {
                 section: sections[brief.section],
                 terms: brief.terms_key,
                 url: url(b),
+                superseded: !brief.superseded_by.is_empty(),
                 card: self.cards[b],
                 node: self.nodes[b],
             }
@@ -195,6 +202,7 @@ impl BriefViews {
             let brief = &site.briefs[b];
             if Arc::ptr_eq(&kept.parsed, &brief.parsed) {
                 (kept.section, kept.terms) = (sections[brief.section], brief.terms_key);
+                kept.superseded = !brief.superseded_by.is_empty();
                 (kept.card, kept.node) = (self.cards[b], self.nodes[b]);
                 if !same_routes {
                     kept.url = url(b);

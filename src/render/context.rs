@@ -130,6 +130,9 @@ pub struct SiteContext<'a> {
     pub search_url: &'a str,
     /// The site's Atom feed, when `base_url` is absolute (feeds need absolute URLs).
     pub feed: Option<&'a str>,
+    /// The timeline, when briefs state events, and the script that filters it.
+    pub timeline_url: Option<&'a str>,
+    pub timeline_script: String,
     pub sections: Vec<Link<'a>>,
     pub taxonomies: Vec<TaxonomyLink<'a>>,
 }
@@ -389,6 +392,101 @@ pub struct BriefOwn<'a> {
     pub image: Option<ImageUrl<'a>>,
     pub lang: Option<&'a str>,
     pub extra: Option<&'a serde_yaml::Value>,
+    /// When it was last reviewed (`reviewed:`).
+    pub reviewed: Option<DateContext<'a>>,
+    /// Its corrections log, newest first.
+    pub changes: Vec<ChangeView<'a>>,
+}
+
+/// One entry of a corrections log.
+#[derive(Serialize, Hash)]
+pub struct ChangeView<'a> {
+    pub date: DateContext<'a>,
+    pub note: &'a str,
+}
+
+/// A date known to a year, month or day: `iso` for `<time datetime>` (`2014-10`), `display` at
+/// its precision in the page's language (`October 2014`, `2014년 10월`).
+#[derive(Serialize, Hash)]
+pub struct PartialDateView {
+    pub iso: String,
+    pub display: String,
+    pub year: i32,
+}
+
+/// One event as a page shows it.
+#[derive(Serialize, Hash)]
+pub struct EventView<'a> {
+    /// Its element id on the timeline (`event-scm-2014`), and its place there.
+    pub anchor: &'a str,
+    pub url: String,
+    pub date: PartialDateView,
+    pub end: Option<PartialDateView>,
+    pub title: &'a str,
+    /// The title's language, when it is not the page's.
+    pub lang: Option<&'a str>,
+    pub planned: bool,
+    pub terms: Vec<EventTerm<'a>>,
+    /// The briefs that state it, in the page's language where they have a version in it.
+    pub briefs: Vec<Link<'a>>,
+    pub source: Option<EventSourceView<'a>>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct EventTerm<'a> {
+    pub taxonomy: &'a str,
+    pub slug: &'a str,
+    pub label: &'a str,
+    pub url: &'a str,
+}
+
+/// Where an event is documented: a source of the library (its page here) or a URL.
+#[derive(Serialize, Hash)]
+pub struct EventSourceView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    /// The URL is another site's.
+    pub external: bool,
+}
+
+/// The events of one year.
+#[derive(Serialize, Hash)]
+pub struct YearGroup<'a> {
+    pub year: i32,
+    pub events: Vec<EventView<'a>>,
+}
+
+/// A term to filter the timeline by, with its events' count.
+#[derive(Serialize, Hash)]
+pub struct TimelineFilter<'a> {
+    /// `topics/opcon-transfer`: what each event's `data-terms` lists.
+    pub key: String,
+    pub label: &'a str,
+    /// The term's page, at its timeline.
+    pub url: String,
+    pub count: usize,
+}
+
+/// The terms of one taxonomy to filter the timeline by.
+#[derive(Serialize, Hash)]
+pub struct TimelineFilterGroup<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub terms: Vec<TimelineFilter<'a>>,
+}
+
+/// `/timeline/`: every event, oldest first, by year.
+#[derive(Serialize, Hash)]
+pub struct TimelinePage<'a> {
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub years: Vec<YearGroup<'a>>,
+    pub count: usize,
+    pub planned: usize,
+    pub filters: Vec<TimelineFilterGroup<'a>>,
+    pub json_url: Option<&'a str>,
+    pub calendar_url: Option<&'a str>,
 }
 
 #[derive(Serialize, Hash)]
@@ -418,6 +516,11 @@ pub struct BriefPage<'a> {
     pub scholar: Scholar<'a>,
     /// Set when the translation is older than its original's last update: the original.
     pub stale: Option<Link<'a>>,
+    /// The briefs that replace this one (`supersedes:` in theirs), and those it replaces.
+    pub superseded_by: Vec<Link<'a>>,
+    pub supersedes: Vec<Link<'a>>,
+    /// The events it states, in order, each linked to its place on the timeline.
+    pub events: Vec<EventView<'a>>,
 }
 
 /// One reference of a brief's list, linked to its source's page.
@@ -594,6 +697,8 @@ pub struct TermPage<'a> {
     pub mentioned_count: usize,
     /// The term's Atom feed, if the site writes feeds.
     pub feed: Option<&'a str>,
+    /// Its events, oldest first (on its first page).
+    pub events: Vec<EventView<'a>>,
 }
 
 /// A term record as its page shows it.
@@ -654,6 +759,7 @@ pub enum PageContext<'a> {
     NotFound(NotFoundPage<'a>),
     Sources(SourcesPage<'a>),
     Source(SourcePage<'a>),
+    Timeline(TimelinePage<'a>),
 }
 
 /// What a template receives.

@@ -173,10 +173,12 @@ impl Sitemap<'_> {
 }
 
 impl<'a> Render<'a> {
-    /// The last change of a brief: `updated`, else `date`.
+    /// The last change of a brief: `updated`, else `date`, or its corrections log's newest
+    /// entry when later.
     fn last_change(&self, b: BriefId) -> Option<String> {
         let front = self.site.briefs[b].front();
-        front.updated.or(front.date).map(|d| d.rfc3339())
+        let corrected = front.lifecycle.changes.iter().map(|c| c.date).max();
+        front.updated.or(front.date).max(corrected).map(|d| d.rfc3339())
     }
 
     pub(super) fn feed(&'a self, lang: usize, term: Option<(usize, usize)>) -> Feed<'a> {
@@ -195,7 +197,9 @@ impl<'a> Render<'a> {
                 )
             }
         };
-        let entries: Vec<BriefId> = briefs.iter().copied().take(config.feed_limit).collect();
+        // A superseded brief is listed on its term's page, not announced in its feed.
+        let current = |b: &BriefId| site.briefs[*b].superseded_by.is_empty();
+        let entries: Vec<BriefId> = briefs.iter().copied().filter(current).take(config.feed_limit).collect();
         // The feed changes when its newest entry does; undated sites fall back to a fixed
         // instant so the output stays reproducible.
         let updated = entries
@@ -313,6 +317,13 @@ impl<'a> Render<'a> {
                     .filter_map(|c| site.briefs[c.brief].front().updated.or(site.briefs[c.brief].front().date))
                     .max()
             }
+            Page::Timeline(_) => site
+                .timeline
+                .events
+                .iter()
+                .flat_map(|e| &e.briefs)
+                .filter_map(|&b| site.briefs[b].front().updated.or(site.briefs[b].front().date))
+                .max(),
             Page::NotFound | Page::Search(_) | Page::Sources => None,
         }
     }

@@ -25,6 +25,8 @@ pub enum FileSpec<'a> {
         ris: bool,
     },
     SourcesJson(super::data::SourcesFile<'a>),
+    TimelineJson(super::calendar::TimelineJson),
+    Calendar(super::calendar::Calendar),
 }
 
 impl FileSpec<'_> {
@@ -43,6 +45,8 @@ impl FileSpec<'_> {
             FileSpec::Cite { work, ris: false } => crate::library::export::biblatex(work).into_bytes(),
             FileSpec::Cite { work, ris: true } => crate::library::export::ris(work).into_bytes(),
             FileSpec::SourcesJson(file) => file.write(),
+            FileSpec::TimelineJson(file) => file.write(),
+            FileSpec::Calendar(file) => file.write(),
         }
     }
 }
@@ -86,6 +90,8 @@ impl<'a> Render<'a> {
                 routes,
                 citations: &self.graph.citations,
             }),
+            Output::TimelineJson(lang) => FileSpec::TimelineJson(self.timeline_json(lang)),
+            Output::TimelineIcs => FileSpec::Calendar(self.calendar()),
             _ => return None,
         })
     }

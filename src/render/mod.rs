@@ -2,6 +2,7 @@
 //! a hash of what it shows (its typed context, or the data of a generated file) and of the build
 //! identity; a file whose signature is what the last build recorded is kept as it is.
 
+mod calendar;
 mod cards;
 pub mod context;
 mod data;
@@ -197,6 +198,8 @@ impl<'a> Render<'a> {
             sources_url: routes.sources().map(|r| r.url()),
             search_url: routes.search_in(lang).url(),
             feed: routes.site_feed(lang).map(|r| r.url()),
+            timeline_url: routes.timeline_in(lang).map(|r| r.url()),
+            timeline_script: named("timeline.js"),
             sections: site
                 .sections
                 .iter()
@@ -278,7 +281,7 @@ impl<'a> Render<'a> {
         use crate::routes::Page;
         match page {
             Page::Brief(b) => self.site.briefs[b].lang,
-            Page::Home(lang) | Page::Search(lang) => lang,
+            Page::Home(lang) | Page::Search(lang) | Page::Timeline(lang) => lang,
             Page::Section { lang, .. } | Page::Taxonomy { lang, .. } | Page::Term { lang, .. } => lang,
             Page::NotFound | Page::Sources | Page::Source(_) => 0,
         }
@@ -304,6 +307,7 @@ impl<'a> Render<'a> {
                 .collect(),
             Page::Home(_) => (0..routes.languages()).filter_map(|l| of(l, Some(routes.home_in(l)))).collect(),
             Page::Search(_) => (0..routes.languages()).filter_map(|l| of(l, Some(routes.search_in(l)))).collect(),
+            Page::Timeline(_) => (0..routes.languages()).filter_map(|l| of(l, routes.timeline_in(l))).collect(),
             Page::Section { section, page: 1, .. } => {
                 (0..routes.languages()).filter_map(|l| of(l, routes.section_in(l, section, 1))).collect()
             }
@@ -379,7 +383,21 @@ impl<'a> Render<'a> {
         let wikidata: Vec<Option<&String>> = self.site.records.iter().map(|r| r.fields().wikidata.as_ref()).collect();
         let lang_values: Vec<(u64, u64)> = self.site_values.iter().zip(&self.words).map(|(s, w)| (s.1, w.1)).collect();
         let parts = (self.identity, lang_values, self.build_value.1, self.routes.key, sections, wikidata);
-        reuse::Shared::key(&(parts, self.terms.key()))
+        // A brief page links the briefs that supersede it or that it supersedes, and shows the
+        // events it states: all decided by other files too.
+        let mut supersession = hash::hasher();
+        for (b, brief) in self.site.briefs.iter().enumerate() {
+            if !(brief.supersedes.is_empty() && brief.superseded_by.is_empty()) {
+                let titles = brief.superseded_by.iter().chain(&brief.supersedes).map(|&o| self.site.briefs[o].title());
+                std::hash::Hash::hash(
+                    &(b, &brief.superseded_by, &brief.supersedes, titles.collect::<Vec<_>>()),
+                    &mut supersession,
+                );
+            }
+        }
+        let supersession = std::hash::Hasher::finish(&supersession);
+        let events = hash::of(&self.site.timeline.events);
+        reuse::Shared::key(&(parts, self.terms.key(), supersession, events))
     }
 
     /// What list pages show besides their cards and what every page shows alike: the site

@@ -79,6 +79,7 @@ impl<'a> Render<'a> {
                     mentioned: self.cards_of(if page == 1 { mentioned } else { &[] }, 1),
                     mentioned_count: mentioned.len(),
                     feed: routes.term_feed(lang, t, i).map(|r| r.url()),
+                    events: if page == 1 { self.event_views(site.timeline.of_term(t, i), lang) } else { Vec::new() },
                 };
                 ("taxonomy_term.html", PageContext::Term(context))
             }
@@ -132,6 +133,7 @@ impl<'a> Render<'a> {
                 };
                 ("source.html", PageContext::Source(context))
             }
+            Page::Timeline(lang) => ("timeline.html", PageContext::Timeline(self.timeline_page(lang))),
             Page::Search(lang) => (
                 "search.html",
                 PageContext::Search(SearchPage {
@@ -176,6 +178,13 @@ impl<'a> Render<'a> {
                     }),
                     lang: Some(site.language_of(b)),
                     extra: front.extra.as_ref(),
+                    reviewed: date_context(&front.lifecycle.reviewed, site.language_of(b)),
+                    changes: front
+                        .lifecycle
+                        .changes
+                        .iter()
+                        .map(|c| ChangeView { date: DateContext(c.date, site.language_of(b)), note: &c.note })
+                        .collect(),
                 },
             },
             url: routes.brief(b).url(),
@@ -218,6 +227,117 @@ impl<'a> Render<'a> {
                 .original
                 .filter(|_| brief.is_stale(&site.briefs))
                 .map(|o| Link { title: site.briefs[o].title(), url: routes.brief(o).url() }),
+            superseded_by: brief.superseded_by.iter().map(|&s| self.brief_link(s)).collect(),
+            supersedes: brief.supersedes.iter().map(|&s| self.brief_link(s)).collect(),
+            events: {
+                let stated: Vec<usize> =
+                    (0..site.timeline.events.len()).filter(|&e| site.timeline.events[e].briefs.contains(&b)).collect();
+                self.event_views(&stated, brief.lang)
+            },
+        }
+    }
+
+    fn brief_link(&'a self, b: BriefId) -> Link<'a> {
+        Link { title: self.site.briefs[b].title(), url: self.routes.brief(b).url() }
+    }
+
+    /// Events as a page in language `lang` shows them.
+    pub(super) fn event_views(&'a self, events: &[usize], lang: usize) -> Vec<EventView<'a>> {
+        let (site, routes) = (self.site, self.routes);
+        let code = crate::site::language_code(self.config, lang);
+        let default = &self.config.language;
+        let timeline = routes.timeline_in(lang).or_else(|| routes.timeline_in(0)).map_or("", |r| r.url());
+        let date =
+            |d: crate::date::PartialDate| PartialDateView { iso: d.iso(), display: d.display_in(code), year: d.year };
+        events
+            .iter()
+            .map(|&e| {
+                let event = &site.timeline.events[e];
+                let (title, title_lang) = event.title_in(code, default);
+                let mut briefs: Vec<BriefId> = event.briefs.iter().map(|&b| site.version_in(b, lang)).collect();
+                briefs.sort_unstable_by_key(|&b| site.rank[b]);
+                briefs.dedup();
+                EventView {
+                    anchor: &event.anchor,
+                    url: format!("{timeline}#{}", event.anchor),
+                    date: date(event.date),
+                    end: event.end.map(date),
+                    title,
+                    lang: (title_lang != code).then_some(title_lang),
+                    planned: event.planned,
+                    terms: {
+                        // A topic and an actor of the same name (CFC) are shown once.
+                        let mut seen = std::collections::HashSet::new();
+                        event
+                            .terms
+                            .iter()
+                            .filter(|&&(t, i)| seen.insert(site.taxonomies[t].terms[i].label_in(lang)))
+                            .map(|&(t, i)| {
+                                let term = &site.taxonomies[t].terms[i];
+                                EventTerm {
+                                    taxonomy: &site.taxonomies[t].name,
+                                    slug: &term.slug,
+                                    label: term.label_in(lang),
+                                    url: routes.term_or_default(lang, t, i).url(),
+                                }
+                            })
+                            .collect()
+                    },
+                    briefs: briefs.into_iter().map(|b| self.brief_link(b)).collect(),
+                    source: event.source.as_ref().map(|source| match source {
+                        crate::timeline::EventSource::Cited(entry) => EventSourceView {
+                            title: &site.library.entries[*entry].title,
+                            url: routes.source(*entry).url(),
+                            external: false,
+                        },
+                        crate::timeline::EventSource::Url(url) => EventSourceView { title: url, url, external: true },
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    fn timeline_page(&'a self, lang: usize) -> TimelinePage<'a> {
+        let (site, routes) = (self.site, self.routes);
+        let timeline = &site.timeline;
+        let all: Vec<usize> = (0..timeline.events.len()).collect();
+        let mut years: Vec<YearGroup> = Vec::new();
+        for view in self.event_views(&all, lang) {
+            match years.last_mut() {
+                Some(group) if group.year == view.date.year => group.events.push(view),
+                _ => years.push(YearGroup { year: view.date.year, events: vec![view] }),
+            }
+        }
+        let filters = site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .filter(|(_, tax)| tax.name != "authors")
+            .map(|(t, tax)| {
+                let mut terms: Vec<TimelineFilter> = (0..tax.terms.len())
+                    .filter(|&i| !timeline.of_term(t, i).is_empty())
+                    .map(|i| TimelineFilter {
+                        key: format!("{}/{}", tax.name, tax.terms[i].slug),
+                        label: tax.terms[i].label_in(lang),
+                        url: format!("{}#timeline", routes.term_or_default(lang, t, i).url()),
+                        count: timeline.of_term(t, i).len(),
+                    })
+                    .collect();
+                terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(b.label)));
+                TimelineFilterGroup { name: &tax.name, title: tax.title_in(lang), terms }
+            })
+            .filter(|group| !group.terms.is_empty())
+            .collect();
+        TimelinePage {
+            kind: "timeline",
+            title: self.word(lang, "timeline"),
+            url: routes.timeline_in(lang).map_or("", |r| r.url()),
+            years,
+            count: timeline.events.len(),
+            planned: timeline.events.iter().filter(|e| e.planned).count(),
+            filters,
+            json_url: routes.timeline_json(lang).map(|r| r.url()),
+            calendar_url: routes.timeline_ics().map(|r| r.url()),
         }
     }
 

@@ -16,6 +16,8 @@ use crate::theme::Theme;
 /// Templates every theme must provide (the default theme embeds them all).
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "search.html",
+    "timeline.html",
+    "events.html",
     "base.html",
     "index.html",
     "section.html",

@@ -61,6 +61,8 @@ pub enum Page {
     Sources,
     /// One source, with the briefs that cite it (`/sources/<key>/`).
     Source(usize),
+    /// Every event, oldest first, in a language (`/timeline/`).
+    Timeline(usize),
 }
 
 /// What one file of the output holds.
@@ -80,6 +82,10 @@ pub enum Output {
     },
     /// A language's search index.
     SearchIndex(usize),
+    /// A language's timeline in TimelineJS3's JSON (`timeline/timeline.json`).
+    TimelineJson(usize),
+    /// The planned events as an iCalendar file (`timeline/timeline.ics`).
+    TimelineIcs,
     Graph,
     /// `terms.json`: every term, with its names and page.
     Terms,
@@ -211,6 +217,7 @@ pub struct Routes {
     sources: Option<usize>,
     source: Vec<usize>,
     cite: Vec<Option<(usize, usize)>>,
+    timeline_ics: Option<usize>,
 }
 
 /// The list pages and feeds of one language. Every language has a home, a search page and an
@@ -222,6 +229,8 @@ struct LangRoutes {
     search: usize,
     search_index: usize,
     feed: Option<usize>,
+    /// The timeline page and its JSON, when the site has events.
+    timeline: Option<(usize, usize)>,
     /// Per section, its first route and its number of pages (pages are consecutive).
     section: Vec<Option<(usize, usize)>>,
     taxonomy: Vec<Option<usize>>,
@@ -288,6 +297,17 @@ impl Routes {
     }
     pub fn term_pages(&self, lang: usize, t: usize, term: usize) -> usize {
         self.langs[lang].term[t][term].map_or(0, |(_, pages)| pages)
+    }
+    /// A language's timeline page, when the site has events.
+    pub fn timeline_in(&self, lang: usize) -> Option<&Route> {
+        self.langs[lang].timeline.map(|(page, _)| &self.files[page])
+    }
+    pub fn timeline_json(&self, lang: usize) -> Option<&Route> {
+        self.langs[lang].timeline.map(|(_, json)| &self.files[json])
+    }
+    /// The calendar of planned events.
+    pub fn timeline_ics(&self) -> Option<&Route> {
+        self.timeline_ics.map(|i| &self.files[i])
     }
     /// A language's feed of every brief.
     pub fn site_feed(&self, lang: usize) -> Option<&Route> {
@@ -372,7 +392,7 @@ impl Routes {
                 (&term.slug, term.briefs.len(), &term.spellings).hash(&mut h);
             }
         }
-        (&site.assets, &site.statics).hash(&mut h);
+        (&site.assets, &site.statics, site.timeline.is_empty()).hash(&mut h);
         for entry in &site.library.entries {
             entry.slug.hash(&mut h);
         }
@@ -398,7 +418,14 @@ impl Routes {
         let not_found = table.file("404.html".into(), Output::Page(Page::NotFound));
         for (lang, routes) in langs.iter_mut().enumerate() {
             routes.search = table.page(format!("{}search/", prefix(lang)), Page::Search(lang));
+            if !site.timeline.is_empty() {
+                let page = table.page(format!("{}timeline/", prefix(lang)), Page::Timeline(lang));
+                let json = table.file(format!("{}timeline/timeline.json", prefix(lang)), Output::TimelineJson(lang));
+                routes.timeline = Some((page, json));
+            }
         }
+        let timeline_ics =
+            (!site.timeline.is_empty()).then(|| table.file("timeline/timeline.ics".into(), Output::TimelineIcs));
         let brief_routes: Vec<usize> = site
             .briefs
             .iter()
@@ -578,6 +605,7 @@ impl Routes {
             sources,
             source,
             cite,
+            timeline_ics,
         };
         (routes, diagnostics)
     }

@@ -220,6 +220,9 @@ impl<'a> Table<'a> {
                 (format!("the alias `{}` of `{}`", a.value, b.display()), Some(b.parsed.location(a.span.clone())))
             }
             Output::SearchIndex(lang) => (format!("the search index{}", self.in_language(lang)), None),
+            Output::Page(Page::Timeline(lang)) => (format!("the timeline{}", self.in_language(lang)), None),
+            Output::TimelineJson(lang) => (format!("the timeline's JSON{}", self.in_language(lang)), None),
+            Output::TimelineIcs => ("the calendar of planned events".into(), None),
             Output::Graph => ("the link graph `graph.json`".into(), None),
             Output::Terms => ("the list of terms `terms.json`".into(), None),
             Output::Feed { lang, term: None } => (format!("the site's Atom feed{}", self.in_language(lang)), None),
