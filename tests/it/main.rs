@@ -18,5 +18,6 @@ mod serve;
 mod start;
 mod support;
 mod terms;
+mod timeline;
 mod watch;
 mod workflows;
