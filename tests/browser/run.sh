@@ -2,7 +2,8 @@
 # Builds the example site under the subpath /policy/, and the hostile site of hostile/ (XSS
 # payloads in every field, raw_html off), and runs the browser tests against them in Debian's
 # Chromium: search, XSS, and accessibility (axe-core on every kind of page, desktop and phone,
-# light and dark), and the error overlay of `watch`. Needs node, npm and /usr/bin/chromium (apt-get install -y chromium).
+# light and dark), the error overlay of `watch`, and the timeline (its filter, and timeline.json
+# rendered by TimelineJS3 from npm). Needs node, npm and /usr/bin/chromium (apt-get install -y chromium).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -14,6 +15,8 @@ cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "
 cargo run --release --quiet --manifest-path "$root/Cargo.toml" -- build --root "$here/hostile" \
   --output "$site/hostile" -q 2>/dev/null
 cd "$here"
-[ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent
+[ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] && [ -d node_modules/@knight-lab/timelinejs ] ||
+  npm ci --no-audit --no-fund --silent
 SITE_DIR="$site/output" HOSTILE_DIR="$site/hostile" BRIEFING="$root/target/release/briefing" \
-  node --test --test-concurrency=1 search.test.mjs xss.test.mjs a11y.test.mjs overlay.test.mjs languages.test.mjs
+  node --test --test-concurrency=1 search.test.mjs xss.test.mjs a11y.test.mjs overlay.test.mjs languages.test.mjs \
+  timeline.test.mjs
