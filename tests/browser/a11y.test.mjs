@@ -19,13 +19,18 @@ const PAGES = {
   brief: BRIEF,
   section: "briefs/",
   "term list": "topics/",
+  // A term page with its timeline (#timeline).
   term: "topics/opcon-transfer/",
+  timeline: "timeline/",
+  "timeline, filtered by a term": "timeline/?term=topics/opcon-transfer",
+  "superseded brief": "briefs/jcs-military-committee-2025/",
   search: "search/?q=opcon",
   "search, nothing found": "search/?q=zzzzqq",
   "404": "no/such/page/",
   "Korean home": "ko/",
   "Korean brief": "ko/briefs/scm-2025-joint-statement/",
   "Korean term": "ko/topics/opcon-transfer/",
+  "Korean timeline": "ko/timeline/",
   "Korean search": "ko/search/?q=%EC%A0%84%EC%9E%91%EA%B6%8C",
 };
 let server, browser, origin;
@@ -48,6 +53,7 @@ async function open(view, rel) {
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${origin}${BASE}${rel}`);
   // The status says "Loading the index…" (or "색인을 불러오는 중…") until the index is in.
+  if (rel.includes("?term=")) await page.waitForFunction(() => !document.getElementById("timeline-status").hidden);
   if (rel.includes("search/")) await page.waitForFunction(() => !document.getElementById("search-status").textContent.endsWith("\u2026"));
   return { context, page, errors };
 }
