@@ -2,7 +2,8 @@
 # Builds the example site for a subpath and checks it with independent tools
 # (../shared/check/validate-site --strict: W3C HTML validator, linkcheck.py, LinkChecker crawling
 # the site served by nginx under /policy/, feedparser and xmllint on feeds, the sitemap XSD), and
-# its JSON-LD and terms.json with extruct (tests/structured-data.py); then a small English and
+# its JSON-LD and terms.json with extruct (tests/structured-data.py), its timeline.ics with the
+# icalendar package (tests/ics_check.py, which also builds two small sites); then a small English and
 # Korean site (tests/fixtures/bilingual): every page's hreflang alternates reciprocal and
 # resolving (tests/hreflang.py), its sitemap valid with its xhtml:link alternates.
 # Install the tools first: ../shared/check/install-tools.
@@ -20,10 +21,13 @@ mkdir -p "$schemas"
 cp "$root"/tests/sitemap/*.xsd "$check/sitemap-0.9.xsd" "$schemas/"
 SITEMAP_XSD="$schemas/sitemap-alternates.xsd" "$check/validate-site" --strict --server nginx \
   --base-url https://example.org/policy/ "$site/output"
-python3 -c "import extruct, bibtexparser, rispy" 2>/dev/null ||
-  python3 -m pip install -q extruct "bibtexparser>=2.0.0b7" rispy 2>/dev/null ||
-  python3 -m pip install -q --break-system-packages extruct "bibtexparser>=2.0.0b7" rispy
+python3 -c "import extruct, bibtexparser, rispy, icalendar" 2>/dev/null ||
+  python3 -m pip install -q extruct "bibtexparser>=2.0.0b7" rispy icalendar 2>/dev/null ||
+  python3 -m pip install -q --break-system-packages extruct "bibtexparser>=2.0.0b7" rispy icalendar
 python3 "$root/tests/structured-data.py" "$site/output" https://example.org/policy/
+# The timeline's calendar, read by the icalendar package: the example's, and two small sites'
+# built by tests/ics_check.py with planned events of a month, a day and a range, titles in Korean.
+python3 "$root/tests/ics_check.py" "$root/target/release/briefing" "$site/output"
 
 # Languages: the bilingual fixture's versions, as search engines read them.
 bilingual="$site/bilingual"
