@@ -28,6 +28,8 @@ struct Brief {
     lede: String,
     body: String,
     draft: bool,
+    /// Front-matter lines of events (`events:`), or nothing.
+    events: String,
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +129,12 @@ enum Edit {
         folder: usize,
         text: u32,
     },
+    /// A brief's events: none, or one or two (planned or not, with their own terms or the
+    /// brief's): the timeline, its files and the term pages' timelines.
+    Events {
+        brief: usize,
+        variant: u32,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -155,6 +163,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => (0..TERMS.len(), 0..4u32).prop_map(|(term, variant)| Edit::Record { term, variant }),
         2 => (0..8usize, 0..4u32).prop_map(|(brief, text)| Edit::Translate { brief, text }),
         1 => (0..FOLDERS.len(), 0..3u32).prop_map(|(folder, text)| Edit::KoreanIntro { folder, text }),
+        2 => (0..8usize, 0..6u32).prop_map(|(brief, variant)| Edit::Events { brief, variant }),
     ]
 }
 
@@ -177,12 +186,13 @@ impl Model {
     fn text(b: &Brief) -> String {
         let terms: Vec<&str> = b.terms.iter().map(|&t| TERMS[t]).collect();
         format!(
-            "---\ntitle: {}\ndate: 2025-{:02}-{:02}\ntopics: [{}]\ndraft: {}\n---\n{}\n\n{}\n",
+            "---\ntitle: {}\ndate: 2025-{:02}-{:02}\ntopics: [{}]\ndraft: {}\n{}---\n{}\n\n{}\n",
             b.title,
             1 + b.date % 12,
             1 + b.date % 28,
             terms.join(", "),
             b.draft,
+            b.events,
             b.lede,
             b.body
         )
@@ -239,7 +249,17 @@ impl Model {
                 let lede = format!("Brief {}.{}", self.next, self.link_to(link));
                 let body = "## Part\n\nText.".to_string();
                 let stem = format!("b{}", self.next);
-                let b = Brief { folder, stem, title: format!("T{title}"), date, terms, lede, body, draft: false };
+                let b = Brief {
+                    folder,
+                    stem,
+                    title: format!("T{title}"),
+                    date,
+                    terms,
+                    lede,
+                    body,
+                    draft: false,
+                    events: String::new(),
+                };
                 let path = self.write(&self.path(&b), &Model::text(&b));
                 self.briefs.push(b);
                 vec![vec![path]]
@@ -388,6 +408,17 @@ impl Model {
                     return vec![vec![path]];
                 }
                 vec![vec![self.write(&rel, &format!("---\ntitle: 분류 {text}\n---\n소개 {text}.\n"))]]
+            }
+            Edit::Events { brief, variant } => {
+                let term = TERMS[variant as usize % TERMS.len()];
+                let events = match variant {
+                    0 => String::new(),
+                    1 => "events:\n  - {date: 2014-10, title: Talks}\n".to_string(),
+                    2 => format!("events:\n  - {{date: 2014, title: Year {brief}}}\n  - {{date: 2026-11, title: Next meeting, planned: true, topics: [{term}]}}\n"),
+                    3 => format!("events:\n  - {{date: 2007-02-23, end: 2007-03, title: {{en: Agreement, ko: 합의}}, topics: [{term}]}}\n"),
+                    v => format!("events:\n  - {{date: 20{:02}-01-0{}, title: Event {v}, planned: {}}}\n", 10 + v, 1 + v % 9, v % 2 == 0),
+                };
+                self.change(pick(brief), |b| b.events = events)
             }
             Edit::DeleteOutput => {
                 let _ = std::fs::remove_dir_all(self.root.parent().unwrap().join("output"));

@@ -255,7 +255,7 @@ mod tests {
             assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
         }
         let unfolded = out.replace("\r\n ", "");
-        assert_eq!(unfolded.trim_end(), format!("SUMMARY:{}", "전시작전통제권 전환 ".repeat(10)));
+        assert_eq!(unfolded.trim_end(), format!("SUMMARY:{}", "전시작전통제권 전환 ".repeat(10)).trim_end());
     }
 
     #[test]
