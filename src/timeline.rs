@@ -16,6 +16,8 @@ pub struct Timeline {
     pub events: Vec<Event>,
     /// Per taxonomy, per term: its events, oldest first (indexes into `events`).
     pub by_term: Vec<Vec<Vec<usize>>>,
+    /// Per brief: the events it states, oldest first.
+    pub by_brief: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -55,6 +57,11 @@ impl Event {
 impl Timeline {
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
+    }
+
+    /// The events a brief states, oldest first.
+    pub fn of_brief(&self, b: BriefId) -> &[usize] {
+        self.by_brief.get(b).map_or(&[], Vec::as_slice)
     }
 
     /// The events of a term, oldest first.
@@ -247,12 +254,16 @@ pub fn assemble(config: &SiteConfig, site: &Site, library: &Library) -> (Timelin
         event.anchor = if *n == 1 { format!("event-{base}") } else { format!("event-{base}-{n}") };
     }
     let mut by_term: Vec<Vec<Vec<usize>>> = site.taxonomies.iter().map(|t| vec![Vec::new(); t.terms.len()]).collect();
+    let mut by_brief: Vec<Vec<usize>> = vec![Vec::new(); site.briefs.len()];
     for (e, event) in events.iter().enumerate() {
         for &(t, i) in &event.terms {
             by_term[t][i].push(e);
         }
+        for &b in &event.briefs {
+            by_brief[b].push(e);
+        }
     }
-    (Timeline { events, by_term }, diagnostics)
+    (Timeline { events, by_term, by_brief }, diagnostics)
 }
 
 fn is_url(text: &str) -> bool {

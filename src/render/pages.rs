@@ -229,11 +229,7 @@ impl<'a> Render<'a> {
                 .map(|o| Link { title: site.briefs[o].title(), url: routes.brief(o).url() }),
             superseded_by: brief.superseded_by.iter().map(|&s| self.brief_link(s)).collect(),
             supersedes: brief.supersedes.iter().map(|&s| self.brief_link(s)).collect(),
-            events: {
-                let stated: Vec<usize> =
-                    (0..site.timeline.events.len()).filter(|&e| site.timeline.events[e].briefs.contains(&b)).collect();
-                self.event_views(&stated, brief.lang)
-            },
+            events: self.event_views(site.timeline.of_brief(b), brief.lang),
         }
     }
 
