@@ -3,9 +3,9 @@
 
     python3 benches/add_events.py CORPUS [--per-brief 2] [--superseded 0.02]
 
-Each brief gets `--per-brief` events: the first shared by id with the other briefs of its
-group (a tenth of the briefs share each id, with the same date and title, as stated events of
-one history are), the others its own, at a mix of precisions (year, month, day) and one in ten
+Each brief gets `--per-brief` events: the first shared by id with other briefs of its first
+topic (a hundred events per topic, each with one date and title, as stated events of one
+history are), the others its own, at a mix of precisions (year, month, day) and one in ten
 planned; some with their own `topics:` taken from the brief's. `--superseded` of the briefs
 supersede an older brief of the corpus. Every brief gets `reviewed:`, and `site.yaml`
 `review_every: 12 months`. Deterministic: the same corpus gives the same events.
@@ -41,9 +41,11 @@ def main():
         topics = re.search(r"^topics: \[(.*?)\]", front, re.M)
         first_topic = topics.group(1).split(",")[0].strip() if topics and topics.group(1).strip() else None
         lines = ["events:"]
-        group = h % max(1, len(briefs) // 10)
-        year = 1990 + group % 36
-        lines.append(f"  - {{id: shared-{group}, date: {year}-{1 + group % 12:02d}, title: \"Shared event {group}\"}}")
+        # Briefs on one topic state the same events: 100 shared events per topic.
+        group = f"{zlib.crc32((first_topic or '').encode()) % 100000}-{h % 100}"
+        g = zlib.crc32(group.encode())
+        year = 1990 + g % 36
+        lines.append(f"  - {{id: shared-{group}, date: {year}-{1 + g % 12:02d}, title: \"Shared event {group}\"}}")
         for i in range(1, args.per_brief):
             k = (h >> (4 * i)) & 0xFFFF
             y = 1990 + k % 40

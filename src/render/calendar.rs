@@ -52,7 +52,7 @@ impl<'a> Render<'a> {
         let routes = self.routes;
         let absolute = |url: &str| routes.urls.absolute(url).unwrap_or_else(|| url.to_string());
         let all: Vec<usize> = (0..self.site.timeline.events.len()).collect();
-        self.event_views(&all, lang)
+        self.event_views(&all, lang, true)
             .into_iter()
             .zip(&self.site.timeline.events)
             .map(|(view, event)| {
@@ -97,8 +97,9 @@ impl<'a> Render<'a> {
     }
 
     pub(super) fn calendar(&'a self) -> Calendar {
-        let domain = match &self.routes.urls.origin {
-            Some(origin) => origin.split("://").nth(1).unwrap_or(origin).trim_end_matches('/').to_string(),
+        // The site's host and path: two sites on one host have their own ids.
+        let domain = match self.routes.absolute(self.routes.home()) {
+            Some(home) => home.split("://").nth(1).unwrap_or(&home).trim_end_matches('/').to_string(),
             None => format!("{}.briefing", crate::slug::slugify(&self.config.title)),
         };
         let mut events = self.calendar_events(0);
@@ -188,8 +189,10 @@ impl Calendar {
             lines.push(format!("SUMMARY:{}", text(&e.title)));
             let mut description = vec![e.display.clone()];
             description.extend(e.briefs.iter().map(|(title, url)| format!("{title}: {url}")));
-            if let Some((title, url)) = &e.source {
-                description.push(format!("{title}: {url}"));
+            match &e.source {
+                Some((title, url)) if title == url => description.push(url.clone()),
+                Some((title, url)) => description.push(format!("{title}: {url}")),
+                None => {}
             }
             lines.push(format!("DESCRIPTION:{}", text(&description.join("\n"))));
             if !e.terms.is_empty() {

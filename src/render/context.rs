@@ -486,7 +486,9 @@ pub struct TimelinePage<'a> {
     pub planned: usize,
     pub filters: Vec<TimelineFilterGroup<'a>>,
     pub json_url: Option<&'a str>,
+    /// The calendar of planned events, in the site's default language.
     pub calendar_url: Option<&'a str>,
+    pub calendar_lang: &'a str,
 }
 
 #[derive(Serialize, Hash)]

@@ -79,7 +79,11 @@ impl<'a> Render<'a> {
                     mentioned: self.cards_of(if page == 1 { mentioned } else { &[] }, 1),
                     mentioned_count: mentioned.len(),
                     feed: routes.term_feed(lang, t, i).map(|r| r.url()),
-                    events: if page == 1 { self.event_views(site.timeline.of_term(t, i), lang) } else { Vec::new() },
+                    events: if page == 1 {
+                        self.event_views(site.timeline.of_term(t, i), lang, false)
+                    } else {
+                        Vec::new()
+                    },
                 };
                 ("taxonomy_term.html", PageContext::Term(context))
             }
@@ -229,7 +233,7 @@ impl<'a> Render<'a> {
                 .map(|o| Link { title: site.briefs[o].title(), url: routes.brief(o).url() }),
             superseded_by: brief.superseded_by.iter().map(|&s| self.brief_link(s)).collect(),
             supersedes: brief.supersedes.iter().map(|&s| self.brief_link(s)).collect(),
-            events: self.event_views(site.timeline.of_brief(b), brief.lang),
+            events: self.event_views(site.timeline.of_brief(b), brief.lang, false),
         }
     }
 
@@ -237,8 +241,9 @@ impl<'a> Render<'a> {
         Link { title: self.site.briefs[b].title(), url: self.routes.brief(b).url() }
     }
 
-    /// Events as a page in language `lang` shows them.
-    pub(super) fn event_views(&'a self, events: &[usize], lang: usize) -> Vec<EventView<'a>> {
+    /// Events as a page in language `lang` shows them; `whole`: with their terms and briefs (the
+    /// timeline's view; a term or brief page links each event there).
+    pub(super) fn event_views(&'a self, events: &[usize], lang: usize, whole: bool) -> Vec<EventView<'a>> {
         let (site, routes) = (self.site, self.routes);
         let code = crate::site::language_code(self.config, lang);
         let default = &self.config.language;
@@ -250,7 +255,8 @@ impl<'a> Render<'a> {
             .map(|&e| {
                 let event = &site.timeline.events[e];
                 let (title, title_lang) = event.title_in(code, default);
-                let mut briefs: Vec<BriefId> = event.briefs.iter().map(|&b| site.version_in(b, lang)).collect();
+                let mut briefs: Vec<BriefId> =
+                    if whole { event.briefs.iter().map(|&b| site.version_in(b, lang)).collect() } else { Vec::new() };
                 briefs.sort_unstable_by_key(|&b| site.rank[b]);
                 briefs.dedup();
                 EventView {
@@ -298,7 +304,7 @@ impl<'a> Render<'a> {
         let timeline = &site.timeline;
         let all: Vec<usize> = (0..timeline.events.len()).collect();
         let mut years: Vec<YearGroup> = Vec::new();
-        for view in self.event_views(&all, lang) {
+        for view in self.event_views(&all, lang, true) {
             match years.last_mut() {
                 Some(group) if group.year == view.date.year => group.events.push(view),
                 _ => years.push(YearGroup { year: view.date.year, events: vec![view] }),
@@ -334,6 +340,7 @@ impl<'a> Render<'a> {
             filters,
             json_url: routes.timeline_json(lang).map(|r| r.url()),
             calendar_url: routes.timeline_ics().map(|r| r.url()),
+            calendar_lang: &self.config.language,
         }
     }
 
