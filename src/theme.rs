@@ -17,6 +17,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ("templates/404.html", include_bytes!("../themes/default/templates/404.html")),
     ("templates/base.html", include_bytes!("../themes/default/templates/base.html")),
     ("templates/components.html", include_bytes!("../themes/default/templates/components.html")),
+    ("templates/event.html", include_bytes!("../themes/default/templates/event.html")),
     ("templates/events.html", include_bytes!("../themes/default/templates/events.html")),
     ("templates/index.html", include_bytes!("../themes/default/templates/index.html")),
     ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),

@@ -449,6 +449,45 @@ pub struct EventSourceView<'a> {
     pub external: bool,
 }
 
+/// What `event.html` receives when an event is rendered once for every term and brief page
+/// that lists it.
+#[derive(Serialize)]
+pub struct EventItem<'a> {
+    pub site: Shared<'a>,
+    pub t: Shared<'a>,
+    pub build: Shared<'a>,
+    pub e: EventView<'a>,
+    pub on_timeline: bool,
+    pub show_briefs: bool,
+}
+
+/// Events of a term or brief page: each event's item, rendered once (`Render::event_item`); it
+/// serializes as their HTML and hashes as what they show.
+pub struct EventItems<'a> {
+    pub render: &'a super::Render<'a>,
+    pub lang: usize,
+    pub events: &'a [usize],
+}
+
+impl Serialize for EventItems<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut html = String::new();
+        for &e in self.events {
+            html.push_str(&self.render.event_item(self.lang, e).0);
+        }
+        serializer.serialize_str(&html)
+    }
+}
+
+impl Hash for EventItems<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.lang.hash(state);
+        for &e in self.events {
+            self.render.event_item(self.lang, e).1.hash(state);
+        }
+    }
+}
+
 /// The events of one year.
 #[derive(Serialize, Hash)]
 pub struct YearGroup<'a> {
@@ -521,8 +560,8 @@ pub struct BriefPage<'a> {
     /// The briefs that replace this one (`supersedes:` in theirs), and those it replaces.
     pub superseded_by: Vec<Link<'a>>,
     pub supersedes: Vec<Link<'a>>,
-    /// The events it states, in order, each linked to its place on the timeline.
-    pub events: Vec<EventView<'a>>,
+    /// The events it states, in order, each linked to its place on the timeline (their HTML).
+    pub events: EventItems<'a>,
 }
 
 /// One reference of a brief's list, linked to its source's page.
@@ -699,8 +738,8 @@ pub struct TermPage<'a> {
     pub mentioned_count: usize,
     /// The term's Atom feed, if the site writes feeds.
     pub feed: Option<&'a str>,
-    /// Its events, oldest first (on its first page).
-    pub events: Vec<EventView<'a>>,
+    /// Its events, oldest first (on its first page), as HTML.
+    pub events: EventItems<'a>,
 }
 
 /// A term record as its page shows it.

@@ -176,6 +176,10 @@ pub struct Render<'a> {
     /// The same for list pages, by route.
     known_lists: Vec<Option<u64>>,
     hashed_lists: Vec<OnceLock<reuse::Hashed>>,
+    /// Per language, per event: its item as term and brief pages show it (`event.html`,
+    /// rendered once and listed by every page that shows the event), and the hash of what it
+    /// shows.
+    event_items: Vec<Vec<OnceLock<(String, u64)>>>,
 }
 
 impl<'a> Render<'a> {
@@ -262,8 +266,32 @@ impl<'a> Render<'a> {
             hashed: Vec::new(),
             known_lists: Vec::new(),
             hashed_lists: Vec::new(),
+            event_items: (0..routes.languages())
+                .map(|_| site.timeline.events.iter().map(|_| OnceLock::new()).collect())
+                .collect(),
         };
         (render, views)
+    }
+
+    /// Event `e` as an item of a term or brief page in language `lang`: its HTML and the hash of
+    /// what it shows. A template error leaves it empty: the timeline, which renders the same
+    /// template, reports it.
+    pub(crate) fn event_item(&'a self, lang: usize, e: usize) -> &'a (String, u64) {
+        self.event_items[lang][e].get_or_init(|| {
+            let view = self.event_views(&[e], lang, false).pop().expect("one view per event");
+            let hash = hash::of(&(&view, self.site_values[lang].1));
+            let (site, words) = (&self.site_values[lang], &self.words[lang]);
+            let context = context::EventItem {
+                site: context::Shared { value: &site.0, hash: site.1 },
+                t: context::Shared { value: &words.0, hash: words.1 },
+                build: context::Shared { value: &self.build_value.0, hash: self.build_value.1 },
+                e: view,
+                on_timeline: false,
+                show_briefs: false,
+            };
+            let html = self.templates.render(lang, "event.html", "an event", &context).unwrap_or_default();
+            (String::from_utf8(html).unwrap_or_default(), hash)
+        })
     }
 
     /// `search/index.json` with a hash of its data, so browsers never use a stale index.

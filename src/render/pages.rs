@@ -79,10 +79,10 @@ impl<'a> Render<'a> {
                     mentioned: self.cards_of(if page == 1 { mentioned } else { &[] }, 1),
                     mentioned_count: mentioned.len(),
                     feed: routes.term_feed(lang, t, i).map(|r| r.url()),
-                    events: if page == 1 {
-                        self.event_views(site.timeline.of_term(t, i), lang, false)
-                    } else {
-                        Vec::new()
+                    events: EventItems {
+                        render: self,
+                        lang,
+                        events: if page == 1 { site.timeline.of_term(t, i) } else { &[] },
                     },
                 };
                 ("taxonomy_term.html", PageContext::Term(context))
@@ -233,7 +233,7 @@ impl<'a> Render<'a> {
                 .map(|o| Link { title: site.briefs[o].title(), url: routes.brief(o).url() }),
             superseded_by: brief.superseded_by.iter().map(|&s| self.brief_link(s)).collect(),
             supersedes: brief.supersedes.iter().map(|&s| self.brief_link(s)).collect(),
-            events: self.event_views(site.timeline.of_brief(b), brief.lang, false),
+            events: EventItems { render: self, lang: brief.lang, events: site.timeline.of_brief(b) },
         }
     }
 
@@ -269,11 +269,16 @@ impl<'a> Render<'a> {
                     planned: event.planned,
                     terms: {
                         // A topic and an actor of the same name (CFC) are shown once.
-                        let mut seen = std::collections::HashSet::new();
-                        event
-                            .terms
+                        let mut seen: Vec<&str> = Vec::new();
+                        let shown = if whole { &event.terms[..] } else { &[] };
+                        shown
                             .iter()
-                            .filter(|&&(t, i)| seen.insert(site.taxonomies[t].terms[i].label_in(lang)))
+                            .filter(|&&(t, i)| {
+                                let label = site.taxonomies[t].terms[i].label_in(lang);
+                                let new = !seen.contains(&label);
+                                seen.push(label);
+                                new
+                            })
                             .map(|&(t, i)| {
                                 let term = &site.taxonomies[t].terms[i];
                                 EventTerm {

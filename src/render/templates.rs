@@ -18,6 +18,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "search.html",
     "timeline.html",
     "events.html",
+    "event.html",
     "base.html",
     "index.html",
     "section.html",
