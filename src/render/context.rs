@@ -132,6 +132,8 @@ pub struct SiteContext<'a> {
     pub feed: Option<&'a str>,
     pub sections: Vec<Link<'a>>,
     pub taxonomies: Vec<TaxonomyLink<'a>>,
+    /// The paper pages print on, as CSS names it (`A4`, `letter`): `paper` in `site.yaml`.
+    pub paper: &'static str,
 }
 
 /// The site's icon: its own `static/favicon.*`, else the theme's.
