@@ -39,6 +39,40 @@ pub struct SiteConfig {
     /// How long a brief stays current after its review (`review_every: 12 months`); a section's
     /// `_index.md` or the brief may say otherwise. None: briefs are not reviewed.
     pub review_every: Option<crate::date::Period>,
+    /// The paper pages are printed on (`paper: A4`): the `@page` size of every page.
+    pub paper: Paper,
+}
+
+/// A paper size a browser knows by name in CSS `@page { size: … }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    A5,
+    A3,
+    Letter,
+    Legal,
+}
+
+impl Paper {
+    /// Every size, as written in `site.yaml` and in CSS.
+    pub const ALL: [Paper; 5] = [Paper::A4, Paper::A5, Paper::A3, Paper::Letter, Paper::Legal];
+
+    /// The size's name in CSS (`A4`, `letter`).
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::A5 => "A5",
+            Paper::A3 => "A3",
+            Paper::Letter => "letter",
+            Paper::Legal => "legal",
+        }
+    }
+
+    /// `A4`, `a4`, `Letter`…: the name in any case.
+    pub fn parse(name: &str) -> Option<Paper> {
+        Paper::ALL.into_iter().find(|p| p.css().eq_ignore_ascii_case(name.trim()))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Hash)]
@@ -162,6 +196,7 @@ impl Default for SiteConfig {
             languages: Vec::new(),
             required_translations: Vec::new(),
             review_every: None,
+            paper: Paper::A4,
         }
     }
 }
@@ -222,6 +257,7 @@ pub const KEYS: &[&str] = &[
     "languages",
     "translations",
     "review_every",
+    "paper",
 ];
 
 impl SiteConfig {
@@ -489,6 +525,29 @@ impl SiteConfig {
                         }
                     }
                 }
+                "paper" => {
+                    if let Some(name) = typed!(String, "write `paper: A4` or `paper: letter`") {
+                        match Paper::parse(&name) {
+                            Some(paper) => config.paper = paper,
+                            None => {
+                                let names: Vec<String> =
+                                    Paper::ALL.iter().map(|p| p.css().to_ascii_lowercase()).collect();
+                                let typed = name.trim().to_ascii_lowercase();
+                                let help = match crate::suggest::closest(&typed, names.iter().map(String::as_str)) {
+                                    Some(s) => {
+                                        format!("did you mean `paper: {}`?", Paper::parse(s).map_or("A4", Paper::css))
+                                    }
+                                    None => format!("write one of {}", Paper::ALL.map(Paper::css).join(", ")),
+                                };
+                                fail(
+                                    Code::Config,
+                                    format!("`paper: {name}` is not a paper size briefing knows"),
+                                    &help,
+                                );
+                            }
+                        }
+                    }
+                }
                 "citation_style" => {
                     if let Some(name) = typed!(String, "write e.g. `citation_style: chicago-author-date`") {
                         if crate::citations::Style::bundled(name.trim()).is_some() {
@@ -623,5 +682,21 @@ mod tests {
         let out = parse("title: [a\n").unwrap_err()[0].render(false);
         assert!(out.contains("error[yaml]") && out.contains("site.yaml:"), "{out}");
         assert!(parse("broken_links: warn\n").unwrap().broken_links_warn);
+    }
+
+    #[test]
+    fn paper_is_a_size_css_names_in_any_case() {
+        let parse = |text: &str| SiteConfig::parse(text, "site.yaml");
+        assert_eq!(parse("title: T\n").unwrap().paper, Paper::A4);
+        assert_eq!(parse("paper: letter\n").unwrap().paper.css(), "letter");
+        assert_eq!(parse("paper: Letter\n").unwrap().paper, Paper::Letter);
+        assert_eq!(parse("paper: a4\n").unwrap().paper.css(), "A4");
+        let out = parse("title: T\npaper: leter\n").unwrap_err()[0].render(false);
+        assert!(out.contains("`paper: leter` is not a paper size") && out.contains("site.yaml:2:8"), "{out}");
+        assert!(out.contains("did you mean `paper: letter`?"), "{out}");
+        let out = parse("paper: tabloid\n").unwrap_err()[0].render(false);
+        assert!(out.contains("write one of A4, A5, A3, letter, legal"), "{out}");
+        let out = parse("paper: [A4]\n").unwrap_err()[0].render(false);
+        assert!(out.contains("wrong-type") && out.contains("site.yaml:1:8"), "{out}");
     }
 }

@@ -105,6 +105,8 @@ pub struct LinkRef {
     pub title: String,
     /// Byte span of the whole link in the file (starts at its first `[` or `!`).
     pub span: Range<usize>,
+    /// `<https://…>`: the link's text is its address (`class="url"`: print does not repeat it).
+    pub text_is_url: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -344,7 +346,8 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                 };
                 let n = analysis.links.len();
                 let span = offset + range.start..offset + range.end;
-                analysis.links.push(LinkRef { kind, dest, title: title.to_string(), span });
+                let text_is_url = link_type == LinkType::Autolink;
+                analysis.links.push(LinkRef { kind, dest, title: title.to_string(), span, text_is_url });
                 open_links.push(n);
                 Event::Html(marker('o', n))
             }
@@ -355,7 +358,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                 let (dest, title) = (dest_url.to_string(), title.to_string());
                 let kind =
                     if matches!(link_type, LinkType::WikiLink { .. }) { LinkKind::Embed } else { LinkKind::Image };
-                analysis.links.push(LinkRef { kind, dest, title, span });
+                analysis.links.push(LinkRef { kind, dest, title, span, text_is_url: false });
                 event
             }
             Event::Start(Tag::TableCell) => {
@@ -733,6 +736,7 @@ fn render_from_scratch(
 /// percent-encode Hangul in URLs that the templates write as they are.
 fn link_open<'a>(n: usize, analysis: &Analysis, links: &'a [LinkOutput]) -> (String, Option<&'a str>) {
     let (dest, title) = analysis.links.get(n).map_or(("", ""), |l| (l.dest.as_str(), l.title.as_str()));
+    let class = if analysis.links.get(n).is_some_and(|l| l.text_is_url) { " class=\"url\"" } else { "" };
     match links.get(n) {
         Some(LinkOutput::Href { url, label, hreflang }) => {
             // A target's title as the link's text is in the target's language: marked as such.
@@ -741,12 +745,12 @@ fn link_open<'a>(n: usize, analysis: &Analysis, links: &'a [LinkOutput]) -> (Str
                 (Some(l), None) => format!(" hreflang=\"{}\"", escape_html(l)),
                 (None, _) => String::new(),
             };
-            (format!("<a href=\"{}\"{}{hreflang}>", escape_html(url), title_attr(title)), label.as_deref())
+            (format!("<a href=\"{}\"{class}{}{hreflang}>", escape_html(url), title_attr(title)), label.as_deref())
         }
         Some(LinkOutput::Broken) => {
             (format!("<span class=\"broken-link\" title=\"broken link: {}\">", escape_html(dest)), None)
         }
-        None => (format!("<a href=\"{}\"{}>", escape_html(dest), title_attr(title)), None),
+        None => (format!("<a href=\"{}\"{class}{}>", escape_html(dest), title_attr(title)), None),
     }
 }
 
@@ -1056,6 +1060,26 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<a href=\"mailto:press@example.org\">press@example.org</a>"), "{html}");
+    }
+
+    #[test]
+    fn an_autolink_is_marked_as_its_own_address_for_print() {
+        let href = |url: &str| LinkOutput::Href { url: url.into(), label: None, hreflang: None };
+        // Written in one pass, and from scratch (a body with an image).
+        for body in [
+            "<https://www.mnd.go.kr/> and [the ministry](https://www.mnd.go.kr/)\n",
+            "<https://www.mnd.go.kr/> and [the ministry](https://www.mnd.go.kr/) ![m](m.png)\n",
+        ] {
+            let a = analyse(body, 0, WriteHtml::Yes { raw_html: false });
+            assert!(a.links[0].text_is_url && !a.links[1].text_is_url);
+            let links = [href("https://www.mnd.go.kr/"), href("https://www.mnd.go.kr/"), href("m.png")];
+            let html = render(body, &a, &links, &[], false, "Notes");
+            assert!(
+                html.contains(r#"<a href="https://www.mnd.go.kr/" class="url">https://www.mnd.go.kr/</a>"#),
+                "{html}"
+            );
+            assert!(html.contains(r#"<a href="https://www.mnd.go.kr/">the ministry</a>"#), "{html}");
+        }
     }
 
     #[test]

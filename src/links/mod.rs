@@ -192,6 +192,7 @@ fn resolve_document(resolver: &Resolver, parsed: &Parsed, self_brief: Option<Bri
             dest: image.value.clone(),
             title: String::new(),
             span: image.span.clone(),
+            text_is_url: false,
         };
         links.rooted |= is_rooted(&link);
         if let Err(Failure::Report { code, message, help }) = resolve_link(resolver, folder, &link) {

@@ -135,6 +135,8 @@ pub struct SiteContext<'a> {
     pub timeline_script: String,
     pub sections: Vec<Link<'a>>,
     pub taxonomies: Vec<TaxonomyLink<'a>>,
+    /// The paper pages print on, as CSS names it (`A4`, `letter`): `paper` in `site.yaml`.
+    pub paper: &'static str,
 }
 
 /// The site's icon: its own `static/favicon.*`, else the theme's.

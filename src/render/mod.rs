@@ -223,6 +223,7 @@ impl<'a> Render<'a> {
                     })
                 })
                 .collect(),
+            paper: config.paper.css(),
         };
         let site_values = (0..routes.languages())
             .map(|lang| {

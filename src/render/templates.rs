@@ -57,9 +57,37 @@ fn fill(word: tera::StringInput, args: tera::Kwargs, _: &tera::State) -> String 
     out
 }
 
+/// `{{ url | css_string | safe }}`: a text as a CSS string, quoted, for a `<style>` element (the
+/// page's address in the printed footer). Quotes, backslashes, control characters and `<>&` are
+/// written as CSS escapes, so the string can neither end early nor close the element.
+fn css_string(text: tera::StringInput, _: tera::Kwargs, _: &tera::State) -> String {
+    css_quoted(text.as_str())
+}
+
+fn css_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '&' | '\u{0}'..='\u{1f}' | '\u{7f}' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `{{ page.permalink | readable_url }}`: a URL as a reader types it, its non-ASCII path
+/// (`%EC%A0%84…`) written as the letters (`전작권…`): for printing, never for a link.
+fn readable_url(url: tera::StringInput, _: tera::Kwargs, _: &tera::State) -> String {
+    crate::routes::percent_decode(url.as_str()).unwrap_or_else(|| url.as_str().to_string())
+}
+
 fn new_tera() -> Tera {
     let mut tera = Tera::new();
     tera.register_filter("fill", fill);
+    tera.register_filter("css_string", css_string);
+    tera.register_filter("readable_url", readable_url);
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     // Tera's default escaper would do, but feeds and pages must escape exactly alike.
     tera.set_escape_fn(markdown::write_escaped);
@@ -247,6 +275,12 @@ impl Write for Bounded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_strings_cannot_end_early_or_close_the_style_element() {
+        assert_eq!(css_quoted("https://example.org/ko/briefs/전작권/"), "\"https://example.org/ko/briefs/전작권/\"");
+        assert_eq!(css_quoted("a\"b\\c</style>\n&"), "\"a\\22 b\\5c c\\3c /style\\3e \\a \\26 \"");
+    }
 
     #[test]
     fn plain_words_are_written_into_the_template_and_the_rest_is_left_to_tera() {

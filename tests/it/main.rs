@@ -9,6 +9,7 @@ mod languages;
 mod links;
 mod other_tools;
 mod output;
+mod print;
 mod publish;
 mod reading;
 mod rebuild;
