@@ -53,8 +53,9 @@ pub fn find(text: &str) -> Vec<Citation> {
                         i = end + 1;
                         continue;
                     }
-                    // `[@a](…)`, `[@a]:` or `[@a][ref]`: a link, nothing in it is a citation.
-                    if text[end + 1..].starts_with(['(', ':', '[']) {
+                    // `[@a](…)`, `[@a][ref]` or, starting a line, `[@a]:`: a link (or a link's
+                    // definition), nothing in it is a citation.
+                    if looks_like_link(text, i, end) {
                         i = end + 1;
                         continue;
                     }
@@ -114,12 +115,23 @@ fn bracket_end(text: &str, open: usize) -> Option<usize> {
     None
 }
 
+/// Whether the bracket `[` at `open` … `]` at `close` is a link: followed by `(` or `[`, or by
+/// `:` when it starts a line (a link reference definition; `… [@a]: text` mid-sentence is a
+/// citation followed by a colon).
+fn looks_like_link(text: &str, open: usize, close: usize) -> bool {
+    let after = &text[close + 1..];
+    if after.starts_with(['(', '[']) {
+        return true;
+    }
+    let line_start = text[..open].rfind('\n').map_or(0, |n| n + 1);
+    after.starts_with(':') && text[line_start..open].bytes().all(|b| b == b' ') && open - line_start < 4
+}
+
 /// The items of `[…]` when it is a citation: `;`-separated parts, each holding exactly one key.
 /// A bracket followed by `(` or `:` is a link, not a citation (the caller never sees links, but
 /// text like `[@x](…)` inside code spans of other tools may).
 fn bracketed_items(text: &str, inner: Range<usize>) -> Option<Vec<Item>> {
-    let after = &text[inner.end + 1..];
-    if after.starts_with('(') || after.starts_with(':') || after.starts_with('[') {
+    if looks_like_link(text, inner.start - 1, inner.end) {
         return None;
     }
     let mut items = Vec::new();
@@ -336,5 +348,16 @@ mod tests {
         let c = &find(text)[0];
         assert_eq!(&text[c.range.clone()], "[@국방부-2025, p. 7]");
         assert_eq!(&text[c.items[0].key_range.clone()], "@국방부-2025");
+    }
+
+    #[test]
+    fn a_citation_before_a_colon_is_a_citation_and_a_definition_is_not() {
+        assert_eq!(
+            keys("treated as conditions-based [@scm-2014]: it happens when"),
+            [(Mode::Normal, vec!["scm-2014".to_string()])]
+        );
+        assert!(keys("[@scm-2014]: https://example.org/").is_empty());
+        assert!(keys("text\n   [@scm-2014]: https://example.org/").is_empty());
+        assert!(keys("[@scm-2014](https://example.org/)").is_empty());
     }
 }
