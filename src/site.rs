@@ -854,6 +854,13 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Which originals supersede each original.
+    let mut successors: Vec<Vec<BriefId>> = vec![Vec::new(); briefs.len()];
+    for (r, list) in edges.iter().enumerate().filter(|(r, _)| !cyclic[*r]) {
+        for e in list {
+            successors[e.0].push(r);
+        }
+    }
     let mut supersedes = vec![Vec::new(); briefs.len()];
     let mut superseded_by = vec![Vec::new(); briefs.len()];
     for (b, brief) in briefs.iter().enumerate() {
@@ -863,11 +870,7 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
             continue;
         }
         supersedes[b] = edges[root(b)].iter().filter(|e| !cyclic[e.0]).map(|e| in_lang(e.0)).collect();
-        for (r, list) in edges.iter().enumerate() {
-            if !cyclic[r] && list.iter().any(|e| e.0 == root(b)) {
-                superseded_by[b].push(in_lang(r));
-            }
-        }
+        superseded_by[b] = successors[root(b)].iter().map(|&r| in_lang(r)).collect();
     }
     for (b, brief) in site.briefs.iter_mut().enumerate() {
         brief.supersedes = std::mem::take(&mut supersedes[b]);

@@ -31,24 +31,28 @@ pub struct CalendarEvent {
 
 /// `timeline/timeline.json`.
 #[derive(Hash)]
-pub struct TimelineJson {
+pub struct TimelineJson<'a> {
     pub title: String,
     pub description: String,
-    pub events: Vec<CalendarEvent>,
+    pub events: &'a [CalendarEvent],
 }
 
 /// `timeline/timeline.ics`.
 #[derive(Hash)]
-pub struct Calendar {
+pub struct Calendar<'a> {
     pub name: String,
-    /// The domain of `UID`s: the site's host, else its title's slug.
+    /// The domain of `UID`s: the site's host and path, else its title's slug.
     pub domain: String,
-    pub events: Vec<CalendarEvent>,
+    pub events: Vec<&'a CalendarEvent>,
 }
 
 impl<'a> Render<'a> {
-    /// Every event of the timeline in language `lang`.
-    pub(super) fn calendar_events(&'a self, lang: usize) -> Vec<CalendarEvent> {
+    /// Every event of the timeline in language `lang`, made once for both files.
+    pub(super) fn calendar_events(&'a self, lang: usize) -> &'a [CalendarEvent] {
+        self.calendar_events[lang].get_or_init(|| self.make_calendar_events(lang))
+    }
+
+    fn make_calendar_events(&'a self, lang: usize) -> Vec<CalendarEvent> {
         let routes = self.routes;
         let absolute = |url: &str| routes.urls.absolute(url).unwrap_or_else(|| url.to_string());
         let all: Vec<usize> = (0..self.site.timeline.events.len()).collect();
@@ -88,7 +92,7 @@ impl<'a> Render<'a> {
             .collect()
     }
 
-    pub(super) fn timeline_json(&'a self, lang: usize) -> TimelineJson {
+    pub(super) fn timeline_json(&'a self, lang: usize) -> TimelineJson<'a> {
         TimelineJson {
             title: format!("{} — {}", self.word(lang, "timeline"), self.config.title_in(lang)),
             description: self.config.description_in(lang).to_string(),
@@ -96,14 +100,13 @@ impl<'a> Render<'a> {
         }
     }
 
-    pub(super) fn calendar(&'a self) -> Calendar {
+    pub(super) fn calendar(&'a self) -> Calendar<'a> {
         // The site's host and path: two sites on one host have their own ids.
         let domain = match self.routes.absolute(self.routes.home()) {
             Some(home) => home.split("://").nth(1).unwrap_or(&home).trim_end_matches('/').to_string(),
             None => format!("{}.briefing", crate::slug::slugify(&self.config.title)),
         };
-        let mut events = self.calendar_events(0);
-        events.retain(|e| e.planned);
+        let events = self.calendar_events(0).iter().filter(|e| e.planned).collect();
         Calendar { name: format!("{} — {}", self.config.title, self.word(0, "timeline_planned")), domain, events }
     }
 }
@@ -123,7 +126,7 @@ fn js_date(date: PartialDate, display: Option<&str>) -> serde_json::Value {
     d
 }
 
-impl TimelineJson {
+impl TimelineJson<'_> {
     /// TimelineJS3's JSON: a title slide and one slide per event (its briefs and source as
     /// links in its text, its first term as its group).
     pub fn write(&self) -> Vec<u8> {
@@ -167,7 +170,7 @@ impl TimelineJson {
     }
 }
 
-impl Calendar {
+impl Calendar<'_> {
     /// RFC 5545: an all-day event per planned event, covering its date at its precision (a
     /// month-long event for `2026-11`), lines folded at 75 octets, CRLF line ends.
     pub fn write(&self) -> Vec<u8> {

@@ -25,8 +25,8 @@ pub enum FileSpec<'a> {
         ris: bool,
     },
     SourcesJson(super::data::SourcesFile<'a>),
-    TimelineJson(super::calendar::TimelineJson),
-    Calendar(super::calendar::Calendar),
+    TimelineJson(super::calendar::TimelineJson<'a>),
+    Calendar(super::calendar::Calendar<'a>),
 }
 
 impl FileSpec<'_> {

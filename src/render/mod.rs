@@ -180,6 +180,8 @@ pub struct Render<'a> {
     /// rendered once and listed by every page that shows the event), and the hash of what it
     /// shows.
     event_items: Vec<Vec<OnceLock<(String, u64)>>>,
+    /// Per language, the events as `timeline.json` and `timeline.ics` write them.
+    calendar_events: Vec<OnceLock<Vec<calendar::CalendarEvent>>>,
 }
 
 impl<'a> Render<'a> {
@@ -270,6 +272,7 @@ impl<'a> Render<'a> {
             event_items: (0..routes.languages())
                 .map(|_| site.timeline.events.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
+            calendar_events: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
         };
         (render, views)
     }
