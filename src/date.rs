@@ -32,15 +32,19 @@ impl Zone {
 
     /// Today's date in this zone, as `2025-11-04`: the date of a new brief.
     pub fn today(self) -> String {
+        self.today_date().format("%Y-%m-%d").to_string()
+    }
+
+    /// Today in this zone, as a day: what review dates and embargoes are compared with.
+    pub fn today_date(self) -> NaiveDate {
         let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
-        let date = match self {
+        match self {
             Zone::Utc => now.date_naive(),
             Zone::Fixed(seconds) => {
                 FixedOffset::east_opt(seconds).map_or(now.date_naive(), |z| now.with_timezone(&z).date_naive())
             }
             Zone::Named(tz) => now.with_timezone(&tz).date_naive(),
-        };
-        date.format("%Y-%m-%d").to_string()
+        }
     }
 
     /// The time `local` in this zone. A time skipped by a clock change is read an hour later;
@@ -291,13 +295,6 @@ impl Date {
     /// Its day, in the zone it was written in.
     pub fn day(&self) -> NaiveDate {
         self.datetime.date_naive()
-    }
-}
-
-impl Zone {
-    /// Today in this zone, as a day.
-    pub fn today_date(self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.today(), "%Y-%m-%d").unwrap_or_default()
     }
 }
 

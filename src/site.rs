@@ -783,7 +783,7 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     for (b, brief) in briefs.iter().enumerate() {
         for named in &brief.facts().lifecycle.supersedes {
             let at = brief.parsed.location(named.span.clone());
-            match find_named(briefs, &by_id, &named.value) {
+            match find_named(briefs, &by_id, &named.value, |t| briefs[t].lang == 0) {
                 Some(t) if root(t) == root(b) => diagnostics.push(
                     Diagnostic::error(Code::BadSupersedes, format!("`supersedes: {}` names this brief itself", named.value))
                         .at(at)
@@ -878,16 +878,19 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The brief `name` means: its id (`briefs/x`), or its only brief of that file stem or slug.
-fn find_named(briefs: &[Brief], by_id: &FastMap<&str, BriefId>, name: &str) -> Option<BriefId> {
+/// The brief `name` means: its id (`briefs/x`), or the only brief that `candidate` accepts with
+/// that file stem or slug.
+fn find_named(
+    briefs: &[Brief],
+    by_id: &FastMap<&str, BriefId>,
+    name: &str,
+    candidate: impl Fn(BriefId) -> bool,
+) -> Option<BriefId> {
     let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
     by_id.get(name).copied().or_else(|| {
         let slug = crate::slug::slugify(name);
-        let mut matches = briefs
-            .iter()
-            .enumerate()
-            .filter(|(_, brief)| brief.lang == 0 && (brief.stem_slug() == slug || brief.slug() == slug))
-            .map(|(b, _)| b);
+        let mut matches =
+            (0..briefs.len()).filter(|&b| candidate(b) && (briefs[b].stem_slug() == slug || briefs[b].slug() == slug));
         let first = matches.next();
         first.filter(|_| matches.next().is_none())
     })
@@ -897,17 +900,7 @@ fn find_named(briefs: &[Brief], by_id: &FastMap<&str, BriefId>, name: &str) -> O
 /// or slug. `Err`: a help line.
 fn find_original(briefs: &[Brief], by_id: &FastMap<&str, BriefId>, of: BriefId, name: &str) -> Result<BriefId, String> {
     let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
-    let found = by_id.get(name).copied().or_else(|| {
-        let slug = crate::slug::slugify(name);
-        let mut matches = briefs
-            .iter()
-            .enumerate()
-            .filter(|(b, brief)| *b != of && (brief.stem_slug() == slug || brief.slug() == slug))
-            .map(|(b, _)| b);
-        let first = matches.next();
-        first.filter(|_| matches.next().is_none())
-    });
-    match found {
+    match find_named(briefs, by_id, name, |b| b != of) {
         Some(b) if b != of => Ok(b),
         Some(_) => Err("a brief cannot translate itself: name its original".into()),
         None => Err(match crate::suggest::closest(name, briefs.iter().map(|b| b.id())) {
