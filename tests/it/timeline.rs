@@ -375,3 +375,47 @@ fn the_partial_date_order_is_the_same_whatever_the_file_order() {
         ["E 2013-12-31", "E 2014", "E 2014-01", "E 2014-01-01", "E 2014-10", "E 2014-10-23", "E 2015"]
     );
 }
+
+#[test]
+fn odd_and_hostile_lifecycle_and_event_values() {
+    // Empty and null are as if absent; many events in one brief build.
+    let many: String = (0..3000)
+        .map(|i| format!("  - {{date: {}-{:02}, title: \"E{i} <script>\"}}\n", 1900 + i % 120, 1 + i % 12))
+        .collect();
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("a.md", &brief("A", "2025-01-01", "events: []\nsupersedes: ~\nchanges: []\nreviewed:\n"))
+        .brief("b.md", &brief("B", "2025-01-02", &format!("events:\n{many}")))
+        .build_ok();
+    let timeline = run.read("timeline/index.html");
+    assert_eq!(timeline.matches("class=\"event-title\"").count(), 3000);
+    assert!(!timeline.contains("<script>\"") && timeline.contains("E0 &lt;script&gt;"), "titles are escaped");
+    // Wrong shapes are positioned errors.
+    for (front, message) in [
+        ("review_every: soon\n", "`review_every: soon` is not a period"),
+        ("reviewed: last week\n", "`reviewed: last week` is not a valid date"),
+        ("changes:\n  - {date: 2025-01-01}\n", "each of `changes` needs a `note`"),
+        ("changes: yesterday\n", "`changes` must be a list of `{date, note}` entries, not text"),
+        ("supersedes: {a: b}\n", "`supersedes` must be a list of briefs, not a map"),
+    ] {
+        let run = SiteTest::new().config(CONFIG).brief("a.md", &brief("A", "2025-01-01", front)).build_err();
+        assert!(run.stderr.contains(message) && run.stderr.contains("content/a.md:"), "{front:?}: {}", run.stderr);
+    }
+    // A bad site-wide period is a configuration error (exit 2), at its place in site.yaml.
+    let run = SiteTest::new()
+        .config("title: T\nreview_every: 12 monts\n")
+        .brief("a.md", &brief("A", "2025-01-01", ""))
+        .run("build");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`review_every: 12 monts` is not a period") && run.stderr.contains("site.yaml:2:"),
+        "{}",
+        run.stderr
+    );
+    // A brief named `timeline` in the root clashes with the timeline page: an error naming both.
+    let run = SiteTest::new()
+        .config(CONFIG)
+        .brief("timeline.md", &brief("Timeline", "2025-01-01", "events:\n  - {date: 2014, title: X}\n"))
+        .build_err();
+    assert!(run.stderr.contains("duplicate-url") && run.stderr.contains("the timeline"), "{}", run.stderr);
+}
