@@ -37,6 +37,25 @@ pub struct BuildOptions {
     pub allow_broken_links: bool,
     /// The user's home folder, never accepted as the output folder.
     pub home: Option<PathBuf>,
+    /// Print every report to a PDF beside its page (`build --pdf`).
+    pub pdf: bool,
+    /// Print one report or brief to a PDF file instead of building (`briefing report`).
+    pub print: Option<PrintJob>,
+}
+
+/// What `briefing report` prints, and where.
+#[derive(Debug, Clone)]
+pub struct PrintJob {
+    pub target: PrintTarget,
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub enum PrintTarget {
+    /// A report, by its id.
+    Report(String),
+    /// A brief, by its id, file stem or slug.
+    Brief(String),
 }
 
 /// The inputs of a build, resolved once: paths, configuration and theme.
@@ -54,6 +73,9 @@ pub struct Project {
     pub as_of: Option<chrono::NaiveDate>,
     pub deny_stale: bool,
     pub home: Option<PathBuf>,
+    /// The browser that prints PDFs, when the build prints any.
+    pub pdf: Option<Arc<crate::pdf::Printer>>,
+    pub print: Option<PrintJob>,
     /// What makes one build differ from another with the same sources: the binary, the theme,
     /// the configuration and the options. Every file's signature includes it, so a new binary
     /// or theme renders every page again.
@@ -92,7 +114,13 @@ impl Project {
         let themes_dir = root.join("themes");
         let theme = Theme::load(&config.theme, &themes_dir.join(&config.theme))
             .map_err(|e| BuildError::Config(vec![Diagnostic::error(Code::Config, e)]))?;
-        let identity = hash::of(&(binary_identity(), theme.fingerprint(), &config, options.drafts, options.future));
+        let pdf = match options.pdf || options.print.is_some() {
+            true => Some(Arc::new(crate::pdf::Printer::find().map_err(BuildError::Environment)?)),
+            false => None,
+        };
+        let printing = pdf.as_ref().map(|p| p.identity);
+        let identity =
+            hash::of(&(binary_identity(), theme.fingerprint(), &config, options.drafts, options.future, printing));
         Ok(Project {
             content_dir: root.join("content"),
             static_dir: root.join("static"),
@@ -106,6 +134,8 @@ impl Project {
             as_of: options.as_of,
             deny_stale: options.deny_stale,
             home: options.home.clone(),
+            pdf,
+            print: options.print.clone(),
             identity,
         })
     }
@@ -301,6 +331,9 @@ pub fn run_with(
     diagnostics.extend(more);
     site.timeline = std::sync::Arc::new(timeline);
     site.library = library;
+    let (reports, more) = stages.time("reports", || crate::report::assemble(config, &site));
+    diagnostics.extend(more);
+    site.reports = Arc::new(reports);
     let routes = stages.time("routes", || {
         // The same model and settings, the same table; else a table is planned again only if a
         // path changed.
@@ -311,7 +344,7 @@ pub fn run_with(
                 return Ok(routes.clone());
             }
         }
-        let key = Routes::key(config, &site, &project.theme);
+        let key = Routes::key(config, &site, &project.theme, project.pdf.is_some() && project.print.is_none());
         match &memo.routes {
             Some((_, k, routes)) if *k == key => {
                 let routes = routes.clone();
@@ -320,7 +353,13 @@ pub fn run_with(
             }
             _ => {
                 let max_path = output::path_budget(&project.output_dir);
-                let (mut routes, problems) = Routes::plan(config, &site, &project.theme, max_path);
+                let (mut routes, problems) = Routes::plan(
+                    config,
+                    &site,
+                    &project.theme,
+                    max_path,
+                    project.pdf.is_some() && project.print.is_none(),
+                );
                 routes.key = key;
                 let routes = Arc::new(routes);
                 memo.routes = problems.is_empty().then(|| (model_key, key, routes.clone()));
@@ -424,7 +463,35 @@ pub fn run_with(
         routes: &routes,
         graph: &graph,
         identity: project.identity,
+        printer: project.pdf.as_deref(),
     };
+    if let Some(job) = &project.print {
+        // `briefing report`: one page printed, nothing else rendered or written.
+        if content_failed {
+            diagnostics::sort(&mut diagnostics);
+            return Err(failed(diagnostics, &site, changed, stages, started));
+        }
+        let printed = stages.time("pdf", || print_one(&inputs, job));
+        match printed {
+            Ok(Ok(())) => {}
+            Ok(Err(problem)) => {
+                diagnostics.push(problem);
+                diagnostics::sort(&mut diagnostics);
+                return Err(failed(diagnostics, &site, changed, stages, started));
+            }
+            Err(e) => return Err(BuildError::Environment(e)),
+        }
+        diagnostics::sort(&mut diagnostics);
+        return Ok(BuildReport {
+            diagnostics,
+            briefs: site.briefs.len(),
+            changed,
+            elapsed: started.elapsed(),
+            stages,
+            notes,
+            ..BuildReport::default()
+        });
+    }
     let previous = match (&memo.written, mode) {
         (_, Mode::Check) => Previous::None,
         (Some((last, signatures, contents)), _) if Arc::ptr_eq(last, &routes) => {
@@ -540,6 +607,50 @@ pub fn brief_work<'a>(
         summary: brief.summary(),
         language: site.language_of(b),
     }
+}
+
+/// Prints what `job` names to its file. `Ok(Err)`: the report or brief is not in the site.
+fn print_one(inputs: &render::Inputs, job: &PrintJob) -> Result<Result<(), Diagnostic>, EnvError> {
+    let site = inputs.site;
+    let page = match &job.target {
+        PrintTarget::Report(id) => {
+            let specs = &inputs.config.reports;
+            let found = site.reports.reports.iter().position(|r| specs[r.spec].id == *id);
+            match found {
+                Some(r) => crate::routes::Page::Report(r),
+                None => {
+                    let help = match crate::suggest::closest(id, specs.iter().map(|s| s.id.as_str())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None if specs.is_empty() => "declare reports in site.yaml: `reports: [{id: opcon, title: …, select: {topics: [opcon-transfer]}}]`".into(),
+                        None => format!("the reports are {}", specs.iter().map(|s| format!("`{}`", s.id)).collect::<Vec<_>>().join(", ")),
+                    };
+                    return Ok(Err(Diagnostic::error(Code::Config, format!("there is no report `{id}`")).help(help)));
+                }
+            }
+        }
+        PrintTarget::Brief(name) => {
+            let by_id: hash::FastMap<&str, usize> = site.briefs.iter().enumerate().map(|(b, x)| (x.id(), b)).collect();
+            match site::find_named(&site.briefs, &by_id, name, |_| true) {
+                Some(b) => crate::routes::Page::Brief(b),
+                None => {
+                    let help = match crate::suggest::closest(name, site.briefs.iter().map(|b| b.id())) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => {
+                            "name a brief by its path under content/ without `.md`, e.g. `briefs/opcon-transfer`".into()
+                        }
+                    };
+                    return Ok(Err(Diagnostic::error(Code::Config, format!("there is no brief `{name}`")).help(help)));
+                }
+            }
+        }
+    };
+    let bytes = match render::print_page(inputs, page)? {
+        Ok(bytes) => bytes,
+        Err(problem) => return Ok(Err(problem)),
+    };
+    crate::pdf::write_file(&job.file, &bytes)
+        .map_err(|e| EnvError::new(format!("cannot write `{}`: {e}", job.file.display())))?;
+    Ok(Ok(()))
 }
 
 fn io_error(project: &Project, e: std::io::Error) -> BuildError {

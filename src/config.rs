@@ -41,6 +41,8 @@ pub struct SiteConfig {
     pub review_every: Option<crate::date::Period>,
     /// The paper pages are printed on (`paper: A4`): the `@page` size of every page.
     pub paper: Paper,
+    /// Dossiers of the site's briefs (`reports:`), each a page `/reports/<id>/` and a PDF.
+    pub reports: Vec<crate::report::ReportSpec>,
 }
 
 /// A paper size a browser knows by name in CSS `@page { size: … }`.
@@ -197,6 +199,7 @@ impl Default for SiteConfig {
             required_translations: Vec::new(),
             review_every: None,
             paper: Paper::A4,
+            reports: Vec::new(),
         }
     }
 }
@@ -258,6 +261,7 @@ pub const KEYS: &[&str] = &[
     "translations",
     "review_every",
     "paper",
+    "reports",
 ];
 
 impl SiteConfig {
@@ -547,6 +551,12 @@ impl SiteConfig {
                             }
                         }
                     }
+                }
+                "reports" => {
+                    let (reports, more) =
+                        crate::report::spec::parse(&value, &source, file, span.clone(), config.timezone);
+                    config.reports = reports;
+                    problems.extend(more);
                 }
                 "citation_style" => {
                     if let Some(name) = typed!(String, "write e.g. `citation_style: chicago-author-date`") {

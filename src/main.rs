@@ -33,7 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site from content/ into the output folder.
-    Build(SiteArgs),
+    Build(BuildArgs),
     /// Do everything `build` does (parse, resolve links, render every template) but write nothing.
     Check(CheckArgs),
     /// Build, serve the site locally, and rebuild and reload the browser on every change.
@@ -42,6 +42,34 @@ enum Command {
     Init(init_command::InitArgs),
     /// Write a new brief, content/[SECTION/]NAME.md, from the site's archetype, and print its path.
     New(new_command::NewArgs),
+    /// Print a report of site.yaml (`reports:`), or one brief, to a PDF with Chromium.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Also print every report to a PDF beside its page (`reports/<id>/<id>.pdf`), with a
+    /// Chromium, Chrome or Edge found on PATH or named by BRIEFING_CHROME.
+    #[arg(long)]
+    pdf: bool,
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// The report's id, as `reports:` in site.yaml declares it.
+    #[arg(value_name = "ID", required_unless_present = "brief", conflicts_with = "brief")]
+    id: Option<String>,
+    /// Print this brief (its path under content/ without `.md`, its file name or its slug)
+    /// instead of a report.
+    #[arg(long, value_name = "NAME")]
+    brief: Option<String>,
+    /// Write the PDF to FILE [default: ID.pdf, or the brief's slug, in the current folder].
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", required = true)]
+    pdf: Option<PathBuf>,
+    #[command(flatten)]
+    site: SiteArgs,
 }
 
 #[derive(Args)]
@@ -141,8 +169,29 @@ fn main() -> ExitCode {
         }
     };
     let mut review = (None, false, false);
+    let mut pdf = false;
+    let mut print = None;
     let (args, mode, external) = match cli.command {
-        Command::Build(args) => (args, Mode::Build, None),
+        Command::Build(args) => {
+            pdf = args.pdf;
+            (args.site, Mode::Build, None)
+        }
+        Command::Report(args) => {
+            let (target, name) = match (&args.id, &args.brief) {
+                (_, Some(brief)) => {
+                    let stem = brief.trim_end_matches(".md").rsplit('/').next().unwrap_or("brief").to_string();
+                    (build::PrintTarget::Brief(brief.clone()), stem)
+                }
+                (Some(id), None) => (build::PrintTarget::Report(id.clone()), id.clone()),
+                (None, None) => unreachable!("clap requires an id or --brief"),
+            };
+            let file = match args.pdf.as_deref() {
+                Some(path) if !path.as_os_str().is_empty() => path.to_path_buf(),
+                _ => PathBuf::from(format!("{name}.pdf")),
+            };
+            print = Some(build::PrintJob { target, file });
+            (args.site, Mode::Check, None)
+        }
         Command::Check(args) => {
             let external =
                 args.external.then(|| ExternalOptions { timeout: args.external_timeout, ..Default::default() });
@@ -154,7 +203,8 @@ fn main() -> ExitCode {
         Command::New(args) => return new_command::run(args),
     };
     let (as_of, deny_stale, list_stale) = review;
-    let options = BuildOptions { as_of, deny_stale, ..args.options() };
+    let printed = print.as_ref().map(|job| job.file.clone());
+    let options = BuildOptions { as_of, deny_stale, pdf, print, ..args.options() };
     let color = use_color();
     let project = match Project::resolve(&options) {
         Ok(p) => p,
@@ -170,7 +220,10 @@ fn main() -> ExitCode {
         Ok(report) => {
             print_diagnostics(&report.diagnostics, args.quiet, args.verbose, color);
             if !args.quiet {
-                eprintln!("{}", summary_line(&project, &report, mode));
+                match &printed {
+                    Some(file) => eprintln!("printed {} in {:.1} s", file.display(), report.elapsed.as_secs_f64()),
+                    None => eprintln!("{}", summary_line(&project, &report, mode)),
+                }
             }
             if list_stale {
                 print_overdue(&report.overdue, as_of.unwrap_or_else(|| project.config.timezone.today_date()));
@@ -289,6 +342,8 @@ impl SiteArgs {
             deny_stale: false,
             allow_broken_links: self.allow_broken_links,
             home: std::env::var_os("HOME").map(PathBuf::from),
+            pdf: false,
+            print: None,
         }
     }
 }

@@ -309,6 +309,8 @@ pub struct Site {
     pub future: Vec<(usize, String)>,
     /// Every event the briefs state, in order (`timeline.rs`).
     pub timeline: Arc<crate::timeline::Timeline>,
+    /// The reports of `site.yaml`, resolved (`report::assemble`).
+    pub reports: Arc<crate::report::Reports>,
     /// A hash of everything this model was assembled from (0 when it was not computed): equal
     /// keys, equal models.
     pub key: u64,
@@ -880,7 +882,7 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
 
 /// The brief `name` means: its id (`briefs/x`), or the only brief that `candidate` accepts with
 /// that file stem or slug.
-fn find_named(
+pub(crate) fn find_named(
     briefs: &[Brief],
     by_id: &FastMap<&str, BriefId>,
     name: &str,

@@ -28,6 +28,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ("templates/taxonomy_list.html", include_bytes!("../themes/default/templates/taxonomy_list.html")),
     ("templates/taxonomy_term.html", include_bytes!("../themes/default/templates/taxonomy_term.html")),
     ("templates/timeline.html", include_bytes!("../themes/default/templates/timeline.html")),
+    ("templates/report.html", include_bytes!("../themes/default/templates/report.html")),
+    ("templates/reports.html", include_bytes!("../themes/default/templates/reports.html")),
 ];
 
 /// The theme of one site: the embedded default files overlaid with the site's own.

@@ -273,7 +273,7 @@ fn is_url(text: &str) -> bool {
 
 /// Per taxonomy: every slug that names a term (its slug, the spellings briefs wrote, its
 /// record's names and aka) to the term.
-fn term_lookup(config: &SiteConfig, site: &Site) -> Vec<FastMap<String, usize>> {
+pub(crate) fn term_lookup(config: &SiteConfig, site: &Site) -> Vec<FastMap<String, usize>> {
     config
         .taxonomies
         .iter()

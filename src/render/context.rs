@@ -132,6 +132,8 @@ pub struct SiteContext<'a> {
     pub feed: Option<&'a str>,
     /// The timeline, when briefs state events, and the script that filters it.
     pub timeline_url: Option<&'a str>,
+    /// The list of reports, when `site.yaml` declares any.
+    pub reports_url: Option<&'a str>,
     pub timeline_script: String,
     pub sections: Vec<Link<'a>>,
     pub taxonomies: Vec<TaxonomyLink<'a>>,
@@ -742,6 +744,8 @@ pub struct TermPage<'a> {
     pub feed: Option<&'a str>,
     /// Its events, oldest first (on its first page), as HTML.
     pub events: EventItems<'a>,
+    /// The reports that select it.
+    pub reports: Vec<Link<'a>>,
 }
 
 /// A term record as its page shows it.
@@ -803,6 +807,8 @@ pub enum PageContext<'a> {
     Sources(SourcesPage<'a>),
     Source(SourcePage<'a>),
     Timeline(TimelinePage<'a>),
+    Reports(super::report::ReportsPage<'a>),
+    Report(Box<super::report::ReportPage<'a>>),
 }
 
 /// What a template receives.

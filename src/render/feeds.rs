@@ -324,6 +324,17 @@ impl<'a> Render<'a> {
                 .flat_map(|e| &e.briefs)
                 .filter_map(|&b| site.briefs[b].front().updated.or(site.briefs[b].front().date))
                 .max(),
+            Page::Report(r) => {
+                let briefs = &site.reports.reports[r].briefs;
+                briefs.iter().filter_map(|&b| site.briefs[b].front().updated.or(site.briefs[b].front().date)).max()
+            }
+            Page::Reports => site
+                .reports
+                .reports
+                .iter()
+                .flat_map(|r| &r.briefs)
+                .filter_map(|&b| site.briefs[b].front().updated.or(site.briefs[b].front().date))
+                .max(),
             Page::NotFound | Page::Search(_) | Page::Sources => None,
         }
     }

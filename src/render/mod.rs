@@ -9,6 +9,7 @@ mod data;
 mod feeds;
 mod files;
 mod pages;
+mod report;
 mod reuse;
 pub mod templates;
 
@@ -100,6 +101,8 @@ pub struct Inputs<'a> {
     pub graph: &'a LinkGraph,
     /// The build identity: binary, theme and configuration. Part of every signature.
     pub identity: u64,
+    /// The browser that prints reports to PDF (`build --pdf`, `briefing report`).
+    pub printer: Option<&'a crate::pdf::Printer>,
 }
 
 /// What a rendering did.
@@ -152,6 +155,7 @@ pub struct Render<'a> {
     /// The URL of the feeds' XSL stylesheet (the theme's `feed.xsl`), which browsers show them with.
     feed_style: String,
     identity: u64,
+    printer: Option<&'a crate::pdf::Printer>,
     /// `site` in each language, and its hash.
     site_values: Vec<(tera::Value, u64)>,
     /// `t`, the theme's words in each language, and its hash.
@@ -186,7 +190,7 @@ pub struct Render<'a> {
 
 impl<'a> Render<'a> {
     fn new(inputs: &Inputs<'a>, memo: Option<&context::ViewMemo>) -> (Render<'a>, context::BriefViews) {
-        let Inputs { templates, theme, config, site, routes, graph, identity } = *inputs;
+        let Inputs { templates, theme, config, site, routes, graph, identity, printer } = *inputs;
         let theme_files: Vec<&[u8]> = theme.static_files.values().map(Vec::as_slice).collect();
         let asset_url =
             |i: usize| format!("{}?v={:08x}", routes.theme_file(i).url(), hash::bytes(theme_files[i]) as u32);
@@ -205,6 +209,7 @@ impl<'a> Render<'a> {
             search_url: routes.search_in(lang).url(),
             feed: routes.site_feed(lang).map(|r| r.url()),
             timeline_url: routes.timeline_in(lang).map(|r| r.url()),
+            reports_url: routes.reports().map(|r| r.url()),
             timeline_script: named("timeline.js"),
             sections: site
                 .sections
@@ -248,6 +253,7 @@ impl<'a> Render<'a> {
             routes,
             graph,
             identity,
+            printer,
             site_values,
             words,
             word_maps,
@@ -315,7 +321,8 @@ impl<'a> Render<'a> {
             Page::Brief(b) => self.site.briefs[b].lang,
             Page::Home(lang) | Page::Search(lang) | Page::Timeline(lang) => lang,
             Page::Section { lang, .. } | Page::Taxonomy { lang, .. } | Page::Term { lang, .. } => lang,
-            Page::NotFound | Page::Sources | Page::Source(_) => 0,
+            Page::Report(r) => self.site.reports.reports[r].lang,
+            Page::NotFound | Page::Sources | Page::Source(_) | Page::Reports => 0,
         }
     }
 
@@ -456,8 +463,50 @@ impl<'a> Render<'a> {
         }
     }
 
+    /// A page's template, language and everything its template receives.
+    fn template_context(
+        &'a self,
+        page_kind: crate::routes::Page,
+        route: &'a Route,
+    ) -> (&'static str, usize, TemplateContext<'a>) {
+        let (template, page) = self.page_context(page_kind);
+        let listed = route.output != Output::Page(crate::routes::Page::NotFound);
+        let permalink =
+            (listed && self.routes.urls.origin.is_some()).then_some(Permalink { routes: self.routes, route });
+        let lang = self.page_lang(page_kind);
+        let (site, words) = (&self.site_values[lang], &self.words[lang]);
+        let context = TemplateContext {
+            site: Shared { value: &site.0, hash: site.1 },
+            t: Shared { value: &words.0, hash: words.1 },
+            build: Shared { value: &self.build_value.0, hash: self.build_value.1 },
+            languages: self.languages(page_kind),
+            page: WithPermalink { page, permalink },
+        };
+        (template, lang, context)
+    }
+
+    /// A page printed to PDF: rendered, then printed with what it loads (the theme's files, the
+    /// site's images), served from memory.
+    fn print(&'a self, page_kind: crate::routes::Page, route: &'a Route) -> Result<Vec<u8>, Failure> {
+        let printer = self.printer.ok_or_else(|| Failure::Io(EnvError::new("no browser to print PDFs with")))?;
+        let (template, lang, context) = self.template_context(page_kind, route);
+        let html = self.templates.render(lang, template, route.url(), &context).map_err(Failure::Content)?;
+        let mut files = crate::pdf::PrintFiles::new();
+        for r in &self.routes.files {
+            let served = match r.output {
+                Output::ThemeFile(i) => crate::pdf::Served::Bytes(self.theme_files[i].into()),
+                Output::Asset(i) => crate::pdf::Served::File(self.site.assets[i].source.clone()),
+                Output::Static(i) => crate::pdf::Served::File(self.site.statics[i].source.clone()),
+                _ => continue,
+            };
+            files.insert(r.file().to_string(), served);
+        }
+        files.insert(route.file().to_string(), crate::pdf::Served::Bytes(html.into()));
+        printer.print(files, &self.routes.urls.base_path, route.file()).map_err(Failure::Io)
+    }
+
     /// Renders (or keeps) one route: its signature, and whether it rendered, or why it failed.
-    fn route(&'a self, i: usize, route: &Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
+    fn route(&'a self, i: usize, route: &'a Route, last: Last, sink: Option<&dyn Sink>) -> Rendered {
         use crate::routes::Page;
         let unchanged = |signature: u64| last.signature == Some(signature);
         match route.output {
@@ -473,19 +522,7 @@ impl<'a> Render<'a> {
                 if let Some(signature) = known.filter(|s| unchanged(*s)) {
                     return (signature, Ok(Done::Kept));
                 }
-                let (template, page) = self.page_context(page_kind);
-                let listed = route.output != Output::Page(crate::routes::Page::NotFound);
-                let permalink =
-                    (listed && self.routes.urls.origin.is_some()).then_some(Permalink { routes: self.routes, route });
-                let lang = self.page_lang(page_kind);
-                let (site, words) = (&self.site_values[lang], &self.words[lang]);
-                let context = TemplateContext {
-                    site: Shared { value: &site.0, hash: site.1 },
-                    t: Shared { value: &words.0, hash: words.1 },
-                    build: Shared { value: &self.build_value.0, hash: self.build_value.1 },
-                    languages: self.languages(page_kind),
-                    page: WithPermalink { page, permalink },
-                };
+                let (template, lang, context) = self.template_context(page_kind, route);
                 // Compared with the signature of the same route: its path need not be hashed.
                 let signature = match (known, hashed) {
                     (Some(signature), _) => signature,
@@ -515,6 +552,18 @@ impl<'a> Render<'a> {
                 self.write(route, hash::of(&(self.identity, route.file(), hash::bytes(bytes))), last, sink, || {
                     bytes.to_vec()
                 })
+            }
+            Output::ReportPdf(r) => {
+                let page_kind = crate::routes::Page::Report(r);
+                let page_route = self.routes.report(r);
+                let (template, _, context) = self.template_context(page_kind, page_route);
+                let printer = self.printer.map(|p| p.identity);
+                let signature = hash::of(&(self.identity, route.file(), template, &context, printer));
+                if unchanged(signature) {
+                    return (signature, Ok(Done::Kept));
+                }
+                let result = self.print(page_kind, page_route).and_then(|bytes| put(sink, route, &bytes, last));
+                (signature, result)
             }
             Output::Asset(i) => self.copy(route, &self.site.assets[i].source, last, sink),
             Output::Static(i) => self.copy(route, &self.site.statics[i].source, last, sink),
@@ -587,6 +636,18 @@ fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8], last: Last) -> Resu
             ))
         }),
         None => Ok(Done::Rendered(content)),
+    }
+}
+
+/// Prints one page to PDF bytes (`briefing report`). `Ok(Err)`: its template failed.
+pub fn print_page(inputs: &Inputs, page: crate::routes::Page) -> Result<Result<Vec<u8>, Diagnostic>, EnvError> {
+    let (render, _) = Render::new(inputs, None);
+    let route =
+        inputs.routes.files.iter().find(|r| r.output == Output::Page(page)).expect("every page is in the route table");
+    match render.print(page, route) {
+        Ok(bytes) => Ok(Ok(bytes)),
+        Err(Failure::Content(d)) => Ok(Err(d)),
+        Err(Failure::Io(e)) => Err(e),
     }
 }
 

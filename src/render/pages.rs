@@ -84,6 +84,15 @@ impl<'a> Render<'a> {
                         lang,
                         events: if page == 1 { site.timeline.of_term(t, i) } else { &[] },
                     },
+                    reports: site
+                        .reports
+                        .of_term(t, i)
+                        .iter()
+                        .map(|&r| Link {
+                            title: &self.config.reports[site.reports.reports[r].spec].title,
+                            url: routes.report(r).url(),
+                        })
+                        .collect(),
                 };
                 ("taxonomy_term.html", PageContext::Term(context))
             }
@@ -138,6 +147,8 @@ impl<'a> Render<'a> {
                 ("source.html", PageContext::Source(context))
             }
             Page::Timeline(lang) => ("timeline.html", PageContext::Timeline(self.timeline_page(lang))),
+            Page::Reports => ("reports.html", PageContext::Reports(self.reports_page())),
+            Page::Report(r) => ("report.html", PageContext::Report(Box::new(self.report_page(r)))),
             Page::Search(lang) => (
                 "search.html",
                 PageContext::Search(SearchPage {
@@ -349,24 +360,21 @@ impl<'a> Render<'a> {
         }
     }
 
-    fn references(&'a self, cited: Option<&'a crate::citations::BriefCitations>) -> Vec<ReferenceView<'a>> {
-        let Some(cited) = cited else { return Vec::new() };
-        let library = &self.site.library;
-        cited
-            .references
-            .iter()
-            .map(|r| {
-                let entry = &library.entries[r.entry];
-                ReferenceView {
-                    key: &entry.key,
-                    id: format!("ref-{}", crate::citations::anchor(&entry.key)),
-                    html: &r.html,
-                    url: self.routes.source(r.entry).url(),
-                    link: entry.url.as_deref(),
-                    archived: entry.archived.as_deref(),
-                }
-            })
-            .collect()
+    pub(super) fn references(&'a self, cited: Option<&'a crate::citations::BriefCitations>) -> Vec<ReferenceView<'a>> {
+        cited.map_or_else(Vec::new, |cited| cited.references.iter().map(|r| self.reference_view(r)).collect())
+    }
+
+    /// A reference of a brief's list, linked to its source's page.
+    pub(super) fn reference_view(&'a self, r: &'a crate::citations::Reference) -> ReferenceView<'a> {
+        let entry = &self.site.library.entries[r.entry];
+        ReferenceView {
+            key: &entry.key,
+            id: format!("ref-{}", crate::citations::anchor(&entry.key)),
+            html: &r.html,
+            url: self.routes.source(r.entry).url(),
+            link: entry.url.as_deref(),
+            archived: entry.archived.as_deref(),
+        }
     }
 
     fn cards_of(&'a self, briefs: &'a [BriefId], page: usize) -> CardList<'a> {

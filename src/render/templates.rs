@@ -17,6 +17,8 @@ use crate::theme::Theme;
 pub const REQUIRED_TEMPLATES: &[&str] = &[
     "search.html",
     "timeline.html",
+    "report.html",
+    "reports.html",
     "events.html",
     "event.html",
     "base.html",

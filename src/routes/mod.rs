@@ -63,6 +63,10 @@ pub enum Page {
     Source(usize),
     /// Every event, oldest first, in a language (`/timeline/`).
     Timeline(usize),
+    /// The list of reports (`/reports/`).
+    Reports,
+    /// One report, a dossier of briefs (`/reports/<id>/`), by its index in `site.reports`.
+    Report(usize),
 }
 
 /// What one file of the output holds.
@@ -86,6 +90,8 @@ pub enum Output {
     TimelineJson(usize),
     /// The planned events as an iCalendar file (`timeline/timeline.ics`).
     TimelineIcs,
+    /// A report printed to PDF (`reports/<id>/<id>.pdf`), with `build --pdf`.
+    ReportPdf(usize),
     Graph,
     /// `terms.json`: every term, with its names and page.
     Terms,
@@ -218,6 +224,9 @@ pub struct Routes {
     source: Vec<usize>,
     cite: Vec<Option<(usize, usize)>>,
     timeline_ics: Option<usize>,
+    reports: Option<usize>,
+    /// Per report, its page and its PDF (with `build --pdf`).
+    report: Vec<(usize, Option<usize>)>,
 }
 
 /// The list pages and feeds of one language. Every language has a home, a search page and an
@@ -309,6 +318,17 @@ impl Routes {
     pub fn timeline_ics(&self) -> Option<&Route> {
         self.timeline_ics.map(|i| &self.files[i])
     }
+    /// The list of reports, when `site.yaml` declares any.
+    pub fn reports(&self) -> Option<&Route> {
+        self.reports.map(|i| &self.files[i])
+    }
+    pub fn report(&self, r: usize) -> &Route {
+        &self.files[self.report[r].0]
+    }
+    /// A report's PDF, when the build prints them (`build --pdf`).
+    pub fn report_pdf(&self, r: usize) -> Option<&Route> {
+        self.report.get(r).and_then(|(_, pdf)| pdf.map(|i| &self.files[i]))
+    }
     /// A language's feed of every brief.
     pub fn site_feed(&self, lang: usize) -> Option<&Route> {
         self.langs[lang].feed.map(|i| &self.files[i])
@@ -373,8 +393,9 @@ impl Routes {
 
     /// A hash of everything `plan` reads: equal keys, equal tables. Cheap next to `plan`, so that
     /// `watch` plans again only when a path can have changed (not for a new title or date).
-    pub fn key(config: &SiteConfig, site: &Site, theme: &Theme) -> u64 {
+    pub fn key(config: &SiteConfig, site: &Site, theme: &Theme, pdf: bool) -> u64 {
         let mut h = crate::hash::hasher();
+        (pdf, config.reports.iter().map(|r| &r.id).collect::<Vec<_>>(), site.reports.reports.len()).hash(&mut h);
         (&config.base_url, config.paginate_by, theme.static_files.keys().collect::<Vec<_>>(), &config.languages)
             .hash(&mut h);
         for brief in &site.briefs {
@@ -401,9 +422,16 @@ impl Routes {
 
     /// Registers every file the site writes. Clashes and unusable paths are errors.
     /// `max_path`: the longest output path, in bytes, that can be written where the output is.
-    pub fn plan(config: &SiteConfig, site: &Site, theme: &Theme, max_path: usize) -> (Routes, Vec<Diagnostic>) {
+    /// `pdf`: each report is printed to a PDF beside its page.
+    pub fn plan(
+        config: &SiteConfig,
+        site: &Site,
+        theme: &Theme,
+        max_path: usize,
+        pdf: bool,
+    ) -> (Routes, Vec<Diagnostic>) {
         let urls = Urls::new(config);
-        let mut table = Table::new(urls.clone(), site, max_path);
+        let mut table = Table::new(urls.clone(), site, config, max_path);
         let per_page = config.paginate_by;
 
         let languages = config.languages.len() + 1;
@@ -426,6 +454,19 @@ impl Routes {
         }
         let timeline_ics =
             (!site.timeline.is_empty()).then(|| table.file("timeline/timeline.ics".into(), Output::TimelineIcs));
+        let reports = (!site.reports.is_empty()).then(|| table.page("reports/".into(), Page::Reports));
+        let report = site
+            .reports
+            .reports
+            .iter()
+            .enumerate()
+            .map(|(r, report)| {
+                let id = &config.reports[report.spec].id;
+                let page = table.page(format!("reports/{id}/"), Page::Report(r));
+                let pdf = pdf.then(|| table.file(format!("reports/{id}/{id}.pdf"), Output::ReportPdf(r)));
+                (page, pdf)
+            })
+            .collect();
         let brief_routes: Vec<usize> = site
             .briefs
             .iter()
@@ -606,6 +647,8 @@ impl Routes {
             source,
             cite,
             timeline_ics,
+            reports,
+            report,
         };
         (routes, diagnostics)
     }

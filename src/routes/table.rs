@@ -12,6 +12,7 @@ use super::{Output, Page, Route, Urls, MAX_NAME_BYTES};
 pub(super) struct Table<'a> {
     pub(super) urls: Urls,
     site: &'a Site,
+    config: &'a crate::config::SiteConfig,
     pub(super) files: Vec<Route>,
     by_key: HashMap<String, usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
@@ -24,11 +25,12 @@ pub(super) fn key_of(file: &str) -> String {
 }
 
 impl<'a> Table<'a> {
-    pub(super) fn new(urls: Urls, site: &'a Site, max_path: usize) -> Table<'a> {
+    pub(super) fn new(urls: Urls, site: &'a Site, config: &'a crate::config::SiteConfig, max_path: usize) -> Table<'a> {
         let capacity = site.briefs.len() * 2 + 64;
         Table {
             urls,
             site,
+            config,
             files: Vec::with_capacity(capacity),
             by_key: HashMap::with_capacity(capacity),
             diagnostics: vec![],
@@ -223,6 +225,11 @@ impl<'a> Table<'a> {
             Output::Page(Page::Timeline(lang)) => (format!("the timeline{}", self.in_language(lang)), None),
             Output::TimelineJson(lang) => (format!("the timeline's JSON{}", self.in_language(lang)), None),
             Output::TimelineIcs => ("the calendar of planned events".into(), None),
+            Output::Page(Page::Reports) => ("the list of reports".into(), None),
+            Output::Page(Page::Report(r)) | Output::ReportPdf(r) => {
+                let spec = &self.config.reports[self.site.reports.reports[r].spec];
+                (format!("the report `{}`", spec.id), Some(spec.place.of(&spec.id)))
+            }
             Output::Graph => ("the link graph `graph.json`".into(), None),
             Output::Terms => ("the list of terms `terms.json`".into(), None),
             Output::Feed { lang, term: None } => (format!("the site's Atom feed{}", self.in_language(lang)), None),

@@ -96,10 +96,24 @@ pub trait Handler: Send + Sync + 'static {
 
 /// Starts accepting connections on `listener` (on a thread of its own) and returns.
 pub fn spawn(listener: TcpListener, handler: Arc<dyn Handler>, limits: Limits) -> io::Result<SocketAddr> {
+    spawn_until(listener, handler, limits, Arc::default())
+}
+
+/// `spawn`, until `stop` is set: the next connection then ends the accepting thread (whoever
+/// sets it connects once to wake it).
+pub fn spawn_until(
+    listener: TcpListener,
+    handler: Arc<dyn Handler>,
+    limits: Limits,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> io::Result<SocketAddr> {
     let address = listener.local_addr()?;
     let counts = Arc::new(Counts::default());
     std::thread::Builder::new().name("briefing-accept".into()).spawn(move || {
         for stream in listener.incoming() {
+            if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
             match stream {
                 Ok(stream) => accept(stream, &handler, &counts, limits),
                 // Out of file descriptors, or an aborted connection: wait a little, go on.
