@@ -405,7 +405,7 @@ pub fn run_with(
     graph.citations = Arc::new(citations);
     let mentions_memo = watching.then_some(&mut memo.mentions);
     graph.mentions = stages.time("mentions", || crate::mentions::find(&site, config, mentions_memo));
-    if mode == Mode::Check {
+    if mode == Mode::Check && project.print.is_none() {
         diagnostics.extend(crate::mentions::untagged_notes(&site, &graph.mentions));
     }
     let as_of = project.as_of.unwrap_or_else(|| config.timezone.today_date());

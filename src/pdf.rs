@@ -82,6 +82,10 @@ impl Printer {
     /// Prints the page at `page` (a path in the output, `reports/x/index.html`) to PDF bytes.
     /// `files` holds the page and what it loads; `base_path` is the site's (`/policy/`).
     pub fn print(&self, files: PrintFiles, base_path: &str, page: &str) -> Result<Vec<u8>, EnvError> {
+        let headings = match files.get(page) {
+            Some(Served::Bytes(html)) => headings_of(&String::from_utf8_lossy(html)),
+            _ => Vec::new(),
+        };
         let listener = TcpListener::bind("127.0.0.1:0")
             .map_err(|e| EnvError::new(format!("cannot open a local port to print from: {e}")))?;
         let stop = Arc::new(AtomicBool::new(false));
@@ -94,7 +98,7 @@ impl Printer {
         stop.store(true, Ordering::SeqCst);
         // Wakes the accepting thread, which then sees `stop`.
         let _ = std::net::TcpStream::connect(address);
-        result
+        result.map(|pdf| fix_outline(pdf, &headings))
     }
 
     fn run(&self, url: &str) -> Result<Vec<u8>, EnvError> {
@@ -110,8 +114,8 @@ impl Printer {
             .arg("--disable-background-networking")
             .arg("--disable-sync")
             .arg("--hide-scrollbars")
-            // A printed page needs no script, and none of the content's may run.
-            .arg("--blink-settings=scriptEnabled=false")
+            // (Scripts are not turned off: `--blink-settings=scriptEnabled=false` stops
+            // Chromium's own printing, which then writes nothing.)
             .arg(format!("--user-data-dir={}", work.0.join("profile").display()))
             // Our own running footer (`@page` margin boxes), not the browser's.
             .arg("--no-pdf-header-footer")
@@ -174,6 +178,103 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
+/// The text of every heading of a page we wrote (`<h2 id="x">Title <em>a</em></h2>`: `Title a`).
+pub fn headings_of(html: &str) -> Vec<String> {
+    let mut headings = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<h") {
+        rest = &rest[at + 2..];
+        let b = rest.as_bytes();
+        if !(b.first().is_some_and(|c| (b'1'..=b'6').contains(c)) && matches!(b.get(1), Some(b'>') | Some(b' '))) {
+            continue;
+        }
+        let close = format!("</h{}>", char::from(b[0]));
+        let Some(open_end) = rest.find('>') else { break };
+        let Some(end) = rest.find(&close) else { break };
+        if end < open_end {
+            continue;
+        }
+        let inner = &rest[open_end + 1..end];
+        let mut text = String::with_capacity(inner.len());
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&amp;", "&");
+        headings.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+        rest = &rest[end..];
+    }
+    headings
+}
+
+/// Chromium's outline takes a heading's text from its laid-out lines: the space at a line
+/// break is lost, and a heading laid out twice (moved to the next sheet) has its first line
+/// written twice.
+/// Each title is replaced by the heading of the page it stands for, compared without spaces and
+/// case (print styles may set a heading in capitals). Best effort: a PDF that cannot be read
+/// back is returned as it is.
+fn fix_outline(pdf: Vec<u8>, headings: &[String]) -> Vec<u8> {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect::<String>();
+    let known: HashMap<String, &str> = headings.iter().rev().map(|h| (squeeze(h), h.as_str())).collect();
+    let Ok(mut doc) = lopdf::Document::load_mem(&pdf) else { return pdf };
+    let first = doc
+        .catalog()
+        .and_then(|c| c.get(b"Outlines"))
+        .and_then(lopdf::Object::as_reference)
+        .and_then(|outlines| doc.get_dictionary(outlines))
+        .and_then(|o| o.get(b"First"))
+        .and_then(lopdf::Object::as_reference);
+    let Ok(first) = first else { return pdf };
+    let mut stack = vec![first];
+    let mut seen = std::collections::HashSet::new();
+    let mut changed = false;
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Ok(item) = doc.get_dictionary(id) else { continue };
+        for key in [&b"First"[..], b"Next"] {
+            if let Ok(next) = item.get(key).and_then(lopdf::Object::as_reference) {
+                stack.push(next);
+            }
+        }
+        let Some(title) = item.get(b"Title").ok().and_then(|t| lopdf::decode_text_string(t).ok()) else { continue };
+        let squeezed = squeeze(&title);
+        // Moved to the next sheet, a heading's first line is written twice: `AB` as `AAB`.
+        let heading = known.get(&squeezed).or_else(|| {
+            known.iter().find_map(|(k, h)| {
+                let extra = squeezed.strip_suffix(k.as_str())?;
+                (!extra.is_empty() && k.starts_with(extra)).then_some(h)
+            })
+        });
+        if let Some(&heading) = heading.filter(|h| **h != title) {
+            if let Ok(lopdf::Object::Dictionary(item)) = doc.get_object_mut(id) {
+                item.set("Title", lopdf::text_string(heading));
+                changed = true;
+            }
+        }
+    }
+    if !changed {
+        return pdf;
+    }
+    let mut fixed = Vec::with_capacity(pdf.len());
+    match doc.save_to(&mut fixed) {
+        Ok(()) => fixed,
+        Err(_) => pdf,
+    }
+}
+
 /// `name` found on `PATH`.
 fn on_path(name: &Path) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -232,5 +333,17 @@ impl Handler for PrintServer {
             }
             None => Response::new(404, "not found").header("Content-Type", "text/plain; charset=utf-8"),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_are_read_as_text() {
+        let html =
+            "<h1>Wartime <em>OPCON</em> transfer</h1><p>x</p><h2 id=\"a\">A &amp; B\n  C</h2><hr><header><h6>Last</h6>";
+        assert_eq!(headings_of(html), ["Wartime OPCON transfer", "A & B C", "Last"]);
     }
 }
