@@ -66,8 +66,9 @@ struct ReportArgs {
     #[arg(long, value_name = "NAME")]
     brief: Option<String>,
     /// Write the PDF to FILE [default: ID.pdf, or the brief's slug, in the current folder].
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", required = true)]
-    pdf: Option<PathBuf>,
+    #[arg(long, value_name = "FILE", num_args = 0..=1, required = true)]
+    #[allow(clippy::option_option)]
+    pdf: Option<Option<PathBuf>>,
     #[command(flatten)]
     site: SiteArgs,
 }
@@ -185,9 +186,9 @@ fn main() -> ExitCode {
                 (Some(id), None) => (build::PrintTarget::Report(id.clone()), id.clone()),
                 (None, None) => unreachable!("clap requires an id or --brief"),
             };
-            let file = match args.pdf.as_deref() {
-                Some(path) if !path.as_os_str().is_empty() => path.to_path_buf(),
-                _ => PathBuf::from(format!("{name}.pdf")),
+            let file = match args.pdf.flatten() {
+                Some(path) => path,
+                None => PathBuf::from(format!("{name}.pdf")),
             };
             print = Some(build::PrintJob { target, file });
             (args.site, Mode::Check, None)

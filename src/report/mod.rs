@@ -104,9 +104,13 @@ pub fn assemble(config: &SiteConfig, site: &Site) -> (Reports, Vec<Diagnostic>) 
                 match lookup[t].get(crate::slug::slugify(label).as_str()) {
                     Some(&i) => wanted.push(i),
                     None => {
-                        let known = site.taxonomies[t].terms.iter().map(|term| term.label.as_str());
-                        let help = match crate::suggest::closest(label, known) {
-                            Some(s) => format!("did you mean `{s}`?"),
+                        // Compared as slugs, shown as labels: `opcon-transfr` → `OPCON transfer`.
+                        let terms = &site.taxonomies[t].terms;
+                        let slug = crate::slug::slugify(label);
+                        let closest = crate::suggest::closest(&slug, terms.iter().map(|term| term.slug.as_str()))
+                            .and_then(|s| terms.iter().find(|term| term.slug == s));
+                        let help = match closest {
+                            Some(term) => format!("did you mean `{}`?", term.label),
                             None => format!("name a term the briefs use in `{name}:`, or one of its records' names"),
                         };
                         diagnostics.push(error(

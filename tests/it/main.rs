@@ -13,6 +13,7 @@ mod print;
 mod publish;
 mod reading;
 mod rebuild;
+mod reports;
 mod reuse;
 mod routes;
 mod serve;
