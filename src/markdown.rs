@@ -65,6 +65,17 @@ pub const RESERVED_IDS: &[&str] = &[
     "cited-by-heading",
     "sort-sources",
     "source-list",
+    "report-cover",
+    "report-contents",
+    "report-contents-heading",
+    "report-key-points",
+    "report-key-points-heading",
+    "report-timeline",
+    "report-timeline-heading",
+    "report-references",
+    "report-references-heading",
+    "report-glossary",
+    "report-glossary-heading",
 ];
 
 fn options() -> Options {

@@ -21,6 +21,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ("templates/events.html", include_bytes!("../themes/default/templates/events.html")),
     ("templates/index.html", include_bytes!("../themes/default/templates/index.html")),
     ("templates/page.html", include_bytes!("../themes/default/templates/page.html")),
+    ("templates/report.html", include_bytes!("../themes/default/templates/report.html")),
+    ("templates/reports.html", include_bytes!("../themes/default/templates/reports.html")),
     ("templates/search.html", include_bytes!("../themes/default/templates/search.html")),
     ("templates/section.html", include_bytes!("../themes/default/templates/section.html")),
     ("templates/source.html", include_bytes!("../themes/default/templates/source.html")),
@@ -28,8 +30,6 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
     ("templates/taxonomy_list.html", include_bytes!("../themes/default/templates/taxonomy_list.html")),
     ("templates/taxonomy_term.html", include_bytes!("../themes/default/templates/taxonomy_term.html")),
     ("templates/timeline.html", include_bytes!("../themes/default/templates/timeline.html")),
-    ("templates/report.html", include_bytes!("../themes/default/templates/report.html")),
-    ("templates/reports.html", include_bytes!("../themes/default/templates/reports.html")),
 ];
 
 /// The theme of one site: the embedded default files overlaid with the site's own.

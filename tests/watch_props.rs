@@ -201,7 +201,8 @@ impl Model {
     fn write_config(&self) -> PathBuf {
         let bases = ["https://example.org/policy/", "https://example.org/", "/local/"];
         let yaml = format!(
-            "title: Site {}\nbase_url: {}\npaginate_by: 2\nbroken_links: warn\nfeed_content: full\nlanguages: {{ko: {{title: 사이트}}}}\n",
+            "title: Site {}\nbase_url: {}\npaginate_by: 2\nbroken_links: warn\nfeed_content: full\nlanguages: {{ko: {{title: 사이트}}}}\n\
+             reports:\n  - {{id: all, title: Every brief}}\n  - {{id: spring, title: Spring, select: {{from: 2025-03, to: 2025-06}}, include: [cover, key-points, briefs]}}\n",
             self.site_title,
             bases[self.base_url as usize % bases.len()]
         );

@@ -514,8 +514,9 @@ impl<'a> Render<'a> {
                 // Where `watch` keeps the signature of this page, if it does (see `reuse`).
                 let (known, hashed, at) = match page_kind {
                     Page::Brief(b) => (&self.known, &self.hashed, b),
-                    // Its link to the search index carries the index's hash: hashed every time.
-                    Page::Search(_) => (&self.known, &self.hashed, usize::MAX),
+                    // Its link to the search index carries the index's hash; a report shows its
+                    // briefs' bodies, which a list's key does not cover: hashed every time.
+                    Page::Search(_) | Page::Report(_) => (&self.known, &self.hashed, usize::MAX),
                     _ => (&self.known_lists, &self.hashed_lists, i),
                 };
                 let (known, hashed) = (known.get(at).copied().flatten(), hashed.get(at));

@@ -26,6 +26,8 @@ pub struct ReportsPage<'a> {
 #[derive(Serialize, Hash)]
 pub struct ReportSummary<'a> {
     pub title: &'a str,
+    /// The language of its briefs.
+    pub lang: &'a str,
     pub subtitle: Option<&'a str>,
     pub url: &'a str,
     pub pdf: Option<&'a str>,
@@ -159,6 +161,7 @@ impl<'a> Render<'a> {
                 let (first, last) = self.span_of(report);
                 ReportSummary {
                     title: &spec.title,
+                    lang: crate::site::language_code(self.config, report.lang),
                     subtitle: spec.subtitle.as_deref(),
                     url: routes.report(r).url(),
                     pdf: routes.report_pdf(r).map(|p| p.url()),

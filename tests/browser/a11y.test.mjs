@@ -32,6 +32,9 @@ const PAGES = {
   "Korean term": "ko/topics/opcon-transfer/",
   "Korean timeline": "ko/timeline/",
   "Korean search": "ko/search/?q=%EC%A0%84%EC%9E%91%EA%B6%8C",
+  reports: "reports/",
+  report: "reports/opcon/",
+  "Korean report": "reports/opcon-ko/",
 };
 let server, browser, origin;
 
