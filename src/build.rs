@@ -419,6 +419,19 @@ pub fn run_with(
                 .help("build with --future to include it now"),
         );
     }
+    // A PDF is read away from the site: its links out need the site's address.
+    if project.pdf.is_some() && config.base_url.origin.is_none() {
+        diagnostics.push(
+            Diagnostic::warning(
+                Code::Config,
+                format!(
+                    "`base_url` (`{}`) has no address: links from the PDF to the site will not open",
+                    config.base_url.path
+                ),
+            )
+            .help("set `base_url: https://example.org/` in site.yaml, or pass --base-url"),
+        );
+    }
     // Without an origin (the default `/`, a local preview) there are no feeds and no sitemap: a
     // choice, not a mistake, so a note for `-v` rather than a warning on every build.
     let notes = match config.base_url.origin {

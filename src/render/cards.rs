@@ -149,7 +149,7 @@ impl BriefViews {
         node: impl Fn(BriefId) -> u64 + Sync,
     ) -> BriefViews {
         use rayon::prelude::*;
-        let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        let sections = section_keys(site, routes);
         let last = memo.filter(|m| m.briefs.len() == site.briefs.len());
         // Another route table (a new term's pages) seldom moves a brief: its URL is compared.
         let same_routes = last.is_some_and(|m| m.routes == routes.key);
@@ -178,7 +178,7 @@ impl BriefViews {
     /// place: cloning an `Arc` of each brief is a cache miss per brief.
     pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
         use rayon::prelude::*;
-        let sections: Vec<u64> = site.sections.iter().map(|s| hash::of(&(&s.title, &s.folder))).collect();
+        let sections = section_keys(site, routes);
         let same_routes = memo.routes == routes.key;
         memo.routes = routes.key;
         let url = |b: BriefId| hash::of(routes.brief(b).url());
@@ -212,6 +212,16 @@ impl BriefViews {
             }
         });
     }
+}
+
+/// What a card shows of each section: its title in every language (a Korean brief's card shows
+/// the title of `_index.ko.md`) and its folder.
+fn section_keys(site: &Site, routes: &Routes) -> Vec<u64> {
+    let languages = routes.languages();
+    site.sections
+        .iter()
+        .map(|s| hash::of(&((0..languages).map(|l| s.title_in(l)).collect::<Vec<_>>(), &s.folder)))
+        .collect()
 }
 
 /// A brief's card as one page lists it: hashed as the card's data, serialized as the shared value.

@@ -352,3 +352,18 @@ fn an_unknown_report_or_brief_to_print_gets_a_suggestion() {
     let run = test.run_command(command);
     assert!(run.stderr.contains("did you mean `briefs/roles`?"), "{}", run.stderr);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pdf_of_a_site_without_an_address_warns_that_its_links_out_will_not_open() {
+    let tools = tempfile::tempdir().unwrap();
+    let chrome = fake_browser(tools.path());
+    let test = SiteTest::new()
+        .config("title: T\nreports:\n  - {id: all, title: All}\n")
+        .brief("briefs/a.md", &brief("A", "2025-01-01", "", "Text."));
+    let mut command = test.command("report");
+    command.arg("all").arg("--pdf").arg(tools.path().join("all.pdf")).env("BRIEFING_CHROME", &chrome);
+    let run = test.run_command(command);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("links from the PDF to the site will not open"), "{}", run.stderr);
+}
