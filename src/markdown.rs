@@ -596,9 +596,20 @@ pub fn render(
     raw_html: bool,
     notes: &str,
 ) -> String {
-    match &analysis.html {
+    let html = match &analysis.html {
         Some(marked) if marked.raw_html == raw_html => fill(&marked.html, analysis, links, citations, notes),
         _ => render_from_scratch(body, analysis, links, citations, raw_html, notes),
+    };
+    focusable_tables(html)
+}
+
+/// A table wider than the column scrolls (whole words, never broken mid-word): keyboard users
+/// reach it to scroll it (WCAG 2.1.1; axe's `scrollable-region-focusable`).
+fn focusable_tables(html: String) -> String {
+    if html.contains("<table>") {
+        html.replace("<table>", "<table tabindex=\"0\">")
+    } else {
+        html
     }
 }
 

@@ -32,6 +32,8 @@ const PAGES = {
   "Korean term": "ko/topics/opcon-transfer/",
   "Korean timeline": "ko/timeline/",
   "Korean search": "ko/search/?q=%EC%A0%84%EC%9E%91%EA%B6%8C",
+  // A table wider than a phone: it scrolls, and is focusable to scroll by keyboard.
+  "brief with a wide table": "briefs/division-of-roles/",
   reports: "reports/",
   report: "reports/opcon/",
   "Korean report": "reports/opcon-ko/",
