@@ -890,8 +890,9 @@ mod tests {
             assert_eq!(analysis.links.len(), 9);
             let links = rich_outputs();
             let filled = render(RICH_BODY, &analysis, &links, &[], raw_html, "Notes");
-            let scratch = render_from_scratch(RICH_BODY, &analysis, &links, &[], raw_html, "Notes");
+            let scratch = focusable_tables(render_from_scratch(RICH_BODY, &analysis, &links, &[], raw_html, "Notes"));
             assert_eq!(filled, scratch);
+            assert!(filled.contains("<table tabindex=\"0\">"), "a table is focusable, to scroll: {filled}");
             assert!(!filled.contains('\0'));
             assert!(filled.contains("<h2 id=\"custom\" class=\"wide\">"), "{filled}");
             assert!(filled.contains("<a href=\"/briefs/opcon/?a=1&amp;b=2\">OPCON &lt;transfer&gt;</a>"), "{filled}");
