@@ -71,6 +71,7 @@ impl<T: Serialize> Serialize for FromFile<'_, T> {
 /// Markdown rendered to HTML when the page is rendered, never before. What it shows is a function
 /// of the file's text, the resolved links and `raw_html`; it hashes as those (`links_hash` is
 /// the hash of `links`, made when they were resolved).
+#[derive(Clone, Copy)]
 pub struct Body<'a> {
     pub parsed: &'a Parsed,
     pub links: &'a [LinkOutput],

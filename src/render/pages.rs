@@ -203,14 +203,7 @@ impl<'a> Render<'a> {
                 },
             },
             url: routes.brief(b).url(),
-            content: Body {
-                parsed: &brief.parsed,
-                links: &links.outputs,
-                links_hash: links.hash,
-                citations: cited.map_or(&[][..], |c| &c.inline[..]),
-                raw_html: self.config.raw_html,
-                notes: markdown::notes_heading(site.language_of(b)),
-            },
+            content: self.brief_body(b),
             taxonomies: self.terms.groups(&brief.terms, brief.lang),
             backlinks: self.cards.list(&graph.backlinks[b]),
             related: RelatedList { cards: &self.cards, related: &graph.related[b] },
@@ -245,6 +238,21 @@ impl<'a> Render<'a> {
             superseded_by: brief.superseded_by.iter().map(|&s| self.brief_link(s)).collect(),
             supersedes: brief.supersedes.iter().map(|&s| self.brief_link(s)).collect(),
             events: EventItems { render: self, lang: brief.lang, events: site.timeline.of_brief(b) },
+        }
+    }
+
+    /// A brief's body as its page shows it: its links resolved, its citations formatted.
+    pub(super) fn brief_body(&'a self, b: BriefId) -> Body<'a> {
+        let (site, graph) = (self.site, self.graph);
+        let links = &graph.briefs[b];
+        let cited = graph.citations.of_brief.get(b).and_then(|c| c.as_deref());
+        Body {
+            parsed: &site.briefs[b].parsed,
+            links: &links.outputs,
+            links_hash: links.hash,
+            citations: cited.map_or(&[][..], |c| &c.inline[..]),
+            raw_html: self.config.raw_html,
+            notes: markdown::notes_heading(site.language_of(b)),
         }
     }
 

@@ -7,7 +7,6 @@ use std::hash::{Hash, Hasher};
 use serde::{Serialize, Serializer};
 
 use crate::hash::{self, FastMap};
-use crate::markdown;
 use crate::markdown::LinkOutput;
 use crate::report::{scope, Parts, Report};
 
@@ -113,15 +112,7 @@ impl Serialize for ChapterBody<'_> {
         if !self.shown {
             return serializer.serialize_str("");
         }
-        let b = &self.body;
-        let body = Body {
-            parsed: b.parsed,
-            links: &self.links,
-            links_hash: b.links_hash,
-            citations: b.citations,
-            raw_html: b.raw_html,
-            notes: b.notes,
-        };
+        let body = Body { links: &self.links, ..self.body };
         serializer.serialize_str(&scope::scope(&body.html(), &self.anchor, &self.extra_ids))
     }
 }
@@ -196,14 +187,16 @@ impl<'a> Render<'a> {
         let code = crate::site::language_code(self.config, lang);
         // Each chapter's anchor, unique on the page, and the URL of its brief's page.
         let mut anchors: Vec<String> = Vec::with_capacity(report.briefs.len());
+        let mut taken: std::collections::HashSet<String> = PART_IDS.iter().map(|p| p.to_string()).collect();
         for &b in &report.briefs {
             let base = crate::slug::slugify(&site.briefs[b].id().replace('/', "-"));
             let mut anchor = if base.is_empty() { "chapter".to_string() } else { base };
             let mut n = 1;
-            while anchors.contains(&anchor) || PART_IDS.contains(&anchor.as_str()) {
+            while taken.contains(&anchor) {
                 n += 1;
                 anchor = format!("{}-{n}", anchor.trim_end_matches(char::is_numeric).trim_end_matches('-'));
             }
+            taken.insert(anchor.clone());
             anchors.push(anchor);
         }
         let by_url: FastMap<&str, &str> =
@@ -249,14 +242,7 @@ impl<'a> Render<'a> {
                     authors: &brief.front().authors,
                     lang: site.language_of(b),
                     body: ChapterBody {
-                        body: Body {
-                            parsed: &brief.parsed,
-                            links: &links.outputs,
-                            links_hash: links.hash,
-                            citations: cited.map_or(&[][..], |c| &c.inline[..]),
-                            raw_html: self.config.raw_html,
-                            notes: markdown::notes_heading(site.language_of(b)),
-                        },
+                        body: self.brief_body(b),
                         links: links.outputs.iter().map(into_report).collect(),
                         anchor: anchor.clone(),
                         // Citations link their notes, and their references where the report

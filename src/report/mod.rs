@@ -81,12 +81,8 @@ pub fn assemble(config: &SiteConfig, site: &Site) -> (Reports, Vec<Diagnostic>) 
         let mut failed = false;
         for (name, labels) in &spec.select.terms {
             let Some(t) = site.taxonomies.iter().position(|tax| &tax.name == name) else {
-                let known: Vec<&str> = site
-                    .taxonomies
-                    .iter()
-                    .map(|t| t.name.as_str())
-                    .chain(spec::select_keys().iter().copied())
-                    .collect();
+                let known: Vec<&str> =
+                    site.taxonomies.iter().map(|t| t.name.as_str()).chain(spec::SELECT_KEYS.iter().copied()).collect();
                 let help = match crate::suggest::closest(name, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("select by {}", known.join(", ")),

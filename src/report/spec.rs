@@ -73,7 +73,8 @@ impl Default for Parts {
 /// The names of the parts, as `include:` takes them.
 pub const PART_NAMES: &[&str] = &["cover", "contents", "key-points", "briefs", "timeline", "references", "glossary"];
 const REPORT_KEYS: &[&str] = &["id", "title", "subtitle", "select", "order", "include", "language"];
-const SELECT_KEYS: &[&str] = &["sections", "briefs", "from", "to"];
+/// The keys of `select` besides the taxonomies' names.
+pub const SELECT_KEYS: &[&str] = &["sections", "briefs", "from", "to"];
 
 /// `site.yaml`'s text and the span of a report's entry in it, to point messages at a value of
 /// the entry. Compared and hashed as the text and span it holds.
@@ -128,12 +129,15 @@ fn entry_spans(text: &str, span: &Range<usize>, count: usize) -> Vec<Range<usize
         }
         offset += line.len();
     }
-    if starts.len() != count {
-        return vec![span.clone(); count];
+    // An empty list (`[]`) has no entry to split.
+    match starts.last() {
+        Some(&last) if starts.len() == count => {
+            let mut spans: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
+            spans.push(last..span.end);
+            spans
+        }
+        _ => vec![span.clone(); count],
     }
-    let mut spans: Vec<Range<usize>> = starts.windows(2).map(|w| w[0]..w[1]).collect();
-    spans.push(starts[count - 1]..span.end);
-    spans
 }
 
 /// Reads `reports:`. `span`: where its value is written in `text`.
@@ -365,9 +369,4 @@ fn parse_one(entry: &Value, place: Place, zone: Zone, problems: &mut Vec<Diagnos
         );
     }
     Some(ReportSpec { id, title, subtitle, select, order, parts, language, place })
-}
-
-/// The select keys besides the taxonomies, for did-you-mean.
-pub fn select_keys() -> &'static [&'static str] {
-    SELECT_KEYS
 }

@@ -367,3 +367,30 @@ fn a_pdf_of_a_site_without_an_address_warns_that_its_links_out_will_not_open() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("links from the PDF to the site will not open"), "{}", run.stderr);
 }
+
+#[test]
+fn null_empty_and_hostile_reports() {
+    // `reports:` null or empty: no report pages, no nav link, no warning.
+    for reports in ["", "  []\n"] {
+        let run = site(&format!("reports:{reports}").replacen("reports:", "", 1)).build_ok();
+        assert!(!run.exists("reports/index.html"), "{reports:?}");
+        assert!(!run.read("index.html").contains("/reports/"));
+        assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    }
+    // Markup in a title or subtitle is text; a selection of 300 names, most unknown, is one
+    // error each, in one run.
+    let names: Vec<String> = (0..300).map(|i| format!("briefs/none-{i}")).collect();
+    let reports = format!(
+        "  - id: x\n    title: \"<script>alert(1)</script>\"\n    subtitle: \"<img src=x onerror=alert(1)>\"\n\
+         \x20 - id: y\n    title: Y\n    select: {{briefs: [{}]}}\n",
+        names.join(", ")
+    );
+    let run = site(&reports).build_err();
+    assert_eq!(run.stderr.matches("which the site does not have (or is a draft)").count(), 300, "{}", run.stderr);
+    let run =
+        site("  - id: x\n    title: \"<script>alert(1)</script>\"\n    subtitle: \"<img src=x onerror=alert(1)>\"\n")
+            .build_ok();
+    let html = run.read("reports/x/index.html");
+    assert!(!html.contains("<script>alert") && html.contains("&lt;script&gt;alert(1)"), "escaped");
+    assert!(!html.contains("<img src=x"));
+}
