@@ -133,6 +133,9 @@ pub struct Analysis {
     pub split_wikilinks: Vec<Range<usize>>,
     /// Every citation (`[@key]`, `@key`), in order: the n-th is marker `\0kn\0` of the HTML.
     pub citations: Vec<CitationRef>,
+    /// The body as plain text, blocks separated by a space (for full-text search; citations
+    /// as their plain text, no HTML).
+    pub text: String,
 }
 
 /// A citation of the body, with its positions in the file and the sentence around it (for a
@@ -262,7 +265,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     let writing = write_html != WriteHtml::No && !body.contains('\0');
     // Markers only for HTML that is kept.
     let marker = |kind: char, n: usize| if writing { CowStr::from(format!("\0{kind}{n}\0")) } else { CowStr::from("") };
-    let mut analysis = Analysis::default();
+    let mut analysis = Analysis { text: String::with_capacity(body.len()), ..Analysis::default() };
     let mut used_ids = UsedIds::default();
     let mut heading: Option<(u8, Option<String>, String)> = None;
     let mut paragraph: Option<String> = None;
@@ -295,11 +298,14 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                 _ => {}
             }
         }
+        if ends_block(&event) && !analysis.text.is_empty() && !analysis.text.ends_with(' ') {
+            analysis.text.push(' ');
+        }
         match event {
             Event::Text(ref text) if cites && !in_code && open_links.is_empty() && text.contains('@') => {
                 let Some((found, html, plain)) = cite_text(text, analysis.citations.len()) else {
                     block.push_str(text);
-                    count_text(text, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count);
+                    count_text(text, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count, &mut analysis.text);
                     return event;
                 };
                 let source = &body[range.clone()];
@@ -317,7 +323,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                     analysis.citations.push(CitationRef { citation: c, key_spans, sentence: String::new() });
                 }
                 block.push_str(&plain);
-                count_text(&plain, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count);
+                count_text(&plain, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count, &mut analysis.text);
                 Event::Html(if writing { CowStr::from(html) } else { CowStr::from("") })
             }
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {
@@ -387,7 +393,7 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                 event
             }
             Event::Text(ref text) | Event::Code(ref text) => {
-                count_text(text, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count);
+                count_text(text, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count, &mut analysis.text);
                 event
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -421,6 +427,24 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     analysis
 }
 
+/// Whether plain text needs a space after this event: a line break, or the end of a block.
+fn ends_block(event: &Event<'_>) -> bool {
+    match event {
+        Event::SoftBreak | Event::HardBreak => true,
+        Event::End(end) => !matches!(
+            end,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        _ => false,
+    }
+}
+
 /// Text read: into the table cell, heading title and first paragraph being collected, and the
 /// word count.
 fn count_text(
@@ -429,7 +453,9 @@ fn count_text(
     heading: &mut Option<(u8, Option<String>, String)>,
     paragraph: &mut Option<String>,
     word_count: &mut usize,
+    plain: &mut String,
 ) {
+    plain.push_str(text);
     if let Some((cell, _)) = cell.as_mut() {
         cell.push_str(text);
     }

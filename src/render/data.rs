@@ -1,6 +1,6 @@
-//! The data files of the site: `search/index.json` and `graph.json`. Both are large arrays with an
-//! item per brief: each is written from the JSON of its items, serialized in parallel and kept
-//! by `watch` between writings.
+//! The data files of the site: `graph.json` (a large array with an item per brief, written from
+//! the JSON of its items, serialized in parallel and kept by `watch` between writings),
+//! `terms.json`, `sources.json`; and what the search index (`search/`) shares with them.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -15,16 +15,13 @@ use crate::links::{BriefLinks, LinkGraph};
 use crate::routes::Routes;
 use crate::site::{BriefId, Site};
 
-use super::context::Cards;
 use super::Render;
 
-/// The JSON of each item of the large arrays of the search index and graph (a document, a node,
-/// a brief's edges), kept between writings by `watch`, by a hash of the item: an item whose data
-/// is unchanged is not serialized again.
+/// The JSON of each item of the large arrays of the graph (a node, a brief's edges), kept
+/// between writings by `watch`, by a hash of the item: an item whose data is unchanged is not
+/// serialized again.
 #[derive(Default)]
 pub struct JsonParts {
-    /// Per language (the first eight).
-    search: [Parts; 8],
     /// Nodes, and edges.
     pub(super) graph: (Parts, Parts),
     edge_keys: Mutex<EdgeKeys>,
@@ -75,12 +72,6 @@ impl EdgeKeys {
 
 type Parts = Mutex<FastMap<u64, Arc<[u8]>>>;
 
-impl JsonParts {
-    pub(super) fn search(&self, lang: usize) -> Option<&Parts> {
-        self.search.get(lang)
-    }
-}
-
 /// Writes items as the members of a JSON array (without the brackets): item `i`, of key
 /// `keys[i]`, is taken from `memo` when an item of the same key was written last time, else
 /// made by `json(i)` (in parallel). An empty item is no member.
@@ -109,23 +100,8 @@ fn json_items(out: &mut Vec<u8>, keys: &[u64], json: impl Fn(usize) -> Vec<u8> +
     }
 }
 
-/// `search/index.json`: only what the search page shows and matches on, in a compact array
-/// form. Korean has no spaces between all words, so the page matches substrings rather than
-/// whole tokens, and the index needs no tokenisation at all. A view of the site, made when
-/// written: it hashes as the taxonomies and term labels, and the card and terms of each brief
-/// (the card holds its title, URL, date and summary; `terms_key` its terms).
-pub struct SearchIndex<'a> {
-    /// The language whose briefs it lists.
-    pub lang: usize,
-    site: &'a Site,
-    routes: &'a Routes,
-    cards: &'a Cards<'a>,
-    /// The library entries each brief cites or lists, by position in `sources`.
-    citations: &'a crate::citations::Citations,
-}
-
 /// The entries a brief cites or lists, in library order.
-fn sources_of(citations: &crate::citations::Citations, b: BriefId) -> Vec<usize> {
+pub(super) fn sources_of(citations: &crate::citations::Citations, b: BriefId) -> Vec<usize> {
     let mut entries: Vec<usize> = citations
         .of_brief
         .get(b)
@@ -135,84 +111,9 @@ fn sources_of(citations: &crate::citations::Citations, b: BriefId) -> Vec<usize>
     entries
 }
 
-impl Hash for SearchIndex<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let (site, lang) = (self.site, self.lang);
-        for taxonomy in &site.taxonomies {
-            (&taxonomy.name, &taxonomy.title, taxonomy.terms.len()).hash(state);
-            for term in &taxonomy.terms {
-                (term.label_in(lang), other_names(site, term, lang)).hash(state);
-            }
-        }
-        for &b in site.latest.of(lang) {
-            (self.cards.hash(b), site.briefs[b].terms_key, sources_of(self.citations, b)).hash(state);
-        }
-        for entry in &site.library.entries {
-            entry.title.hash(state);
-        }
-    }
-}
-
-impl SearchIndex<'_> {
-    /// `{"version":1,"taxonomies":[…],"terms":[[taxonomy, label, other names]…],"sources":[title…],
-    /// "docs":[…]}`; `docs` are `[title, path from the site root, yyyy-mm-dd or "", summary,
-    /// [term indexes], [source indexes]]`, newest first.
-    pub(super) fn write(&self, memo: Option<&Parts>) -> Vec<u8> {
-        let (site, lang) = (self.site, self.lang);
-        let docs = site.latest.of(lang);
-        let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title.as_str()]).collect();
-        // `[taxonomy, label, other names]`: searching `주한미군` finds briefs tagged `USFK`.
-        let mut terms: Vec<(usize, &str, String)> = Vec::new();
-        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-            terms.extend(taxonomy.terms.iter().map(|term| (t, term.label_in(lang), other_names(site, term, lang))));
-        }
-        // A document's term indexes follow from its terms and where each taxonomy's terms start.
-        let bases: Vec<usize> = site
-            .taxonomies
-            .iter()
-            .scan(0, |next, t| {
-                let base = *next;
-                *next += t.terms.len();
-                Some(base)
-            })
-            .collect();
-        let keys: Vec<u64> = docs
-            .iter()
-            .map(|&b| hash::of(&(self.cards.hash(b), &site.briefs[b].terms, &bases, sources_of(self.citations, b))))
-            .collect();
-        let doc = |i: usize| {
-            let b = docs[i];
-            let brief = &site.briefs[b];
-            let path = self.routes.urls.path_of(self.routes.brief(b).url());
-            let ids = TermIds { terms: &brief.terms, site };
-            let sources = sources_of(self.citations, b);
-            if sources.is_empty() {
-                serde_json::to_vec(&(brief.title(), path, Ymd(brief.front().date), brief.summary(), ids))
-            } else {
-                serde_json::to_vec(&(brief.title(), path, Ymd(brief.front().date), brief.summary(), ids, sources))
-            }
-            .unwrap_or_default()
-        };
-        let mut out = Vec::with_capacity(64 + keys.len() * 400);
-        out.extend_from_slice(b"{\"version\":1,\"taxonomies\":");
-        out.extend_from_slice(&serde_json::to_vec(&taxonomies).unwrap_or_default());
-        out.extend_from_slice(b",\"terms\":");
-        out.extend_from_slice(&serde_json::to_vec(&terms).unwrap_or_default());
-        if !site.library.is_empty() {
-            let titles: Vec<&str> = site.library.entries.iter().map(|e| e.title.as_str()).collect();
-            out.extend_from_slice(b",\"sources\":");
-            out.extend_from_slice(&serde_json::to_vec(&titles).unwrap_or_default());
-        }
-        out.extend_from_slice(b",\"docs\":[");
-        json_items(&mut out, &keys, doc, memo);
-        out.extend_from_slice(b"]}\n");
-        out
-    }
-}
-
 /// Every other name of a term with a record (its title and `names` other than its label in
 /// `lang`, and `aka`), joined by ` · `.
-fn other_names(site: &Site, term: &crate::site::Term, lang: usize) -> String {
+pub(super) fn other_names(site: &Site, term: &crate::site::Term, lang: usize) -> String {
     let Some(record) = term.record.map(|r| &site.records[r]) else { return String::new() };
     let fields = record.fields();
     let label = term.label_in(lang);
@@ -224,34 +125,11 @@ fn other_names(site: &Site, term: &crate::site::Term, lang: usize) -> String {
 
 /// A date written `yyyy-mm-dd`, or `""`; it hashes as the date.
 #[derive(Hash)]
-pub struct Ymd(Option<Date>);
+pub struct Ymd(pub Option<Date>);
 
 impl Serialize for Ymd {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0.map(|d| d.ymd()).unwrap_or_default())
-    }
-}
-
-/// A brief's terms as indexes into the search index's list of every term; it hashes as the
-/// brief's `(taxonomy, term)` pairs, which decide them.
-pub struct TermIds<'a> {
-    terms: &'a [(usize, usize)],
-    site: &'a Site,
-}
-
-impl Hash for TermIds<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.terms.hash(state);
-    }
-}
-
-impl Serialize for TermIds<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let base = |t: usize| self.site.taxonomies[..t].iter().map(|tax| tax.terms.len()).sum::<usize>();
-        let mut ids: Vec<usize> = self.terms.iter().map(|&(t, term)| base(t) + term).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.serialize(serializer)
     }
 }
 
@@ -480,10 +358,6 @@ impl<'a> Graph<'a> {
 }
 
 impl<'a> Render<'a> {
-    pub(super) fn search_index(&'a self, lang: usize) -> SearchIndex<'a> {
-        SearchIndex { lang, site: self.site, routes: self.routes, cards: &self.cards, citations: &self.graph.citations }
-    }
-
     pub(super) fn graph_file(&'a self) -> Graph<'a> {
         let site = self.site;
         let nodes = &self.node_keys;

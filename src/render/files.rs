@@ -5,14 +5,14 @@
 use crate::markdown;
 use crate::routes::{Output, Routes};
 
-use super::data::{Graph, JsonParts, SearchIndex, TermsFile};
+use super::data::{Graph, JsonParts, TermsFile};
 use super::feeds::{Feed, Sitemap};
 use super::Render;
 
 /// A generated file, before it is written.
 #[derive(Hash)]
 pub enum FileSpec<'a> {
-    SearchIndex(SearchIndex<'a>),
+    Search(super::search::SearchFile<'a>),
     Graph(Graph<'a>),
     Terms(TermsFile<'a>),
     Feed(Feed<'a>),
@@ -32,7 +32,7 @@ pub enum FileSpec<'a> {
 impl FileSpec<'_> {
     pub fn write(&self, routes: &Routes, parts: Option<&JsonParts>) -> Vec<u8> {
         match self {
-            FileSpec::SearchIndex(index) => index.write(parts.and_then(|p| p.search(index.lang))),
+            FileSpec::Search(file) => file.write(),
             FileSpec::Graph(graph) => graph.write(parts.map(|p| &p.graph)),
             FileSpec::Terms(terms) => terms.write(),
             FileSpec::Feed(feed) => feed.write(routes),
@@ -71,7 +71,9 @@ impl<'a> Render<'a> {
     pub(super) fn file_spec(&'a self, output: Output) -> Option<FileSpec<'a>> {
         let routes = self.routes;
         Some(match output {
-            Output::SearchIndex(lang) => FileSpec::SearchIndex(self.search_index(lang)),
+            Output::SearchIndex(_) | Output::SearchShard { .. } | Output::SearchDocs { .. } => {
+                FileSpec::Search(self.search_file(output)?)
+            }
             Output::Graph => FileSpec::Graph(self.graph_file()),
             Output::Terms => FileSpec::Terms(TermsFile { site: self.site, routes }),
             Output::Feed { lang, term } => FileSpec::Feed(self.feed(lang, term)),

@@ -11,6 +11,7 @@ mod files;
 mod pages;
 mod report;
 mod reuse;
+mod search;
 pub mod templates;
 
 use std::io;
@@ -41,6 +42,7 @@ pub struct Memo {
     views: context::ViewMemo,
     parts: data::JsonParts,
     pages: reuse::PageMemo,
+    search: search::Memo,
 }
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
@@ -168,7 +170,9 @@ pub struct Render<'a> {
     /// pages, so made once (else a section of 500 pages makes 250,000 links).
     section_pages: Vec<Vec<context::ListCell>>,
     term_pages: Vec<Vec<Vec<context::ListCell>>>,
-    search_index_url: Vec<OnceLock<String>>,
+    /// Each language's search index, made when first asked for.
+    search: Vec<OnceLock<search::LangIndex>>,
+    search_memo: Option<&'a search::Memo>,
     /// The JSON parts of the large files kept by `watch`.
     parts: Option<&'a data::JsonParts>,
     /// The hash of each brief's node in the link graph.
@@ -269,7 +273,8 @@ impl<'a> Render<'a> {
             term_pages: (0..routes.languages())
                 .map(|_| site.taxonomies.iter().map(|t| t.terms.iter().map(|_| Default::default()).collect()).collect())
                 .collect(),
-            search_index_url: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
+            search: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
+            search_memo: None,
             parts: None,
             known: Vec::new(),
             hashed: Vec::new(),
@@ -302,16 +307,6 @@ impl<'a> Render<'a> {
             let html = self.templates.render(lang, "event.html", "an event", &context).unwrap_or_default();
             (String::from_utf8(html).unwrap_or_default(), hash)
         })
-    }
-
-    /// `search/index.json` with a hash of its data, so browsers never use a stale index.
-    fn search_index_url(&'a self, lang: usize) -> String {
-        self.search_index_url[lang]
-            .get_or_init(|| {
-                let index = self.search_index(lang);
-                format!("{}?v={:08x}", self.routes.search_index(lang).url(), hash::of(&index) as u32)
-            })
-            .clone()
     }
 
     /// The language of a page: a brief's own, a list's, else the site's default.
@@ -663,12 +658,13 @@ pub fn render(
     memo: Option<&mut Memo>,
 ) -> Outcome {
     let site = inputs.site;
-    let (views_memo, parts, pages_memo) = match memo {
-        Some(Memo { views, parts, pages }) => (Some(views), Some(&*parts), Some(pages)),
-        None => (None, None, None),
+    let (views_memo, parts, pages_memo, search_memo) = match memo {
+        Some(Memo { views, parts, pages, search }) => (Some(views), Some(&*parts), Some(pages), Some(&*search)),
+        None => (None, None, None, None),
     };
     let (mut render, views) = Render::new(inputs, views_memo.as_deref());
     render.parts = parts;
+    render.search_memo = search_memo;
     let mut lists_key = 0;
     let shared = pages_memo.as_ref().map(|_| reuse::Shared {
         key: render.shared_key(),

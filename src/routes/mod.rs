@@ -8,6 +8,7 @@
 
 use std::hash::{Hash, Hasher};
 
+pub mod search;
 mod table;
 mod urls;
 
@@ -84,8 +85,18 @@ pub enum Output {
         term: usize,
         spelling: usize,
     },
-    /// A language's search index.
+    /// A language's search index: its entry file (`search/index.json`)…
     SearchIndex(usize),
+    /// …a shard of its words (`search/shards/3.json`)…
+    SearchShard {
+        lang: usize,
+        shard: usize,
+    },
+    /// …and a file of its documents' texts (`search/docs/12.json`). See `routes/search.rs`.
+    SearchDocs {
+        lang: usize,
+        part: usize,
+    },
     /// A language's timeline in TimelineJS3's JSON (`timeline/timeline.json`).
     TimelineJson(usize),
     /// The planned events as an iCalendar file (`timeline/timeline.ics`).
@@ -237,6 +248,8 @@ struct LangRoutes {
     home: usize,
     search: usize,
     search_index: usize,
+    /// The first route of its search shards and document files, and how many of each.
+    search_files: search::SearchFiles,
     feed: Option<usize>,
     /// The timeline page and its JSON, when the site has events.
     timeline: Option<(usize, usize)>,
@@ -414,6 +427,8 @@ impl Routes {
             }
         }
         (&site.assets, &site.statics, site.timeline.is_empty()).hash(&mut h);
+        // The search files of a language are counted from its latest briefs.
+        (0..site.latest.languages()).map(|l| site.latest.of(l).len()).for_each(|n| n.hash(&mut h));
         for entry in &site.library.entries {
             entry.slug.hash(&mut h);
         }
@@ -593,6 +608,7 @@ impl Routes {
             .collect();
         for (lang, routes) in langs.iter_mut().enumerate() {
             routes.search_index = table.file(format!("{}search/index.json", prefix(lang)), Output::SearchIndex(lang));
+            routes.search_files = search::plan(&mut table, &prefix(lang), lang, site.latest.of(lang).len());
         }
         table.file("graph.json".into(), Output::Graph);
         table.file("terms.json".into(), Output::Terms);

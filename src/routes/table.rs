@@ -222,6 +222,12 @@ impl<'a> Table<'a> {
                 (format!("the alias `{}` of `{}`", a.value, b.display()), Some(b.parsed.location(a.span.clone())))
             }
             Output::SearchIndex(lang) => (format!("the search index{}", self.in_language(lang)), None),
+            Output::SearchShard { lang, shard } => {
+                (format!("part {shard} of the search index's words{}", self.in_language(lang)), None)
+            }
+            Output::SearchDocs { lang, part } => {
+                (format!("part {part} of the search index's texts{}", self.in_language(lang)), None)
+            }
             Output::Page(Page::Timeline(lang)) => (format!("the timeline{}", self.in_language(lang)), None),
             Output::TimelineJson(lang) => (format!("the timeline's JSON{}", self.in_language(lang)), None),
             Output::TimelineIcs => ("the calendar of planned events".into(), None),

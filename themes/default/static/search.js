@@ -1,5 +1,13 @@
-// briefing search: loads search/index.json once and matches substrings, so a Korean word is
-// found inside longer words (Korean attaches particles without spaces). No external service.
+// briefing search: full text over titles, summaries, bodies, authors, term names and source
+// titles, from an index split into files so that a query fetches a few of them, never the whole
+// site (src/render/search/ writes them):
+//   index.json       the entry: the first token of each shard, the terms, the number of briefs;
+//   shards/<n>.json  sorted tokens, each with its postings (brief number, where it is found);
+//   docs/<n>.json    what a result shows (title, summary, text for the excerpt), fetched only
+//                    for the results shown.
+// Tokens are made as the index makes them (src/render/search/tokens.rs): NFC, lower case, runs
+// of letters and digits; Korean, Chinese and Japanese runs are indexed by every suffix, so a
+// query's run is found anywhere inside a word (작전통제 in 전시작전통제권). No external service.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -30,49 +38,281 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   var hint = document.getElementById("search-hint");
+  var more = document.getElementById("search-more");
   if (!input || !list) return;
 
-  var index = null;
-  var prepared = [];
+  // As in src/render/search/: where a token is found (bits 0-3) and how often the body holds
+  // it (bits 4-6); a posting is (brief number - previous) * 128 + that code.
+  var TITLE = 1, TERM = 2, SUMMARY = 4, SOURCE = 8;
+  var MAX_WORD = 32, CJK_SPAN = 12;
+  // Results shown at first, and added by "Show more"; words of a query looked up at most.
+  var PAGE = 10, MAX_TOKENS = 10;
+  // Korean particles: a query `주한미군은` also finds `주한미군` followed by another one.
+  var PARTICLES = ["에서는", "에게서", "으로서", "으로써", "으로는", "에서", "에게", "까지", "부터", "으로",
+    "이나", "처럼", "보다", "과", "와", "의", "은", "는", "이", "가", "을", "를", "에", "로", "도", "만"];
+  var LETTER = /[\p{Alphabetic}\p{N}]/u;
 
-  function norm(text) {
-    return (text || "").normalize("NFC").toLowerCase();
+  var meta = null;
+  var shardCache = {};
+  var docCache = {};
+  var shown = PAGE;
+  var generation = 0;
+
+  function isCjk(c) {
+    return (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3130 && c <= 0x318f) ||
+      (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa960 && c <= 0xa97f) ||
+      (c >= 0xac00 && c <= 0xd7ff) || (c >= 0xf900 && c <= 0xfaff);
+  }
+  function cut(text, n) {
+    var chars = Array.from(text);
+    return chars.length > n ? chars.slice(0, n).join("") : text;
+  }
+  // The tokens of a query: {text, cjk}, each once.
+  function tokens(query) {
+    var out = [], seen = {}, run = "", kind = 0;
+    function flush() {
+      var t = kind === 1 ? cut(run.toLowerCase(), MAX_WORD) : kind === 2 ? cut(run, CJK_SPAN) : "";
+      if (t && !seen[t]) { seen[t] = true; out.push({ text: t, cjk: kind === 2 }); }
+      run = "";
+    }
+    for (var ch of (query || "").normalize("NFC")) {
+      var k = !LETTER.test(ch) ? 0 : isCjk(ch.codePointAt(0)) ? 2 : 1;
+      if (k !== kind) { flush(); kind = k; }
+      if (k) run += ch;
+    }
+    flush();
+    return out.slice(0, MAX_TOKENS);
+  }
+  // What a token is looked up as: itself (Latin words of three letters or more, and CJK runs,
+  // as prefixes of indexed tokens), and a Korean word without its particle.
+  function forms(token) {
+    var prefix = token.cjk || Array.from(token.text).length >= 3;
+    var out = [{ text: token.text, prefix: prefix, weight: 1 }];
+    if (token.cjk) {
+      var p = PARTICLES.find(function (p) { return token.text.length > p.length + 1 && token.text.endsWith(p); });
+      if (p) out.push({ text: token.text.slice(0, -p.length), prefix: true, weight: 0.8 });
+    }
+    return out;
   }
 
-  function load() {
-    return fetch(indexUrl)
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) {
-        index = data;
-        prepared = data.docs.map(function (d) {
-          // A term matches by its label and by its other names (`주한미군` for USFK).
-          var terms = d[4].map(function (t) { return data.terms[t][1] + (data.terms[t][2] ? " \u00b7 " + data.terms[t][2] : ""); });
-          // The titles of the sources it cites: a search for a document finds the briefs resting on it.
-          var sources = (d[5] || []).map(function (s) { return (data.sources || [])[s] || ""; });
-          return { title: norm(d[0]), summary: norm(d[3]), terms: norm(terms.join(" \u00b7 ")), sources: norm(sources.join(" \u00b7 ")), termIds: d[4] };
+  // Tokens are sorted by code point (as Rust sorts strings), not by UTF-16 unit.
+  function compare(a, b) {
+    for (var i = 0; i < a.length && i < b.length;) {
+      var x = a.codePointAt(i), y = b.codePointAt(i);
+      if (x !== y) return x < y ? -1 : 1;
+      i += x > 0xffff ? 2 : 1;
+    }
+    return a.length - b.length;
+  }
+  // The shards that can hold `form`: the last one starting at or before it, and for a prefix,
+  // the next ones while they start with it.
+  function shardsFor(form) {
+    var firsts = meta.shards, lo = 0, hi = firsts.length - 1, at = 0;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (compare(firsts[mid], form.text) <= 0) { at = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    var out = [at];
+    while (form.prefix && at + 1 < firsts.length && firsts[at + 1].startsWith(form.text)) out.push(++at);
+    return firsts.length ? out : [];
+  }
+  function fetchJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+  function shard(n) {
+    if (!shardCache[n]) {
+      shardCache[n] = fetchJson(meta.shard_url + n + ".json?v=" + meta.v);
+      shardCache[n].catch(function () { delete shardCache[n]; });
+    }
+    return shardCache[n];
+  }
+  function docFile(n) {
+    if (!docCache[n]) {
+      docCache[n] = fetchJson(meta.docs_url + n + ".json?v=" + meta.v);
+      docCache[n].catch(function () { delete docCache[n]; });
+    }
+    return docCache[n];
+  }
+  function doc(d) {
+    return docFile(Math.floor(d / meta.per_file)).then(function (file) { return file[d % meta.per_file]; });
+  }
+
+  function score(code, exact) {
+    var count = code >> 4;
+    var s = (code & TITLE ? 100 : 0) + (code & TERM ? 60 : 0) + (code & SUMMARY ? 20 : 0) + (code & SOURCE ? 8 : 0) +
+      (count ? 4 + count : 0);
+    return exact ? s : s * 0.7;
+  }
+  // Brief number → best score of `form`'s matches, from the shards that hold them.
+  function lookup(form, into) {
+    return Promise.all(shardsFor(form).map(shard)).then(function (loaded) {
+      loaded.forEach(function (entries) {
+        entries.forEach(function (entry) {
+          var token = entry[0];
+          var exact = token === form.text;
+          if (!exact && !(form.prefix && token.startsWith(form.text))) return;
+          var d = 0;
+          entry[1].forEach(function (n) {
+            d += Math.floor(n / 128);
+            var s = score(n % 128, exact) * form.weight;
+            if (s > 0 || !into.has(d)) into.set(d, Math.max(into.get(d) || 0, s));
+          });
         });
-        fillFilter(data);
       });
+    });
+  }
+  // The briefs matching every token (and the term), best first, newest first among equals.
+  function search(query, termId) {
+    var toks = tokens(query);
+    var lookups = toks.map(function (t) {
+      var found = new Map();
+      return Promise.all(forms(t).map(function (f) { return lookup(f, found); })).then(function () { return found; });
+    });
+    if (termId !== "") {
+      lookups.push((function () {
+        var found = new Map();
+        return lookup({ text: "#" + termId, prefix: false, weight: 1 }, found).then(function () { return found; });
+      })());
+    }
+    return Promise.all(lookups).then(function (maps) {
+      if (!maps.length) return { tokens: toks, results: [] };
+      maps.sort(function (a, b) { return a.size - b.size; });
+      var results = [];
+      maps[0].forEach(function (s, d) {
+        var total = s;
+        for (var i = 1; i < maps.length; i++) {
+          var other = maps[i].get(d);
+          if (other === undefined) return;
+          total += other;
+        }
+        results.push({ d: d, score: total });
+      });
+      results.sort(function (a, b) { return b.score - a.score || a.d - b.d; });
+      return { tokens: toks, results: results };
+    });
   }
 
-  function fillFilter(data) {
+  // A pattern finding the query's tokens in a text: Latin words at the start of a word (whole
+  // when shorter than three letters), CJK anywhere. Tokens are escaped: a query is never a pattern.
+  function pattern(toks) {
+    var parts = [];
+    toks.forEach(function (t) {
+      forms(t).forEach(function (f) {
+        var escaped = f.text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+        parts.push(t.cjk ? escaped : "(?<![\\p{Alphabetic}\\p{N}])" + escaped + (f.prefix ? "" : "(?![\\p{Alphabetic}\\p{N}])"));
+      });
+    });
+    parts.sort(function (a, b) { return b.length - a.length; });
+    return parts.length ? new RegExp(parts.join("|"), "giu") : null;
+  }
+  // Appends `text` to `parent`, each match of `re` in a <mark>.
+  function highlight(parent, text, re) {
+    var pos = 0, m;
+    if (re) {
+      re.lastIndex = 0;
+      while ((m = re.exec(text))) {
+        if (!m[0]) { re.lastIndex++; continue; }
+        parent.appendChild(document.createTextNode(text.slice(pos, m.index)));
+        var mark = document.createElement("mark");
+        mark.textContent = m[0];
+        parent.appendChild(mark);
+        pos = m.index + m[0].length;
+      }
+    }
+    parent.appendChild(document.createTextNode(text.slice(pos)));
+  }
+  // About 240 characters of `text` around its first match, cut at spaces; null without one.
+  function excerpt(text, re) {
+    if (!re || !text) return null;
+    re.lastIndex = 0;
+    var m = re.exec(text);
+    if (!m) return null;
+    var start = Math.max(0, m.index - 80), end = Math.min(text.length, start + 240);
+    if (start > 0) { var space = text.indexOf(" ", start); start = space >= 0 && space < m.index ? space + 1 : start; }
+    if (end < text.length) { var last = text.lastIndexOf(" ", end); end = last > m.index + m[0].length ? last : end; }
+    return (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
+  }
+
+  function card(entry, re) {
+    var li = document.createElement("li");
+    li.className = "card";
+    var h = document.createElement("h2");
+    h.className = "card-title";
+    var a = document.createElement("a");
+    a.href = base + entry[1];
+    highlight(a, entry[0], re);
+    h.appendChild(a);
+    li.appendChild(h);
+    var metaLine = document.createElement("p");
+    metaLine.className = "meta";
+    // The date and the terms of the first taxonomy (topics): enough to tell results apart.
+    var topics = entry[4].filter(function (t) { return meta.terms[t] && meta.terms[t][0] === 0; });
+    metaLine.textContent = [showDate(entry[2]), topics.map(function (t) { return meta.terms[t][1]; }).join(", ")]
+      .filter(Boolean).join(" \u00b7 ");
+    li.appendChild(metaLine);
+    // Where the body holds the query, the text around it; else the summary.
+    var around = excerpt(entry[5], re);
+    if (around || entry[3]) {
+      var p = document.createElement("p");
+      p.className = around ? "summary excerpt" : "summary";
+      highlight(p, around || entry[3], re);
+      li.appendChild(p);
+    }
+    return li;
+  }
+
+  function render() {
+    if (!meta) return;
+    var query = input.value;
+    var termId = filter ? filter.value : "";
+    var mine = ++generation;
+    search(query, termId).then(function (found) {
+      var page = found.results.slice(0, shown);
+      return Promise.all(page.map(function (r) { return doc(r.d); })).then(function (entries) {
+        if (mine !== generation) return;
+        show(query, termId, found, entries);
+      });
+    }).catch(function (e) {
+      if (mine === generation) status.textContent = say("search_failed", { error: e.message });
+    });
+  }
+
+  function show(query, termId, found, entries) {
+    var re = pattern(found.tokens);
+    list.textContent = "";
+    entries.forEach(function (entry) { if (entry) list.appendChild(card(entry, re)); });
+    var n = found.results.length;
+    var asked = found.tokens.length > 0 || termId !== "";
+    // Before a query, and when nothing matches, the hint says what search looks in.
+    if (hint) hint.hidden = asked && n > 0;
+    if (more) more.hidden = n <= entries.length;
+    var within = termId !== "" && filter ? filter.options[filter.selectedIndex].textContent.replace(/ \(\d+\)$/, "") : "";
+    status.textContent = !asked ? "" :
+      n === 0 ? say(within ? "search_none_within" : "search_none", { query: query.trim(), term: within }) :
+      n > entries.length ? say("search_found_more", { n: n, shown: entries.length }) : say("search_found", { n: n });
+    var params = new URLSearchParams();
+    if (query) params.set("q", query);
+    if (termId) params.set("term", termId);
+    var qs = params.toString();
+    history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+  }
+
+  function fillFilter() {
     if (!filter) return;
-    var counts = {};
-    data.docs.forEach(function (d) { d[4].forEach(function (t) { counts[t] = (counts[t] || 0) + 1; }); });
-    data.taxonomies.forEach(function (tax, ti) {
+    meta.taxonomies.forEach(function (tax, ti) {
       var group = document.createElement("optgroup");
       group.label = tax[1];
-      data.terms
-        .map(function (term, i) { return { i: i, tax: term[0], label: term[1] }; })
+      meta.terms
+        .map(function (term, i) { return { i: i, tax: term[0], label: term[1], count: term[3] }; })
         .filter(function (t) { return t.tax === ti; })
         .sort(function (a, b) { return a.label.localeCompare(b.label); })
         .forEach(function (t) {
           var option = document.createElement("option");
           option.value = String(t.i);
-          option.textContent = t.label + " (" + (counts[t.i] || 0) + ")";
+          option.textContent = t.label + " (" + t.count + ")";
           group.appendChild(option);
         });
       if (group.children.length) filter.appendChild(group);
@@ -81,113 +321,19 @@
     if (wanted) filter.value = wanted;
   }
 
-  // Where a token matches: a match at the start of a word counts more.
-  function fieldScore(text, token, weight) {
-    var at = text.indexOf(token);
-    if (at < 0) return 0;
-    var boundary = at === 0 || /[\s\-\u00b7(:,]/.test(text.charAt(at - 1));
-    return weight * (boundary ? 2 : 1) + (text === token ? weight : 0);
-  }
-
-  function search(query, termId) {
-    var tokens = norm(query).split(/\s+/).filter(Boolean);
-    var results = [];
-    for (var i = 0; i < prepared.length; i++) {
-      var p = prepared[i];
-      if (termId !== "" && p.termIds.indexOf(Number(termId)) < 0) continue;
-      var score = 0;
-      var all = true;
-      for (var k = 0; k < tokens.length; k++) {
-        var s = fieldScore(p.title, tokens[k], 10) + fieldScore(p.terms, tokens[k], 4) + fieldScore(p.summary, tokens[k], 2) +
-          fieldScore(p.sources, tokens[k], 1);
-        if (s === 0) { all = false; break; }
-        score += s;
-      }
-      if (all && (tokens.length || termId !== "")) results.push({ i: i, score: score });
-    }
-    // Docs are newest first, so equal scores keep date order.
-    results.sort(function (a, b) { return b.score - a.score || a.i - b.i; });
-    return { tokens: tokens, results: results };
-  }
-
-  // Appends `text` to `parent`, wrapping the parts that match a token in <mark>.
-  function highlight(parent, text, tokens) {
-    var lower = norm(text);
-    if (lower.length !== text.length || !tokens.length) {
-      parent.appendChild(document.createTextNode(text));
-      return;
-    }
-    var marks = [];
-    tokens.forEach(function (t) {
-      var from = 0, at;
-      while ((at = lower.indexOf(t, from)) >= 0) { marks.push([at, at + t.length]); from = at + t.length; }
-    });
-    marks.sort(function (a, b) { return a[0] - b[0]; });
-    var pos = 0;
-    marks.forEach(function (m) {
-      if (m[0] < pos) return;
-      parent.appendChild(document.createTextNode(text.slice(pos, m[0])));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(m[0], m[1]);
-      parent.appendChild(mark);
-      pos = m[1];
-    });
-    parent.appendChild(document.createTextNode(text.slice(pos)));
-  }
-
-  function render() {
-    if (!index) return;
-    var query = input.value;
-    var termId = filter ? filter.value : "";
-    var found = search(query, termId);
-    list.textContent = "";
-    var shown = found.results.slice(0, 50);
-    shown.forEach(function (r) {
-      var d = index.docs[r.i];
-      var li = document.createElement("li");
-      li.className = "card";
-      var h = document.createElement("h2");
-      h.className = "card-title";
-      var a = document.createElement("a");
-      a.href = base + d[1];
-      highlight(a, d[0], found.tokens);
-      h.appendChild(a);
-      li.appendChild(h);
-      var meta = document.createElement("p");
-      meta.className = "meta";
-      // The date and the terms of the first taxonomy (topics): enough to tell results apart.
-      var topics = d[4].filter(function (t) { return index.terms[t][0] === 0; });
-      meta.textContent = [showDate(d[2]), topics.map(function (t) { return index.terms[t][1]; }).join(", ")].filter(Boolean).join(" \u00b7 ");
-      li.appendChild(meta);
-      if (d[3]) {
-        var p = document.createElement("p");
-        p.className = "summary";
-        highlight(p, d[3], found.tokens);
-        li.appendChild(p);
-      }
-      list.appendChild(li);
-    });
-    var n = found.results.length;
-    var asked = found.tokens.length || termId !== "";
-    // Before a query, and when nothing matches, the hint says what search looks in.
-    if (hint) hint.hidden = asked && n > 0;
-    var within = termId !== "" && filter ? filter.options[filter.selectedIndex].textContent.replace(/ \(\d+\)$/, "") : "";
-    status.textContent = !asked ? "" :
-      n === 0 ? say(within ? "search_none_within" : "search_none", { query: query.trim(), term: within }) :
-      n > shown.length ? say("search_found_more", { n: n, shown: shown.length }) : say("search_found", { n: n });
-    var params = new URLSearchParams();
-    if (query) params.set("q", query);
-    if (termId) params.set("term", termId);
-    var qs = params.toString();
-    history.replaceState(null, "", qs ? "?" + qs : location.pathname);
-  }
-
   input.value = new URLSearchParams(location.search).get("q") || "";
   status.textContent = say("search_loading");
-  load().then(function () { status.textContent = ""; render(); }, function (e) {
+  fetchJson(indexUrl).then(function (data) {
+    meta = data;
+    fillFilter();
+    status.textContent = "";
+    render();
+  }, function (e) {
     status.textContent = say("search_failed", { error: e.message });
   });
-  input.addEventListener("input", render);
-  if (filter) filter.addEventListener("change", render);
-  document.getElementById("search").addEventListener("submit", function (e) { e.preventDefault(); render(); });
+  function again() { shown = PAGE; render(); }
+  input.addEventListener("input", again);
+  if (filter) filter.addEventListener("change", again);
+  if (more) more.addEventListener("click", function () { shown += PAGE; render(); });
+  document.getElementById("search").addEventListener("submit", function (e) { e.preventDefault(); again(); });
 })();

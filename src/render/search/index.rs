@@ -1,0 +1,262 @@
+//! The inverted index of one language: every token of every document (`tokens.rs`) with the
+//! documents holding it, sorted and cut into shards of about equal size. A document's tokens are
+//! made from its own data alone (and kept by `watch` while that is unchanged); the shards are
+//! made again from every document's tokens when one changed, in parallel.
+//!
+//! A shard is `[["token",[posting,…]],…]`, tokens sorted by code point. A posting is
+//! `(d - previous d) * 128 + code`, `d` the document's number (newest first, from 0) and `code`
+//! where the token is: `TITLE | TERM | SUMMARY | SOURCE` and, in bits 4–6, how often the body
+//! holds it (at most 7). A term's filter is the token `#<term index>` (no word starts with `#`).
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::hash::{self, FastMap};
+
+use super::tokens;
+
+pub const TITLE: u8 = 1;
+/// A term's name in any language, or an author.
+pub const TERM: u8 = 2;
+pub const SUMMARY: u8 = 4;
+/// The title of a source the brief cites or lists.
+pub const SOURCE: u8 = 8;
+const BODY_SHIFT: u8 = 4;
+const BODY_MAX: u8 = 7;
+
+/// What a document is found by.
+pub struct DocFields<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body: &'a str,
+    /// Its terms' names (in every language) and its authors.
+    pub terms: Vec<&'a str>,
+    pub sources: Vec<&'a str>,
+    /// The indexes of its terms, for the filter.
+    pub filters: Vec<usize>,
+}
+
+/// A document's distinct tokens, each with its code: the tokens joined by `\0` (which no token
+/// holds), to keep one allocation per document.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DocWords {
+    tokens: String,
+    codes: Vec<u8>,
+}
+
+impl DocWords {
+    pub fn make(fields: &DocFields) -> DocWords {
+        // Per token: where fields hold it, and how often the body does.
+        let mut found: FastMap<Box<str>, (u8, u8)> = hash::fast_map(fields.body.len() / 16 + 64);
+        let mut add = |token: &str, flag: u8| match found.get_mut(token) {
+            Some(entry) => {
+                entry.0 |= flag;
+                entry.1 = (entry.1 + u8::from(flag == 0)).min(BODY_MAX);
+            }
+            None => {
+                found.insert(token.into(), (flag, u8::from(flag == 0)));
+            }
+        };
+        tokens::each(fields.title, |t| add(t, TITLE));
+        tokens::each(fields.summary, |t| add(t, SUMMARY));
+        fields.terms.iter().for_each(|name| tokens::each(name, |t| add(t, TERM)));
+        fields.sources.iter().for_each(|title| tokens::each(title, |t| add(t, SOURCE)));
+        tokens::each(fields.body, |t| add(t, 0));
+        for id in &fields.filters {
+            found.entry(format!("#{id}").into()).or_insert((0, 0));
+        }
+        let mut entries: Vec<(Box<str>, (u8, u8))> = found.into_iter().collect();
+        // Sorted, so that equal documents have equal tokens, byte for byte.
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut words = DocWords {
+            tokens: String::with_capacity(entries.iter().map(|(t, _)| t.len() + 1).sum()),
+            codes: Vec::with_capacity(entries.len()),
+        };
+        for (token, (flags, count)) in entries {
+            words.tokens.push_str(&token);
+            words.tokens.push('\0');
+            words.codes.push(flags | (count << BODY_SHIFT));
+        }
+        words
+    }
+
+    /// Each token with its code.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
+        self.tokens.split_terminator('\0').zip(self.codes.iter().copied())
+    }
+}
+
+/// A shard of the index: its first token, its JSON, and the hash of the JSON.
+pub struct Shard {
+    pub first: Box<str>,
+    pub json: Vec<u8>,
+    pub hash: u64,
+}
+
+/// Token → postings (`doc << 7 | code`), documents in order.
+type Postings = FastMap<Box<str>, Vec<u32>>;
+
+/// The index of `docs` (in their order) cut into `count` shards: each token whole in one shard,
+/// shards filled in token order to about an equal share of the bytes (so only trailing shards
+/// can be empty, when a few tokens hold most of the index).
+pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
+    const RUN: usize = 256;
+    let postings = docs
+        .par_chunks(RUN)
+        .enumerate()
+        .map(|(run, chunk)| {
+            let mut map: Postings = hash::fast_map(4096);
+            for (i, words) in chunk.iter().enumerate() {
+                let doc = ((run * RUN + i) as u32) << 7;
+                for (token, code) in words.iter() {
+                    match map.get_mut(token) {
+                        Some(list) => list.push(doc | u32::from(code)),
+                        None => {
+                            map.insert(token.into(), vec![doc | u32::from(code)]);
+                        }
+                    }
+                }
+            }
+            map
+        })
+        .reduce(
+            || hash::fast_map(0),
+            |mut left, right| {
+                if left.is_empty() {
+                    return right;
+                }
+                for (token, list) in right {
+                    left.entry(token).or_default().extend(list);
+                }
+                left
+            },
+        );
+    let mut tokens: Vec<(Box<str>, Vec<u32>)> = postings.into_iter().collect();
+    tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let entries: Vec<Vec<u8>> = tokens.par_iter().map(|(token, list)| entry_json(token, list)).collect();
+    let total: usize = entries.iter().map(|e| e.len() + 1).sum();
+    let count = count.max(1);
+    let mut shards: Vec<(Option<Box<str>>, Vec<u8>)> = (0..count).map(|_| (None, Vec::new())).collect();
+    let mut filled = 0;
+    let mut shard = 0;
+    for ((token, _), entry) in tokens.iter().zip(&entries) {
+        // The next shard once this one holds its share of the bytes so far.
+        while shard + 1 < count && filled >= total * (shard + 1) / count {
+            shard += 1;
+        }
+        let (first, json) = &mut shards[shard];
+        json.push(if first.is_none() { b'[' } else { b',' });
+        first.get_or_insert_with(|| token.clone());
+        json.extend_from_slice(entry);
+        filled += entry.len() + 1;
+    }
+    shards
+        .into_par_iter()
+        .map(|(first, mut json)| {
+            if json.is_empty() {
+                json.push(b'[');
+            }
+            json.extend_from_slice(b"]\n");
+            let hash = hash::bytes(&json);
+            Shard { first: first.unwrap_or_default(), json, hash }
+        })
+        .collect()
+}
+
+/// `["token",[postings]]`.
+fn entry_json(token: &str, postings: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(token.len() + 8 + postings.len() * 5);
+    out.push(b'[');
+    serde_json::to_writer(&mut out, token).unwrap_or_default();
+    out.extend_from_slice(b",[");
+    let mut previous = 0u64;
+    for (i, &p) in postings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let doc = u64::from(p >> 7);
+        push_number(&mut out, (doc - previous) * 128 + u64::from(p & 127));
+        previous = doc;
+    }
+    out.extend_from_slice(b"]]");
+    out
+}
+
+/// Writes `n` in decimal.
+pub fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(title: &str, body: &str, filters: Vec<usize>) -> Arc<DocWords> {
+        Arc::new(DocWords::make(&DocFields {
+            title,
+            summary: "",
+            body,
+            terms: vec!["Nuclear Consultative Group", "핵협의그룹"],
+            sources: vec![],
+            filters,
+        }))
+    }
+
+    #[test]
+    fn tokens_carry_their_fields_and_body_counts() {
+        let words = doc("Camp Humphreys", "Humphreys humphreys Humphreys and more", vec![3]);
+        let found: Vec<(&str, u8)> = words.iter().collect();
+        assert!(found.contains(&("humphreys", TITLE | (3 << BODY_SHIFT))), "{found:?}");
+        assert!(found.contains(&("camp", TITLE)), "{found:?}");
+        assert!(found.contains(&("nuclear", TERM)), "{found:?}");
+        assert!(found.contains(&("협의그룹", TERM)), "{found:?}");
+        assert!(found.contains(&("#3", 0)), "{found:?}");
+    }
+
+    #[test]
+    fn shards_split_the_sorted_tokens_and_are_deterministic() {
+        let docs: Vec<Arc<DocWords>> =
+            (0..50).map(|i| doc(&format!("Brief {i}"), &format!("alpha beta gamma word{i}"), vec![i % 3])).collect();
+        let shards = shards(&docs, 4);
+        assert_eq!(shards.len(), 4);
+        let again = super::shards(&docs, 4);
+        assert!(shards.iter().zip(&again).all(|(a, b)| a.json == b.json && a.first == b.first));
+        let mut firsts: Vec<&str> = shards.iter().map(|s| &*s.first).filter(|f| !f.is_empty()).collect();
+        let sorted = {
+            let mut s = firsts.clone();
+            s.sort_unstable();
+            s
+        };
+        assert_eq!(firsts, sorted);
+        firsts.dedup();
+        let all: Vec<serde_json::Value> =
+            shards.iter().flat_map(|s| serde_json::from_slice::<Vec<serde_json::Value>>(&s.json).unwrap()).collect();
+        let alpha = all.iter().find(|e| e[0] == "alpha").unwrap();
+        // Every document, each one after the last: deltas of 1, body count 1.
+        let postings = alpha[1].as_array().unwrap();
+        assert_eq!(postings.len(), 50);
+        assert_eq!(postings[0], 16);
+        assert!(postings[1..].iter().all(|p| *p == 128 + 16));
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        let mut out = Vec::new();
+        for n in [0, 7, 10, 128, 4_294_967_295] {
+            push_number(&mut out, n);
+            out.push(b' ');
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "0 7 10 128 4294967295 ");
+    }
+}

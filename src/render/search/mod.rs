@@ -1,0 +1,323 @@
+//! Full-text search, as files a browser fetches a few of per query (Pagefind's design, made
+//! from the parsed site rather than from the written HTML):
+//!
+//! - `search/index.json`, the entry: the first token of every shard, the taxonomies and terms
+//!   (for the filter and its counts), the number of documents, and a version carried by the URLs
+//!   of the other files (so no browser uses a stale one);
+//! - `search/shards/<n>.json`: the sorted tokens with their postings (`index.rs`); a query
+//!   fetches the shards whose range holds its words;
+//! - `search/docs/<n>.json`: what a result shows, `DOCS_PER_FILE` documents a file: title, path,
+//!   date, summary, terms and the body's text (cut at `TEXT_LIMIT`), from which the browser makes
+//!   the excerpt around the match; fetched only for the results shown.
+//!
+//! How many shards and document files a language has follows from its number of documents
+//! (`routes/search.rs`); which tokens go in which shard follows from the text. Each language's
+//! index lists its latest briefs, newest first (document numbers in that order).
+
+mod index;
+pub mod tokens;
+
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::hash::{self, FastMap};
+use crate::routes::search::DOCS_PER_FILE;
+use crate::site::{BriefId, Site};
+
+use super::data::{other_names, sources_of, Ymd};
+use super::Render;
+
+pub use index::{DocFields, DocWords};
+
+/// Bytes of a body's text kept for excerpts: a match further on is shown with the summary.
+pub const TEXT_LIMIT: usize = 16_000;
+
+/// What `watch` keeps between renderings: per language, each document's tokens by a key of
+/// what they were made from, and the last shards with the key of all of them.
+#[derive(Default)]
+pub struct Memo {
+    /// The first eight languages.
+    langs: [Mutex<LangMemo>; 8],
+}
+
+#[derive(Default)]
+struct LangMemo {
+    words: FastMap<u64, Arc<DocWords>>,
+    shards: Option<(u64, Arc<Vec<index::Shard>>)>,
+}
+
+/// A language's index, made once per rendering when a search file asks for it.
+pub struct LangIndex {
+    shards: Arc<Vec<index::Shard>>,
+    meta: Vec<u8>,
+    meta_hash: u64,
+}
+
+/// The search index of one language: its entry file, a shard, or a file of documents.
+pub enum SearchFile<'a> {
+    Meta(&'a LangIndex),
+    Shard(&'a index::Shard),
+    Docs(DocsFile<'a>),
+}
+
+impl Hash for SearchFile<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            SearchFile::Meta(index) => index.meta_hash.hash(state),
+            SearchFile::Shard(shard) => shard.hash.hash(state),
+            SearchFile::Docs(docs) => docs.hash(state),
+        }
+    }
+}
+
+impl SearchFile<'_> {
+    pub fn write(&self) -> Vec<u8> {
+        match self {
+            SearchFile::Meta(index) => index.meta.clone(),
+            SearchFile::Shard(shard) => shard.json.clone(),
+            SearchFile::Docs(docs) => docs.write(),
+        }
+    }
+}
+
+/// Where each taxonomy's terms start in the list of every term (a term's index is its
+/// taxonomy's base plus its position).
+fn term_bases(site: &Site) -> Vec<usize> {
+    site.taxonomies
+        .iter()
+        .scan(0, |next, t| {
+            let base = *next;
+            *next += t.terms.len();
+            Some(base)
+        })
+        .collect()
+}
+
+/// A brief's terms as indexes into the list of every term, sorted.
+fn term_ids(site: &Site, bases: &[usize], b: BriefId) -> Vec<usize> {
+    let mut ids: Vec<usize> = site.briefs[b].terms.iter().map(|&(t, term)| bases[t] + term).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+impl<'a> Render<'a> {
+    /// What brief `b` is found by in language `lang`'s index.
+    fn doc_fields(&'a self, lang: usize, bases: &[usize], b: BriefId) -> DocFields<'a> {
+        let site = self.site;
+        let brief = &site.briefs[b];
+        let mut terms: Vec<&'a str> = Vec::new();
+        for &(t, term) in brief.terms.iter() {
+            let term = &site.taxonomies[t].terms[term];
+            terms.push(term.label_in(lang));
+            terms.push(&term.label);
+            terms.extend(term.labels.iter().map(String::as_str));
+            if let Some(record) = term.record.map(|r| &site.records[r]) {
+                let fields = record.fields();
+                terms.extend(fields.names.iter().map(|(_, n)| n.value.as_str()));
+                terms.extend(fields.aka.iter().map(|a| a.value.as_str()));
+            }
+        }
+        terms.extend(brief.front().authors.iter().map(String::as_str));
+        terms.sort_unstable();
+        terms.dedup();
+        let entries = &site.library.entries;
+        let sources = sources_of(&self.graph.citations, b).into_iter().map(|e| entries[e].title.as_str()).collect();
+        DocFields {
+            title: brief.title(),
+            summary: brief.summary(),
+            body: &brief.parsed.analysis.text,
+            terms,
+            sources,
+            filters: term_ids(site, bases, b),
+        }
+    }
+
+    /// The index of language `lang`, made on first use.
+    pub(super) fn search_index(&'a self, lang: usize) -> &'a LangIndex {
+        self.search[lang].get_or_init(|| self.make_search_index(lang))
+    }
+
+    fn make_search_index(&'a self, lang: usize) -> LangIndex {
+        let (site, routes) = (self.site, self.routes);
+        let docs = site.latest.of(lang);
+        let bases = term_bases(site);
+        let fields: Vec<DocFields> = docs.par_iter().map(|&b| self.doc_fields(lang, &bases, b)).collect();
+        let keys: Vec<u64> = docs
+            .par_iter()
+            .zip(&fields)
+            .map(|(&b, f)| hash::of(&(site.briefs[b].parsed.file.hash, &f.terms, &f.sources, &f.filters)))
+            .collect();
+        let count = routes.search_shards(lang);
+        let all_key = hash::of(&(&keys, count));
+        let mut memo = self.search_memo.and_then(|m| m.langs.get(lang)).map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut lang_memo = memo.as_mut().map(|m| std::mem::take(&mut **m));
+        let shards = match lang_memo.as_ref().and_then(|m| m.shards.as_ref()) {
+            Some((key, shards)) if *key == all_key => shards.clone(),
+            _ => {
+                let last = lang_memo.as_ref().map(|m| &m.words);
+                let words: Vec<Arc<DocWords>> = keys
+                    .par_iter()
+                    .zip(&fields)
+                    .map(|(key, f)| match last.and_then(|w| w.get(key)) {
+                        Some(words) => words.clone(),
+                        None => Arc::new(DocWords::make(f)),
+                    })
+                    .collect();
+                let shards = Arc::new(index::shards(&words, count));
+                if let Some(m) = lang_memo.as_mut() {
+                    m.words = keys.iter().copied().zip(words).collect();
+                }
+                shards
+            }
+        };
+        if let (Some(memo), Some(mut m)) = (memo.as_mut(), lang_memo) {
+            m.shards = Some((all_key, shards.clone()));
+            **memo = m;
+        }
+        drop(memo);
+        let version = hash::of(&(all_key, shards.iter().map(|s| s.hash).collect::<Vec<_>>()));
+        let meta = self.search_meta(lang, &shards, version, &bases);
+        let meta_hash = hash::bytes(&meta);
+        LangIndex { shards, meta, meta_hash }
+    }
+
+    /// `search/index.json`: `{"version":2,"v":…,"docs":n,"per_file":k,"shards":[first token…],
+    /// "shard_url":…,"docs_url":…,"taxonomies":[[name,title]…],"terms":[[taxonomy,label,other
+    /// names,briefs]…]}`; a file's URL is its `…_url`, its number, `.json?v=` and `v`.
+    fn search_meta(&self, lang: usize, shards: &[index::Shard], version: u64, bases: &[usize]) -> Vec<u8> {
+        let (site, routes) = (self.site, self.routes);
+        let docs = site.latest.of(lang);
+        let mut counts = vec![0usize; bases.last().map_or(0, |b| b + site.taxonomies.last().map_or(0, |t| t.terms.len()))];
+        for &b in docs {
+            term_ids(site, bases, b).into_iter().for_each(|id| counts[id] += 1);
+        }
+        let taxonomies: Vec<[&str; 2]> =
+            site.taxonomies.iter().map(|t| [t.name.as_str(), t.title_in(lang)]).collect();
+        let mut terms: Vec<(usize, &str, String, usize)> = Vec::new();
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            for (i, term) in taxonomy.terms.iter().enumerate() {
+                terms.push((t, term.label_in(lang), other_names(site, term, lang), counts[bases[t] + i]));
+            }
+        }
+        // The folder of the numbered files, from the route of the first.
+        fn folder(url: &str) -> &str {
+            url.strip_suffix("0.json").unwrap_or(url)
+        }
+        let docs_url = (routes.search_doc_files(lang) > 0).then(|| folder(routes.search_docs(lang, 0).url()));
+        let firsts: Vec<&str> = shards.iter().map(|s| &*s.first).filter(|f| !f.is_empty()).collect();
+        let meta = serde_json::json!({
+            "version": 2,
+            "v": format!("{:08x}", version as u32),
+            "docs": docs.len(),
+            "per_file": DOCS_PER_FILE,
+            "shards": firsts,
+            "shard_url": folder(routes.search_shard(lang, 0).url()),
+            "docs_url": docs_url,
+            "taxonomies": taxonomies,
+            "terms": terms,
+        });
+        let mut out = serde_json::to_vec(&meta).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+
+    /// The search file of a route.
+    pub(super) fn search_file(&'a self, output: crate::routes::Output) -> Option<SearchFile<'a>> {
+        use crate::routes::Output;
+        Some(match output {
+            Output::SearchIndex(lang) => SearchFile::Meta(self.search_index(lang)),
+            Output::SearchShard { lang, shard } => SearchFile::Shard(&self.search_index(lang).shards[shard]),
+            Output::SearchDocs { lang, part } => {
+                let docs = self.site.latest.of(lang);
+                let docs = &docs[(part * DOCS_PER_FILE).min(docs.len())..((part + 1) * DOCS_PER_FILE).min(docs.len())];
+                SearchFile::Docs(DocsFile { render: self, docs, bases: term_bases(self.site) })
+            }
+            _ => return None,
+        })
+    }
+
+    /// `search/index.json` with the hash of its data, so browsers never use a stale index.
+    pub(super) fn search_index_url(&'a self, lang: usize) -> String {
+        format!("{}?v={:08x}", self.routes.search_index(lang).url(), self.search_index(lang).meta_hash as u32)
+    }
+}
+
+/// A file of documents: `[[title, path from the site root, yyyy-mm-dd or "", summary, [term
+/// indexes], text]…]`. It hashes as each brief's file, URL and terms, which decide it.
+pub struct DocsFile<'a> {
+    render: &'a Render<'a>,
+    docs: &'a [BriefId],
+    bases: Vec<usize>,
+}
+
+impl Hash for DocsFile<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let site = self.render.site;
+        self.bases.hash(state);
+        for &b in self.docs {
+            let brief = &site.briefs[b];
+            (brief.parsed.file.hash, self.render.routes.brief(b).url(), &brief.terms).hash(state);
+        }
+    }
+}
+
+impl DocsFile<'_> {
+    fn write(&self) -> Vec<u8> {
+        let (site, routes) = (self.render.site, self.render.routes);
+        let docs: Vec<_> = self
+            .docs
+            .iter()
+            .map(|&b| {
+                let brief = &site.briefs[b];
+                let path = routes.urls.path_of(routes.brief(b).url());
+                let text = excerpt_text(&brief.parsed.analysis.text);
+                (brief.title(), path, Ymd(brief.front().date), brief.summary(), term_ids(site, &self.bases, b), text)
+            })
+            .collect();
+        let mut out = serde_json::to_vec(&docs).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}
+
+/// A body's text for excerpts: white space collapsed, in NFC, cut at `TEXT_LIMIT` bytes.
+fn excerpt_text(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::with_capacity(text.len().min(TEXT_LIMIT) + 4);
+    for word in text.split_whitespace() {
+        if out.len() + word.len() + 1 > TEXT_LIMIT {
+            let room = TEXT_LIMIT.saturating_sub(out.len() + 1);
+            let cut = (0..=room.min(word.len())).rev().find(|&i| word.is_char_boundary(i)).unwrap_or(0);
+            if cut > 0 {
+                out.push(' ');
+                out.push_str(&word[..cut]);
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_ascii() {
+        out
+    } else {
+        out.nfc().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_text_collapses_space_and_stops_at_the_limit() {
+        assert_eq!(excerpt_text("  a\n\n b\tc  "), "a b c");
+        let long = "가나다 ".repeat(10_000);
+        let text = excerpt_text(&long);
+        assert!(text.len() <= TEXT_LIMIT && text.len() > TEXT_LIMIT - 20, "{}", text.len());
+    }
+}

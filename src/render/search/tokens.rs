@@ -1,0 +1,144 @@
+//! The words of a text as the search index holds them. `search.js` makes the words of a query
+//! the same way (its `tokens`): the two must agree, character class for character class.
+//!
+//! - Text is taken in Unicode NFC, then lower-cased.
+//! - A word is a run of letters and digits (Unicode `Alphabetic` or `Numeric`), at most
+//!   `MAX_WORD` characters kept; the browser finds a word by any prefix of three letters or more.
+//! - Korean, Chinese and Japanese are written without spaces between all words (Korean
+//!   attaches particles: `주한미군의`), so a run of their letters is indexed as every suffix of
+//!   it (at most `CJK_SPAN` characters each): a prefix of a suffix is any substring, so
+//!   `작전통제` is found inside `전시작전통제권` and `주한미군` before a particle.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Characters kept of a word (a longer one is found by its first `MAX_WORD`).
+pub const MAX_WORD: usize = 32;
+/// Characters kept of each suffix of a run of CJK letters.
+pub const CJK_SPAN: usize = 12;
+
+/// Hangul (syllables and jamo), kana and CJK ideographs.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{11FF}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{3130}'..='\u{318F}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{A960}'..='\u{A97F}'
+        | '\u{AC00}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FAFF}')
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Other,
+    Word,
+    Cjk,
+}
+
+fn class(c: char) -> Class {
+    if c.is_ascii() {
+        if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else {
+            Class::Other
+        }
+    } else if !c.is_alphanumeric() {
+        Class::Other
+    } else if is_cjk(c) {
+        Class::Cjk
+    } else {
+        Class::Word
+    }
+}
+
+/// Calls `f` with every token of `text`, in order, repeats included: each word, lower-cased, and
+/// each suffix of each run of CJK letters.
+pub fn each(text: &str, mut f: impl FnMut(&str)) {
+    let normal: String;
+    let text = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text
+    } else {
+        normal = text.nfc().collect();
+        &normal
+    };
+    let mut buffer = String::new();
+    let mut chars: Vec<char> = Vec::new();
+    let mut start = 0;
+    let mut current = Class::Other;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        let k = class(c);
+        if k == current {
+            continue;
+        }
+        let run = &text[start..i];
+        match current {
+            Class::Word => f(word(run, &mut buffer)),
+            Class::Cjk => {
+                chars.clear();
+                chars.extend(run.chars());
+                for from in 0..chars.len() {
+                    buffer.clear();
+                    buffer.extend(&chars[from..chars.len().min(from + CJK_SPAN)]);
+                    f(&buffer);
+                }
+            }
+            Class::Other => {}
+        }
+        start = i;
+        current = k;
+    }
+}
+
+/// A word lower-cased and cut to `MAX_WORD` characters (in `buffer` when it had to change).
+fn word<'a>(run: &'a str, buffer: &'a mut String) -> &'a str {
+    if run.is_ascii() {
+        let run = &run[..run.len().min(MAX_WORD)];
+        if !run.bytes().any(|b| b.is_ascii_uppercase()) {
+            return run;
+        }
+        buffer.clear();
+        buffer.push_str(run);
+        buffer.make_ascii_lowercase();
+        return buffer;
+    }
+    *buffer = run.to_lowercase();
+    if let Some((cut, _)) = buffer.char_indices().nth(MAX_WORD) {
+        buffer.truncate(cut);
+    }
+    buffer
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        each(text, |t| out.push(t.to_string()));
+        out
+    }
+
+    #[test]
+    fn words_are_lower_cased_runs_of_letters_and_digits() {
+        assert_eq!(all("Camp Humphreys, 2025: U.S.-ROK"), ["camp", "humphreys", "2025", "u", "s", "rok"]);
+        assert_eq!(all("Ünïcode ÉTÉ"), ["ünïcode", "été"]);
+        assert_eq!(all("<script>alert(1)</script>"), ["script", "alert", "1", "script"]);
+        assert!(all("!!! … 🙂 — ").is_empty());
+        let long = "x".repeat(100);
+        assert_eq!(all(&long), ["x".repeat(MAX_WORD)]);
+    }
+
+    #[test]
+    fn cjk_runs_are_indexed_by_every_suffix() {
+        assert_eq!(all("주한미군의 OPCON"), ["주한미군의", "한미군의", "미군의", "군의", "의", "opcon"]);
+        // A Latin word then Hangul: two tokens.
+        assert_eq!(all("USFK는"), ["usfk", "는"]);
+        let suffixes = all("전시작전통제권");
+        assert!(suffixes.iter().any(|s| s.starts_with("작전통제")), "{suffixes:?}");
+        // Decomposed Hangul (as typed on a Mac) is composed first.
+        assert_eq!(all("\u{1112}\u{1161}\u{11AB}"), ["한"]);
+        let long: String = "가".repeat(20);
+        assert!(all(&long).iter().all(|s| s.chars().count() <= CJK_SPAN));
+    }
+}
