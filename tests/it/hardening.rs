@@ -274,7 +274,7 @@ fn character_references_cannot_write_forbidden_characters_either() {
         .brief("a.md", &brief("", body))
         .build_ok();
     let forbidden = |c: char| (c as u32 & 0xfffe) == 0xfffe || ('\u{fdd0}'..='\u{fdef}').contains(&c) || c < '\u{9}';
-    for rel in ["atom.xml", "a/index.html", "search/index.json"] {
+    for rel in ["atom.xml", "a/index.html", "search/index.json", "search/shards/0.json", "search/docs/0.json"] {
         assert!(!run.read(rel).chars().any(forbidden), "{rel}");
     }
 }

@@ -247,10 +247,10 @@ fn each_language_lists_its_own_briefs_on_its_home_sections_terms_and_feeds() {
     assert!(run.read("ko/topics/opcon-transfer/atom.xml").contains("<title>나</title>"));
     assert!(!run.read("atom.xml").contains("<title>가</title>"));
     // Search indexes per language.
-    let index = run.read("ko/search/index.json");
+    let index = crate::search::Index::read(&run, "ko/").text;
     assert!(index.contains("\"가\"") && !index.contains("\"A\""), "{index}");
     assert!(index.contains("전시작전통제권 전환"), "the term's Korean label: {index}");
-    assert!(!run.read("search/index.json").contains("\"가\""));
+    assert!(!crate::search::Index::read(&run, "").text.contains("\"가\""));
     // The sitemap lists every language's pages, lists with their alternates.
     let sitemap = run.read("sitemap.xml");
     let home_entry = sitemap.split("<url>").find(|u| u.contains("<loc>https://example.org/ko/</loc>")).unwrap();

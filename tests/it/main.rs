@@ -16,6 +16,7 @@ mod rebuild;
 mod reports;
 mod reuse;
 mod routes;
+mod search;
 mod serve;
 mod start;
 mod support;

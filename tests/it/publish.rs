@@ -124,14 +124,14 @@ fn canonical_and_open_graph_tags() {
 #[test]
 fn search_index_holds_only_what_search_needs() {
     let site = site_with_base("https://example.org/policy/").build_ok();
-    let index: serde_json::Value = serde_json::from_str(&site.read("search/index.json")).unwrap();
-    let docs = index["docs"].as_array().unwrap();
+    let index = crate::search::Index::read(&site, "");
+    let docs = &index.docs;
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[0][0], "New");
     assert_eq!(docs[0][1], "briefs/new/");
     assert_eq!(docs[0][2], "2025-03-01");
     let term = docs[0][4][0].as_u64().unwrap() as usize;
-    assert_eq!(index["terms"][term][1], "전시작전통제권");
+    assert_eq!(index.meta["terms"][term][1], "전시작전통제권");
     let page = site.read("search/index.html");
     assert!(page.contains("data-base=\"/policy/\""), "{page}");
     assert!(page.contains("/policy/static/search.js?v="), "{page}");

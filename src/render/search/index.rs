@@ -23,6 +23,8 @@ pub const SUMMARY: u8 = 4;
 /// The title of a source the brief cites or lists.
 pub const SOURCE: u8 = 8;
 const BODY_SHIFT: u8 = 4;
+/// A term filter's token while it is made (not written: its code is 0).
+const FILTER: u8 = 128;
 const BODY_MAX: u8 = 7;
 
 /// What a document is found by.
@@ -45,40 +47,74 @@ pub struct DocWords {
     codes: Vec<u8>,
 }
 
-impl DocWords {
-    pub fn make(fields: &DocFields) -> DocWords {
-        // Per token: where fields hold it, and how often the body does.
-        let mut found: FastMap<Box<str>, (u8, u8)> = hash::fast_map(fields.body.len() / 16 + 64);
-        let mut add = |token: &str, flag: u8| match found.get_mut(token) {
-            Some(entry) => {
-                entry.0 |= flag;
-                entry.1 = (entry.1 + u8::from(flag == 0)).min(BODY_MAX);
+/// What `DocWords::make` reuses from one document to the next on a thread: the tokens found so
+/// far, one after another in `text`, each with its span, hash and code, and a table of them by
+/// hash (no allocation per token).
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    /// `(start, end, hash, flags, body count)`.
+    found: Vec<(u32, u32, u64, u8, u8)>,
+    table: hashbrown::HashTable<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+impl Scratch {
+    fn add(&mut self, token: &str, flag: u8) {
+        let hash = hash::of(token);
+        let Scratch { text, found, table } = self;
+        let at = table.find(hash, |&i| {
+            let (start, end, ..) = found[i as usize];
+            &text[start as usize..end as usize] == token
+        });
+        match at {
+            Some(&i) => {
+                let entry = &mut found[i as usize];
+                entry.3 |= flag;
+                entry.4 = (entry.4 + u8::from(flag == 0)).min(BODY_MAX);
             }
             None => {
-                found.insert(token.into(), (flag, u8::from(flag == 0)));
+                let start = text.len() as u32;
+                text.push_str(token);
+                let i = found.len() as u32;
+                found.push((start, text.len() as u32, hash, flag, u8::from(flag == 0)));
+                table.insert_unique(hash, i, |&j| found[j as usize].2);
             }
-        };
-        tokens::each(fields.title, |t| add(t, TITLE));
-        tokens::each(fields.summary, |t| add(t, SUMMARY));
-        fields.terms.iter().for_each(|name| tokens::each(name, |t| add(t, TERM)));
-        fields.sources.iter().for_each(|title| tokens::each(title, |t| add(t, SOURCE)));
-        tokens::each(fields.body, |t| add(t, 0));
-        for id in &fields.filters {
-            found.entry(format!("#{id}").into()).or_insert((0, 0));
         }
-        let mut entries: Vec<(Box<str>, (u8, u8))> = found.into_iter().collect();
-        // Sorted, so that equal documents have equal tokens, byte for byte.
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut words = DocWords {
-            tokens: String::with_capacity(entries.iter().map(|(t, _)| t.len() + 1).sum()),
-            codes: Vec::with_capacity(entries.len()),
-        };
-        for (token, (flags, count)) in entries {
-            words.tokens.push_str(&token);
-            words.tokens.push('\0');
-            words.codes.push(flags | (count << BODY_SHIFT));
-        }
-        words
+    }
+}
+
+impl DocWords {
+    pub fn make(fields: &DocFields) -> DocWords {
+        SCRATCH.with(|scratch| {
+            let scratch = &mut *scratch.borrow_mut();
+            scratch.text.clear();
+            scratch.found.clear();
+            scratch.table.clear();
+            // Per token: where fields hold it, and how often the body does.
+            tokens::each(fields.title, |t| scratch.add(t, TITLE));
+            tokens::each(fields.summary, |t| scratch.add(t, SUMMARY));
+            fields.terms.iter().for_each(|name| tokens::each(name, |t| scratch.add(t, TERM)));
+            fields.sources.iter().for_each(|title| tokens::each(title, |t| scratch.add(t, SOURCE)));
+            tokens::each(fields.body, |t| scratch.add(t, 0));
+            for id in &fields.filters {
+                scratch.add(&format!("#{id}"), FILTER);
+            }
+            let mut words = DocWords {
+                tokens: String::with_capacity(scratch.text.len() + scratch.found.len()),
+                codes: Vec::with_capacity(scratch.found.len()),
+            };
+            // In the order first found: equal documents have equal tokens, byte for byte.
+            for &(start, end, _, flags, count) in &scratch.found {
+                words.tokens.push_str(&scratch.text[start as usize..end as usize]);
+                words.tokens.push('\0');
+                words.codes.push((flags & !FILTER) | (count << BODY_SHIFT));
+            }
+            words
+        })
     }
 
     /// Each token with its code.
@@ -132,10 +168,14 @@ pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
                 left
             },
         );
+    let t0 = std::time::Instant::now();
     let mut tokens: Vec<(Box<str>, Vec<u32>)> = postings.into_iter().collect();
     tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let entries: Vec<Vec<u8>> = tokens.par_iter().map(|(token, list)| entry_json(token, list)).collect();
     let total: usize = entries.iter().map(|e| e.len() + 1).sum();
+    if std::env::var_os("BRIEFING_SEARCH_TIMES").is_some() {
+        eprintln!("  sort+json {:?}: {} tokens, {} bytes", t0.elapsed(), tokens.len(), total);
+    }
     let count = count.max(1);
     let mut shards: Vec<(Option<Box<str>>, Vec<u8>)> = (0..count).map(|_| (None, Vec::new())).collect();
     let mut filled = 0;

@@ -144,6 +144,7 @@ impl<'a> Render<'a> {
         let (site, routes) = (self.site, self.routes);
         let docs = site.latest.of(lang);
         let bases = term_bases(site);
+        let t0 = std::time::Instant::now();
         let fields: Vec<DocFields> = docs.par_iter().map(|&b| self.doc_fields(lang, &bases, b)).collect();
         let keys: Vec<u64> = docs
             .par_iter()
@@ -166,7 +167,11 @@ impl<'a> Render<'a> {
                         None => Arc::new(DocWords::make(f)),
                     })
                     .collect();
+                let t1 = std::time::Instant::now();
                 let shards = Arc::new(index::shards(&words, count));
+                if std::env::var_os("BRIEFING_SEARCH_TIMES").is_some() {
+                    eprintln!("search {lang}: fields+words {:?}, shards {:?}", t1 - t0, t1.elapsed());
+                }
                 if let Some(m) = lang_memo.as_mut() {
                     m.words = keys.iter().copied().zip(words).collect();
                 }
@@ -286,6 +291,10 @@ impl DocsFile<'_> {
 /// A body's text for excerpts: white space collapsed, in NFC, cut at `TEXT_LIMIT` bytes.
 fn excerpt_text(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
+    let plain = !text.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r' | b'\x0b' | b'\x0c')) && !text.contains("  ");
+    if plain && text.len() <= TEXT_LIMIT && text.is_ascii() {
+        return text.trim().to_string();
+    }
     let mut out = String::with_capacity(text.len().min(TEXT_LIMIT) + 4);
     for word in text.split_whitespace() {
         if out.len() + word.len() + 1 > TEXT_LIMIT {
@@ -302,7 +311,8 @@ fn excerpt_text(text: &str) -> String {
         }
         out.push_str(word);
     }
-    if out.is_ascii() {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    if out.is_ascii() || is_nfc_quick(out.chars()) == IsNormalized::Yes {
         out
     } else {
         out.nfc().collect()

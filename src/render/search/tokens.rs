@@ -55,14 +55,30 @@ fn class(c: char) -> Class {
 /// Calls `f` with every token of `text`, in order, repeats included: each word, lower-cased, and
 /// each suffix of each run of CJK letters.
 pub fn each(text: &str, mut f: impl FnMut(&str)) {
+    let mut buffer = String::new();
+    if text.is_ascii() {
+        // Most text: byte by byte.
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_alphanumeric() {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                f(word(&text[start..i], &mut buffer));
+            }
+            i += 1;
+        }
+        return;
+    }
     let normal: String;
-    let text = if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    let text = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
         text
     } else {
         normal = text.nfc().collect();
         &normal
     };
-    let mut buffer = String::new();
     let mut chars: Vec<char> = Vec::new();
     let mut start = 0;
     let mut current = Class::Other;

@@ -1,0 +1,211 @@
+//! Full-text search (issue 19): the index split into an entry file, shards of tokens and files
+//! of texts, read here as the browser reads them.
+
+use std::collections::BTreeMap;
+
+use crate::support::{Run, SiteTest};
+
+/// Where a token is found, as the index codes it (`src/render/search/index.rs`).
+const TITLE: u64 = 1;
+const TERM: u64 = 2;
+const SUMMARY: u64 = 4;
+
+/// A language's search index as written: the entry, every token with its postings
+/// (`(document, code)`), and every document (`[title, path, date, summary, terms, text]`).
+pub struct Index {
+    pub meta: serde_json::Value,
+    pub tokens: BTreeMap<String, Vec<(usize, u64)>>,
+    pub docs: Vec<serde_json::Value>,
+    /// Every file's text, for assertions on what the index holds anywhere.
+    pub text: String,
+}
+
+impl Index {
+    /// The index of the language whose pages are under `prefix` (`""`, `"ko/"`).
+    pub fn read(run: &Run, prefix: &str) -> Index {
+        let entry = run.read(&format!("{prefix}search/index.json"));
+        let meta: serde_json::Value = serde_json::from_str(&entry).unwrap();
+        let mut text = entry.clone();
+        let mut tokens = BTreeMap::new();
+        let mut firsts = Vec::new();
+        for n in 0.. {
+            let path = format!("{prefix}search/shards/{n}.json");
+            if !run.exists(&path) {
+                break;
+            }
+            let shard = run.read(&path);
+            text.push_str(&shard);
+            let entries: Vec<(String, Vec<u64>)> = serde_json::from_str(&shard).unwrap();
+            if let Some((first, _)) = entries.first() {
+                firsts.push(serde_json::Value::from(first.as_str()));
+            }
+            for (token, postings) in entries {
+                let mut doc = 0;
+                let list = postings
+                    .iter()
+                    .map(|&p| {
+                        doc += (p / 128) as usize;
+                        (doc, p % 128)
+                    })
+                    .collect();
+                assert!(tokens.insert(token.clone(), list).is_none(), "`{token}` is in one shard only");
+            }
+        }
+        assert_eq!(meta["shards"], serde_json::Value::from(firsts), "the entry lists each shard's first token");
+        let keys: Vec<&String> = tokens.keys().collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "tokens are sorted across shards");
+        let mut docs = Vec::new();
+        for n in 0.. {
+            let path = format!("{prefix}search/docs/{n}.json");
+            if !run.exists(&path) {
+                break;
+            }
+            let file = run.read(&path);
+            text.push_str(&file);
+            docs.extend(serde_json::from_str::<Vec<serde_json::Value>>(&file).unwrap());
+        }
+        assert_eq!(meta["docs"], docs.len());
+        Index { meta, tokens, docs, text }
+    }
+
+    /// The titles of the documents holding a token that starts with `prefix`, each once, in
+    /// document order.
+    pub fn find(&self, prefix: &str) -> Vec<String> {
+        let mut found: Vec<usize> = self
+            .tokens
+            .range(prefix.to_string()..)
+            .take_while(|(t, _)| t.starts_with(prefix))
+            .flat_map(|(_, list)| list.iter().map(|&(d, _)| d))
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.iter().map(|&d| self.docs[d][0].as_str().unwrap().to_string()).collect()
+    }
+
+    /// The code of an exact token in a document, by its title.
+    pub fn code(&self, token: &str, title: &str) -> Option<u64> {
+        let d = self.docs.iter().position(|doc| doc[0] == title)?;
+        self.tokens.get(token)?.iter().find(|&&(doc, _)| doc == d).map(|&(_, code)| code)
+    }
+}
+
+fn brief(title: &str, front: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: 2025-11-05\n{front}---\n{body}\n")
+}
+
+fn site() -> SiteTest {
+    SiteTest::new()
+        .config("title: Briefs\nbase_url: https://example.org/policy/\nlanguages:\n  ko:\n    title: 브리프\n")
+        .brief(
+            "briefs/basing.md",
+            &brief(
+                "Basing after relocation",
+                "summary: Where the forces moved.\ntopics: [Force posture]\nauthors: [Kim Min-ji]\n",
+                "The headquarters moved to Camp Humphreys in 2018, beside the Washington Declaration's planners.",
+            ),
+        )
+        .brief(
+            "briefs/opcon.md",
+            &brief(
+                "OPCON",
+                "topics: [OPCON transfer]\n",
+                "Nothing about camps here.\n\n| Actor | 전시작전통제권 |\n|---|---|\n| USFK | 주한미군의 역할 |\n",
+            ),
+        )
+        .brief("briefs/opcon.ko.md", &brief("전시작전통제권 전환", "", "주한미군은 남는다. 작전통제 이야기."))
+        .brief("briefs/empty.md", &brief("An empty brief", "", ""))
+}
+
+#[test]
+fn a_word_found_only_in_a_body_is_in_the_index_with_where_it_is() {
+    let run = site().build_ok();
+    let index = Index::read(&run, "");
+    assert_eq!(index.find("humphreys"), ["Basing after relocation"]);
+    assert_eq!(index.find("humph"), ["Basing after relocation"], "any prefix");
+    assert_eq!(index.find("declaration"), ["Basing after relocation"]);
+    let code = index.code("humphreys", "Basing after relocation").unwrap();
+    assert_eq!(code & 15, 0, "in the body only");
+    assert_eq!(code >> 4, 1, "once");
+    assert_eq!(index.code("basing", "Basing after relocation"), Some(TITLE));
+    assert_eq!(index.code("forces", "Basing after relocation"), Some(SUMMARY));
+    // Term names and authors are found as terms.
+    assert_eq!(index.code("posture", "Basing after relocation").unwrap() & TERM, TERM);
+    assert_eq!(index.code("kim", "Basing after relocation").unwrap() & TERM, TERM);
+    // The document shows its text for excerpts, and its path from the site root.
+    let doc = index.docs.iter().find(|d| d[0] == "Basing after relocation").unwrap();
+    assert_eq!(doc[1], "briefs/basing/");
+    assert!(doc[5].as_str().unwrap().contains("Camp Humphreys in 2018"), "{doc}");
+    // An empty body is a document all the same.
+    assert!(index.docs.iter().any(|d| d[0] == "An empty brief" && d[5] == ""));
+    // A term's filter is a token of its own.
+    let term = index.meta["terms"].as_array().unwrap().iter().position(|t| t[1] == "Force posture").unwrap();
+    assert_eq!(index.find(&format!("#{term}")), ["Basing after relocation"]);
+    assert_eq!(index.meta["terms"][term][3], 1, "its count");
+    // The entry names the other files by their folder, under the base path.
+    assert_eq!(index.meta["shard_url"], "/policy/search/shards/");
+    assert_eq!(index.meta["docs_url"], "/policy/search/docs/");
+}
+
+#[test]
+fn korean_is_found_inside_words_and_before_particles() {
+    let run = site().build_ok();
+    let en = Index::read(&run, "");
+    // A table cell of an English brief: 작전통제 inside 전시작전통제권, 주한미군 before 의.
+    assert_eq!(en.find("작전통제"), ["OPCON"]);
+    assert_eq!(en.find("주한미군"), ["OPCON"]);
+    let ko = Index::read(&run, "ko/");
+    assert_eq!(ko.find("주한미군"), ["전시작전통제권 전환"]);
+    assert_eq!(ko.find("작전통제"), ["전시작전통제권 전환"]);
+}
+
+#[test]
+fn each_language_indexes_its_own_briefs() {
+    let run = site().build_ok();
+    let en = Index::read(&run, "");
+    let ko = Index::read(&run, "ko/");
+    let titles = |index: &Index| index.docs.iter().map(|d| d[0].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(ko.meta["docs"], 1);
+    assert_eq!(titles(&ko), ["전시작전통제권 전환"]);
+    assert!(!titles(&en).contains(&"전시작전통제권 전환".to_string()));
+    assert!(ko.find("남는다").len() == 1 && en.find("남는다").is_empty());
+    assert_eq!(ko.meta["shard_url"], "/policy/ko/search/shards/");
+}
+
+#[test]
+fn the_index_is_the_same_byte_for_byte_on_every_build() {
+    // Enough briefs for several shards and document files.
+    let mut test = SiteTest::new();
+    for i in 0..60 {
+        let body = format!("Word{i} appears here with alpha beta gamma and 한미동맹{i}의 현대화.");
+        test = test.brief(&format!("briefs/b{i:02}.md"), &brief(&format!("Brief {i}"), "topics: [T]\n", &body));
+    }
+    let other = tempfile::tempdir().unwrap();
+    let again = other.path().join("out");
+    assert_eq!(test.run_with_output(&again).code, 0);
+    let first = test.build_ok();
+    let files = |dir: &std::path::Path| {
+        crate::support::files_under(dir).into_iter().filter(|f| f.starts_with("search/")).collect::<Vec<_>>()
+    };
+    let a = files(&first.root.join("output"));
+    assert_eq!(a, files(&again));
+    assert!(a.contains(&"search/shards/2.json".to_string()), "60 briefs, 3 shards: {a:?}");
+    assert!(a.contains(&"search/docs/14.json".to_string()) && !a.contains(&"search/docs/15.json".to_string()));
+    for file in &a {
+        assert!(std::fs::read(first.path(file)).unwrap() == std::fs::read(again.join(file)).unwrap(), "{file}");
+    }
+    let index = Index::read(&first, "");
+    assert_eq!(index.find("word7").len(), 1);
+    assert_eq!(index.find("한미동맹").len(), 60);
+}
+
+#[test]
+fn a_huge_body_is_indexed_whole_and_its_text_cut_for_excerpts() {
+    let mut body = "Opening words. ".repeat(20_000);
+    body.push_str("Farewell zanzibar.");
+    let run = SiteTest::new().brief("huge.md", &brief("Huge", "", &body)).build_ok();
+    let index = Index::read(&run, "");
+    assert_eq!(index.find("zanzibar"), ["Huge"], "a word at the end of 300 KB");
+    let text = index.docs[0][5].as_str().unwrap();
+    assert!(text.len() <= 16_000 && text.starts_with("Opening words."), "{}", text.len());
+    assert_eq!(index.code("opening", "Huge").unwrap() >> 4, 7, "body counts stop at 7");
+}
