@@ -48,6 +48,7 @@ pub const RESERVED_IDS: &[&str] = &[
     "footnotes-heading",
     "search",
     "search-input",
+    "search-more",
     "search-filter",
     "search-status",
     "search-hint",

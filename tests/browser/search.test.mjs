@@ -91,6 +91,100 @@ test("a Korean substring inside a longer word is found", async () => {
   await page.close();
 });
 
+// The excerpts of the results: each a text with its marked parts.
+async function excerpts(page) {
+  return page.$$eval("#search-results .excerpt", (ps) => ps.map((p) => ({
+    text: p.textContent,
+    marks: [...p.querySelectorAll("mark")].map((m) => m.textContent),
+  })));
+}
+
+test("a word found only in the body finds its briefs, with the text around it highlighted", async () => {
+  const { page, errors } = await searchPage();
+  await page.fill("#search-input", "Humphreys");
+  await page.waitForSelector("#search-results li .excerpt mark");
+  const titles = await resultTitles(page);
+  assert.ok(titles.some((t) => /China and the repurposing of US Forces Korea/.test(t)), titles.join(" | "));
+  const found = await excerpts(page);
+  assert.ok(found.length >= 2, JSON.stringify(found));
+  for (const e of found) {
+    assert.deepEqual([...new Set(e.marks)], ["Humphreys"], e.text);
+    assert.ok(e.text.length < 300, "an excerpt, not the whole text");
+  }
+  // A prefix finds the word as well.
+  await page.fill("#search-input", "humphr");
+  await page.waitForFunction(() => [...document.querySelectorAll("#search-results .excerpt mark")].some((m) => m.textContent === "Humphr"));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("two words find the briefs holding both, each highlighted", async () => {
+  const { page } = await searchPage();
+  await page.fill("#search-input", "Washington Declaration");
+  await page.waitForSelector("#search-results li .excerpt mark");
+  const titles = await resultTitles(page);
+  assert.ok(titles.some((t) => /Extended deterrence after the 2025 SCM/.test(t)), titles.join(" | "));
+  const marks = (await excerpts(page)).flatMap((e) => e.marks);
+  assert.ok(marks.includes("Washington") && marks.includes("Declaration"), marks.join(", "));
+  await page.close();
+});
+
+test("a Korean word of a Korean body is found inside a longer word, highlighted", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}${BASE}ko/search/?q=${encodeURIComponent("평시작전")}`);
+  await page.waitForSelector("#search-results li .excerpt mark");
+  const found = await excerpts(page);
+  assert.ok(found.some((e) => e.marks.includes("평시작전") && e.text.includes("평시작전통제권")), JSON.stringify(found));
+  assert.ok((await page.$$eval("#search-results .card-title a", (as) => as.map((a) => a.getAttribute("href"))))
+    .every((href) => href.startsWith(`${BASE}ko/`)), "only Korean briefs");
+  await page.close();
+});
+
+test("a Korean word with a particle finds the word before another particle", async () => {
+  // `주한미군은` is written nowhere; `주한미군의`, `주한미군과` and `주한미군이` are.
+  const page = await browser.newPage();
+  await page.goto(`${origin}${BASE}ko/search/?q=${encodeURIComponent("주한미군은")}`);
+  await page.waitForSelector("#search-results li");
+  const titles = await resultTitles(page);
+  assert.ok(titles.some((t) => /주한미군과 전략적 유연성/.test(t)), titles.join(" | "));
+  const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent));
+  assert.ok(marks.includes("주한미군"), marks.join(", "));
+  await page.close();
+});
+
+test("hostile queries are text: markup, patterns, a long query, punctuation and emoji", async () => {
+  const { page, errors } = await searchPage();
+  let dialogs = 0;
+  page.on("dialog", (d) => { dialogs++; d.dismiss(); });
+  for (const query of ["<script>alert(1)</script>", "(.*+?[^$]{2}|\\", "opcon ".repeat(200), "!!! ??? ... ---", "🙂🚀", "\u200b\u00ad"]) {
+    await page.fill("#search-input", query);
+    await page.waitForFunction(() => !document.getElementById("search-status").textContent.endsWith("\u2026"));
+    await page.waitForTimeout(50);
+  }
+  await page.fill("#search-input", "<img src=x onerror=alert(1)>");
+  await page.waitForTimeout(200);
+  assert.equal(await page.$$eval("#search-results img", (is) => is.length), 0);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(errors, []);
+  // Punctuation alone asks nothing: the hint says what to type.
+  await page.fill("#search-input", "?!");
+  await page.waitForFunction(() => document.getElementById("search-status").textContent === "");
+  assert.ok(await page.isVisible("#search-hint"));
+  await page.close();
+});
+
+test("more results than shown come with a button that shows more", async () => {
+  const { page } = await searchPage();
+  await page.fill("#search-input", "the");
+  await page.waitForSelector("#search-more:not([hidden])");
+  const first = (await resultTitles(page)).length;
+  assert.equal(first, 10);
+  await page.click("#search-more");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li").length > 10);
+  assert.match(await page.textContent("#search-status"), /briefs/);
+  await page.close();
+});
+
 test("a topic filter narrows the list", async () => {
   const { page } = await searchPage();
   await page.fill("#search-input", "korea");

@@ -401,7 +401,9 @@ fn a_body_edit_that_no_other_page_shows_renders_one_page() {
         log.push_str(&w.log());
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert!(log.contains("changed content/briefs/a.md: 1 page rendered, 1 file written"), "{log}");
+    // Its page, and of full-text search the file of its text, the shard of its new word, the
+    // index's entry (its version) and the search page (which links the entry by its version).
+    assert!(log.contains("changed content/briefs/a.md: 5 pages rendered, 5 files written"), "{log}");
     // A change to the summary paragraph shows on list pages: they follow.
     w.write("content/briefs/a.md", &brief("Alpha", "2025-01-01", "X", "New summary.\n\nSecond body."));
     assert_eq!(events.next().0, "reload");

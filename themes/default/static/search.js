@@ -298,6 +298,8 @@
     if (termId) params.set("term", termId);
     var qs = params.toString();
     history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+    // For tests and other scripts: the results of a query are shown.
+    list.dispatchEvent(new CustomEvent("briefing:results", { detail: { query: query, found: n, shown: entries.length } }));
   }
 
   function fillFilter() {
@@ -326,7 +328,7 @@
   fetchJson(indexUrl).then(function (data) {
     meta = data;
     fillFilter();
-    status.textContent = "";
+    if (!tokens(input.value).length && !(filter && filter.value)) status.textContent = "";
     render();
   }, function (e) {
     status.textContent = say("search_failed", { error: e.message });
