@@ -37,6 +37,7 @@ impl Index {
             text.push_str(&shard);
             let entries: Vec<(String, Vec<u64>)> = serde_json::from_str(&shard).unwrap();
             if let Some((first, _)) = entries.first() {
+                assert_eq!(firsts.len(), n, "no empty shard before shard {n}");
                 firsts.push(serde_json::Value::from(first.as_str()));
             }
             for (token, postings) in entries {

@@ -134,8 +134,8 @@ pub struct Shard {
 type Postings = FastMap<Box<str>, Vec<u32>>;
 
 /// The index of `docs` (in their order) cut into `count` shards: each token whole in one shard,
-/// shards filled in token order to about an equal share of the bytes (so only trailing shards
-/// can be empty, when a few tokens hold most of the index).
+/// shards filled in token order to about an equal share of the bytes. Only trailing shards can
+/// be empty (when there are fewer tokens than shards).
 pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
     const RUN: usize = 256;
     let postings = docs
@@ -181,8 +181,9 @@ pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
     let mut filled = 0;
     let mut shard = 0;
     for ((token, _), entry) in tokens.iter().zip(&entries) {
-        // The next shard once this one holds its share of the bytes so far.
-        while shard + 1 < count && filled >= total * (shard + 1) / count {
+        // The next shard once this one holds its share of the bytes so far: one at a time, so
+        // that no shard but the last ones is empty (the entry lists the first token of each).
+        if shard + 1 < count && filled >= total * (shard + 1) / count {
             shard += 1;
         }
         let (first, json) = &mut shards[shard];
@@ -280,6 +281,12 @@ mod tests {
         };
         assert_eq!(firsts, sorted);
         firsts.dedup();
+        // A token far larger than a shard's share leaves no empty shard behind it.
+        let mut skewed: Vec<Arc<DocWords>> = (0..200).map(|i| doc("Same", "common", vec![i % 2])).collect();
+        skewed.push(doc("Other", "rare", vec![]));
+        let cut = super::shards(&skewed, 20);
+        let empty = cut.iter().position(|s| s.first.is_empty()).unwrap_or(cut.len());
+        assert!(cut[empty..].iter().all(|s| s.first.is_empty()), "only trailing shards are empty");
         let all: Vec<serde_json::Value> =
             shards.iter().flat_map(|s| serde_json::from_slice::<Vec<serde_json::Value>>(&s.json).unwrap()).collect();
         let alpha = all.iter().find(|e| e[0] == "alpha").unwrap();
