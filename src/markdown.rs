@@ -306,7 +306,14 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
             Event::Text(ref text) if cites && !in_code && open_links.is_empty() && text.contains('@') => {
                 let Some((found, html, plain)) = cite_text(text, analysis.citations.len()) else {
                     block.push_str(text);
-                    count_text(text, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count, &mut analysis.text);
+                    count_text(
+                        text,
+                        &mut cell,
+                        &mut heading,
+                        &mut paragraph,
+                        &mut analysis.word_count,
+                        &mut analysis.text,
+                    );
                     return event;
                 };
                 let source = &body[range.clone()];
@@ -324,7 +331,14 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                     analysis.citations.push(CitationRef { citation: c, key_spans, sentence: String::new() });
                 }
                 block.push_str(&plain);
-                count_text(&plain, &mut cell, &mut heading, &mut paragraph, &mut analysis.word_count, &mut analysis.text);
+                count_text(
+                    &plain,
+                    &mut cell,
+                    &mut heading,
+                    &mut paragraph,
+                    &mut analysis.word_count,
+                    &mut analysis.text,
+                );
                 Event::Html(if writing { CowStr::from(html) } else { CowStr::from("") })
             }
             Event::Start(Tag::Heading { level, id, classes, attrs }) => {

@@ -168,14 +168,10 @@ pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
                 left
             },
         );
-    let t0 = std::time::Instant::now();
     let mut tokens: Vec<(Box<str>, Vec<u32>)> = postings.into_iter().collect();
     tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let entries: Vec<Vec<u8>> = tokens.par_iter().map(|(token, list)| entry_json(token, list)).collect();
     let total: usize = entries.iter().map(|e| e.len() + 1).sum();
-    if std::env::var_os("BRIEFING_SEARCH_TIMES").is_some() {
-        eprintln!("  sort+json {:?}: {} tokens, {} bytes", t0.elapsed(), tokens.len(), total);
-    }
     let count = count.max(1);
     let mut shards: Vec<(Option<Box<str>>, Vec<u8>)> = (0..count).map(|_| (None, Vec::new())).collect();
     let mut filled = 0;

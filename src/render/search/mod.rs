@@ -144,7 +144,6 @@ impl<'a> Render<'a> {
         let (site, routes) = (self.site, self.routes);
         let docs = site.latest.of(lang);
         let bases = term_bases(site);
-        let t0 = std::time::Instant::now();
         let fields: Vec<DocFields> = docs.par_iter().map(|&b| self.doc_fields(lang, &bases, b)).collect();
         let keys: Vec<u64> = docs
             .par_iter()
@@ -153,7 +152,8 @@ impl<'a> Render<'a> {
             .collect();
         let count = routes.search_shards(lang);
         let all_key = hash::of(&(&keys, count));
-        let mut memo = self.search_memo.and_then(|m| m.langs.get(lang)).map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut memo =
+            self.search_memo.and_then(|m| m.langs.get(lang)).map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
         let mut lang_memo = memo.as_mut().map(|m| std::mem::take(&mut **m));
         let shards = match lang_memo.as_ref().and_then(|m| m.shards.as_ref()) {
             Some((key, shards)) if *key == all_key => shards.clone(),
@@ -167,11 +167,7 @@ impl<'a> Render<'a> {
                         None => Arc::new(DocWords::make(f)),
                     })
                     .collect();
-                let t1 = std::time::Instant::now();
                 let shards = Arc::new(index::shards(&words, count));
-                if std::env::var_os("BRIEFING_SEARCH_TIMES").is_some() {
-                    eprintln!("search {lang}: fields+words {:?}, shards {:?}", t1 - t0, t1.elapsed());
-                }
                 if let Some(m) = lang_memo.as_mut() {
                     m.words = keys.iter().copied().zip(words).collect();
                 }
@@ -195,12 +191,12 @@ impl<'a> Render<'a> {
     fn search_meta(&self, lang: usize, shards: &[index::Shard], version: u64, bases: &[usize]) -> Vec<u8> {
         let (site, routes) = (self.site, self.routes);
         let docs = site.latest.of(lang);
-        let mut counts = vec![0usize; bases.last().map_or(0, |b| b + site.taxonomies.last().map_or(0, |t| t.terms.len()))];
+        let mut counts =
+            vec![0usize; bases.last().map_or(0, |b| b + site.taxonomies.last().map_or(0, |t| t.terms.len()))];
         for &b in docs {
             term_ids(site, bases, b).into_iter().for_each(|id| counts[id] += 1);
         }
-        let taxonomies: Vec<[&str; 2]> =
-            site.taxonomies.iter().map(|t| [t.name.as_str(), t.title_in(lang)]).collect();
+        let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title_in(lang)]).collect();
         let mut terms: Vec<(usize, &str, String, usize)> = Vec::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for (i, term) in taxonomy.terms.iter().enumerate() {

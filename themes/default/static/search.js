@@ -146,52 +146,52 @@
       (count ? 4 + count : 0);
     return exact ? s : s * 0.7;
   }
-  // Brief number → best score of `form`'s matches, from the shards that hold them.
-  function lookup(form, into) {
+  // The best score of `form`'s matches per brief number, into `scores` (-1: no match), from
+  // the shards that hold them.
+  function lookup(form, scores) {
     return Promise.all(shardsFor(form).map(shard)).then(function (loaded) {
       loaded.forEach(function (entries) {
         entries.forEach(function (entry) {
           var token = entry[0];
           var exact = token === form.text;
           if (!exact && !(form.prefix && token.startsWith(form.text))) return;
-          var d = 0;
-          entry[1].forEach(function (n) {
+          var postings = entry[1], d = 0;
+          for (var i = 0; i < postings.length; i++) {
+            var n = postings[i];
             d += Math.floor(n / 128);
             var s = score(n % 128, exact) * form.weight;
-            if (s > 0 || !into.has(d)) into.set(d, Math.max(into.get(d) || 0, s));
-          });
+            if (s > scores[d]) scores[d] = s;
+          }
         });
       });
+      return scores;
     });
   }
-  // The briefs matching every token (and the term), best first, newest first among equals.
-  function search(query, termId) {
+  function matches(forms) {
+    var scores = new Float64Array(meta.docs).fill(-1);
+    return Promise.all(forms.map(function (f) { return lookup(f, scores); })).then(function () { return scores; });
+  }
+  // How many briefs match every token (and the term), and the first `wanted` of them: best
+  // first, newest first among equals (brief numbers are newest first).
+  function search(query, termId, wanted) {
     var toks = tokens(query);
-    var lookups = toks.map(function (t) {
-      var found = new Map();
-      return Promise.all(forms(t).map(function (f) { return lookup(f, found); })).then(function () { return found; });
-    });
-    if (termId !== "") {
-      lookups.push((function () {
-        var found = new Map();
-        return lookup({ text: "#" + termId, prefix: false, weight: 1 }, found).then(function () { return found; });
-      })());
-    }
-    return Promise.all(lookups).then(function (maps) {
-      if (!maps.length) return { tokens: toks, results: [] };
-      maps.sort(function (a, b) { return a.size - b.size; });
-      var results = [];
-      maps[0].forEach(function (s, d) {
-        var total = s;
-        for (var i = 1; i < maps.length; i++) {
-          var other = maps[i].get(d);
-          if (other === undefined) return;
-          total += other;
-        }
-        results.push({ d: d, score: total });
-      });
-      results.sort(function (a, b) { return b.score - a.score || a.d - b.d; });
-      return { tokens: toks, results: results };
+    var lookups = toks.map(function (t) { return matches(forms(t)); });
+    if (termId !== "") lookups.push(matches([{ text: "#" + termId, prefix: false, weight: 1 }]));
+    return Promise.all(lookups).then(function (all) {
+      var count = 0, top = [];
+      for (var d = 0; all.length && d < meta.docs; d++) {
+        var total = 0;
+        for (var i = 0; i < all.length && total >= 0; i++) total = all[i][d] < 0 ? -1 : total + all[i][d];
+        if (total < 0) continue;
+        count++;
+        // Kept sorted; a later brief goes before an earlier one only with a higher score.
+        if (top.length === wanted && total <= top[wanted - 1].score) continue;
+        var at = top.length;
+        while (at > 0 && top[at - 1].score < total) at--;
+        top.splice(at, 0, { d: d, score: total });
+        if (top.length > wanted) top.pop();
+      }
+      return { tokens: toks, count: count, results: top };
     });
   }
 
@@ -269,9 +269,8 @@
     var query = input.value;
     var termId = filter ? filter.value : "";
     var mine = ++generation;
-    search(query, termId).then(function (found) {
-      var page = found.results.slice(0, shown);
-      return Promise.all(page.map(function (r) { return doc(r.d); })).then(function (entries) {
+    search(query, termId, shown).then(function (found) {
+      return Promise.all(found.results.map(function (r) { return doc(r.d); })).then(function (entries) {
         if (mine !== generation) return;
         show(query, termId, found, entries);
       });
@@ -284,7 +283,7 @@
     var re = pattern(found.tokens);
     list.textContent = "";
     entries.forEach(function (entry) { if (entry) list.appendChild(card(entry, re)); });
-    var n = found.results.length;
+    var n = found.count;
     var asked = found.tokens.length > 0 || termId !== "";
     // Before a query, and when nothing matches, the hint says what search looks in.
     if (hint) hint.hidden = asked && n > 0;
