@@ -224,16 +224,28 @@
     }
     parent.appendChild(document.createTextNode(text.slice(pos)));
   }
-  // About 240 characters of `text` around its first match, cut at spaces; null without one.
+  // About 240 characters of `text` around the place where most of the query's words match
+  // close together (the first such place); null where nothing matches.
   function excerpt(text, re) {
     if (!re || !text) return null;
     re.lastIndex = 0;
-    var m = re.exec(text);
-    if (!m) return null;
-    var start = Math.max(0, m.index - 80), end = Math.min(text.length, start + 240);
-    if (start > 0) { var space = text.indexOf(" ", start); start = space >= 0 && space < m.index ? space + 1 : start; }
-    if (end < text.length) { var last = text.lastIndexOf(" ", end); end = last > m.index + m[0].length ? last : end; }
-    return (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
+    var found = [], m;
+    while (found.length < 200 && (m = re.exec(text))) {
+      if (!m[0]) { re.lastIndex++; continue; }
+      found.push({ at: m.index, end: m.index + m[0].length, word: m[0].toLowerCase() });
+    }
+    if (!found.length) return null;
+    var best = found[0], most = 0;
+    found.forEach(function (f, i) {
+      var words = {};
+      for (var j = i; j < found.length && found[j].at < f.at + 160; j++) words[found[j].word] = true;
+      var n = Object.keys(words).length;
+      if (n > most) { most = n; best = f; }
+    });
+    var start = Math.max(0, best.at - 80), end = Math.min(text.length, start + 240);
+    if (start > 0) { var space = text.indexOf(" ", start); start = space >= 0 && space < best.at ? space + 1 : start; }
+    if (end < text.length) { var last = text.lastIndexOf(" ", end); end = last > best.end ? last : end; }
+    return (start > 0 ? "\u2026 " : "") + text.slice(start, end) + (end < text.length ? " \u2026" : "");
   }
 
   function card(entry, re) {
