@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use unicode_normalization::IsNormalized;
 
 use crate::citations::syntax;
 
@@ -134,8 +135,8 @@ pub struct Analysis {
     pub split_wikilinks: Vec<Range<usize>>,
     /// Every citation (`[@key]`, `@key`), in order: the n-th is marker `\0kn\0` of the HTML.
     pub citations: Vec<CitationRef>,
-    /// The body as plain text, blocks separated by a space (for full-text search; citations
-    /// as their plain text, no HTML).
+    /// The body as plain text in NFC, each run of white space and each break between blocks one
+    /// space (for full-text search; citations as their plain text, no HTML).
     pub text: String,
 }
 
@@ -439,7 +440,37 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
     if !has_images {
         analysis.html = html.map(|html| MarkedHtml { html, raw_html });
     }
+    if analysis.text.ends_with(' ') {
+        analysis.text.pop();
+    }
+    // In NFC, as the search index's tokens and the browser's queries are.
+    if !analysis.text.is_ascii() && unicode_normalization::is_nfc_quick(analysis.text.chars()) != IsNormalized::Yes {
+        analysis.text = unicode_normalization::UnicodeNormalization::nfc(analysis.text.as_str()).collect();
+    }
     analysis
+}
+
+/// Appends text to the body's plain text, each run of white space as one space.
+fn push_plain(plain: &mut String, text: &str) {
+    let mut last = plain.as_bytes().last().copied();
+    let messy = text.bytes().any(|b| {
+        let bad = matches!(b, b'\n' | b'\t' | b'\r' | b'\x0c') || (b == b' ' && last == Some(b' '));
+        last = Some(b);
+        bad
+    });
+    if !messy {
+        plain.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !plain.is_empty() && !plain.ends_with(' ') {
+                plain.push(' ');
+            }
+        } else {
+            plain.push(c);
+        }
+    }
 }
 
 /// Whether plain text needs a space after this event: a line break, or the end of a block.
@@ -470,7 +501,7 @@ fn count_text(
     word_count: &mut usize,
     plain: &mut String,
 ) {
-    plain.push_str(text);
+    push_plain(plain, text);
     if let Some((cell, _)) = cell.as_mut() {
         cell.push_str(text);
     }

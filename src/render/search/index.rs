@@ -137,14 +137,16 @@ type Postings = FastMap<Box<str>, Vec<u32>>;
 /// shards filled in token order to about an equal share of the bytes. Only trailing shards can
 /// be empty (when there are fewer tokens than shards).
 pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
-    const RUN: usize = 256;
+    // A run of documents per task, two tasks per thread: each task's map holds most tokens
+    // again, and joining maps copies postings, so fewer and longer runs cost less.
+    let run_len = docs.len().div_ceil(rayon::current_num_threads() * 2).max(256);
     let postings = docs
-        .par_chunks(RUN)
+        .par_chunks(run_len)
         .enumerate()
         .map(|(run, chunk)| {
             let mut map: Postings = hash::fast_map(4096);
             for (i, words) in chunk.iter().enumerate() {
-                let doc = ((run * RUN + i) as u32) << 7;
+                let doc = ((run * run_len + i) as u32) << 7;
                 for (token, code) in words.iter() {
                     match map.get_mut(token) {
                         Some(list) => list.push(doc | u32::from(code)),

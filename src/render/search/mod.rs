@@ -284,35 +284,14 @@ impl DocsFile<'_> {
     }
 }
 
-/// A body's text for excerpts: white space collapsed, in NFC, cut at `TEXT_LIMIT` bytes.
-fn excerpt_text(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let plain = !text.bytes().any(|b| matches!(b, b'\n' | b'\t' | b'\r' | b'\x0b' | b'\x0c')) && !text.contains("  ");
-    if plain && text.len() <= TEXT_LIMIT && text.is_ascii() {
-        return text.trim().to_string();
+/// A body's text for excerpts (`Analysis::text`: white space collapsed, in NFC), cut at
+/// `TEXT_LIMIT` bytes.
+fn excerpt_text(text: &str) -> &str {
+    if text.len() <= TEXT_LIMIT {
+        return text;
     }
-    let mut out = String::with_capacity(text.len().min(TEXT_LIMIT) + 4);
-    for word in text.split_whitespace() {
-        if out.len() + word.len() + 1 > TEXT_LIMIT {
-            let room = TEXT_LIMIT.saturating_sub(out.len() + 1);
-            let cut = (0..=room.min(word.len())).rev().find(|&i| word.is_char_boundary(i)).unwrap_or(0);
-            if cut > 0 {
-                out.push(' ');
-                out.push_str(&word[..cut]);
-            }
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    use unicode_normalization::{is_nfc_quick, IsNormalized};
-    if out.is_ascii() || is_nfc_quick(out.chars()) == IsNormalized::Yes {
-        out
-    } else {
-        out.nfc().collect()
-    }
+    let cut = (0..=TEXT_LIMIT).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    &text[..cut]
 }
 
 #[cfg(test)]
@@ -320,8 +299,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn excerpt_text_collapses_space_and_stops_at_the_limit() {
-        assert_eq!(excerpt_text("  a\n\n b\tc  "), "a b c");
+    fn excerpt_text_stops_at_the_limit() {
+        assert_eq!(excerpt_text("a b c"), "a b c");
         let long = "가나다 ".repeat(10_000);
         let text = excerpt_text(&long);
         assert!(text.len() <= TEXT_LIMIT && text.len() > TEXT_LIMIT - 20, "{}", text.len());
