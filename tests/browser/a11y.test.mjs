@@ -115,7 +115,7 @@ test("the search filter is as wide as the search box on a phone, and an empty se
   assert.equal(Math.round(select), Math.round(input));
   assert.ok(await page.isVisible("#search-hint"), "a hint before any query");
   await page.fill("#search-input", "opcon");
-  await page.waitForSelector("#search-results li");
+  await page.waitForSelector("#search-results[aria-busy=false] li");
   assert.ok(!(await page.isVisible("#search-hint")), "the hint gives way to results");
   await page.fill("#search-input", "zzzzqq");
   await page.waitForFunction(() => document.querySelectorAll("#search-results li").length === 0);

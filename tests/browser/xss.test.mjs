@@ -116,7 +116,7 @@ test("searching for a hostile title shows it as text", async () => {
   const { page, dialogs } = await open("search/");
   await page.waitForFunction(() => document.querySelector("#search-filter option[value='0']") !== null);
   await page.fill("#search-input", "onerror");
-  await page.waitForSelector("#search-results li");
+  await page.waitForSelector("#search-results[aria-busy=false] li");
   const text = await page.textContent("#search-results");
   assert.match(text, /<img src=x onerror=alert\('title'\)>/);
   assert.equal(await page.$$eval("#search-results img", (is) => is.length), 0);

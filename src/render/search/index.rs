@@ -1,7 +1,7 @@
 //! The inverted index of one language: every token of every document (`tokens.rs`) with the
 //! documents holding it, sorted and cut into shards of about equal size. A document's tokens are
-//! made from its own data alone (and kept by `watch` while that is unchanged); the shards are
-//! made again from every document's tokens when one changed, in parallel.
+//! made from its own data alone (and kept by `watch` while that is unchanged); `watch` keeps the
+//! sorted tokens too, and moves only the postings of the documents an edit changed.
 //!
 //! A shard is `[["token",[posting,…]],…]`, tokens sorted by code point. A posting is
 //! `(d - previous d) * 128 + code`, `d` the document's number (newest first, from 0) and `code`
@@ -133,74 +133,173 @@ pub struct Shard {
 /// Token → postings (`doc << 7 | code`), documents in order.
 type Postings = FastMap<Box<str>, Vec<u32>>;
 
-/// The index of `docs` (in their order) cut into `count` shards: each token whole in one shard,
-/// shards filled in token order to about an equal share of the bytes. Only trailing shards can
-/// be empty (when there are fewer tokens than shards).
-pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
-    // A run of documents per task, two tasks per thread: each task's map holds most tokens
-    // again, and joining maps copies postings, so fewer and longer runs cost less.
-    let run_len = docs.len().div_ceil(rayon::current_num_threads() * 2).max(256);
-    let postings = docs
-        .par_chunks(run_len)
-        .enumerate()
-        .map(|(run, chunk)| {
-            let mut map: Postings = hash::fast_map(4096);
-            for (i, words) in chunk.iter().enumerate() {
-                let doc = ((run * run_len + i) as u32) << 7;
-                for (token, code) in words.iter() {
-                    match map.get_mut(token) {
-                        Some(list) => list.push(doc | u32::from(code)),
-                        None => {
-                            map.insert(token.into(), vec![doc | u32::from(code)]);
+/// A token of the index: its postings (`doc << 7 | code`, documents in order) and its entry's JSON.
+struct Token {
+    text: Box<str>,
+    postings: Vec<u32>,
+    json: Vec<u8>,
+}
+
+/// Every token of a language's documents, sorted by code point: the index before it is cut into
+/// shards. `watch` keeps it, and moves the postings of the few documents an edit changed
+/// (`replace`) rather than gathering every document's again.
+pub struct Tokens(Vec<Token>);
+
+impl Tokens {
+    /// The tokens of `docs`, each document's number its position.
+    pub fn make(docs: &[Arc<DocWords>]) -> Tokens {
+        // A run of documents per task, two tasks per thread: each task's map holds most tokens
+        // again, and joining maps copies postings, so fewer and longer runs cost less.
+        let run_len = docs.len().div_ceil(rayon::current_num_threads() * 2).max(256);
+        let postings = docs
+            .par_chunks(run_len)
+            .enumerate()
+            .map(|(run, chunk)| {
+                let mut map: Postings = hash::fast_map(4096);
+                for (i, words) in chunk.iter().enumerate() {
+                    let doc = ((run * run_len + i) as u32) << 7;
+                    for (token, code) in words.iter() {
+                        match map.get_mut(token) {
+                            Some(list) => list.push(doc | u32::from(code)),
+                            None => {
+                                map.insert(token.into(), vec![doc | u32::from(code)]);
+                            }
                         }
                     }
                 }
-            }
-            map
-        })
-        .reduce(
-            || hash::fast_map(0),
-            |mut left, right| {
-                if left.is_empty() {
-                    return right;
-                }
-                for (token, list) in right {
-                    left.entry(token).or_default().extend(list);
-                }
-                left
-            },
-        );
-    let mut tokens: Vec<(Box<str>, Vec<u32>)> = postings.into_iter().collect();
-    tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let entries: Vec<Vec<u8>> = tokens.par_iter().map(|(token, list)| entry_json(token, list)).collect();
-    let total: usize = entries.iter().map(|e| e.len() + 1).sum();
-    let count = count.max(1);
-    let mut shards: Vec<(Option<Box<str>>, Vec<u8>)> = (0..count).map(|_| (None, Vec::new())).collect();
-    let mut filled = 0;
-    let mut shard = 0;
-    for ((token, _), entry) in tokens.iter().zip(&entries) {
-        // The next shard once this one holds its share of the bytes so far: one at a time, so
-        // that no shard but the last ones is empty (the entry lists the first token of each).
-        if shard + 1 < count && filled >= total * (shard + 1) / count {
-            shard += 1;
-        }
-        let (first, json) = &mut shards[shard];
-        json.push(if first.is_none() { b'[' } else { b',' });
-        first.get_or_insert_with(|| token.clone());
-        json.extend_from_slice(entry);
-        filled += entry.len() + 1;
+                map
+            })
+            .reduce(
+                || hash::fast_map(0),
+                |mut left, right| {
+                    if left.is_empty() {
+                        return right;
+                    }
+                    for (token, list) in right {
+                        left.entry(token).or_default().extend(list);
+                    }
+                    left
+                },
+            );
+        let mut tokens: Vec<Token> =
+            postings.into_iter().map(|(text, postings)| Token { text, postings, json: Vec::new() }).collect();
+        tokens.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        tokens.par_iter_mut().for_each(|t| t.json = entry_json(&t.text, &t.postings));
+        Tokens(tokens)
     }
-    shards
-        .into_par_iter()
-        .map(|(first, mut json)| {
-            if json.is_empty() {
-                json.push(b'[');
+
+    /// Document `doc`'s tokens are now `new` instead of `old`: its postings leave the tokens of
+    /// `old` and join those of `new`; a token left without postings goes. What `make` would give
+    /// for the documents as they are now.
+    pub fn replace(&mut self, doc: u32, old: &DocWords, new: &DocWords) {
+        let tokens = &mut self.0;
+        let find = |tokens: &[Token], text: &str| tokens.binary_search_by(|t| (*t.text).cmp(text));
+        // Only the tokens whose posting changes: most of an edited document's stay as they were.
+        let mut gone: FastMap<&str, u8> = hash::fast_map(old.codes.len());
+        gone.extend(old.iter());
+        let mut touched = Vec::new();
+        let mut added = Vec::new();
+        for (text, code) in new.iter() {
+            let posting = doc << 7 | u32::from(code);
+            let before = gone.remove(text);
+            if before == Some(code) {
+                continue;
             }
-            json.extend_from_slice(b"]\n");
-            let hash = hash::bytes(&json);
-            Shard { first: first.unwrap_or_default(), json, hash }
-        })
-        .collect()
+            match find(tokens, text) {
+                Ok(i) => {
+                    let list = &mut tokens[i].postings;
+                    match list.binary_search_by_key(&doc, |p| p >> 7) {
+                        Ok(at) => list[at] = posting,
+                        Err(at) => list.insert(at, posting),
+                    }
+                    touched.push(i);
+                }
+                Err(_) => added.push(Token { text: text.into(), postings: vec![posting], json: Vec::new() }),
+            }
+        }
+        for text in gone.into_keys() {
+            if let Ok(i) = find(tokens, text) {
+                let list = &mut tokens[i].postings;
+                if let Ok(at) = list.binary_search_by_key(&doc, |p| p >> 7) {
+                    list.remove(at);
+                    touched.push(i);
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let mut emptied = false;
+        for &i in &touched {
+            let token = &mut tokens[i];
+            emptied |= token.postings.is_empty();
+            token.json = entry_json(&token.text, &token.postings);
+        }
+        if added.is_empty() && !emptied {
+            return;
+        }
+        for token in &mut added {
+            token.json = entry_json(&token.text, &token.postings);
+        }
+        // One pass that drops the emptied tokens and puts the new ones in their places.
+        added.sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        let mut added = added.into_iter().peekable();
+        let mut merged = Vec::with_capacity(tokens.len() + added.len());
+        for token in std::mem::take(tokens).into_iter().filter(|t| !t.postings.is_empty()) {
+            while let Some(new) = added.next_if(|new| new.text < token.text) {
+                merged.push(new);
+            }
+            merged.push(token);
+        }
+        merged.extend(added);
+        *tokens = merged;
+    }
+
+    /// The index cut into `count` shards: each token whole in one shard, shards filled in token
+    /// order to about an equal share of the bytes. Only trailing shards can be empty (when
+    /// there are fewer tokens than shards).
+    pub fn shards(&self, count: usize) -> Vec<Shard> {
+        let tokens = &self.0;
+        let total: usize = tokens.iter().map(|t| t.json.len() + 1).sum();
+        let count = count.max(1);
+        // Where each shard starts: the next one once this one holds its share of the bytes so
+        // far, one at a time, so that no shard but the last ones is empty (the entry lists the
+        // first token of each).
+        let mut starts = vec![tokens.len(); count + 1];
+        let (mut filled, mut shard) = (0, 0);
+        if !tokens.is_empty() {
+            starts[0] = 0;
+        }
+        for (i, token) in tokens.iter().enumerate() {
+            if shard + 1 < count && filled >= total * (shard + 1) / count {
+                shard += 1;
+                starts[shard] = i;
+            }
+            filled += token.json.len() + 1;
+        }
+        (0..count)
+            .into_par_iter()
+            .map(|shard| {
+                let part = &tokens[starts[shard]..starts[shard + 1].max(starts[shard])];
+                let mut json = Vec::with_capacity(part.iter().map(|t| t.json.len() + 1).sum::<usize>() + 2);
+                json.push(b'[');
+                for (i, token) in part.iter().enumerate() {
+                    if i > 0 {
+                        json.push(b',');
+                    }
+                    json.extend_from_slice(&token.json);
+                }
+                json.extend_from_slice(b"]\n");
+                let hash = hash::bytes(&json);
+                Shard { first: part.first().map(|t| t.text.clone()).unwrap_or_default(), json, hash }
+            })
+            .collect()
+    }
+}
+
+/// The index of `docs` (in their order) cut into `count` shards.
+#[cfg(test)]
+pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
+    Tokens::make(docs).shards(count)
 }
 
 /// `["token",[postings]]`.
@@ -293,6 +392,29 @@ mod tests {
         assert_eq!(postings.len(), 50);
         assert_eq!(postings[0], 16);
         assert!(postings[1..].iter().all(|p| *p == 128 + 16));
+    }
+
+    #[test]
+    fn a_document_replaced_in_a_kept_index_gives_the_index_made_afresh() {
+        let mut docs: Vec<Arc<DocWords>> = (0..300)
+            .map(|i| doc(&format!("Brief {i}"), &format!("alpha beta word{} 주한미군의", i % 7), vec![i % 5]))
+            .collect();
+        let mut kept = Tokens::make(&docs);
+        // A new word, a word gone everywhere, a word moved to the title, the first and last documents.
+        let edits = [
+            (0, doc("Brief 0", "alpha brandnew", vec![1])),
+            (299, doc("Other", "beta", vec![])),
+            (150, doc("Alpha", "word3 word3 word3", vec![4])),
+            (7, doc("Brief 7", "", vec![])),
+            (7, doc("Brief 7", "alpha beta word0 주한미군의", vec![2])),
+        ];
+        for (d, words) in edits {
+            kept.replace(d as u32, &docs[d], &words);
+            docs[d] = words;
+            let fresh = Tokens::make(&docs);
+            let (a, b) = (kept.shards(9), fresh.shards(9));
+            assert!(a.iter().zip(&b).all(|(a, b)| a.json == b.json && a.first == b.first), "after an edit of {d}");
+        }
     }
 
     #[test]

@@ -34,8 +34,8 @@ pub use index::{DocFields, DocWords};
 /// Bytes of a body's text kept for excerpts: a match further on is shown with the summary.
 pub const TEXT_LIMIT: usize = 16_000;
 
-/// What `watch` keeps between renderings: per language, each document's tokens by a key of
-/// what they were made from, and the last shards with the key of all of them.
+/// What `watch` keeps between renderings: per language, the last index (its documents' keys
+/// and tokens in order, and every token sorted) and the last shards with the key of all of them.
 #[derive(Default)]
 pub struct Memo {
     /// The first eight languages.
@@ -44,8 +44,54 @@ pub struct Memo {
 
 #[derive(Default)]
 struct LangMemo {
-    words: FastMap<u64, Arc<DocWords>>,
+    index: Option<Kept>,
     shards: Option<(u64, Arc<Vec<index::Shard>>)>,
+}
+
+/// A language's index as the last rendering made it.
+struct Kept {
+    keys: Vec<u64>,
+    words: Vec<Arc<DocWords>>,
+    tokens: index::Tokens,
+}
+
+/// Documents changed in place (same number, new tokens) that are patched into a kept index
+/// rather than making it again; more (a brief added, removed or moved by its date renumbers
+/// every later one) and the index is made from every document's tokens.
+const PATCH_LIMIT: usize = 64;
+
+impl Kept {
+    /// The index of the documents of `keys`, made from `fields`, reusing what `last` holds.
+    fn make<'f>(last: Option<Kept>, keys: Vec<u64>, fields: impl Fn(usize) -> DocFields<'f> + Sync) -> Kept {
+        let Some(mut kept) = last else { return Kept::gather(None, keys, fields) };
+        let changed: Vec<usize> = match kept.keys.len() == keys.len() {
+            true => (0..keys.len()).filter(|&d| kept.keys[d] != keys[d]).take(PATCH_LIMIT + 1).collect(),
+            false => return Kept::gather(Some(kept), keys, fields),
+        };
+        if changed.len() > PATCH_LIMIT {
+            return Kept::gather(Some(kept), keys, fields);
+        }
+        for d in changed {
+            let words = Arc::new(DocWords::make(&fields(d)));
+            kept.tokens.replace(d as u32, &kept.words[d], &words);
+            kept.words[d] = words;
+        }
+        kept.keys = keys;
+        kept
+    }
+
+    /// Every document's tokens (those of `last` reused by key), gathered into a new index.
+    fn gather<'f>(last: Option<Kept>, keys: Vec<u64>, fields: impl Fn(usize) -> DocFields<'f> + Sync) -> Kept {
+        let known: FastMap<u64, Arc<DocWords>> =
+            last.map(|k| k.keys.into_iter().zip(k.words).collect()).unwrap_or_default();
+        let words: Vec<Arc<DocWords>> = keys
+            .par_iter()
+            .enumerate()
+            .map(|(d, key)| known.get(key).cloned().unwrap_or_else(|| Arc::new(DocWords::make(&fields(d)))))
+            .collect();
+        let tokens = index::Tokens::make(&words);
+        Kept { keys, words, tokens }
+    }
 }
 
 /// A language's index, made once per rendering when a search file asks for it.
@@ -103,36 +149,65 @@ fn term_ids(site: &Site, bases: &[usize], b: BriefId) -> Vec<usize> {
     ids
 }
 
+/// Every term's names as the index holds them (its label in each language, its record's names
+/// and `aka`), by index into the list of every term, with a key of each.
+struct TermNames<'a> {
+    names: Vec<Vec<&'a str>>,
+    keys: Vec<u64>,
+}
+
+impl<'a> TermNames<'a> {
+    fn of(site: &'a Site, lang: usize) -> TermNames<'a> {
+        let names: Vec<Vec<&'a str>> = site
+            .taxonomies
+            .iter()
+            .flat_map(|t| &t.terms)
+            .map(|term| {
+                let mut names = vec![term.label_in(lang), &term.label];
+                names.extend(term.labels.iter().map(String::as_str));
+                if let Some(record) = term.record.map(|r| &site.records[r]) {
+                    let fields = record.fields();
+                    names.extend(fields.names.iter().map(|(_, n)| n.value.as_str()));
+                    names.extend(fields.aka.iter().map(|a| a.value.as_str()));
+                }
+                names
+            })
+            .collect();
+        let keys = names.iter().enumerate().map(|(id, names)| hash::of(&(id, names))).collect();
+        TermNames { names, keys }
+    }
+}
+
 impl<'a> Render<'a> {
-    /// What brief `b` is found by in language `lang`'s index.
-    fn doc_fields(&'a self, lang: usize, bases: &[usize], b: BriefId) -> DocFields<'a> {
+    /// What brief `b` is found by in a language's index.
+    fn doc_fields(&'a self, names: &TermNames<'a>, bases: &[usize], b: BriefId) -> DocFields<'a> {
         let site = self.site;
         let brief = &site.briefs[b];
-        let mut terms: Vec<&'a str> = Vec::new();
-        for &(t, term) in brief.terms.iter() {
-            let term = &site.taxonomies[t].terms[term];
-            terms.push(term.label_in(lang));
-            terms.push(&term.label);
-            terms.extend(term.labels.iter().map(String::as_str));
-            if let Some(record) = term.record.map(|r| &site.records[r]) {
-                let fields = record.fields();
-                terms.extend(fields.names.iter().map(|(_, n)| n.value.as_str()));
-                terms.extend(fields.aka.iter().map(|a| a.value.as_str()));
-            }
-        }
+        let filters = term_ids(site, bases, b);
+        let mut terms: Vec<&'a str> = filters.iter().flat_map(|&id| names.names[id].iter().copied()).collect();
         terms.extend(brief.front().authors.iter().map(String::as_str));
         terms.sort_unstable();
         terms.dedup();
-        let entries = &site.library.entries;
-        let sources = sources_of(&self.graph.citations, b).into_iter().map(|e| entries[e].title.as_str()).collect();
         DocFields {
             title: brief.title(),
             summary: brief.summary(),
             body: &brief.parsed.analysis.text,
             terms,
-            sources,
-            filters: term_ids(site, bases, b),
+            sources: self.source_titles(b),
+            filters,
         }
+    }
+
+    fn source_titles(&'a self, b: BriefId) -> Vec<&'a str> {
+        let entries = &self.site.library.entries;
+        sources_of(&self.graph.citations, b).into_iter().map(|e| entries[e].title.as_str()).collect()
+    }
+
+    /// A key of what `doc_fields` gives for brief `b`, made without it: the brief's file (its
+    /// title, summary, body and authors), its terms' names and its sources' titles.
+    fn doc_key(&'a self, names: &TermNames<'a>, bases: &[usize], b: BriefId) -> u64 {
+        let terms: Vec<u64> = term_ids(self.site, bases, b).into_iter().map(|id| names.keys[id]).collect();
+        hash::of(&(self.site.briefs[b].parsed.file.hash, terms, self.source_titles(b)))
     }
 
     /// The index of language `lang`, made on first use.
@@ -144,12 +219,9 @@ impl<'a> Render<'a> {
         let (site, routes) = (self.site, self.routes);
         let docs = site.latest.of(lang);
         let bases = term_bases(site);
-        let fields: Vec<DocFields> = docs.par_iter().map(|&b| self.doc_fields(lang, &bases, b)).collect();
-        let keys: Vec<u64> = docs
-            .par_iter()
-            .zip(&fields)
-            .map(|(&b, f)| hash::of(&(site.briefs[b].parsed.file.hash, &f.terms, &f.sources, &f.filters)))
-            .collect();
+        let names = TermNames::of(site, lang);
+        let fields = |d: usize| self.doc_fields(&names, &bases, docs[d]);
+        let keys: Vec<u64> = docs.par_iter().map(|&b| self.doc_key(&names, &bases, b)).collect();
         let count = routes.search_shards(lang);
         let all_key = hash::of(&(&keys, count));
         let mut memo =
@@ -157,22 +229,19 @@ impl<'a> Render<'a> {
         let mut lang_memo = memo.as_mut().map(|m| std::mem::take(&mut **m));
         let shards = match lang_memo.as_ref().and_then(|m| m.shards.as_ref()) {
             Some((key, shards)) if *key == all_key => shards.clone(),
-            _ => {
-                let last = lang_memo.as_ref().map(|m| &m.words);
-                let words: Vec<Arc<DocWords>> = keys
-                    .par_iter()
-                    .zip(&fields)
-                    .map(|(key, f)| match last.and_then(|w| w.get(key)) {
-                        Some(words) => words.clone(),
-                        None => Arc::new(DocWords::make(f)),
-                    })
-                    .collect();
-                let shards = Arc::new(index::shards(&words, count));
-                if let Some(m) = lang_memo.as_mut() {
-                    m.words = keys.iter().copied().zip(words).collect();
+            _ => match lang_memo.as_mut() {
+                Some(m) => {
+                    let kept = Kept::make(m.index.take(), keys, fields);
+                    let shards = Arc::new(kept.tokens.shards(count));
+                    m.index = Some(kept);
+                    shards
                 }
-                shards
-            }
+                None => {
+                    let words: Vec<Arc<DocWords>> =
+                        (0..docs.len()).into_par_iter().map(|d| Arc::new(DocWords::make(&fields(d)))).collect();
+                    Arc::new(index::Tokens::make(&words).shards(count))
+                }
+            },
         };
         if let (Some(memo), Some(mut m)) = (memo.as_mut(), lang_memo) {
             m.shards = Some((all_key, shards.clone()));

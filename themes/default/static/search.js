@@ -45,8 +45,9 @@
   // it (bits 4-6); a posting is (brief number - previous) * 128 + that code.
   var TITLE = 1, TERM = 2, SUMMARY = 4, SOURCE = 8;
   var MAX_WORD = 32, CJK_SPAN = 12;
-  // Results shown at first, and added by "Show more"; words of a query looked up at most.
-  var PAGE = 10, MAX_TOKENS = 10;
+  // Results shown at first, and added by "Show more"; of them, those drawn together first;
+  // words of a query looked up at most.
+  var PAGE = 10, FIRST = 5, MAX_TOKENS = 10;
   // Korean particles: a query `주한미군은` also finds `주한미군` followed by another one.
   var PARTICLES = ["에서는", "에게서", "으로서", "으로써", "으로는", "에서", "에게", "까지", "부터", "으로",
     "이나", "처럼", "보다", "과", "와", "의", "은", "는", "이", "가", "을", "를", "에", "로", "도", "만"];
@@ -276,41 +277,64 @@
     return li;
   }
 
+  // The results are drawn in their order as their files arrive: the first FIRST together (one
+  // round of requests), then each next one, so that a slow file delays only the cards after it.
   function render() {
     if (!meta) return;
     var query = input.value;
     var termId = filter ? filter.value : "";
     var mine = ++generation;
+    function current() { return mine === generation; }
+    list.setAttribute("aria-busy", "true");
     search(query, termId, shown).then(function (found) {
-      return Promise.all(found.results.map(function (r) { return doc(r.d); })).then(function (entries) {
-        if (mine !== generation) return;
-        show(query, termId, found, entries);
+      var re = pattern(found.tokens);
+      var entries = found.results.map(function (r) { return doc(r.d); });
+      var first = Math.min(FIRST, entries.length);
+      return Promise.all(entries.slice(0, first)).then(function (head) {
+        if (!current()) return;
+        begin(query, termId, found);
+        head.forEach(function (entry) { if (entry) list.appendChild(card(entry, re)); });
+        announce("briefing:first", query, found.count, head.length);
+        return entries.slice(first).reduce(function (drawn, entry) {
+          return drawn.then(function () { return entry; }).then(function (e) {
+            if (current() && e) list.appendChild(card(e, re));
+          });
+        }, Promise.resolve()).then(function () {
+          if (!current()) return;
+          list.setAttribute("aria-busy", "false");
+          announce("briefing:results", query, found.count, entries.length);
+        });
       });
     }).catch(function (e) {
-      if (mine === generation) status.textContent = say("search_failed", { error: e.message });
+      if (!current()) return;
+      list.setAttribute("aria-busy", "false");
+      status.textContent = say("search_failed", { error: e.message });
     });
   }
 
-  function show(query, termId, found, entries) {
-    var re = pattern(found.tokens);
+  // A new list for `found`: emptied, the status line, the hint, "Show more" and the address.
+  function begin(query, termId, found) {
     list.textContent = "";
-    entries.forEach(function (entry) { if (entry) list.appendChild(card(entry, re)); });
-    var n = found.count;
+    var n = found.count, shownNow = found.results.length;
     var asked = found.tokens.length > 0 || termId !== "";
     // Before a query, and when nothing matches, the hint says what search looks in.
     if (hint) hint.hidden = asked && n > 0;
-    if (more) more.hidden = n <= entries.length;
+    if (more) more.hidden = n <= shownNow;
     var within = termId !== "" && filter ? filter.options[filter.selectedIndex].textContent.replace(/ \(\d+\)$/, "") : "";
     status.textContent = !asked ? "" :
       n === 0 ? say(within ? "search_none_within" : "search_none", { query: query.trim(), term: within }) :
-      n > entries.length ? say("search_found_more", { n: n, shown: entries.length }) : say("search_found", { n: n });
+      n > shownNow ? say("search_found_more", { n: n, shown: shownNow }) : say("search_found", { n: n });
     var params = new URLSearchParams();
     if (query) params.set("q", query);
     if (termId) params.set("term", termId);
     var qs = params.toString();
     history.replaceState(null, "", qs ? "?" + qs : location.pathname);
-    // For tests and other scripts: the results of a query are shown.
-    list.dispatchEvent(new CustomEvent("briefing:results", { detail: { query: query, found: n, shown: entries.length } }));
+  }
+
+  // For tests and other scripts: `briefing:first` when the first results are drawn,
+  // `briefing:results` when all of them are.
+  function announce(name, query, found, shownNow) {
+    list.dispatchEvent(new CustomEvent(name, { detail: { query: query, found: found, shown: shownNow } }));
   }
 
   function fillFilter() {
@@ -342,6 +366,7 @@
     if (!tokens(input.value).length && !(filter && filter.value)) status.textContent = "";
     render();
   }, function (e) {
+    list.setAttribute("aria-busy", "false");
     status.textContent = say("search_failed", { error: e.message });
   });
   function again() { shown = PAGE; render(); }
