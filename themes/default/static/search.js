@@ -197,44 +197,61 @@
   }
 
   // A pattern finding the query's tokens in a text: Latin words at the start of a word (whole
-  // when shorter than three letters), CJK anywhere. Tokens are escaped: a query is never a pattern.
+  // when shorter than three letters), CJK anywhere. Tokens are escaped: a query is never a
+  // pattern. Where a match may stand is checked by `each`, not by the pattern: look-arounds of
+  // Unicode classes make a pattern slow to compile and to run.
   function pattern(toks) {
-    var parts = [];
+    var parts = [], rules = {};
     toks.forEach(function (t) {
       forms(t).forEach(function (f) {
-        var escaped = f.text.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
-        parts.push(t.cjk ? escaped : "(?<![\\p{Alphabetic}\\p{N}])" + escaped + (f.prefix ? "" : "(?![\\p{Alphabetic}\\p{N}])"));
+        parts.push(f.text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"));
+        rules[f.text] = { start: !t.cjk, whole: !t.cjk && !f.prefix };
       });
     });
     parts.sort(function (a, b) { return b.length - a.length; });
-    return parts.length ? new RegExp(parts.join("|"), "giu") : null;
+    return parts.length ? { re: new RegExp(parts.join("|"), "giu"), rules: rules } : null;
   }
-  // Appends `text` to `parent`, each match of `re` in a <mark>.
-  function highlight(parent, text, re) {
-    var pos = 0, m;
-    if (re) {
-      re.lastIndex = 0;
-      while ((m = re.exec(text))) {
-        if (!m[0]) { re.lastIndex++; continue; }
-        parent.appendChild(document.createTextNode(text.slice(pos, m.index)));
-        var mark = document.createElement("mark");
-        mark.textContent = m[0];
-        parent.appendChild(mark);
-        pos = m.index + m[0].length;
-      }
+  function letterAt(text, i) {
+    return i >= 0 && i < text.length && LETTER.test(String.fromCodePoint(text.codePointAt(i)));
+  }
+  function letterBefore(text, i) {
+    return i > 0 && LETTER.test(text.slice(i >= 2 && /[\udc00-\udfff]/.test(text[i - 1]) ? i - 2 : i - 1, i));
+  }
+  // Calls `found(start, end)` for each match of `p` in `text` where its rule lets it stand,
+  // until it returns false.
+  function each(p, text, found) {
+    if (!p || !text) return;
+    var re = p.re, m;
+    re.lastIndex = 0;
+    while ((m = re.exec(text))) {
+      if (!m[0]) { re.lastIndex++; continue; }
+      var end = m.index + m[0].length;
+      var rule = p.rules[m[0].toLowerCase()] || { start: true, whole: false };
+      if (rule.start && letterBefore(text, m.index)) continue;
+      if (rule.whole && letterAt(text, end)) continue;
+      if (found(m.index, end) === false) return;
     }
+  }
+  // Appends `text` to `parent`, each match of `p` in a <mark>.
+  function highlight(parent, text, p) {
+    var pos = 0;
+    each(p, text, function (start, end) {
+      parent.appendChild(document.createTextNode(text.slice(pos, start)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(start, end);
+      parent.appendChild(mark);
+      pos = end;
+    });
     parent.appendChild(document.createTextNode(text.slice(pos)));
   }
   // About 240 characters of `text` around the place where most of the query's words match
   // close together (the first such place); null where nothing matches.
-  function excerpt(text, re) {
-    if (!re || !text) return null;
-    re.lastIndex = 0;
-    var found = [], m;
-    while (found.length < 200 && (m = re.exec(text))) {
-      if (!m[0]) { re.lastIndex++; continue; }
-      found.push({ at: m.index, end: m.index + m[0].length, word: m[0].toLowerCase() });
-    }
+  function excerpt(text, p) {
+    var found = [];
+    each(p, text, function (start, end) {
+      found.push({ at: start, end: end, word: text.slice(start, end).toLowerCase() });
+      return found.length < 200;
+    });
     if (!found.length) return null;
     var best = found[0], most = 0;
     found.forEach(function (f, i) {
@@ -249,14 +266,14 @@
     return (start > 0 ? "\u2026 " : "") + text.slice(start, end) + (end < text.length ? " \u2026" : "");
   }
 
-  function card(entry, re) {
+  function card(entry, pat) {
     var li = document.createElement("li");
     li.className = "card";
     var h = document.createElement("h2");
     h.className = "card-title";
     var a = document.createElement("a");
     a.href = base + entry[1];
-    highlight(a, entry[0], re);
+    highlight(a, entry[0], pat);
     h.appendChild(a);
     li.appendChild(h);
     var metaLine = document.createElement("p");
@@ -267,12 +284,12 @@
       .filter(Boolean).join(" \u00b7 ");
     li.appendChild(metaLine);
     // Where the body holds the query, the text around it; else the summary.
-    var around = excerpt(entry[5], re);
+    var around = excerpt(entry[5], pat);
     if (around || entry[3]) {
-      var p = document.createElement("p");
-      p.className = around ? "summary excerpt" : "summary";
-      highlight(p, around || entry[3], re);
-      li.appendChild(p);
+      var para = document.createElement("p");
+      para.className = around ? "summary excerpt" : "summary";
+      highlight(para, around || entry[3], pat);
+      li.appendChild(para);
     }
     return li;
   }
@@ -287,22 +304,23 @@
     function current() { return mine === generation; }
     list.setAttribute("aria-busy", "true");
     search(query, termId, shown).then(function (found) {
-      var re = pattern(found.tokens);
+      var pat = pattern(found.tokens);
       var entries = found.results.map(function (r) { return doc(r.d); });
       var first = Math.min(FIRST, entries.length);
       return Promise.all(entries.slice(0, first)).then(function (head) {
         if (!current()) return;
         begin(query, termId, found);
-        head.forEach(function (entry) { if (entry) list.appendChild(card(entry, re)); });
+        head.forEach(function (entry) { if (entry) list.appendChild(card(entry, pat)); });
         announce("briefing:first", query, found.count, head.length);
         return entries.slice(first).reduce(function (drawn, entry) {
           return drawn.then(function () { return entry; }).then(function (e) {
-            if (current() && e) list.appendChild(card(e, re));
+            if (current() && e) list.appendChild(card(e, pat));
           });
         }, Promise.resolve()).then(function () {
           if (!current()) return;
           list.setAttribute("aria-busy", "false");
           announce("briefing:results", query, found.count, entries.length);
+          remember(query, termId);
         });
       });
     }).catch(function (e) {
@@ -312,7 +330,7 @@
     });
   }
 
-  // A new list for `found`: emptied, the status line, the hint, "Show more" and the address.
+  // A new list for `found`: emptied, the status line, the hint and "Show more".
   function begin(query, termId, found) {
     list.textContent = "";
     var n = found.count, shownNow = found.results.length;
@@ -324,6 +342,11 @@
     status.textContent = !asked ? "" :
       n === 0 ? say(within ? "search_none_within" : "search_none", { query: query.trim(), term: within }) :
       n > shownNow ? say("search_found_more", { n: n, shown: shownNow }) : say("search_found", { n: n });
+  }
+
+  // The query in the page's address, so that it can be shared and survives a reload; done once
+  // the results are drawn (replacing the address takes the browser a while).
+  function remember(query, termId) {
     var params = new URLSearchParams();
     if (query) params.set("q", query);
     if (termId) params.set("term", termId);
