@@ -327,22 +327,37 @@ def corpus(gen, cache, flavor, n):
     return path
 
 
-def cited_corpus(plain, cache, n):
-    """The plain corpus with a 2,000-entry bibliography and citations in 30% of its briefs
-    (benches/add_citations.py), cached beside it."""
-    script = BENCH_DIR / "add_citations.py"
-    digest = hashlib.sha256(script.read_bytes()).hexdigest()[:10]
-    path = cache / f"{plain.name}-cited-{digest}"
+# What each `--with` variant adds to the plain corpus, in order (each script edits the copy in
+# place; later ones see what earlier ones wrote, e.g. translations carry the citations).
+VARIANTS = {
+    # A 2,000-entry bibliography, citations in 30% of the briefs (issue 15).
+    "citations": [["add_citations.py"]],
+    # Every feature (issue 21): records for every topic and actor with Korean names and aka, the
+    # bibliography and citations, Korean versions of 30% of the briefs, events, supersessions and
+    # review dates, and two reports.
+    # Records last but reports: the scripts before them take every `x.md` of content/ for a brief.
+    "every": [["add_citations.py"], ["add_translations.py"], ["add_events.py"], ["add_records.py"],
+              ["add_reports.py"]],
+}
+
+
+def variant_corpus(plain, cache, n, variant):
+    """The plain corpus with `variant`'s scripts applied, cached beside it by their contents."""
+    steps = VARIANTS[variant]
+    digest = hashlib.sha256(b"".join((BENCH_DIR / step[0]).read_bytes() for step in steps)).hexdigest()[:10]
+    path = cache / f"{plain.name}-{variant}-{digest}"
     if (path / ".complete").exists():
         return path
     partial = path.with_name(path.name + ".partial")
     rmtree(partial)
     rmtree(path)
-    log(f"adding a bibliography and citations to {n} briefs in {path} ...")
+    log(f"adding {variant} to {n} briefs in {path} ...")
     shutil.copytree(plain, partial)
-    r = subprocess.run([sys.executable, str(script), str(partial)], capture_output=True)
-    if r.returncode != 0:
-        raise BenchError(f"add_citations.py failed (exit {r.returncode}):\n{tail(r.stderr)}")
+    (partial / ".complete").unlink(missing_ok=True)
+    for script, *args in steps:
+        r = subprocess.run([sys.executable, str(BENCH_DIR / script), str(partial), *args], capture_output=True)
+        if r.returncode != 0:
+            raise BenchError(f"{script} failed (exit {r.returncode}):\n{tail(r.stderr)}")
     partial.rename(path)
     (path / ".complete").write_text(datetime.datetime.now().isoformat() + "\n")
     return path
@@ -361,11 +376,12 @@ def check(sample, what, failures):
     return False
 
 
-def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, against=None, citations=False):
+def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, against=None, variant=None):
     b_root = corpus(gen, cache, "briefing", n)
-    c_root = cited_corpus(b_root, cache, n) if citations else None
-    c_out = cache / f"out-cited-{n}"
-    c_cmd = [str(binary), "build", "--root", str(c_root), "--output", str(c_out), "-q"] if citations else None
+    c_root = variant_corpus(b_root, cache, n, variant) if variant else None
+    c_out = cache / f"out-{variant}-{n}"
+    c_cmd = [str(binary), "build", "--root", str(c_root), "--output", str(c_out), "-q"] if variant else None
+    label = f"briefing + {variant}"
     h_root = corpus(gen, cache, "hugo", n) if hugo else None
     b_out, h_out = cache / f"out-briefing-{n}", cache / f"out-hugo-{n}"
     b_cmd = [str(binary), "build", "--root", str(b_root), "--output", str(b_out), "-q"]
@@ -375,8 +391,8 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, ag
     rows = {"briefing": [], "briefing (no-op rebuild)": []}
     if against:
         rows.update({"against": [], "against (no-op rebuild)": []})
-    if citations:
-        rows["briefing + citations"] = []
+    if variant:
+        rows[label] = []
     if hugo:
         rows.update({"hugo": [], "hugo (rebuild, output present)": []})
 
@@ -395,16 +411,16 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, ag
         hugo = h_cmd = None
     if against and not one("against", a_cmd, a_out, True, None).ok:
         against = a_cmd = None
-    if citations and not one("briefing + citations", c_cmd, c_out, True, None).ok:
-        citations = c_cmd = None
+    if variant and not one(label, c_cmd, c_out, True, None).ok:
+        variant = c_cmd = None
     clearer.budget(disk_bytes(b_out) * (2 if against else 1) + (disk_bytes(h_out) if hugo else 0), runs)
     for i in range(runs):  # cold builds, alternating tools
         log(f"[{n}] cold run {i + 1}/{runs}")
         one("briefing", b_cmd, b_out, True, "briefing")
         if against:
             one("against", a_cmd, a_out, True, "against")
-        if citations:
-            one("briefing + citations", c_cmd, c_out, True, "briefing + citations")
+        if variant:
+            one(label, c_cmd, c_out, True, label)
         if hugo:
             one("hugo", h_cmd, h_out, True, "hugo")
     extra = {"briefing_output": dict(zip(("files", "bytes"), folder_stats(b_out)))}
@@ -597,13 +613,15 @@ def report(sizes_results, stress_results, hugo_note):
         against_lines = ratio_lines("briefing", "against", "ratios_briefing_over_against",
                                     lambda n, rw, rc, rm: f"- {n} briefs: briefing/against wall **{rw:.3f}×**, "
                                                           f"CPU {rc:.3f}×, peak RSS **{rm:.3f}×**")
-        cited_lines = ratio_lines("briefing + citations", "briefing", "ratios_citations_over_plain",
-                                  lambda n, rw, rc, rm: f"- {n} briefs: with / without wall **{rw:.3f}×**, "
-                                                        f"CPU {rc:.3f}×, peak RSS {rm:.3f}× (issue 15's budget: "
-                                                        f"wall ≤ 1.15×)")
-        if cited_lines:
-            lines += ["Citations (the same corpus with a 2,000-entry bibliography and citations in 30% of "
-                      "briefs, over it without):"] + cited_lines + [""]
+        variant_lines = []
+        for variant in VARIANTS:
+            lines_of = ratio_lines(f"briefing + {variant}", "briefing", f"ratios_{variant}_over_plain",
+                                   lambda n, rw, rc, rm: f"- {n} briefs: with / without wall **{rw:.3f}×**, "
+                                                         f"CPU {rc:.3f}×, peak RSS {rm:.3f}×")
+            if lines_of:
+                variant_lines += [f"The same corpus with `--with {variant}` (benches/README.md), over it "
+                                  "without:"] + lines_of + [""]
+        lines += variant_lines
         if against_lines:
             lines += ["Against the other binary (briefing / against, < 1 means this build is faster or "
                       "smaller):"] + against_lines + [""]
@@ -674,9 +692,12 @@ def main():
                                                  "older copy from the cache's bin/ folder")
     ap.add_argument("--against", type=Path, help="also measure this briefing binary (e.g. the build before a "
                                                   "change), run for run alternating with the benchmarked one")
-    ap.add_argument("--citations", action="store_true",
-                    help="also build the corpus with a bibliography and citations (benches/add_citations.py), "
-                         "alternating with the plain one, and print the ratio")
+    ap.add_argument("--with", dest="variant", choices=sorted(VARIANTS),
+                    help="also build the corpus with these features added (citations: a bibliography and "
+                         "citations; every: every feature, see benches/README.md), alternating with the plain "
+                         "one, and print the ratio")
+    ap.add_argument("--citations", dest="variant", action="store_const", const="citations",
+                    help="the same as --with citations")
     ap.add_argument("--json", type=Path, default=BENCH_DIR / "results" / "latest.json",
                     help="where to write the JSON results (default benches/results/latest.json)")
     args = ap.parse_args()
@@ -714,7 +735,7 @@ def main():
         for n in sizes:
             against = snapshot(args.against.resolve(), cache)[0] if args.against else None
             rows, extra = bench_size(n, binary, bool(hugo_version), args.gen, cache, args.runs,
-                                     args.timeout, failures, clearer, against, args.citations)
+                                     args.timeout, failures, clearer, against, args.variant)
             sizes_results[n] = {"tools": {t: summarize(r) for t, r in rows.items()}, **extra}
         stress_results = bench_stress(binary, cache, args.runs, args.timeout, failures, clearer) if args.stress else []
     except BenchError as e:
