@@ -31,6 +31,7 @@ const BODY_MAX: u8 = 7;
 pub struct DocFields<'a> {
     pub title: &'a str,
     pub summary: &'a str,
+    /// In NFC, as `Analysis::text` is.
     pub body: &'a str,
     /// Its terms' names (in every language) and its authors.
     pub terms: Vec<&'a str>,
@@ -99,7 +100,8 @@ impl DocWords {
             tokens::each(fields.summary, |t| scratch.add(t, SUMMARY));
             fields.terms.iter().for_each(|name| tokens::each(name, |t| scratch.add(t, TERM)));
             fields.sources.iter().for_each(|title| tokens::each(title, |t| scratch.add(t, SOURCE)));
-            tokens::each(fields.body, |t| scratch.add(t, 0));
+            // The body's plain text is in NFC (`Analysis::text`).
+            tokens::each_nfc(fields.body, |t| scratch.add(t, 0));
             for id in &fields.filters {
                 scratch.add(&format!("#{id}"), FILTER);
             }

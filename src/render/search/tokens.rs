@@ -9,6 +9,8 @@
 //!   it (at most `CJK_SPAN` characters each): a prefix of a suffix is any substring, so
 //!   `작전통제` is found inside `전시작전통제권` and `주한미군` before a particle.
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Characters kept of a word (a longer one is found by its first `MAX_WORD`).
@@ -54,8 +56,24 @@ fn class(c: char) -> Class {
 
 /// Calls `f` with every token of `text`, in order, repeats included: each word, lower-cased, and
 /// each suffix of each run of CJK letters.
-pub fn each(text: &str, mut f: impl FnMut(&str)) {
-    let mut buffer = String::new();
+pub fn each(text: &str, f: impl FnMut(&str)) {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        each_nfc(text, f);
+    } else {
+        each_nfc(&text.nfc().collect::<String>(), f);
+    }
+}
+
+/// `each` for a text known to be in NFC (a body's plain text is made so as it is read).
+pub fn each_nfc(text: &str, mut f: impl FnMut(&str)) {
+    // ASCII letters lower-cased once for the whole text: an ASCII word is then a slice of it.
+    // Classes stay as they were (case changes no ASCII letter's), other letters are left as
+    // they were, and a word holding one is lower-cased on its own.
+    let lower: Cow<str> = match text.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => Cow::Owned(text.to_ascii_lowercase()),
+        false => Cow::Borrowed(text),
+    };
+    let text = &*lower;
     if text.is_ascii() {
         // Most text: byte by byte.
         let bytes = text.as_bytes();
@@ -66,43 +84,37 @@ pub fn each(text: &str, mut f: impl FnMut(&str)) {
                 while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
                     i += 1;
                 }
-                f(word(&text[start..i], &mut buffer));
+                f(&text[start..i.min(start + MAX_WORD)]);
             }
             i += 1;
         }
         return;
     }
-    let normal: String;
-    let text = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        text
-    } else {
-        normal = text.nfc().collect();
-        &normal
-    };
-    let mut chars: Vec<char> = Vec::new();
-    let mut start = 0;
-    let mut current = Class::Other;
+    let mut buffer = String::new();
+    let mut bounds: Vec<usize> = Vec::new();
+    let (mut start, mut current, mut ascii) = (0, Class::Other, true);
     for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
         let k = class(c);
-        if k == current {
-            continue;
-        }
-        let run = &text[start..i];
-        match current {
-            Class::Word => f(word(run, &mut buffer)),
-            Class::Cjk => {
-                chars.clear();
-                chars.extend(run.chars());
-                for from in 0..chars.len() {
-                    buffer.clear();
-                    buffer.extend(&chars[from..chars.len().min(from + CJK_SPAN)]);
-                    f(&buffer);
+        if k != current {
+            let run = &text[start..i];
+            match current {
+                Class::Word if ascii => f(&run[..run.len().min(MAX_WORD)]),
+                Class::Word => f(word(run, &mut buffer)),
+                Class::Cjk => {
+                    // Each suffix a slice of the run, from each character's start.
+                    bounds.clear();
+                    bounds.extend(run.char_indices().map(|(at, _)| at));
+                    bounds.push(run.len());
+                    let chars = bounds.len() - 1;
+                    for from in 0..chars {
+                        f(&run[bounds[from]..bounds[(from + CJK_SPAN).min(chars)]]);
+                    }
                 }
+                Class::Other => {}
             }
-            Class::Other => {}
+            (start, current, ascii) = (i, k, true);
         }
-        start = i;
-        current = k;
+        ascii &= c.is_ascii();
     }
 }
 
@@ -143,6 +155,18 @@ mod tests {
         assert!(all("!!! … 🙂 — ").is_empty());
         let long = "x".repeat(100);
         assert_eq!(all(&long), ["x".repeat(MAX_WORD)]);
+    }
+
+    #[test]
+    fn text_with_other_letters_is_cut_and_lower_cased_as_ascii_text_is() {
+        // An ASCII word in a text that is not all ASCII: lower-cased and cut as in ASCII text.
+        let long = "X".repeat(40);
+        assert_eq!(all(&format!("OPCON 전환 Über {long}")), ["opcon", "전환", "환", "über", &"x".repeat(MAX_WORD)]);
+        assert_eq!(all(&format!("OPCON Uber {long}")), ["opcon", "uber", &"x".repeat(MAX_WORD)]);
+        // A word mixing ASCII and other letters is lower-cased whole.
+        assert_eq!(all("ROKÉ"), ["roké"]);
+        // Lower-cased as a whole word (a final sigma stays final), as `toLowerCase` does.
+        assert_eq!(all("ΣΟΦΟΣ"), ["σοφος"]);
     }
 
     #[test]
