@@ -9,6 +9,8 @@ import { chromium } from "playwright-core";
 
 const SITE_DIR = process.env.SITE_DIR;
 const BASE = "/policy/";
+// The results of a query, once all of them are drawn.
+const SHOWN = "#search-results[aria-busy=false] li";
 const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".png": "image/png" };
 let server, browser, origin;
 
@@ -54,7 +56,7 @@ async function resultTitles(page) {
 test("an English word lists first the brief whose title holds it, highlighted", async () => {
   const { page, errors } = await searchPage();
   await page.fill("#search-input", "entrapment");
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   const titles = await resultTitles(page);
   assert.match(titles[0], /entrapment/i);
   assert.ok(titles.length > 1, "topic and summary matches are listed too");
@@ -66,7 +68,7 @@ test("an English word lists first the brief whose title holds it, highlighted", 
 test("a Korean word lists first the brief whose title holds it", async () => {
   const { page } = await searchPage();
   await page.fill("#search-input", "현대화");
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   const titles = await resultTitles(page);
   assert.match(titles[0], /현대화/);
   await page.close();
@@ -77,7 +79,7 @@ test("a term's name in another language finds the briefs tagged with the term", 
   // below is tagged with it and holds no Hangul in its title or summary.
   const { page } = await searchPage();
   await page.fill("#search-input", "핵협의그룹");
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   const titles = await resultTitles(page);
   assert.ok(titles.some((t) => /Extended deterrence after the 2025 SCM/.test(t)), titles.join(" | "));
   await page.close();
@@ -86,7 +88,7 @@ test("a term's name in another language finds the briefs tagged with the term", 
 test("a Korean substring inside a longer word is found", async () => {
   const { page } = await searchPage();
   await page.fill("#search-input", "작전통제");
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   assert.ok((await resultTitles(page)).length >= 1);
   await page.close();
 });
@@ -102,7 +104,7 @@ async function excerpts(page) {
 test("a word found only in the body finds its briefs, with the text around it highlighted", async () => {
   const { page, errors } = await searchPage();
   await page.fill("#search-input", "Humphreys");
-  await page.waitForSelector("#search-results[aria-busy=false] li .excerpt mark");
+  await page.waitForSelector(`${SHOWN} .excerpt mark`);
   const titles = await resultTitles(page);
   assert.ok(titles.some((t) => /China and the repurposing of US Forces Korea/.test(t)), titles.join(" | "));
   const found = await excerpts(page);
@@ -121,7 +123,7 @@ test("a word found only in the body finds its briefs, with the text around it hi
 test("two words find the briefs holding both, each highlighted", async () => {
   const { page } = await searchPage();
   await page.fill("#search-input", "Washington Declaration");
-  await page.waitForSelector("#search-results[aria-busy=false] li .excerpt mark");
+  await page.waitForSelector(`${SHOWN} .excerpt mark`);
   const titles = await resultTitles(page);
   assert.ok(titles.some((t) => /Extended deterrence after the 2025 SCM/.test(t)), titles.join(" | "));
   const marks = (await excerpts(page)).flatMap((e) => e.marks);
@@ -132,7 +134,7 @@ test("two words find the briefs holding both, each highlighted", async () => {
 test("a Korean word of a Korean body is found inside a longer word, highlighted", async () => {
   const page = await browser.newPage();
   await page.goto(`${origin}${BASE}ko/search/?q=${encodeURIComponent("평시작전")}`);
-  await page.waitForSelector("#search-results[aria-busy=false] li .excerpt mark");
+  await page.waitForSelector(`${SHOWN} .excerpt mark`);
   const found = await excerpts(page);
   assert.ok(found.some((e) => e.marks.includes("평시작전") && e.text.includes("평시작전통제권")), JSON.stringify(found));
   assert.ok((await page.$$eval("#search-results .card-title a", (as) => as.map((a) => a.getAttribute("href"))))
@@ -144,7 +146,7 @@ test("a Korean word with a particle finds the word before another particle", asy
   // `주한미군은` is written nowhere; `주한미군의`, `주한미군과` and `주한미군이` are.
   const page = await browser.newPage();
   await page.goto(`${origin}${BASE}ko/search/?q=${encodeURIComponent("주한미군은")}`);
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   const titles = await resultTitles(page);
   assert.ok(titles.some((t) => /주한미군과 전략적 유연성/.test(t)), titles.join(" | "));
   const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent));
@@ -176,7 +178,7 @@ test("hostile queries are text: markup, patterns, a long query, punctuation and 
 test("more results than shown come with a button that shows more", async () => {
   const { page } = await searchPage();
   await page.fill("#search-input", "the");
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   assert.ok(await page.isVisible("#search-more"));
   const first = (await resultTitles(page)).length;
   assert.equal(first, 10);
@@ -189,7 +191,7 @@ test("more results than shown come with a button that shows more", async () => {
 test("a topic filter narrows the list", async () => {
   const { page } = await searchPage();
   await page.fill("#search-input", "korea");
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   const all = (await resultTitles(page)).length;
   const value = await page.$eval("#search-filter", (select) =>
     [...select.options].find((o) => o.textContent.startsWith("Entrapment")).value);
@@ -205,7 +207,7 @@ test("clicking a result opens the brief, and the header box searches from any pa
   await page.goto(`${origin}${BASE}`);
   await page.fill("#site-search-q", "entrapment");
   await page.press("#site-search-q", "Enter");
-  await page.waitForSelector("#search-results[aria-busy=false] li");
+  await page.waitForSelector(SHOWN);
   const title = (await resultTitles(page))[0];
   await Promise.all([page.waitForNavigation(), page.click("#search-results li:first-child .card-title a")]);
   assert.ok(page.url().startsWith(`${origin}${BASE}briefs/`), page.url());

@@ -20,6 +20,11 @@ pub struct Index {
     pub text: String,
 }
 
+/// The texts of `folder/0.json`, `folder/1.json`… up to the first missing one.
+fn numbered<'a>(run: &'a Run, folder: &'a str) -> impl Iterator<Item = String> + 'a {
+    (0..).map(move |n| format!("{folder}/{n}.json")).take_while(|path| run.exists(path)).map(|path| run.read(&path))
+}
+
 impl Index {
     /// The index of the language whose pages are under `prefix` (`""`, `"ko/"`).
     pub fn read(run: &Run, prefix: &str) -> Index {
@@ -28,12 +33,7 @@ impl Index {
         let mut text = entry.clone();
         let mut tokens = BTreeMap::new();
         let mut firsts = Vec::new();
-        for n in 0.. {
-            let path = format!("{prefix}search/shards/{n}.json");
-            if !run.exists(&path) {
-                break;
-            }
-            let shard = run.read(&path);
+        for (n, shard) in numbered(run, &format!("{prefix}search/shards")).enumerate() {
             text.push_str(&shard);
             let entries: Vec<(String, Vec<u64>)> = serde_json::from_str(&shard).unwrap();
             if let Some((first, _)) = entries.first() {
@@ -56,12 +56,7 @@ impl Index {
         let keys: Vec<&String> = tokens.keys().collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "tokens are sorted across shards");
         let mut docs = Vec::new();
-        for n in 0.. {
-            let path = format!("{prefix}search/docs/{n}.json");
-            if !run.exists(&path) {
-                break;
-            }
-            let file = run.read(&path);
+        for file in numbered(run, &format!("{prefix}search/docs")) {
             text.push_str(&file);
             docs.extend(serde_json::from_str::<Vec<serde_json::Value>>(&file).unwrap());
         }

@@ -236,11 +236,7 @@ impl<'a> Render<'a> {
                     m.index = Some(kept);
                     shards
                 }
-                None => {
-                    let words: Vec<Arc<DocWords>> =
-                        (0..docs.len()).into_par_iter().map(|d| Arc::new(DocWords::make(&fields(d)))).collect();
-                    Arc::new(index::Tokens::make(&words).shards(count))
-                }
+                None => Arc::new(Kept::gather(None, keys, fields).tokens.shards(count)),
             },
         };
         if let (Some(memo), Some(mut m)) = (memo.as_mut(), lang_memo) {
