@@ -182,6 +182,8 @@ pub struct BuildReport {
     pub changed: Vec<String>,
     pub elapsed: Duration,
     pub stages: Stages,
+    /// The render stage by kind of file: time summed over threads, files rendered.
+    pub render_kinds: Vec<(&'static str, Duration, usize)>,
     /// What is worth knowing about a build that went as configured (no feeds without an absolute
     /// `base_url`); `-v` prints it.
     pub notes: Vec<String>,
@@ -536,6 +538,7 @@ pub fn run_with(
         changed,
         elapsed: Duration::ZERO,
         stages,
+        render_kinds: outcome.by_kind,
         notes,
         overdue,
     };

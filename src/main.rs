@@ -235,6 +235,14 @@ fn main() -> ExitCode {
                 }
                 for (stage, time) in &report.stages.0 {
                     eprintln!("  {stage:<9} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                    if *stage == "render" {
+                        let mut kinds = report.render_kinds.clone();
+                        kinds.sort_by_key(|kind| std::cmp::Reverse(kind.1));
+                        for (kind, time, rendered) in kinds {
+                            let ms = time.as_secs_f64() * 1000.0;
+                            eprintln!("    {kind:<15} {ms:>8.1} ms of threads' time, {rendered} rendered");
+                        }
+                    }
                 }
             }
             match external {

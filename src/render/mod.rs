@@ -18,6 +18,7 @@ use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -124,6 +125,9 @@ pub struct Outcome {
     pub stopped: bool,
     /// The first failure to write or copy a file: it stops the rendering.
     pub io: Option<EnvError>,
+    /// Time spent on each kind of file (summed over threads) and how many were rendered, for
+    /// `build -v`: where the render stage goes.
+    pub by_kind: Vec<(&'static str, Duration, usize)>,
 }
 
 /// Why a file was not rendered: its template failed (a problem of the content or theme), or
@@ -144,7 +148,7 @@ enum Done {
 type Rendered = (u64, Result<Done, Failure>);
 
 /// A route's signature and what became of it, or its problem; `None` when skipped.
-type Result_ = Option<(u64, Result<Done, Box<Diagnostic>>)>;
+type Result_ = Option<(u64, Result<Done, Box<Diagnostic>>, Duration)>;
 
 /// Everything a page's context is made from, shared by every page of one rendering.
 pub struct Render<'a> {
@@ -701,7 +705,9 @@ pub fn render(
             if stop() || io_failed.load(Ordering::Relaxed) {
                 return None;
             }
+            let started = Instant::now();
             let (signature, result) = render.route(i, route, previous.get(i, route), sink);
+            let took = started.elapsed();
             Some((
                 signature,
                 match result {
@@ -713,6 +719,7 @@ pub fn render(
                         return None;
                     }
                 },
+                took,
             ))
         })
         .collect();
@@ -723,10 +730,18 @@ pub fn render(
         ..Outcome::default()
     };
     for (i, (route, result)) in inputs.routes.files.iter().zip(results).enumerate() {
-        let Some((signature, result)) = result else {
+        let Some((signature, result, took)) = result else {
             outcome.stopped = true;
             continue;
         };
+        let kind = route.output.kind();
+        match outcome.by_kind.iter_mut().find(|(k, ..)| *k == kind) {
+            Some((_, time, count)) => {
+                *time += took;
+                *count += matches!(result, Ok(Done::Rendered(_))) as usize;
+            }
+            None => outcome.by_kind.push((kind, took, matches!(result, Ok(Done::Rendered(_))) as usize)),
+        }
         if matches!(route.output, Output::Page(_)) {
             outcome.pages += 1;
         }

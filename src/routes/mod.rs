@@ -127,6 +127,39 @@ pub enum Output {
     Static(usize),
 }
 
+impl Output {
+    /// What kind of file this is, for the render stage's breakdown (`build -v`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Output::Page(page) => match page {
+                Page::Home(_) => "home",
+                Page::NotFound => "404",
+                Page::Search(_) => "search page",
+                Page::Brief(_) => "brief",
+                Page::Section { .. } => "section",
+                Page::Taxonomy { .. } => "taxonomy",
+                Page::Term { .. } => "term",
+                Page::Sources => "sources",
+                Page::Source(_) => "source",
+                Page::Timeline(_) => "timeline",
+                Page::Reports => "reports",
+                Page::Report(_) => "report",
+            },
+            Output::Alias { .. } | Output::TermAlias { .. } => "redirect",
+            Output::SearchIndex(_) | Output::SearchShard { .. } | Output::SearchDocs { .. } => "search files",
+            Output::TimelineJson(_) | Output::TimelineIcs => "timeline files",
+            Output::ReportPdf(_) => "report pdf",
+            Output::Graph => "graph.json",
+            Output::Terms => "terms.json",
+            Output::SourcesJson => "sources.json",
+            Output::CiteBib(_) | Output::CiteRis(_) => "cite files",
+            Output::Feed { .. } => "feed",
+            Output::Sitemap(_) | Output::Robots => "sitemap",
+            Output::ThemeFile(_) | Output::Asset(_) | Output::Static(_) => "copied",
+        }
+    }
+}
+
 /// One file of the output: its URL and its path, kept as one text (`/policy/briefs/x/index.html`)
 /// of which both are slices.
 #[derive(Debug, Clone)]
