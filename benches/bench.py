@@ -16,7 +16,8 @@ GNU `time -v` when installed (else os.wait4's ru_maxrss, which Linux floors at t
 see run_measured). Medians are reported; every sample is kept in the JSON.
 
 --stress times builds of pathological inputs (a 5 MB brief, 10,000 links, 10,000 topics, 50 nested
-folders, a 100,000-character line, 10,000 identical headings) and reports FAIL for a non-zero exit.
+folders, a 100,000-character line, 10,000 identical headings, 5,000 term records, a 20,000-entry
+bibliography, a 1,000-brief report) and reports FAIL for a non-zero exit.
 
 Results: a Markdown table on stdout and JSON in benches/results/latest.json. Stdlib only.
 """
@@ -393,6 +394,7 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, ag
         rows.update({"against": [], "against (no-op rebuild)": []})
     if variant:
         rows[label] = []
+        rows[f"{label} (no-op rebuild)"] = []
     if hugo:
         rows.update({"hugo": [], "hugo (rebuild, output present)": []})
 
@@ -431,12 +433,21 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, ag
         one("briefing", b_cmd, b_out, False, "briefing (no-op rebuild)")
         if against:
             one("against", a_cmd, a_out, False, "against (no-op rebuild)")
+        if variant:
+            one(label, c_cmd, c_out, False, f"{label} (no-op rebuild)")
         if hugo:
             one("hugo", h_cmd, h_out, False, "hugo (rebuild, output present)")
     # One untimed, non-quiet rebuild: its summary line shows how many files a no-op rewrote.
     s = run_measured(b_cmd[:-1], timeout)
     summary = [l for l in tail(s.stdout + s.stderr, 50).splitlines() if l.startswith("built ")]
     extra["noop_summary"] = summary[-1] if summary else tail(s.stdout + s.stderr, 3)
+    # One untimed cold build with -v (of the corpus with features, if any): the time of each
+    # stage and, under `render`, of each kind of file.
+    cmd, out = (c_cmd, c_out) if variant else (b_cmd, b_out)
+    clearer.clear(out)
+    s = run_measured(cmd[:-1] + ["-v"], timeout)
+    extra["stages_of"] = label if variant else "briefing"
+    extra["stages"] = [l for l in (s.stdout + s.stderr).splitlines() if l.startswith("  ") and " ms" in l]
     clearer.empty_trash()
     return rows, extra
 
@@ -525,9 +536,41 @@ def stress_headings(site):
     return "briefs/headings/index.html", "10,000 identical `## Notes` headings (unique-id generation)"
 
 
+def tiny_briefs(site, n, topics="a"):
+    write(site / "site.yaml", "title: Stress\n")
+    for k in range(n):
+        write(site / f"content/briefs/b-{k:04d}.md",
+              FM.format(title=f"Brief {k}", topics=topics) + f"Brief {k}: " + words(40, k) + ".\n")
+
+
+def add(script, site, *args):
+    r = subprocess.run([sys.executable, str(BENCH_DIR / script), str(site), *args], capture_output=True)
+    if r.returncode != 0:
+        raise BenchError(f"{script} failed (exit {r.returncode}):\n{tail(r.stderr)}")
+
+
+def stress_records(site):
+    tiny_briefs(site, 1000)
+    add("add_records.py", site, "--records", "5000")
+    return "topics/a/index.html", "5,000 term records (Korean names, 3 aka each) looked for in 1,000 briefs"
+
+
+def stress_bibliography(site):
+    tiny_briefs(site, 1000)
+    add("add_citations.py", site, "--entries", "20000", "--share", "0.3")
+    return "sources/index.html", "a 20,000-entry bibliography, citations in 300 of 1,000 briefs"
+
+
+def stress_report(site):
+    tiny_briefs(site, 1000, "a, b")
+    add("add_reports.py", site)
+    return "reports/first/index.html", "a report of 1,000 briefs (every brief of its topic)"
+
+
 STRESS = [("a-5mb-brief", stress_big), ("b-10k-links", stress_links), ("c-10k-topics", stress_topics),
           ("d-50-nested", stress_nested), ("e-100k-line", stress_line),
-          ("f-10k-same-headings", stress_headings)]
+          ("f-10k-same-headings", stress_headings), ("g-5k-records", stress_records),
+          ("h-20k-bibliography", stress_bibliography), ("i-1k-brief-report", stress_report)]
 
 
 def bench_stress(binary, cache, runs, timeout, failures, clearer):
@@ -625,6 +668,13 @@ def report(sizes_results, stress_results, hugo_note):
         if against_lines:
             lines += ["Against the other binary (briefing / against, < 1 means this build is faster or "
                       "smaller):"] + against_lines + [""]
+        for variant in VARIANTS:
+            lines_of = ratio_lines("hugo", f"briefing + {variant}", f"ratios_hugo_over_{variant}",
+                                   lambda n, rw, rc, rm: f"- {n} briefs: hugo/(briefing + {variant}) wall "
+                                                         f"**{rw:.2f}×**, CPU {rc:.2f}×, peak RSS **{rm:.2f}×**")
+            if lines_of:
+                lines += [f"Ratios with `--with {variant}` (hugo / briefing + {variant}; issue 21's targets: "
+                          "≥ 10× wall, ≥ 8.3× CPU, ≥ 10× peak RSS):"] + lines_of + [""]
         if hugo_note:
             lines += [hugo_note, ""]
         sizes = sorted(sizes_results)
@@ -647,6 +697,10 @@ def report(sizes_results, stress_results, hugo_note):
                       "target is ≤ 5.5×):"] + growth_lines + [""]
         if 10000 in sizes_results and 50000 not in sizes_results:
             lines += ["(50k/10k growth not measured: add 50000 to --sizes.)", ""]
+        for n, res in sizes_results.items():
+            if res.get("stages"):
+                lines += [f"Stages of one cold `-v` build of {res['stages_of']} at {n} briefs (render: threads' "
+                          "time by kind of file):", "```"] + res["stages"] + ["```", ""]
     if stress_results:
         lines += ["| stress input | status | wall median (s) | CPU median (s) | peak RSS median (MiB) | runs |",
                   "|---|---|---:|---:|---:|---:|"]

@@ -4,14 +4,20 @@
     python3 benches/watch_latency.py [--briefs 10000] [--edits 20] [--site DIR]
 
 Starts the release binary's `watch` on a corpus from ../shared/bench/gen_corpus.py (or on --site),
-then repeatedly appends one line to the body of a brief and measures the time from the write to the
-first GET of that brief's page that returns the new text. After each edit it also checks that the
+then repeatedly edits the site and measures the time from the write to the first GET of the page
+that shows the edit. --edit says what is edited: a brief's body (line), its summary, title, date or
+terms; a term record (record: its summary, on its term page); a bibliography entry (bibliography:
+its title, on its source page); a Korean version's body (korean); a template (template: a comment
+in page.html of a copy of the default theme, on a brief's page); `all` runs each kind the site has
+(the record, bibliography and Korean kinds need a corpus made with `bench.py --with every`, e.g.
+`--site CACHE/corpus-briefing-10000-…-every-…`) and prints one line per kind. After each edit it also checks that the
 brief's term page, section page and home page were served from the same rebuild (they are
 re-rendered in that rebuild whenever what they show changed). Prints the median and quartiles.
 Python stdlib only.
 """
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -25,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GEN = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+KINDS = ["line", "summary", "title", "date", "terms", "record", "bibliography", "korean", "template"]
 
 
 def get(port, path):
@@ -36,15 +43,102 @@ def get(port, path):
     return response.status, body
 
 
+def available(site, kind):
+    """Whether the site has what an edit kind changes."""
+    if kind == "record":
+        return any((site / "content" / t).glob("*.md") for t in ("topics", "actors"))
+    if kind == "bibliography":
+        return (site / "references.json").is_file()
+    if kind == "korean":
+        return any((site / "content").rglob("*.ko.md"))
+    return True
+
+
+def edit(site, briefs, kind, i, marker):
+    """Makes edit `i` of `kind` and returns the URL of the page that shows `marker` once served."""
+    def sub(pattern, repl, text):
+        return re.sub(pattern, repl, text, count=1, flags=re.M)
+
+    def brief_url(path):
+        rel = path.relative_to(site / "content").with_suffix("")
+        if rel.suffix == ".ko":
+            return f"/ko/{rel.with_suffix('').as_posix()}/"
+        return f"/{rel.as_posix()}/"
+
+    target = briefs[(i * 7919) % len(briefs)]
+    if kind == "record":
+        records = sorted((site / "content" / "topics").glob("*.md"))
+        target = records[(i * 31) % len(records)]
+        target.write_text(sub(r"^summary: .*$", f'summary: "Record {marker}."', target.read_text("utf-8")), "utf-8")
+        return f"/topics/{target.stem}/"
+    if kind == "bibliography":
+        bib = site / "references.json"
+        entries = json.loads(bib.read_text("utf-8"))
+        entry = entries[(i * 37) % len(entries)]
+        entry["title"] = f"Edited {marker}"
+        bib.write_text(json.dumps(entries, indent=1, ensure_ascii=False), "utf-8")
+        return f"/sources/{entry['id']}/"
+    if kind == "korean":
+        versions = sorted((site / "content").rglob("*.ko.md"))
+        target = versions[(i * 7919) % len(versions)]
+        target.write_text(target.read_text("utf-8") + f"\n한 줄 더: {marker}.\n", "utf-8")
+        return brief_url(target)
+    if kind == "template":
+        template = site / "themes" / "default" / "templates" / "page.html"
+        text = template.read_text("utf-8")
+        template.write_text(text.replace("{% block main %}", f"{{% block main %}}<!-- {marker} -->", 1), "utf-8")
+        return brief_url(target)
+    text = target.read_text(encoding="utf-8")
+    if kind == "line":
+        edited = text + f"\nOne more line: {marker}.\n"
+    elif kind == "summary":
+        edited = sub(r'^summary: .*$', f'summary: "Edited summary {marker}."', text)
+    elif kind == "title":
+        edited = sub(r'^title: .*$', f'title: "Edited title {marker}"', text)
+    elif kind == "date":
+        # A new date moves the brief in every list it is on; the marker goes in its summary.
+        edited = sub(r'^date: .*$', f'date: 20{10 + i % 15}-0{1 + i % 9}-1{i % 10}', text)
+        edited = sub(r'^summary: .*$', f'summary: "Moved {marker}."', edited)
+    else:
+        edited = sub(r'^topics: \[', f'topics: ["Term {i}", ', text)
+        edited = sub(r'^summary: .*$', f'summary: "Retagged {marker}."', edited)
+    target.write_text(edited, encoding="utf-8")
+    return brief_url(target)
+
+
+def measure(site, port, briefs, kind, edits):
+    """Save-to-served latency of `edits` edits of one kind, in ms."""
+    latencies = []
+    for i in range(edits):
+        marker = f"latency-marker-{kind}-{i}-{time.time_ns()}"
+        time.sleep(0.3)  # let the previous rebuild and the watcher settle
+        start = time.perf_counter()
+        url = edit(site, briefs, kind, i, marker)
+        while True:
+            status, body = get(port, url)
+            if marker in body:
+                latencies.append((time.perf_counter() - start) * 1000)
+                break
+            if time.perf_counter() - start > 60:
+                raise SystemExit(f"timed out waiting for {url} ({kind})")
+            time.sleep(0.001)
+        # The pages that list the brief come from the same rebuild (written before the reload).
+        for page in ["/", url.rsplit("/", 2)[0] + "/"]:
+            status, _ = get(port, page)
+            assert status == 200, (page, status)
+    return latencies
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--briefs", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=20)
     ap.add_argument("--site", help="an existing site folder instead of a generated corpus")
-    ap.add_argument("--edit", choices=["line", "summary", "title", "date", "terms"], default="line",
+    ap.add_argument("--edit", choices=KINDS + ["all"], default="line",
                     help="line: append a line to the body (shown only by the brief's page); summary, title, "
                          "date, terms: change what list pages show (its term, section and home pages, "
-                         "feeds and the search index follow in the same rebuild)")
+                         "feeds and the search index follow in the same rebuild); record, bibliography, "
+                         "korean, template: see above; all: every kind the site has")
     ap.add_argument("--workdir", help="where the site copy lives (default: the system's temporary "
                                       "folder; /dev/shm for a tmpfs)")
     args = ap.parse_args()
@@ -61,7 +155,11 @@ def main():
         site = work / "site"
         subprocess.run([sys.executable, str(GEN), "--briefs", str(args.briefs), "--out", str(site),
                         "--flavor", "briefing"], check=True, stdout=subprocess.DEVNULL)
+    if args.edit in ("template", "all") and not (site / "themes" / "default").exists():
+        # A copy of the default theme, the one the binary embeds, to edit.
+        shutil.copytree(ROOT / "themes" / "default", site / "themes" / "default")
     briefs = sorted((site / "content").rglob("*.md"))
+    briefs = [b for b in briefs if b.parent.name not in ("topics", "actors") and not b.name.endswith(".ko.md")]
     briefs = [b for b in briefs if b.name != "_index.md" and "draft: true" not in b.read_text(encoding="utf-8")]
     proc = subprocess.Popen([str(binary), "watch", "--root", str(site), "--port", "0"],
                             stderr=subprocess.PIPE, text=True)
@@ -74,61 +172,21 @@ def main():
         print("  " + line.rstrip())
     assert port, "watch did not start"
     os.set_blocking(proc.stderr.fileno(), False)
-    latencies = []
+    kinds = [k for k in KINDS if available(site, k)] if args.edit == "all" else [args.edit]
+    results = {}
     try:
-        for i in range(args.edits):
-            target = briefs[(i * 7919) % len(briefs)]
-            rel = target.relative_to(site / "content").with_suffix("")
-            url = f"/{rel.as_posix()}/"
-            text = target.read_text(encoding="utf-8")
-            marker = f"latency-marker-{i}-{time.time_ns()}"
-            status, _ = get(port, url)
-            assert status == 200, (url, status)
-            time.sleep(0.3)  # let the previous rebuild and the watcher settle
-            start = time.perf_counter()
-            if args.edit == "line":
-                target.write_text(text + f"\nOne more line: {marker}.\n", encoding="utf-8")
-            elif args.edit == "summary":
-                edited = re.sub(r'^summary: .*$', f'summary: "Edited summary {marker}."', text, count=1, flags=re.M)
-                target.write_text(edited, encoding="utf-8")
-            elif args.edit == "title":
-                edited = re.sub(r'^title: .*$', f'title: "Edited title {marker}"', text, count=1, flags=re.M)
-                target.write_text(edited, encoding="utf-8")
-            elif args.edit == "date":
-                # A new date moves the brief in every list it is on; the marker goes in its summary.
-                edited = re.sub(r'^date: .*$', f'date: 20{10 + i % 15}-0{1 + i % 9}-1{i % 10}', text, count=1, flags=re.M)
-                edited = re.sub(r'^summary: .*$', f'summary: "Moved {marker}."', edited, count=1, flags=re.M)
-                target.write_text(edited, encoding="utf-8")
-            else:
-                edited = re.sub(r'^topics: \[', f'topics: ["Term {i}", ', text, count=1, flags=re.M)
-                edited = re.sub(r'^summary: .*$', f'summary: "Retagged {marker}."', edited, count=1, flags=re.M)
-                target.write_text(edited, encoding="utf-8")
-            while True:
-                status, body = get(port, url)
-                if marker in body:
-                    latencies.append((time.perf_counter() - start) * 1000)
-                    break
-                if time.perf_counter() - start > 30:
-                    raise SystemExit(f"timed out waiting for {url}")
-                time.sleep(0.001)
-            # The term, section and home pages come from the same rebuild: written before the
-            # reload, so they show the edit as soon as the brief's page does.
-            if args.edit != "line":
-                # List pages, written in the same rebuild, already show the edit.
-                section = f"/{rel.parent.as_posix()}/"
-                for page in [section]:
-                    status, body = get(port, page)
-                    assert status == 200, (page, status)
-            else:
-                for page in ["/", f"/{rel.parent.as_posix()}/"]:
-                    status, _ = get(port, page)
-                    assert status == 200, (page, status)
+        for kind in kinds:
+            results[kind] = measure(site, port, briefs, kind, args.edits)
+            print(f"{kind:>12}: median {statistics.median(results[kind]):7.1f} ms  "
+                  f"(min {min(results[kind]):.1f}, max {max(results[kind]):.1f}, {len(results[kind])} edits)",
+                  flush=True)
         log = proc.stderr.read() or ""
     finally:
         proc.terminate()
         proc.wait()
         # The copy of the site and its output (~500 MB at 10,000 briefs, in RAM on a tmpfs).
         shutil.rmtree(work, ignore_errors=True)
+    latencies = results[kinds[-1]]
     latencies.sort()
     q = statistics.quantiles(latencies, n=4) if len(latencies) > 1 else [latencies[0]] * 3
     print(f"briefs: {len(briefs)}  edits: {len(latencies)}")

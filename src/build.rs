@@ -20,6 +20,7 @@ use crate::render::{self, Previous, Templates};
 use crate::routes::Routes;
 use crate::site;
 use crate::theme::Theme;
+use crate::unchanged;
 
 /// What the command line asked for, before anything is read.
 #[derive(Debug, Clone, Default)]
@@ -189,6 +190,8 @@ pub struct BuildReport {
     pub notes: Vec<String>,
     /// Briefs past their review date (`check --stale` lists them).
     pub overdue: Vec<crate::lifecycle::Overdue>,
+    /// Nothing changed since the last build: its record, with the messages to show again.
+    pub unchanged: Option<crate::unchanged::Record>,
 }
 
 #[derive(Debug)]
@@ -286,11 +289,41 @@ pub fn run_with(
         // The output is gone (deleted while watching): everything is written again.
         memo.written = None;
     }
-    // `build` reads the signatures the last build recorded beside the output.
-    let recorded = match (mode, &memo.written) {
-        (Mode::Build, None) => output::read_signatures(&project.output_dir),
-        _ => Default::default(),
+    // `build` reads the signatures the last build recorded beside the output. One whose inputs
+    // and output are as the last build recorded has nothing to do; the two are checked at once.
+    let (inputs_key, (recorded, last)) = match (mode, watching, &project.print) {
+        (Mode::Build, false, None) => stages.time("unchanged", || {
+            rayon::join(
+                || unchanged::inputs_key(project),
+                || {
+                    let recorded = output::read_signatures(&project.output_dir);
+                    let last = unchanged::output_as_recorded(&project.output_dir, recorded.len());
+                    (recorded, last)
+                },
+            )
+        }),
+        (Mode::Build, _, _) if memo.written.is_none() => (None, (output::read_signatures(&project.output_dir), None)),
+        _ => (None, (Default::default(), None)),
     };
+    if let Some(record) = last.filter(|record| record.matches(inputs_key)) {
+        let mut notes = record.notes.clone();
+        notes.push(
+            "nothing changed since the last build (inputs, options and output as it recorded): nothing was read or \
+             rendered again"
+                .into(),
+        );
+        return Ok(BuildReport {
+            pages: record.pages,
+            briefs: record.briefs,
+            terms: record.terms,
+            write: Some(WriteStats { written: 0, unchanged: record.files, removed: 0 }),
+            elapsed: started.elapsed(),
+            stages,
+            notes,
+            unchanged: Some(record),
+            ..BuildReport::default()
+        });
+    }
 
     let folders = discover::Folders {
         root: &project.root,
@@ -467,7 +500,11 @@ pub fn run_with(
     // With errors already, pages are still rendered (without writing) so that template errors
     // are reported in the same run.
     let staging = match (writing, content_failed) {
-        (true, false) => Some(Staging::begin(&project.output_dir).map_err(|e| io_error(project, e))?),
+        (true, false) => {
+            // The output is about to change: until this build records it, the next reads everything.
+            unchanged::forget(&project.output_dir);
+            Some(Staging::begin(&project.output_dir).map_err(|e| io_error(project, e))?)
+        }
         _ => None,
     };
     let inputs = render::Inputs {
@@ -541,6 +578,7 @@ pub fn run_with(
         render_kinds: outcome.by_kind,
         notes,
         overdue,
+        unchanged: None,
     };
     if report.diagnostics.iter().any(Diagnostic::is_error) {
         report.elapsed = started.elapsed();
@@ -572,6 +610,10 @@ pub fn run_with(
         let stats = staging.commit(removals, record.as_deref()).map_err(|e| io_error(project, e))?;
         report.stages.0.push(("write", write_started.elapsed()));
         report.write = Some(stats);
+        if !watching {
+            let files = outcome.signatures.iter().filter(|s| **s != 0).count();
+            unchanged::record(project, inputs_key, &routes, &report, files);
+        }
         if watching {
             memo.written = Some((routes.clone(), outcome.signatures, outcome.contents));
         }

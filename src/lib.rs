@@ -35,5 +35,6 @@ pub mod text;
 pub mod theme;
 pub mod timeline;
 pub mod toml_front;
+pub mod unchanged;
 pub mod watch;
 pub mod yaml;

@@ -219,7 +219,10 @@ fn main() -> ExitCode {
     });
     match build::run(&project, mode) {
         Ok(report) => {
-            print_diagnostics(&report.diagnostics, args.quiet, args.verbose, color);
+            match &report.unchanged {
+                Some(record) => record.messages(args.quiet, args.verbose, color).for_each(|m| eprint!("{m}")),
+                None => print_diagnostics(&report.diagnostics, args.quiet, args.verbose, color),
+            }
             if !args.quiet {
                 match &printed {
                     Some(file) => eprintln!("printed {} in {:.1} s", file.display(), report.elapsed.as_secs_f64()),
@@ -385,10 +388,10 @@ pub(crate) fn counted(n: usize, word: &str) -> String {
 
 pub(crate) fn summary_line(project: &Project, report: &BuildReport, mode: Mode) -> String {
     let ms = report.elapsed.as_secs_f64() * 1000.0;
-    let warnings = if report.diagnostics.is_empty() {
-        String::new()
-    } else {
-        format!(", {}", diagnostics::summary(&report.diagnostics))
+    let warnings = match &report.unchanged {
+        Some(record) if !record.summary.is_empty() => format!(", {}", record.summary),
+        _ if report.diagnostics.is_empty() => String::new(),
+        _ => format!(", {}", diagnostics::summary(&report.diagnostics)),
     };
     match (mode, report.write) {
         (Mode::Build, Some(w)) => format!(

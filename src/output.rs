@@ -160,7 +160,7 @@ fn check_safe(path: &str) -> io::Result<()> {
 }
 
 /// A file beside the output folder (`.output.briefing-signatures`): never published.
-fn beside(output_dir: &Path, what: &str) -> PathBuf {
+pub(crate) fn beside(output_dir: &Path, what: &str) -> PathBuf {
     let output = absolute(output_dir);
     let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     output.with_file_name(format!(".{name}.briefing-{what}"))

@@ -22,5 +22,6 @@ mod start;
 mod support;
 mod terms;
 mod timeline;
+mod unchanged;
 mod watch;
 mod workflows;
