@@ -148,9 +148,10 @@ def main():
     if args.site:
         site = work / "site"
         site.mkdir()
-        for part in ["content", "themes", "static", "site.yaml"]:
-            if (Path(args.site) / part).exists():
-                subprocess.run(["cp", "-r", str(Path(args.site) / part), str(site / part)], check=True)
+        # Everything but an output: content, themes, static, site.yaml, bibliography files.
+        for part in Path(args.site).iterdir():
+            if part.name not in ("output", ".complete"):
+                subprocess.run(["cp", "-r", str(part), str(site / part.name)], check=True)
     else:
         site = work / "site"
         subprocess.run([sys.executable, str(GEN), "--briefs", str(args.briefs), "--out", str(site),

@@ -503,7 +503,9 @@ pub fn run_with(
         (true, false) => {
             // The output is about to change: until this build records it, the next reads everything.
             unchanged::forget(&project.output_dir);
-            Some(Staging::begin(&project.output_dir).map_err(|e| io_error(project, e))?)
+            let mut staging = Staging::begin(&project.output_dir).map_err(|e| io_error(project, e))?;
+            staging.make_folders(routes.files.iter().map(|r| r.file())).map_err(|e| io_error(project, e))?;
+            Some(staging)
         }
         _ => None,
     };

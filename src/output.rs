@@ -262,6 +262,8 @@ pub struct Staging {
     /// The output held no file of a site when the build began (a cold build): no file can be
     /// unchanged, so none is compared.
     empty: bool,
+    /// Every folder a file will be staged in was made beforehand (`make_folders`).
+    folders_made: bool,
     /// Files staged because they are new or changed, and files found unchanged.
     staged: AtomicUsize,
     unchanged: AtomicUsize,
@@ -292,6 +294,7 @@ impl Staging {
             dir,
             files,
             empty,
+            folders_made: false,
             staged: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             done: false,
@@ -303,9 +306,32 @@ impl Staging {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// When the output was empty (every file will be staged), makes the folders of `files` in the
+    /// staging folder at once, parents first, so that staging a file no longer asks for its
+    /// folder: two system calls fewer for each file of a folder that holds several.
+    pub fn make_folders<'a>(&mut self, files: impl Iterator<Item = &'a str>) -> io::Result<()> {
+        if !self.empty {
+            return Ok(());
+        }
+        let mut folders: Vec<&str> = Vec::new();
+        for file in files.filter(|f| check_safe(f).is_ok()) {
+            folders.extend(file.match_indices('/').map(|(at, _)| &file[..at]));
+        }
+        folders.sort_unstable_by_key(|f| (f.matches('/').count(), *f));
+        folders.dedup();
+        for depth in folders.chunk_by(|a, b| a.matches('/').count() == b.matches('/').count()) {
+            depth.par_iter().try_for_each(|folder| match fs::create_dir(self.files.join(folder)) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
+                _ => Ok(()),
+            })?;
+        }
+        self.folders_made = true;
+        Ok(())
+    }
+
     fn stage_path(&self, path: &str) -> io::Result<PathBuf> {
         let to = self.files.join(path);
-        if let Some(parent) = to.parent() {
+        if let (false, Some(parent)) = (self.folders_made, to.parent()) {
             fs::create_dir_all(parent)?;
         }
         Ok(to)
