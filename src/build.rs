@@ -243,6 +243,10 @@ pub struct Cache {
     style: Option<Arc<crate::citations::Style>>,
     citations: crate::citations::Memo,
     mentions: crate::mentions::Memo,
+    /// The last timeline and reports, with the key of the model and settings they were made
+    /// from (kept only when they reported nothing: messages point into the current text).
+    timeline: Option<(u64, Arc<crate::timeline::Timeline>)>,
+    reports: Option<(u64, Arc<crate::report::Reports>)>,
     templates: Option<(u64, Arc<Templates>)>,
     render: render::Memo,
     /// The route table of the last commit and the signature of each of its files: what the
@@ -362,13 +366,37 @@ pub fn run_with(
         // The model is the site and its library: what is keyed by the one is keyed by both.
         site.key = hash::of(&(site.key, library.key));
     }
-    let (timeline, more) = stages.time("timeline", || crate::timeline::assemble(config, &site, &library));
-    diagnostics.extend(more);
-    site.timeline = std::sync::Arc::new(timeline);
+    // The timeline and reports read the model (its facts, its library), the settings and each
+    // brief's language: `watch` keeps them while those are unchanged (a body edit).
+    let model_key = (site.key != 0).then(|| {
+        let languages: Vec<&str> = (0..site.briefs.len()).map(|b| site.language_of(b)).collect();
+        hash::of(&(site.key, project.identity, languages))
+    });
+    site.timeline = stages.time("timeline", || {
+        if let (Some(key), Some((last, timeline))) = (model_key, &memo.timeline) {
+            if key == *last {
+                return timeline.clone();
+            }
+        }
+        let (timeline, more) = crate::timeline::assemble(config, &site, &library);
+        let timeline = Arc::new(timeline);
+        memo.timeline = model_key.filter(|_| more.is_empty()).map(|key| (key, timeline.clone()));
+        diagnostics.extend(more);
+        timeline
+    });
     site.library = library;
-    let (reports, more) = stages.time("reports", || crate::report::assemble(config, &site));
-    diagnostics.extend(more);
-    site.reports = Arc::new(reports);
+    site.reports = stages.time("reports", || {
+        if let (Some(key), Some((last, reports))) = (model_key, &memo.reports) {
+            if key == *last {
+                return reports.clone();
+            }
+        }
+        let (reports, more) = crate::report::assemble(config, &site);
+        let reports = Arc::new(reports);
+        memo.reports = model_key.filter(|_| more.is_empty()).map(|key| (key, reports.clone()));
+        diagnostics.extend(more);
+        reports
+    });
     let routes = stages.time("routes", || {
         // The same model and settings, the same table; else a table is planned again only if a
         // path changed.
@@ -518,6 +546,7 @@ pub fn run_with(
         graph: &graph,
         identity: project.identity,
         printer: project.pdf.as_deref(),
+        model_key: model_key.map_or(0, |key| hash::of(&(key, routes.key))),
     };
     if let Some(job) = &project.print {
         // `briefing report`: one page printed, nothing else rendered or written.

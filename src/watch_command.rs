@@ -183,6 +183,14 @@ pub fn run(args: WatchArgs) -> ExitCode {
                         .map(|(name, time)| format!("{name} {:.1} ms", time.as_secs_f64() * 1000.0))
                         .collect();
                     eprintln!("  {}", stages.join(", "));
+                    let mut kinds: Vec<_> =
+                        report.render_kinds.iter().filter(|(_, time, _)| time.as_micros() >= 1000).collect();
+                    kinds.sort_by_key(|kind| std::cmp::Reverse(kind.1));
+                    let kinds: Vec<String> = kinds
+                        .iter()
+                        .map(|(kind, time, n)| format!("{n} {kind} {:.1} ms", time.as_secs_f64() * 1000.0))
+                        .collect();
+                    eprintln!("  render (threads' time, files rendered): {}", kinds.join(", "));
                 }
             }
             Err(BuildError::Content(report)) => {

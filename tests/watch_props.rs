@@ -135,6 +135,11 @@ enum Edit {
         brief: usize,
         variant: u32,
     },
+    /// The bibliography rewritten (one entry's title or year changed): the references of the
+    /// briefs citing it, its source page, `sources.json` and the graph.
+    Bibliography {
+        variant: u32,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -164,6 +169,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         2 => (0..8usize, 0..4u32).prop_map(|(brief, text)| Edit::Translate { brief, text }),
         1 => (0..FOLDERS.len(), 0..3u32).prop_map(|(folder, text)| Edit::KoreanIntro { folder, text }),
         2 => (0..8usize, 0..6u32).prop_map(|(brief, variant)| Edit::Events { brief, variant }),
+        1 => (0..6u32).prop_map(|variant| Edit::Bibliography { variant }),
     ]
 }
 
@@ -176,6 +182,7 @@ struct Model {
     broken: Option<usize>,
     site_title: u32,
     base_url: u32,
+    bibliography: u32,
 }
 
 impl Model {
@@ -202,11 +209,25 @@ impl Model {
         let bases = ["https://example.org/policy/", "https://example.org/", "/local/"];
         let yaml = format!(
             "title: Site {}\nbase_url: {}\npaginate_by: 2\nbroken_links: warn\nfeed_content: full\nlanguages: {{ko: {{title: 사이트}}}}\n\
+             bibliography: [refs.json]\n\
              reports:\n  - {{id: all, title: Every brief}}\n  - {{id: spring, title: Spring, select: {{from: 2025-03, to: 2025-06}}, include: [cover, key-points, briefs]}}\n",
             self.site_title,
             bases[self.base_url as usize % bases.len()]
         );
         self.write("site.yaml", &yaml)
+    }
+
+    /// Three CSL-JSON entries; `variant` changes one's title or year.
+    fn write_bibliography(&self) -> PathBuf {
+        let v = self.bibliography;
+        let entry = |n: u32| {
+            let (title, year) =
+                if v % 3 == n { (format!("Report {n} revised {v}"), 2020 + v) } else { (format!("Report {n}"), 2020) };
+            format!(
+                r#"{{"id": "ref{n}", "type": "report", "title": "{title}", "author": [{{"literal": "Ministry {n}"}}], "issued": {{"date-parts": [[{year}]]}}}}"#
+            )
+        };
+        self.write("refs.json", &format!("[{}, {}, {}]", entry(0), entry(1), entry(2)))
     }
 
     fn write(&self, rel: &str, text: &str) -> PathBuf {
@@ -269,7 +290,11 @@ impl Model {
                 let Some(i) = pick(brief) else { return vec![] };
                 let extra = self.link_to(link);
                 let b = &mut self.briefs[i];
-                b.body = format!("{}\n\nParagraph {text} on {}.{extra}", b.body, TERMS[text as usize % TERMS.len()]);
+                // Every other paragraph cites one of the bibliography's entries.
+                let cite =
+                    if text % 2 == 0 { format!(" As reported [@ref{}, p. {text}].", text % 3) } else { String::new() };
+                b.body =
+                    format!("{}\n\nParagraph {text} on {}.{extra}{cite}", b.body, TERMS[text as usize % TERMS.len()]);
                 vec![vec![self.write(&self.path(&self.briefs[i]), &Model::text(&self.briefs[i]))]]
             }
             Edit::Title { brief, title } => self.change(pick(brief), |b| b.title = format!("T{title}")),
@@ -319,6 +344,10 @@ impl Model {
             Edit::SiteTitle { title } => {
                 self.site_title = title;
                 vec![vec![self.write_config()]]
+            }
+            Edit::Bibliography { variant } => {
+                self.bibliography = variant;
+                vec![vec![self.write_bibliography()]]
             }
             Edit::BaseUrl { variant } => {
                 self.base_url = variant;
@@ -491,8 +520,17 @@ fn run_sequence(edits: &[Edit]) -> Result<(), TestCaseError> {
     let root = dir.path().join("site");
     let scratch = dir.path().join("scratch");
     std::fs::create_dir_all(&scratch).unwrap();
-    let mut model = Model { root: root.clone(), briefs: vec![], next: 0, broken: None, site_title: 0, base_url: 0 };
+    let mut model = Model {
+        root: root.clone(),
+        briefs: vec![],
+        next: 0,
+        broken: None,
+        site_title: 0,
+        base_url: 0,
+        bibliography: 0,
+    };
     model.apply(&Edit::SiteTitle { title: 0 });
+    model.write_bibliography();
     for folder in 0..2 {
         model.apply(&Edit::Create { folder, title: folder as u32, date: 3, terms: vec![0, 1], link: 0 });
     }

@@ -161,12 +161,12 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     let style_key = hash::of(&style.name);
     let keys: Vec<u64> = site
         .briefs
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(b, brief)| {
             let entries: BTreeSet<usize> =
                 resolved[b].iter().flatten().flatten().copied().chain(library.of_brief[b].iter().copied()).collect();
-            let items: Vec<&Item> = entries.iter().map(|&e| &library.entries[e].item).collect();
+            let items: Vec<u64> = entries.iter().map(|&e| library.item_keys[e]).collect();
             let cites: Vec<&syntax::Citation> = brief.parsed.analysis.citations.iter().map(|c| &c.citation).collect();
             hash::of(&(style_key, cites, &resolved[b], &library.of_brief[b], items))
         })

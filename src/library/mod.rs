@@ -7,6 +7,7 @@
 pub mod export;
 pub mod read;
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -118,6 +119,8 @@ pub struct Library {
     pub files: Vec<Arc<SourceFile>>,
     /// A hash of everything it was made from.
     pub key: u64,
+    /// A hash of each entry's item, by entry: what a brief's references are formatted from.
+    pub item_keys: Vec<u64>,
 }
 
 impl Library {
@@ -246,6 +249,7 @@ pub fn assemble(files: &Files, site: &Site, memo: Option<&mut Memo>) -> (Arc<Lib
         }
         library.of_brief.push(mine);
     }
+    library.item_keys = library.entries.par_iter().map(|e| hash::of(&e.item)).collect();
     let library = Arc::new(library);
     memo.last = Some(library.clone());
     memo.problems = problems.clone();

@@ -222,6 +222,9 @@ pub struct Graph<'a> {
     edges: Edges,
     /// The hash of each brief's node.
     node_keys: &'a [u64],
+    /// `watch`'s key of the model and route table (0: none): it stands for the sources' and
+    /// terms' nodes and the terms' edges, which come from those alone.
+    model_key: u64,
 }
 
 impl Hash for Graph<'_> {
@@ -230,11 +233,18 @@ impl Hash for Graph<'_> {
             self.node_keys[b].hash(state);
         }
         self.edges.hash(state);
+        // Which briefs cite a source comes from their text.
+        for (i, cited_by) in self.graph.citations.cited_by.iter().enumerate() {
+            for c in cited_by {
+                (i, self.site.briefs[c.brief].id()).hash(state);
+            }
+        }
+        if self.model_key != 0 {
+            self.model_key.hash(state);
+            return;
+        }
         for (i, entry) in self.site.library.entries.iter().enumerate() {
             (&entry.key, &entry.title, self.routes.source(i).url()).hash(state);
-            for c in self.graph.citations.cited_by.get(i).map_or(&[][..], Vec::as_slice) {
-                self.site.briefs[c.brief].id().hash(state);
-            }
         }
         for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
             for (i, term) in taxonomy.terms.iter().enumerate() {
@@ -366,7 +376,7 @@ impl<'a> Render<'a> {
             None => (0..site.briefs.len()).into_par_iter().map(|b| edge_key(self.graph, nodes, b)).collect(),
         };
         let edges = Edges(site.by_id.iter().map(|&b| by_brief[b]).collect());
-        Graph { site, routes: self.routes, graph: self.graph, edges, node_keys: nodes }
+        Graph { site, routes: self.routes, graph: self.graph, edges, node_keys: nodes, model_key: self.model_key }
     }
 }
 

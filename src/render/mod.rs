@@ -44,6 +44,9 @@ pub struct Memo {
     parts: data::JsonParts,
     pages: reuse::PageMemo,
     search: search::Memo,
+    /// Per route, for the files made from the model alone (`model_file_key`): the key they were
+    /// made from and their signature.
+    files: Vec<(u64, u64)>,
 }
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
@@ -106,6 +109,9 @@ pub struct Inputs<'a> {
     pub identity: u64,
     /// The browser that prints reports to PDF (`build --pdf`, `briefing report`).
     pub printer: Option<&'a crate::pdf::Printer>,
+    /// `watch`: a key of the model's facts, the settings, each brief's language and the route
+    /// table (0: none). Files made from those alone keep their signature while it holds.
+    pub model_key: u64,
 }
 
 /// What a rendering did.
@@ -194,11 +200,14 @@ pub struct Render<'a> {
     event_items: Vec<Vec<OnceLock<(String, u64)>>>,
     /// Per language, the events as `timeline.json` and `timeline.ics` write them.
     calendar_events: Vec<OnceLock<Vec<calendar::CalendarEvent>>>,
+    model_key: u64,
+    /// `watch`: per route, the model key and signature of the last rendering (see `Memo`).
+    known_files: Vec<(u64, u64)>,
 }
 
 impl<'a> Render<'a> {
     fn new(inputs: &Inputs<'a>, memo: Option<&context::ViewMemo>) -> (Render<'a>, context::BriefViews) {
-        let Inputs { templates, theme, config, site, routes, graph, identity, printer } = *inputs;
+        let Inputs { templates, theme, config, site, routes, graph, identity, printer, .. } = *inputs;
         let theme_files: Vec<&[u8]> = theme.static_files.values().map(Vec::as_slice).collect();
         let asset_url =
             |i: usize| format!("{}?v={:08x}", routes.theme_file(i).url(), hash::bytes(theme_files[i]) as u32);
@@ -288,6 +297,8 @@ impl<'a> Render<'a> {
                 .map(|_| site.timeline.events.iter().map(|_| OnceLock::new()).collect())
                 .collect(),
             calendar_events: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
+            model_key: inputs.model_key,
+            known_files: Vec::new(),
         };
         (render, views)
     }
@@ -568,10 +579,35 @@ impl<'a> Render<'a> {
             Output::Asset(i) => self.copy(route, &self.site.assets[i].source, last, sink),
             Output::Static(i) => self.copy(route, &self.site.statics[i].source, last, sink),
             output => {
+                let known = self
+                    .model_file_key(output)
+                    .zip(self.known_files.get(i))
+                    .filter(|(k, known)| known.0 == *k && known.1 != 0);
+                if let (Some((_, &(_, signature))), Some(last_signature)) = (known, last.signature) {
+                    if signature == last_signature {
+                        return (signature, Ok(Done::Kept));
+                    }
+                }
                 let spec = self.file_spec(output).expect("every other output is a generated file");
                 let signature = hash::of(&(self.identity, route.file(), &spec));
                 self.write(route, signature, last, sink, || spec.write(self.routes, self.parts))
             }
+        }
+    }
+
+    /// For a file made from the model alone (what it shows comes from the facts of the briefs,
+    /// the settings and the route table, and for a brief's citation files from its file), the
+    /// key of its inputs; `None` for the others (a body edit can change them).
+    fn model_file_key(&self, output: Output) -> Option<u64> {
+        if self.model_key == 0 {
+            return None;
+        }
+        match output {
+            Output::TimelineJson(_) | Output::TimelineIcs | Output::Terms => Some(self.model_key),
+            Output::CiteBib(b) | Output::CiteRis(b) => {
+                Some(hash::of(&(self.model_key, self.site.briefs[b].parsed.file.hash)))
+            }
+            _ => None,
         }
     }
 
@@ -662,13 +698,18 @@ pub fn render(
     memo: Option<&mut Memo>,
 ) -> Outcome {
     let site = inputs.site;
-    let (views_memo, parts, pages_memo, search_memo) = match memo {
-        Some(Memo { views, parts, pages, search }) => (Some(views), Some(&*parts), Some(pages), Some(&*search)),
-        None => (None, None, None, None),
+    let (views_memo, parts, mut pages_memo, search_memo, files_memo) = match memo {
+        Some(Memo { views, parts, pages, search, files }) => {
+            (Some(views), Some(&*parts), Some(pages), Some(&*search), Some(files))
+        }
+        None => (None, None, None, None, None),
     };
     let (mut render, views) = Render::new(inputs, views_memo.as_deref());
     render.parts = parts;
     render.search_memo = search_memo;
+    if let Some(files) = files_memo.as_deref() {
+        render.known_files = files.clone();
+    }
     let mut lists_key = 0;
     let shared = pages_memo.as_ref().map(|_| reuse::Shared {
         key: render.shared_key(),
@@ -676,12 +717,21 @@ pub fn render(
         graph: inputs.graph,
         cards: &views.cards,
     });
-    if let (Some(memo), Some(shared)) = (&pages_memo, &shared) {
+    if let (Some(memo), Some(shared)) = (pages_memo.as_deref_mut(), &shared) {
         render.known = memo.known(shared);
         render.hashed = (0..site.briefs.len()).map(|_| OnceLock::new()).collect();
         let routes = inputs.routes.files.len();
         lists_key = render.lists_key(shared.key);
         render.known_lists = memo.known_lists(shared, lists_key, routes);
+        // A body edit can add or move a citation: the pages of the sources show the briefs
+        // citing them, with the sentence around.
+        if memo.cited_by_changed(hash::of(&inputs.graph.citations.cited_by)) {
+            for (known, route) in render.known_lists.iter_mut().zip(&inputs.routes.files) {
+                if matches!(route.output, Output::Page(crate::routes::Page::Sources | crate::routes::Page::Source(_))) {
+                    *known = None;
+                }
+            }
+        }
         render.hashed_lists = (0..routes).map(|_| OnceLock::new()).collect();
     }
     if previous.is_none() {
@@ -766,6 +816,15 @@ pub fn render(
     }
     if let Some(memo) = views_memo {
         views.remember(site, inputs.routes, memo);
+    }
+    if let Some(files) = files_memo {
+        *files = inputs
+            .routes
+            .files
+            .iter()
+            .zip(&outcome.signatures)
+            .map(|(route, &signature)| (render.model_file_key(route.output).unwrap_or(0), signature))
+            .collect();
     }
     if let (Some(memo), Some(shared)) = (pages_memo, &shared) {
         let hashed = std::mem::take(&mut render.hashed).into_iter().map(OnceLock::into_inner).collect();

@@ -46,6 +46,8 @@ pub struct PageMemo {
     /// its list page and the cards it shows.
     lists_key: u64,
     lists: Vec<Option<Hashed>>,
+    /// Which briefs cite each source, and where: what the source pages show of the text.
+    cited_by: u64,
 }
 
 /// One brief page's own inputs and signature.
@@ -110,6 +112,12 @@ impl PageMemo {
                 (!(any_card && cards.iter().any(|&c| changed[c as usize]))).then_some(*signature)
             })
             .collect()
+    }
+
+    /// Whether which briefs cite each source (and the sentences around) changed since the last
+    /// rendering: the source pages cannot keep their signature then. Remembers `now`.
+    pub fn cited_by_changed(&mut self, now: u64) -> bool {
+        std::mem::replace(&mut self.cited_by, now) != now
     }
 
     /// Keeps the list pages this rendering knew and hashed (by route) for the next.
