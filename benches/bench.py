@@ -447,7 +447,8 @@ def bench_size(n, binary, hugo, gen, cache, runs, timeout, failures, clearer, ag
     clearer.clear(out)
     s = run_measured(cmd[:-1] + ["-v"], timeout)
     extra["stages_of"] = label if variant else "briefing"
-    extra["stages"] = [l for l in (s.stdout + s.stderr).splitlines() if l.startswith("  ") and " ms" in l]
+    text = (s.stdout + s.stderr).decode("utf-8", "replace")
+    extra["stages"] = [l for l in text.splitlines() if l.startswith("  ") and " ms" in l]
     clearer.empty_trash()
     return rows, extra
 

@@ -718,8 +718,8 @@ fn print_one(inputs: &render::Inputs, job: &PrintJob) -> Result<Result<(), Diagn
             }
         }
         PrintTarget::Brief(name) => {
-            let by_id: hash::FastMap<&str, usize> = site.briefs.iter().enumerate().map(|(b, x)| (x.id(), b)).collect();
-            match site::find_named(&site.briefs, &by_id, name, |_| true) {
+            let names = site::BriefNames::new(&site.briefs);
+            match site::find_named(&names, name, |_| true) {
                 Some(b) => crate::routes::Page::Brief(b),
                 None => {
                     let help = match crate::suggest::closest(name, site.briefs.iter().map(|b| b.id())) {

@@ -647,12 +647,12 @@ fn pair_translations(config: &SiteConfig, briefs: &mut [Brief], diagnostics: &mu
     if config.languages.is_empty() && briefs.iter().all(|b| b.facts().translation_of.is_none()) {
         return;
     }
-    let by_id: FastMap<&str, BriefId> = briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect();
+    let names = BriefNames::new(briefs);
     let mut original = vec![None; briefs.len()];
     for (b, brief) in briefs.iter().enumerate() {
         let facts = brief.facts();
         if let Some(named) = &facts.translation_of {
-            match find_original(briefs, &by_id, b, &named.value) {
+            match find_original(briefs, &names, b, &named.value) {
                 Ok(o) => original[b] = Some(o),
                 Err(help) => diagnostics.push(
                     Diagnostic::error(
@@ -664,7 +664,7 @@ fn pair_translations(config: &SiteConfig, briefs: &mut [Brief], diagnostics: &mu
                 ),
             }
         } else if brief.lang != 0 {
-            original[b] = by_id.get(facts.base_id.as_str()).copied().filter(|&o| briefs[o].lang == 0);
+            original[b] = names.by_id.get(facts.base_id.as_str()).copied().filter(|&o| briefs[o].lang == 0);
         }
     }
     // The root of each group: follow `original` to a brief that translates none. `None`: the
@@ -773,7 +773,7 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     if briefs.iter().all(|b| b.facts().lifecycle.supersedes.is_empty()) {
         return;
     }
-    let by_id: FastMap<&str, BriefId> = briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect();
+    let names = BriefNames::new(briefs);
     let root = |b: BriefId| briefs[b].original.unwrap_or(b);
     let is_draft = |name: &str| {
         let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
@@ -785,7 +785,7 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
     for (b, brief) in briefs.iter().enumerate() {
         for named in &brief.facts().lifecycle.supersedes {
             let at = brief.parsed.location(named.span.clone());
-            match find_named(briefs, &by_id, &named.value, |t| briefs[t].lang == 0) {
+            match find_named(&names, &named.value, |t| briefs[t].lang == 0) {
                 Some(t) if root(t) == root(b) => diagnostics.push(
                     Diagnostic::error(Code::BadSupersedes, format!("`supersedes: {}` names this brief itself", named.value))
                         .at(at)
@@ -882,27 +882,42 @@ fn supersession(site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
 
 /// The brief `name` means: its id (`briefs/x`), or the only brief that `candidate` accepts with
 /// that file stem or slug.
-pub(crate) fn find_named(
-    briefs: &[Brief],
-    by_id: &FastMap<&str, BriefId>,
-    name: &str,
-    candidate: impl Fn(BriefId) -> bool,
-) -> Option<BriefId> {
+pub(crate) fn find_named(names: &BriefNames, name: &str, candidate: impl Fn(BriefId) -> bool) -> Option<BriefId> {
     let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
-    by_id.get(name).copied().or_else(|| {
+    names.by_id.get(name).copied().or_else(|| {
         let slug = crate::slug::slugify(name);
-        let mut matches =
-            (0..briefs.len()).filter(|&b| candidate(b) && (briefs[b].stem_slug() == slug || briefs[b].slug() == slug));
+        let mut matches = names.by_slug.get(slug.as_str()).into_iter().flatten().copied().filter(|&b| candidate(b));
         let first = matches.next();
         first.filter(|_| matches.next().is_none())
     })
 }
 
+/// The briefs by id, and by file-stem slug and slug (a brief once under each it has): how
+/// `supersedes:`, `translation_of:` and reports name briefs, found without a scan of every brief.
+pub(crate) struct BriefNames<'a> {
+    pub by_id: FastMap<&'a str, BriefId>,
+    by_slug: FastMap<&'a str, Vec<BriefId>>,
+}
+
+impl<'a> BriefNames<'a> {
+    pub(crate) fn new(briefs: &'a [Brief]) -> BriefNames<'a> {
+        let by_id = briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect();
+        let mut by_slug: FastMap<&str, Vec<BriefId>> = FastMap::default();
+        for (b, brief) in briefs.iter().enumerate() {
+            by_slug.entry(brief.stem_slug()).or_default().push(b);
+            if brief.slug() != brief.stem_slug() {
+                by_slug.entry(brief.slug()).or_default().push(b);
+            }
+        }
+        BriefNames { by_id, by_slug }
+    }
+}
+
 /// The brief `name` means, for `translation_of:` in brief `of`: its id (`briefs/x`), file stem
 /// or slug. `Err`: a help line.
-fn find_original(briefs: &[Brief], by_id: &FastMap<&str, BriefId>, of: BriefId, name: &str) -> Result<BriefId, String> {
+fn find_original(briefs: &[Brief], names: &BriefNames, of: BriefId, name: &str) -> Result<BriefId, String> {
     let name = name.trim().trim_start_matches('/').trim_end_matches(".md");
-    match find_named(briefs, by_id, name, |b| b != of) {
+    match find_named(names, name, |b| b != of) {
         Some(b) if b != of => Ok(b),
         Some(_) => Err("a brief cannot translate itself: name its original".into()),
         None => Err(match crate::suggest::closest(name, briefs.iter().map(|b| b.id())) {

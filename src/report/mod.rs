@@ -7,7 +7,6 @@ pub mod spec;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::hash::FastMap;
 use crate::site::{BriefId, Site};
 
 pub use spec::{Order, Parts, ReportSpec};
@@ -54,7 +53,7 @@ pub fn assemble(config: &SiteConfig, site: &Site) -> (Reports, Vec<Diagnostic>) 
         return (Reports::default(), diagnostics);
     }
     let lookup = crate::timeline::term_lookup(config, site);
-    let by_id: FastMap<&str, BriefId> = site.briefs.iter().enumerate().map(|(b, brief)| (brief.id(), b)).collect();
+    let names = crate::site::BriefNames::new(&site.briefs);
     let mut reports = Vec::new();
     for (r, spec) in config.reports.iter().enumerate() {
         let place = &spec.place;
@@ -174,7 +173,7 @@ pub fn assemble(config: &SiteConfig, site: &Site) -> (Reports, Vec<Diagnostic>) 
         let mut listed = Vec::new();
         if !spec.select.briefs.is_empty() {
             for name in &spec.select.briefs {
-                match crate::site::find_named(&site.briefs, &by_id, name, |_| true) {
+                match crate::site::find_named(&names, name, |_| true) {
                     Some(b) => {
                         let b = site.version_in(b, lang);
                         if !listed.contains(&b) {
