@@ -125,3 +125,26 @@ fn term_records_and_mentions_update_every_page_that_shows_them() {
     site.session.rebuild(&[full]).unwrap();
     site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK", "Delta begins."));
 }
+
+#[test]
+fn a_citation_added_or_moved_by_a_body_edit_updates_the_source_pages() {
+    // Found by `watch_props`: a body edit that cites a source changes which briefs the source's
+    // page lists ("cited by", with the sentence around), though no fact of the site changes.
+    let mut site = Site::new();
+    site.edit(
+        "refs.json",
+        r#"[{"id": "mnd2024", "type": "report", "title": "Defense White Paper", "author": [{"literal": "Ministry of National Defense"}], "issued": {"date-parts": [[2024]]}}]"#,
+    );
+    site.edit("site.yaml", "title: Site\nbase_url: https://example.org/\npaginate_by: 2\nbibliography: [refs.json]\n");
+    let page = |site: &Site| std::fs::read_to_string(site.output.join("sources/mnd2024/index.html")).unwrap();
+    assert!(!page(&site).contains("Beta"), "no brief cites it yet");
+    site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta begins [@mnd2024].\n\nSee [[c]]."));
+    assert!(page(&site).contains("Beta"), "its page lists the citing brief");
+    site.edit(
+        "content/briefs/b.md",
+        &brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]]. Later [@mnd2024]."),
+    );
+    assert!(page(&site).contains("Later"), "with the sentence around the citation");
+    site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]]."));
+    assert!(!page(&site).contains("Beta"), "and no longer once the citation is gone");
+}
