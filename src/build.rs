@@ -643,7 +643,7 @@ pub fn run_with(
         report.write = Some(stats);
         if !watching {
             let files = outcome.signatures.iter().filter(|s| **s != 0).count();
-            unchanged::record(project, inputs_key, &routes, &report, files);
+            unchanged::record(project, inputs_key, &report, files);
         }
         if watching {
             memo.written = Some((routes.clone(), outcome.signatures, outcome.contents));

@@ -22,7 +22,6 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::discover::{is_editor_leftover, is_ignored_name};
 use crate::hash;
 use crate::output;
-use crate::routes::Routes;
 
 /// How old the newest input must be for its stamp to be trusted (FAT keeps times to 2 s).
 const RACY: Duration = Duration::from_secs(3);
@@ -62,12 +61,15 @@ pub fn inputs_key(project: &Project) -> Option<u64> {
         return None;
     }
     let today = project.config.timezone.today_date();
-    Some(hash::of(&(project.identity, today, project.deny_stale, sum)))
+    // Where the site and its output are: the route table's path budget depends on the output's
+    // path, and a moved site with `--root .` hashes the same relative paths.
+    let places = (std::path::absolute(&project.root).ok()?, std::path::absolute(&project.output_dir).ok()?);
+    Some(hash::of(&(project.identity, today, project.deny_stale, places, sum)))
 }
 
 /// When a file's metadata last changed, and its inode, where the system keeps them: a file put
 /// back with its old modification time (`cp -p`, `rsync -t`) still counts as changed.
-fn changed(meta: &fs::Metadata) -> (SystemTime, u64) {
+pub(crate) fn changed(meta: &fs::Metadata) -> (SystemTime, u64) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -152,27 +154,31 @@ pub fn forget(output_dir: &Path) {
     let _ = fs::remove_file(record_path(output_dir));
 }
 
-/// Records a build that wrote `routes` (`files` of them with a signature) into the output, for
+/// Records a build that wrote `files` files (with a signature) into the output, for
 /// the next build to find nothing changed. No record when `key` is `None`.
-pub fn record(project: &Project, key: Option<u64>, routes: &Routes, report: &BuildReport, files: usize) {
+pub fn record(project: &Project, key: Option<u64>, report: &BuildReport, files: usize) {
     let Some(key) = key else {
         forget(&project.output_dir);
         return;
     };
-    let mut folders: Vec<&str> = vec![""];
-    for route in &routes.files {
-        let file = route.file();
-        folders.extend(file.match_indices('/').map(|(at, _)| &file[..at]));
-    }
-    folders.sort_unstable();
-    folders.dedup();
+    // Every folder of the output, the site's and any other (a folder the site does not own
+    // survives a build when empty; a file put in it later must be found).
     let output = &project.output_dir;
-    let folders: Option<Vec<(String, u128)>> =
-        folders.par_iter().map(|rel| folder_time(&output.join(rel)).map(|time| (rel.to_string(), time))).collect();
-    let Some(folders) = folders else {
-        forget(output);
-        return;
-    };
+    let mut folders = Vec::new();
+    let walker = WalkDir::new(output).follow_links(false).into_iter().filter_entry(|e| e.file_type().is_dir());
+    for entry in walker {
+        let time = entry.ok().and_then(|e| {
+            let rel = e.path().strip_prefix(output).ok()?.to_string_lossy().replace('\\', "/");
+            Some((rel, folder_time(e.path())?))
+        });
+        match time {
+            Some(folder) => folders.push(folder),
+            None => {
+                forget(output);
+                return;
+            }
+        }
+    }
     let shown = |list: &[Diagnostic]| {
         list.iter().map(|d| Shown { plain: d.render(false), color: d.render(true) }).collect::<Vec<_>>()
     };
@@ -190,7 +196,7 @@ pub fn record(project: &Project, key: Option<u64>, routes: &Routes, report: &Bui
         folders,
     };
     let path = record_path(output);
-    let temp = path.with_extension("tmp");
+    let temp = output::beside(output, "unchanged.tmp");
     let written = serde_json::to_vec(&record).ok().is_some_and(|bytes| fs::write(&temp, bytes).is_ok());
     if !(written && fs::rename(&temp, &path).is_ok()) {
         let _ = fs::remove_file(&temp);

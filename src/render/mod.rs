@@ -627,7 +627,9 @@ impl<'a> Render<'a> {
 
     /// A file copied as is; its signature is its size and modification time.
     fn copy(&self, route: &Route, source: &Path, last: Last, sink: Option<&dyn Sink>) -> Rendered {
-        let stamp = std::fs::symlink_metadata(source).ok().map(|m| (m.len(), m.modified().ok()));
+        // Its change time and inode too: a file rewritten with its old size and time is new.
+        let stamp =
+            std::fs::symlink_metadata(source).ok().map(|m| (m.len(), m.modified().ok(), crate::unchanged::changed(&m)));
         let signature = hash::of(&(self.identity, route.file(), source, stamp));
         if stamp.is_some() && last.signature == Some(signature) {
             return (signature, Ok(Done::Kept));

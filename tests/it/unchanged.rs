@@ -163,6 +163,11 @@ fn an_output_changed_by_hand_is_built_again() {
         ("a page deleted", Box::new(|o: &Path| std::fs::remove_file(o.join("briefs/b/index.html")).unwrap())),
         ("a stray file", Box::new(|o: &Path| std::fs::write(o.join("briefs/a/stray.txt"), "x").unwrap())),
         ("a stray folder", Box::new(|o: &Path| std::fs::create_dir(o.join("topics/stray")).unwrap())),
+        // An empty folder the site does not own survives a build: a file put in it later.
+        (
+            "a file in a folder the site does not own",
+            Box::new(|o: &Path| std::fs::write(o.join("topics/stray/x.txt"), "x").unwrap()),
+        ),
         ("the output deleted", Box::new(|o: &Path| std::fs::remove_dir_all(o).unwrap())),
     ];
     for (what, change) in changes {
@@ -198,4 +203,24 @@ fn a_failed_build_leaves_no_record() {
     let run = build(&test, false, &[]);
     assert!(!skipped(&run), "{}", run.stderr);
     assert_equals_fresh_build(&test, "a broken brief, mended");
+}
+
+#[test]
+fn a_copied_file_rewritten_with_its_old_time_and_size_is_copied_again() {
+    let test = site().file("content/briefs/chart.txt", "chart-v1\n");
+    build(&test, false, &[]);
+    let path = test.root().join("content/briefs/chart.txt");
+    let time = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::fs::write(&path, "chart-v2\n").unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(time).unwrap();
+    build(&test, false, &[]);
+    assert_eq!(std::fs::read_to_string(test.root().join("output/briefs/chart.txt")).unwrap(), "chart-v2\n");
+}
+
+#[test]
+fn the_record_is_written_without_touching_other_files_beside_the_output() {
+    let test = site();
+    std::fs::write(test.root().join(".output.tmp"), "my notes").unwrap();
+    build(&test, false, &[]);
+    assert_eq!(std::fs::read_to_string(test.root().join(".output.tmp")).unwrap(), "my notes");
 }
