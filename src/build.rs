@@ -373,29 +373,11 @@ pub fn run_with(
         hash::of(&(site.key, project.identity, languages))
     });
     site.timeline = stages.time("timeline", || {
-        if let (Some(key), Some((last, timeline))) = (model_key, &memo.timeline) {
-            if key == *last {
-                return timeline.clone();
-            }
-        }
-        let (timeline, more) = crate::timeline::assemble(config, &site, &library);
-        let timeline = Arc::new(timeline);
-        memo.timeline = model_key.filter(|_| more.is_empty()).map(|key| (key, timeline.clone()));
-        diagnostics.extend(more);
-        timeline
+        kept(model_key, &mut memo.timeline, &mut diagnostics, || crate::timeline::assemble(config, &site, &library))
     });
     site.library = library;
     site.reports = stages.time("reports", || {
-        if let (Some(key), Some((last, reports))) = (model_key, &memo.reports) {
-            if key == *last {
-                return reports.clone();
-            }
-        }
-        let (reports, more) = crate::report::assemble(config, &site);
-        let reports = Arc::new(reports);
-        memo.reports = model_key.filter(|_| more.is_empty()).map(|key| (key, reports.clone()));
-        diagnostics.extend(more);
-        reports
+        kept(model_key, &mut memo.reports, &mut diagnostics, || crate::report::assemble(config, &site))
     });
     let routes = stages.time("routes", || {
         // The same model and settings, the same table; else a table is planned again only if a
@@ -653,6 +635,26 @@ pub fn run_with(
     // Freeing a large site takes tens of milliseconds that the caller need not wait for.
     std::thread::spawn(move || drop((site, parsed, graph)));
     Ok(report)
+}
+
+/// What `make` makes, kept in `slot` while `key` is the one it was made for (`watch`); a result
+/// that reported problems is not kept (its messages point into the current text).
+fn kept<T>(
+    key: Option<u64>,
+    slot: &mut Option<(u64, Arc<T>)>,
+    diagnostics: &mut Vec<Diagnostic>,
+    make: impl FnOnce() -> (T, Vec<Diagnostic>),
+) -> Arc<T> {
+    if let (Some(key), Some((last, value))) = (key, &*slot) {
+        if key == *last {
+            return value.clone();
+        }
+    }
+    let (value, more) = make();
+    let value = Arc::new(value);
+    *slot = key.filter(|_| more.is_empty()).map(|key| (key, value.clone()));
+    diagnostics.extend(more);
+    value
 }
 
 /// The content model alone — discover, parse, assemble — without links, rendering or writing:
