@@ -43,10 +43,15 @@ def get(port, path):
     return response.status, body
 
 
+def records(site):
+    """The term records of a site (topics and actors)."""
+    return sorted(p for t in ("topics", "actors") for p in (site / "content" / t).glob("*.md"))
+
+
 def available(site, kind):
     """Whether the site has what an edit kind changes."""
     if kind == "record":
-        return any((site / "content" / t).glob("*.md") for t in ("topics", "actors"))
+        return bool(records(site))
     if kind == "bibliography":
         return (site / "references.json").is_file()
     if kind == "korean":
@@ -67,10 +72,10 @@ def edit(site, briefs, kind, i, marker):
 
     target = briefs[(i * 7919) % len(briefs)]
     if kind == "record":
-        records = sorted((site / "content" / "topics").glob("*.md"))
-        target = records[(i * 31) % len(records)]
+        found = records(site)
+        target = found[(i * 31) % len(found)]
         target.write_text(sub(r"^summary: .*$", f'summary: "Record {marker}."', target.read_text("utf-8")), "utf-8")
-        return f"/topics/{target.stem}/"
+        return f"/{target.parent.name}/{target.stem}/"
     if kind == "bibliography":
         bib = site / "references.json"
         entries = json.loads(bib.read_text("utf-8"))
