@@ -8,8 +8,8 @@ use super::{Output, Route, Routes};
 
 /// Documents per file of texts: a result list of ten fetches at most ten such files.
 pub const DOCS_PER_FILE: usize = 4;
-/// Documents per shard of words, on average: at 10,000 briefs of ~700 words, ~420 shards of
-/// ~30 KB each.
+/// Documents per shard of words: at 10,000 briefs of ~700 words, 417 shards planned, of which
+/// the content-defined cut (`render/search/index.rs`) fills about two thirds, ~30 KB each.
 pub const DOCS_PER_SHARD: usize = 24;
 
 /// How many shards of words an index of `docs` documents has (at least one, maybe empty).

@@ -125,21 +125,38 @@ impl DocWords {
     }
 }
 
-/// A shard of the index: its first token, its JSON, and the hash of the JSON.
+/// A shard of the index: its first token, its JSON, and a hash of it (of its tokens' hashes).
 pub struct Shard {
     pub first: Box<str>,
-    pub json: Vec<u8>,
+    pub json: Arc<[u8]>,
     pub hash: u64,
 }
 
 /// Token → postings (`doc << 7 | code`), documents in order.
 type Postings = FastMap<Box<str>, Vec<u32>>;
 
-/// A token of the index: its postings (`doc << 7 | code`, documents in order) and its entry's JSON.
+/// A token of the index: its postings (`doc << 7 | code`, documents in order), its entry's JSON
+/// and the hash of that, and the hash of its text, which decides where shards may start.
 struct Token {
     text: Box<str>,
     postings: Vec<u32>,
     json: Vec<u8>,
+    hash: u64,
+    anchor: u64,
+}
+
+impl Token {
+    fn new(text: Box<str>, postings: Vec<u32>) -> Token {
+        let anchor = hash::bytes(text.as_bytes());
+        let mut token = Token { text, postings, json: Vec::new(), hash: 0, anchor };
+        token.write_json();
+        token
+    }
+
+    fn write_json(&mut self) {
+        self.json = entry_json(&self.text, &self.postings);
+        self.hash = hash::bytes(&self.json);
+    }
 }
 
 /// Every token of a language's documents, sorted by code point: the index before it is cut into
@@ -183,11 +200,9 @@ impl Tokens {
                     left
                 },
             );
-        let mut tokens: Vec<Token> =
-            postings.into_iter().map(|(text, postings)| Token { text, postings, json: Vec::new() }).collect();
-        tokens.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
-        tokens.par_iter_mut().for_each(|t| t.json = entry_json(&t.text, &t.postings));
-        Tokens(tokens)
+        let mut tokens: Vec<(Box<str>, Vec<u32>)> = postings.into_iter().collect();
+        tokens.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Tokens(tokens.into_par_iter().map(|(text, postings)| Token::new(text, postings)).collect())
     }
 
     /// Document `doc`'s tokens are now `new` instead of `old`: its postings leave the tokens of
@@ -216,7 +231,7 @@ impl Tokens {
                     }
                     touched.push(i);
                 }
-                Err(_) => added.push(Token { text: text.into(), postings: vec![posting], json: Vec::new() }),
+                Err(_) => added.push(Token::new(text.into(), vec![posting])),
             }
         }
         for text in gone.into_keys() {
@@ -234,13 +249,10 @@ impl Tokens {
         for &i in &touched {
             let token = &mut tokens[i];
             emptied |= token.postings.is_empty();
-            token.json = entry_json(&token.text, &token.postings);
+            token.write_json();
         }
         if added.is_empty() && !emptied {
             return;
-        }
-        for token in &mut added {
-            token.json = entry_json(&token.text, &token.postings);
         }
         // One pass that drops the emptied tokens and puts the new ones in their places.
         added.sort_unstable_by(|a, b| a.text.cmp(&b.text));
@@ -256,52 +268,84 @@ impl Tokens {
         *tokens = merged;
     }
 
-    /// The index cut into `count` shards: each token whole in one shard, shards filled in token
-    /// order to about an equal share of the bytes. Only trailing shards can be empty (when
-    /// there are fewer tokens than shards).
-    pub fn shards(&self, count: usize) -> Vec<Shard> {
+    /// The index cut into at most `count` shards (the rest are empty): each token whole in one
+    /// shard, each shard about an equal share of the bytes. A shard of `last` with the same
+    /// hash lends its JSON.
+    ///
+    /// Where shards start follows from the tokens there, not from where an equal share would
+    /// end (content-defined chunking, as backup tools cut files; see `starts`): an edit that
+    /// grows a few tokens' postings moves the bytes after them, but not which tokens are
+    /// anchors, so the other shards stay the same files.
+    pub fn shards(&self, count: usize, last: &[Shard]) -> Vec<Shard> {
+        let starts = self.starts(count.max(1));
         let tokens = &self.0;
-        let total: usize = tokens.iter().map(|t| t.json.len() + 1).sum();
-        let count = count.max(1);
-        // Where each shard starts: the next one once this one holds its share of the bytes so
-        // far, one at a time, so that no shard but the last ones is empty (the entry lists the
-        // first token of each).
-        let mut starts = vec![tokens.len(); count + 1];
-        let (mut filled, mut shard) = (0, 0);
-        if !tokens.is_empty() {
-            starts[0] = 0;
-        }
-        for (i, token) in tokens.iter().enumerate() {
-            if shard + 1 < count && filled >= total * (shard + 1) / count {
-                shard += 1;
-                starts[shard] = i;
-            }
-            filled += token.json.len() + 1;
-        }
-        (0..count)
-            .into_par_iter()
-            .map(|shard| {
-                let part = &tokens[starts[shard]..starts[shard + 1].max(starts[shard])];
-                let mut json = Vec::with_capacity(part.iter().map(|t| t.json.len() + 1).sum::<usize>() + 2);
-                json.push(b'[');
-                for (i, token) in part.iter().enumerate() {
-                    if i > 0 {
-                        json.push(b',');
+        let last: FastMap<u64, &Shard> = last.iter().map(|s| (s.hash, s)).collect();
+        starts
+            .par_windows(2)
+            .map(|w| {
+                let part = &tokens[w[0]..w[1]];
+                let hash = hash::of(&part.iter().map(|t| t.hash).collect::<Vec<u64>>());
+                let json = match last.get(&hash) {
+                    Some(shard) => shard.json.clone(),
+                    None => {
+                        let mut json = Vec::with_capacity(part.iter().map(|t| t.json.len() + 1).sum::<usize>() + 2);
+                        json.push(b'[');
+                        for (i, token) in part.iter().enumerate() {
+                            if i > 0 {
+                                json.push(b',');
+                            }
+                            json.extend_from_slice(&token.json);
+                        }
+                        json.extend_from_slice(b"]\n");
+                        json.into()
                     }
-                    json.extend_from_slice(&token.json);
-                }
-                json.extend_from_slice(b"]\n");
-                let hash = hash::bytes(&json);
+                };
                 Shard { first: part.first().map(|t| t.text.clone()).unwrap_or_default(), json, hash }
             })
             .collect()
+    }
+
+    /// Where each of `count` shards starts, and the end. A shard holds at least half a share of
+    /// the bytes (a share rounded up to 64 bytes, so that most edits leave it as it was), then
+    /// ends before the next anchor token, or once it holds two shares. A token is an anchor with
+    /// a chance of its size in a share (by its text's hash): anchors come about every share
+    /// however sizes are spread, and a token that large always is one. So a shard holds about
+    /// 1.5 shares on average, two thirds of the shards are used, and more than `count` (after
+    /// which the last one would take the rest) would take far more luck than an index has.
+    fn starts(&self, count: usize) -> Vec<usize> {
+        let tokens = &self.0;
+        let offsets: Vec<usize> = tokens
+            .iter()
+            .scan(0, |at, t| {
+                let start = *at;
+                *at += t.json.len() + 1;
+                Some(start)
+            })
+            .collect();
+        let total = offsets.last().zip(tokens.last()).map_or(0, |(at, t)| at + t.json.len() + 1);
+        let share = total.div_ceil(count).next_multiple_of(64);
+        let anchor = |t: &Token| u128::from(t.anchor) * (share as u128).max(1) < (t.json.len() as u128 + 1) << 64;
+        let mut starts = vec![tokens.len(); count + 1];
+        starts[0] = 0;
+        let mut shard = 0;
+        for (i, token) in tokens.iter().enumerate().skip(1) {
+            if shard + 1 == count {
+                break;
+            }
+            let held = offsets[i] - offsets[starts[shard]];
+            if held >= 2 * share || held >= share / 2 && anchor(token) {
+                shard += 1;
+                starts[shard] = i;
+            }
+        }
+        starts
     }
 }
 
 /// The index of `docs` (in their order) cut into `count` shards.
 #[cfg(test)]
 pub fn shards(docs: &[Arc<DocWords>], count: usize) -> Vec<Shard> {
-    Tokens::make(docs).shards(count)
+    Tokens::make(docs).shards(count, &[])
 }
 
 /// `["token",[postings]]`.
@@ -414,8 +458,35 @@ mod tests {
             kept.replace(d as u32, &docs[d], &words);
             docs[d] = words;
             let fresh = Tokens::make(&docs);
-            let (a, b) = (kept.shards(9), fresh.shards(9));
+            let (a, b) = (kept.shards(9, &[]), fresh.shards(9, &[]));
             assert!(a.iter().zip(&b).all(|(a, b)| a.json == b.json && a.first == b.first), "after an edit of {d}");
+        }
+    }
+
+    #[test]
+    fn an_edit_of_one_document_changes_only_the_shards_of_its_changed_tokens() {
+        let body = |i: usize| format!("alpha beta word{} term{} other{} 주한미군의", i % 97, i % 13, i);
+        let mut docs: Vec<Arc<DocWords>> =
+            (0..2000).map(|i| doc(&format!("Brief {i}"), &body(i), vec![i % 5])).collect();
+        let mut kept = Tokens::make(&docs);
+        let before = kept.shards(80, &[]);
+        // One more word, and one more of a word it has: two or three tokens' postings change.
+        let edited = doc("Brief 1000", &format!("{} word3 zebra", body(1000)), vec![0]);
+        kept.replace(1000, &docs[1000], &edited);
+        docs[1000] = edited;
+        let after = kept.shards(80, &before);
+        let fresh = Tokens::make(&docs).shards(80, &[]);
+        assert!(after.iter().zip(&fresh).all(|(a, b)| a.json == b.json && a.hash == b.hash), "as made afresh");
+        let changed = before.iter().zip(&after).filter(|(a, b)| a.hash != b.hash).count();
+        // Those holding `word3` and `zebra`, and seldom one whose start moved with the bytes
+        // before it (cut where equal shares would end, 14 of them changed).
+        assert!((1..=5).contains(&changed), "{changed} of 80 shards changed");
+        // The sizes stay about equal: none is over twice a share but for its last token.
+        let share = after.iter().map(|s| s.json.len()).sum::<usize>() / 80;
+        for shard in &after {
+            let entries: Vec<serde_json::Value> = serde_json::from_slice(&shard.json).unwrap();
+            let largest = entries.iter().map(|e| e.to_string().len()).max().unwrap_or(0);
+            assert!(shard.json.len() - largest < 2 * share + 128, "shards of about equal size");
         }
     }
 

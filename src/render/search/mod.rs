@@ -122,7 +122,7 @@ impl SearchFile<'_> {
     pub fn write(&self) -> Vec<u8> {
         match self {
             SearchFile::Meta(index) => index.meta.clone(),
-            SearchFile::Shard(shard) => shard.json.clone(),
+            SearchFile::Shard(shard) => shard.json.to_vec(),
             SearchFile::Docs(docs) => docs.write(),
         }
     }
@@ -232,11 +232,12 @@ impl<'a> Render<'a> {
             _ => match lang_memo.as_mut() {
                 Some(m) => {
                     let kept = Kept::make(m.index.take(), keys, fields);
-                    let shards = Arc::new(kept.tokens.shards(count));
+                    let last = m.shards.take().map(|(_, shards)| shards);
+                    let shards = Arc::new(kept.tokens.shards(count, last.as_deref().map_or(&[], |s| &s[..])));
                     m.index = Some(kept);
                     shards
                 }
-                None => Arc::new(Kept::gather(None, keys, fields).tokens.shards(count)),
+                None => Arc::new(Kept::gather(None, keys, fields).tokens.shards(count, &[])),
             },
         };
         if let (Some(memo), Some(mut m)) = (memo.as_mut(), lang_memo) {
