@@ -3,6 +3,7 @@
 //! parses, resolves and renders only what the change touched, and its output is what a fresh
 //! build would write.
 
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -443,7 +444,7 @@ pub fn run_with(
     diagnostics.extend(more);
     let mut citations = citations;
     let works: Vec<crate::library::export::Work> =
-        (0..site.briefs.len()).map(|b| brief_work(&site, &routes, config, b)).collect();
+        (0..site.briefs.len()).into_par_iter().map(|b| brief_work(&site, &routes, config, b)).collect();
     let cite_memo = watching.then_some(&mut memo.citations);
     citations.cite_this = stages.time("cite", || crate::citations::cite_briefs(&works, &style, cite_memo));
     drop(works);

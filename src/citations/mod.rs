@@ -99,9 +99,9 @@ pub struct Citations {
     /// Per library entry: the briefs that cite it or list it, in date order.
     pub cited_by: Vec<Vec<CitedBy>>,
     /// Per library entry: its reference as the site-wide bibliography formats it.
-    pub references: Vec<String>,
+    pub references: Arc<Vec<String>>,
     /// Per brief: "Cite this brief", the brief formatted as a reference in the site's style.
-    pub cite_this: Vec<String>,
+    pub cite_this: Vec<Arc<str>>,
 }
 
 /// Each brief's last result, by the hash of what it was made from.
@@ -109,7 +109,7 @@ pub struct Citations {
 pub struct Memo {
     briefs: FastMap<u64, Arc<BriefCitations>>,
     references: Option<(u64, Arc<Vec<String>>)>,
-    cite_this: FastMap<u64, String>,
+    cite_this: FastMap<u64, Arc<str>>,
 }
 
 /// Resolves and formats every brief's citations. Unknown keys are errors at the citation.
@@ -193,23 +193,23 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
         })
         .collect();
     memo.briefs = keys.iter().zip(&of_brief).filter_map(|(k, c)| c.as_ref().map(|c| (*k, c.clone()))).collect();
-    let citations = Citations { of_brief, cited_by, references: references.to_vec(), cite_this: Vec::new() };
+    let citations = Citations { of_brief, cited_by, references, cite_this: Vec::new() };
     (citations, problems)
 }
 
 /// Each brief formatted as a reference ("Cite this brief"), in parallel; kept while the work and
 /// the style are the same.
-pub fn cite_briefs(works: &[crate::library::export::Work], style: &Style, memo: Option<&mut Memo>) -> Vec<String> {
+pub fn cite_briefs(works: &[crate::library::export::Work], style: &Style, memo: Option<&mut Memo>) -> Vec<Arc<str>> {
     let style_key = hash::of(&style.name);
-    let keys: Vec<u64> = works.iter().map(|w| hash::of(&(style_key, w))).collect();
+    let keys: Vec<u64> = works.par_iter().map(|w| hash::of(&(style_key, w))).collect();
     let kept = memo.as_ref().map(|m| &m.cite_this);
     let missing: Vec<usize> = (0..works.len()).filter(|&b| kept.is_none_or(|k| !k.contains_key(&keys[b]))).collect();
     let items: Vec<Item> = missing.par_iter().map(|&b| crate::library::export::item(&works[b])).collect();
     let formatted = shapes::references(&items.iter().collect::<Vec<_>>(), style);
     let mut formatted = missing.into_iter().zip(formatted).collect::<FastMap<usize, String>>();
-    let cited: Vec<String> = (0..works.len())
+    let cited: Vec<Arc<str>> = (0..works.len())
         .map(|b| match formatted.remove(&b) {
-            Some(html) => html,
+            Some(html) => html.into(),
             None => kept.and_then(|k| k.get(&keys[b])).cloned().unwrap_or_default(),
         })
         .collect();
