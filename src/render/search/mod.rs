@@ -226,22 +226,26 @@ impl<'a> Render<'a> {
         let mut memo =
             self.search_memo.and_then(|m| m.langs.get(lang)).map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
         let mut lang_memo = memo.as_mut().map(|m| std::mem::take(&mut **m));
-        // A document's key is the last one while its file, its terms, every term's names and the
-        // library are: most are found without hashing their terms' names and sources' titles.
-        let context = hash::of(&(&names.keys, site.library.key));
-        let quick: Vec<u64> = docs
-            .par_iter()
-            .map(|&b| hash::of(&(context, site.briefs[b].parsed.file.hash, &site.briefs[b].terms)))
-            .collect();
-        let known = lang_memo.as_mut().map(|m| std::mem::take(&mut m.doc_keys)).unwrap_or_default();
-        let keys: Vec<u64> = docs
-            .par_iter()
-            .zip(&quick)
-            .map(|(&b, q)| known.get(q).copied().unwrap_or_else(|| self.doc_key(&names, &bases, b)))
-            .collect();
-        if let Some(m) = lang_memo.as_mut() {
-            m.doc_keys = quick.into_iter().zip(keys.iter().copied()).collect();
-        }
+        // In `watch`, a document's key is the last one while its file, its terms, every term's
+        // names and the library are: most are found without hashing their terms' names and
+        // sources' titles.
+        let keys: Vec<u64> = match lang_memo.as_mut() {
+            Some(m) => {
+                let context = hash::of(&(&names.keys, site.library.key));
+                let quick: Vec<u64> = docs
+                    .par_iter()
+                    .map(|&b| hash::of(&(context, site.briefs[b].parsed.file.hash, &site.briefs[b].terms)))
+                    .collect();
+                let keys: Vec<u64> = docs
+                    .par_iter()
+                    .zip(&quick)
+                    .map(|(&b, q)| m.doc_keys.get(q).copied().unwrap_or_else(|| self.doc_key(&names, &bases, b)))
+                    .collect();
+                m.doc_keys = quick.into_iter().zip(keys.iter().copied()).collect();
+                keys
+            }
+            None => docs.par_iter().map(|&b| self.doc_key(&names, &bases, b)).collect(),
+        };
         let count = routes.search_shards(lang);
         let all_key = hash::of(&(&keys, count));
         let shards = match lang_memo.as_ref().and_then(|m| m.shards.as_ref()) {
