@@ -419,3 +419,18 @@ fn odd_and_hostile_lifecycle_and_event_values() {
         .build_err();
     assert!(run.stderr.contains("duplicate-url") && run.stderr.contains("the timeline"), "{}", run.stderr);
 }
+
+#[test]
+fn an_event_source_given_as_an_address_is_not_printed_twice() {
+    // Printed, a link out of the site writes its address after its text, unless it is marked
+    // `url` (its text is the address already).
+    let front = "events:\n  - date: 2025-11-03\n    title: Meeting\n    source: https://www.jcs.mil/\n";
+    let run = SiteTest::new().config(CONFIG).brief("briefs/a.md", &brief("A", "2025-11-05", front)).build_ok();
+    for page in ["timeline/index.html", "briefs/a/index.html"] {
+        let html = run.main_of(page);
+        assert!(
+            html.contains(r#"<a href="https://www.jcs.mil/" rel="external" class="url">https://www.jcs.mil/</a>"#),
+            "{page}: {html}"
+        );
+    }
+}
