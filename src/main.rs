@@ -356,6 +356,7 @@ impl SiteArgs {
             home: std::env::var_os("HOME").map(PathBuf::from),
             pdf: false,
             print: None,
+            timed: self.verbose,
         }
     }
 }

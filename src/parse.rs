@@ -33,6 +33,9 @@ pub struct Parsed {
     pub facts_hash: u64,
     /// A hash of what a link to this file shows of it: its title and heading ids.
     pub face: u64,
+    /// The hash of its `sources:`, which the library reads (kept with the file, so that a
+    /// rebuild need not hash every brief's sources again).
+    pub sources_key: u64,
 }
 
 /// What the file alone decides about its place in the site: everything `site::assemble` reads.
@@ -225,7 +228,8 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     facts.record_of = record_of.map(str::to_string);
     let facts_hash = hash::of(&facts);
     let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
-    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face }
+    let sources_key = hash::of(front.as_ref().map_or(&[][..], |f| &f.sources[..]));
+    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face, sources_key }
 }
 
 /// What the parse of a file depends on besides its text: which front-matter keys are terms.

@@ -158,7 +158,7 @@ pub type Files = [Arc<SourceFile>];
 /// What assembling reads: the files' hashes and every brief's sources.
 pub fn key(files: &Files, site: &Site) -> u64 {
     let files: Vec<u64> = files.iter().map(|f| f.hash).collect();
-    let sources: Vec<&[Source]> = site.briefs.iter().map(|b| &b.front().sources[..]).collect();
+    let sources: Vec<u64> = site.briefs.iter().map(|b| b.parsed.sources_key).collect();
     hash::of(&(files, sources))
 }
 

@@ -107,6 +107,8 @@ pub struct Inputs<'a> {
     pub graph: &'a LinkGraph,
     /// The build identity: binary, theme and configuration. Part of every signature.
     pub identity: u64,
+    /// Time each file (`Outcome::by_kind`).
+    pub timed: bool,
     /// The browser that prints reports to PDF (`build --pdf`, `briefing report`).
     pub printer: Option<&'a crate::pdf::Printer>,
     /// `watch`: a key of the model's facts, the settings, each brief's language and the route
@@ -650,9 +652,11 @@ impl<'a> Render<'a> {
 /// Hands a rendered file to the sink.
 /// The site's own icon, `static/favicon.svg`, `.png` or `.ico` (in that order), else the theme's.
 fn favicon(site: &Site, routes: &Routes, theme_icon: String) -> context::Favicon {
-    let own = ["favicon.svg", "favicon.png", "favicon.ico"].into_iter().find_map(|name| {
-        routes.files.iter().find(|r| matches!(r.output, Output::Static(i) if site.statics[i].rel_path == name))
-    });
+    // The static files first: few, where the route table has tens of thousands of routes.
+    let own = ["favicon.svg", "favicon.png", "favicon.ico"]
+        .into_iter()
+        .find_map(|name| site.statics.iter().position(|s| s.rel_path == name))
+        .and_then(|i| routes.files.iter().find(|r| r.output == Output::Static(i)));
     let (url, name) = match own {
         Some(route) => (route.url().to_string(), route.file().to_string()),
         None => (theme_icon, "favicon.svg".to_string()),
@@ -757,9 +761,9 @@ pub fn render(
             if stop() || io_failed.load(Ordering::Relaxed) {
                 return None;
             }
-            let started = Instant::now();
+            let started = inputs.timed.then(Instant::now);
             let (signature, result) = render.route(i, route, previous.get(i, route), sink);
-            let took = started.elapsed();
+            let took = started.map(|s| s.elapsed()).unwrap_or_default();
             Some((
                 signature,
                 match result {
