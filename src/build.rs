@@ -449,11 +449,19 @@ pub fn run_with(
         stages.time("citations", || crate::citations::resolve(&site, &site.library, &style, citations_memo));
     diagnostics.extend(more);
     let mut citations = citations;
-    let works: Vec<crate::library::export::Work> =
-        (0..site.briefs.len()).into_par_iter().map(|b| brief_work(&site, &routes, config, b)).collect();
     let cite_memo = watching.then_some(&mut memo.citations);
-    citations.cite_this = stages.time("cite", || crate::citations::cite_briefs(&works, &style, cite_memo));
-    drop(works);
+    citations.cite_this = stages.time("cite", || {
+        let work = |b| brief_work(&site, &routes, config, b);
+        // `watch`: what decides a brief's work (its file, the route table, the settings, its
+        // language), so that a brief whose key is known is not made into a work again.
+        let quick: Option<Vec<u64>> = watching.then(|| {
+            let key = |b: usize| {
+                hash::of(&(site.briefs[b].parsed.file.hash, routes.key, project.identity, site.language_of(b)))
+            };
+            (0..site.briefs.len()).into_par_iter().map(key).collect()
+        });
+        crate::citations::cite_briefs(site.briefs.len(), work, quick.as_deref(), &style, cite_memo)
+    });
     graph.citations = Arc::new(citations);
     let mentions_memo = watching.then_some(&mut memo.mentions);
     graph.mentions = stages.time("mentions", || crate::mentions::find(&site, config, mentions_memo));

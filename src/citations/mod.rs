@@ -97,7 +97,9 @@ pub struct Citations {
     /// Per brief (`site.briefs` order); `None` for a brief that cites nothing and lists no source.
     pub of_brief: Vec<Option<Arc<BriefCitations>>>,
     /// Per library entry: the briefs that cite it or list it, in date order.
-    pub cited_by: Vec<Vec<CitedBy>>,
+    pub cited_by: Arc<Vec<Vec<CitedBy>>>,
+    /// A key of `cited_by`: what the sources' pages show of the briefs citing them.
+    pub cited_by_key: u64,
     /// Per library entry: its reference as the site-wide bibliography formats it.
     pub references: Arc<Vec<String>>,
     /// Per brief: "Cite this brief", the brief formatted as a reference in the site's style.
@@ -107,70 +109,92 @@ pub struct Citations {
 /// Each brief's last result, by the hash of what it was made from.
 #[derive(Debug, Default)]
 pub struct Memo {
+    /// Each brief's citations resolved, by the hash of its file, the library and the style.
+    resolved: FastMap<u64, Arc<Resolved>>,
+    cited_by: Option<(u64, Arc<Vec<Vec<CitedBy>>>)>,
     briefs: FastMap<u64, Arc<BriefCitations>>,
     references: Option<(u64, Arc<Vec<String>>)>,
-    cite_this: FastMap<u64, Arc<str>>,
+    /// "Cite this" of each brief by its quick key (see `cite_briefs`), with the key of its work.
+    cite_this: FastMap<u64, (u64, Arc<str>)>,
+}
+
+/// One brief's citations resolved against the library.
+#[derive(Debug)]
+struct Resolved {
+    /// Per citation of its body, the library entry of each key (`None`: no source has it).
+    entries: Vec<Vec<Option<usize>>>,
+    /// The keys no source has.
+    problems: Vec<Diagnostic>,
+    /// What its formatted citations are made from (`Memo::briefs`).
+    key: u64,
+    /// What the sources' pages show of it: the entries it cites, with the sentences around.
+    cites: u64,
+}
+
+fn resolve_brief(site: &Site, library: &Library, style_key: u64, b: usize) -> Resolved {
+    let brief = &site.briefs[b];
+    let citations = &brief.parsed.analysis.citations;
+    let mut problems = Vec::new();
+    let mut entries = Vec::with_capacity(citations.len());
+    for c in citations {
+        let mut of_citation = Vec::with_capacity(c.citation.items.len());
+        for (item, span) in c.citation.items.iter().zip(&c.key_spans) {
+            let entry = library.get(&item.key);
+            if entry.is_none() && !(c.citation.mode == syntax::Mode::Narrative && suggest(library, &item.key).is_none())
+            {
+                let help = match suggest(library, &item.key) {
+                    Some(s) => format!("did you mean `@{s}`?"),
+                    None if library.is_empty() => "add a bibliography to site.yaml (`bibliography: [references.bib]`) or the source to the brief's `sources:` with this `key:`".into(),
+                    None => "add the source to the bibliography, or to the brief's `sources:` with this `key:`".into(),
+                };
+                problems.push(
+                    Diagnostic::error(Code::UnknownCitation, format!("no source has the key `{}`", item.key))
+                        .at(brief.parsed.location(span.clone()))
+                        .help(help),
+                );
+            }
+            of_citation.push(entry);
+        }
+        entries.push(of_citation);
+    }
+    let listed = library.of_brief.get(b).map_or(&[][..], |v| &v[..]);
+    let all: BTreeSet<usize> = entries.iter().flatten().flatten().copied().chain(listed.iter().copied()).collect();
+    let items: Vec<u64> = all.iter().map(|&e| library.item_keys[e]).collect();
+    let cites: Vec<&syntax::Citation> = citations.iter().map(|c| &c.citation).collect();
+    let key = hash::of(&(style_key, cites, &entries, listed, items));
+    let sentences: Vec<&String> = citations.iter().map(|c| &c.sentence).collect();
+    let cites = hash::of(&(&entries, sentences, listed));
+    Resolved { entries, problems, key, cites }
 }
 
 /// Resolves and formats every brief's citations. Unknown keys are errors at the citation.
+/// `watch` keeps each brief's resolution while its file and the library are the same, and
+/// which briefs cite each source while none of that changed.
 pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut Memo>) -> (Citations, Vec<Diagnostic>) {
     let mut fresh = Memo::default();
     let memo = memo.unwrap_or(&mut fresh);
-    let mut problems = Vec::new();
-    let mut cited_by: Vec<Vec<CitedBy>> = vec![Vec::new(); library.entries.len()];
-    // Every brief's citations as library entries: the keys it cites, each at its citations.
-    let mut resolved: Vec<Vec<Vec<Option<usize>>>> = Vec::with_capacity(site.briefs.len());
-    for (b, brief) in site.briefs.iter().enumerate() {
-        let citations = &brief.parsed.analysis.citations;
-        let mut per_citation = Vec::with_capacity(citations.len());
-        for c in citations {
-            let mut entries = Vec::with_capacity(c.citation.items.len());
-            for (item, span) in c.citation.items.iter().zip(&c.key_spans) {
-                let entry = library.get(&item.key);
-                if entry.is_none()
-                    && !(c.citation.mode == syntax::Mode::Narrative && suggest(library, &item.key).is_none())
-                {
-                    let help = match suggest(library, &item.key) {
-                        Some(s) => format!("did you mean `@{s}`?"),
-                        None if library.is_empty() => "add a bibliography to site.yaml (`bibliography: [references.bib]`) or the source to the brief's `sources:` with this `key:`".into(),
-                        None => "add the source to the bibliography, or to the brief's `sources:` with this `key:`".into(),
-                    };
-                    problems.push(
-                        Diagnostic::error(Code::UnknownCitation, format!("no source has the key `{}`", item.key))
-                            .at(brief.parsed.location(span.clone()))
-                            .help(help),
-                    );
-                }
-                entries.push(entry);
-            }
-            per_citation.push(entries);
-        }
-        for (c, entries) in citations.iter().zip(&per_citation) {
-            for e in entries.iter().flatten() {
-                push_cited(&mut cited_by[*e], b, Some(&c.sentence));
-            }
-        }
-        for &e in library.of_brief.get(b).map_or(&[][..], |v| &v[..]) {
-            push_cited(&mut cited_by[e], b, None);
-        }
-        resolved.push(per_citation);
-    }
-    for list in &mut cited_by {
-        list.sort_by_key(|c| site.rank[c.brief]);
-    }
     let style_key = hash::of(&style.name);
-    let keys: Vec<u64> = site
-        .briefs
-        .par_iter()
-        .enumerate()
-        .map(|(b, brief)| {
-            let entries: BTreeSet<usize> =
-                resolved[b].iter().flatten().flatten().copied().chain(library.of_brief[b].iter().copied()).collect();
-            let items: Vec<u64> = entries.iter().map(|&e| library.item_keys[e]).collect();
-            let cites: Vec<&syntax::Citation> = brief.parsed.analysis.citations.iter().map(|c| &c.citation).collect();
-            hash::of(&(style_key, cites, &resolved[b], &library.of_brief[b], items))
-        })
-        .collect();
+    let quick: Vec<u64> =
+        site.briefs.par_iter().map(|brief| hash::of(&(brief.parsed.file.hash, library.key, style_key))).collect();
+    let resolved: Vec<Arc<Resolved>> = {
+        let last = &memo.resolved;
+        (0..site.briefs.len())
+            .into_par_iter()
+            .map(|b| match last.get(&quick[b]) {
+                Some(kept) => kept.clone(),
+                None => Arc::new(resolve_brief(site, library, style_key, b)),
+            })
+            .collect()
+    };
+    let problems: Vec<Diagnostic> = resolved.iter().flat_map(|r| r.problems.iter().cloned()).collect();
+    // Which briefs cite each source: the same while every brief cites the same, in the same order.
+    let cites: Vec<u64> = resolved.iter().map(|r| r.cites).collect();
+    let cited_by_key = hash::of(&(library.key, cites, &site.rank));
+    let cited_by = match &memo.cited_by {
+        Some((k, cited_by)) if *k == cited_by_key => cited_by.clone(),
+        _ => Arc::new(cited_by_of(site, library, &resolved)),
+    };
+    memo.cited_by = Some((cited_by_key, cited_by.clone()));
     let references_key = hash::of(&(style_key, library.key));
     let references = match &memo.references {
         Some((k, r)) if *k == references_key => r.clone(),
@@ -181,42 +205,86 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     let of_brief: Vec<Option<Arc<BriefCitations>>> = (0..site.briefs.len())
         .into_par_iter()
         .map(|b| {
-            if resolved[b].is_empty() && library.of_brief[b].is_empty() {
+            if resolved[b].entries.is_empty() && library.of_brief[b].is_empty() {
                 return None;
             }
-            if let Some(kept) = memo.briefs.get(&keys[b]) {
+            if let Some(kept) = memo.briefs.get(&resolved[b].key) {
                 return Some(kept.clone());
             }
             let citations = &site.briefs[b].parsed.analysis.citations;
             let listed = &library.of_brief[b];
-            Some(Arc::new(format_brief(library, style, citations, &resolved[b], listed, &references, &templates)))
+            let entries = &resolved[b].entries;
+            Some(Arc::new(format_brief(library, style, citations, entries, listed, &references, &templates)))
         })
         .collect();
-    memo.briefs = keys.iter().zip(&of_brief).filter_map(|(k, c)| c.as_ref().map(|c| (*k, c.clone()))).collect();
-    let citations = Citations { of_brief, cited_by, references, cite_this: Vec::new() };
+    memo.briefs = resolved.iter().zip(&of_brief).filter_map(|(r, c)| c.as_ref().map(|c| (r.key, c.clone()))).collect();
+    memo.resolved = quick.into_iter().zip(resolved).collect();
+    let citations = Citations { of_brief, cited_by, cited_by_key, references, cite_this: Vec::new() };
     (citations, problems)
 }
 
+/// Per library entry, the briefs that cite it (with the sentences around) or list it, in date
+/// order.
+fn cited_by_of(site: &Site, library: &Library, resolved: &[Arc<Resolved>]) -> Vec<Vec<CitedBy>> {
+    let mut cited_by: Vec<Vec<CitedBy>> = vec![Vec::new(); library.entries.len()];
+    for (b, brief) in site.briefs.iter().enumerate() {
+        for (c, entries) in brief.parsed.analysis.citations.iter().zip(&resolved[b].entries) {
+            for e in entries.iter().flatten() {
+                push_cited(&mut cited_by[*e], b, Some(&c.sentence));
+            }
+        }
+        for &e in library.of_brief.get(b).map_or(&[][..], |v| &v[..]) {
+            push_cited(&mut cited_by[e], b, None);
+        }
+    }
+    for list in &mut cited_by {
+        list.sort_by_key(|c| site.rank[c.brief]);
+    }
+    cited_by
+}
+
 /// Each brief formatted as a reference ("Cite this brief"), in parallel; kept while the work and
-/// the style are the same.
-pub fn cite_briefs(works: &[crate::library::export::Work], style: &Style, memo: Option<&mut Memo>) -> Vec<Arc<str>> {
+/// the style are the same. `work` makes brief `b`'s work. `quick`: a key per brief of what
+/// decides its work (`watch`: its file, the route table, the build identity): a brief whose
+/// quick key is known is kept without making its work at all, so a rebuild after one edit makes
+/// one work rather than ten thousand.
+pub fn cite_briefs<'a>(
+    count: usize,
+    work: impl Fn(usize) -> crate::library::export::Work<'a> + Sync,
+    quick: Option<&[u64]>,
+    style: &Style,
+    memo: Option<&mut Memo>,
+) -> Vec<Arc<str>> {
     let style_key = hash::of(&style.name);
+    let last = memo.as_ref().map(|m| &m.cite_this);
+    let known = |b: usize| last?.get(&quick?[b]).cloned();
+    let mut cited: Vec<Option<(u64, Arc<str>)>> = (0..count).into_par_iter().map(known).collect();
+    let unknown: Vec<usize> = (0..count).filter(|&b| cited[b].is_none()).collect();
+    let works: Vec<_> = unknown.par_iter().map(|&b| work(b)).collect();
     let keys: Vec<u64> = works.par_iter().map(|w| hash::of(&(style_key, w))).collect();
-    let kept = memo.as_ref().map(|m| &m.cite_this);
-    let missing: Vec<usize> = (0..works.len()).filter(|&b| kept.is_none_or(|k| !k.contains_key(&keys[b]))).collect();
-    let items: Vec<Item> = missing.par_iter().map(|&b| crate::library::export::item(&works[b])).collect();
+    // A brief whose file changed but not its work (an edit of its body) is not formatted again.
+    let by_work: FastMap<u64, &Arc<str>> = match (last, unknown.is_empty()) {
+        (Some(last), false) => last.values().map(|(k, c)| (*k, c)).collect(),
+        _ => FastMap::default(),
+    };
+    let missing: Vec<usize> = (0..works.len()).filter(|&i| !by_work.contains_key(&keys[i])).collect();
+    let items: Vec<Item> = missing.par_iter().map(|&i| crate::library::export::item(&works[i])).collect();
     let formatted = shapes::references(&items.iter().collect::<Vec<_>>(), style);
     let mut formatted = missing.into_iter().zip(formatted).collect::<FastMap<usize, String>>();
-    let cited: Vec<Arc<str>> = (0..works.len())
-        .map(|b| match formatted.remove(&b) {
+    for (i, &b) in unknown.iter().enumerate() {
+        let html = match formatted.remove(&i) {
             Some(html) => html.into(),
-            None => kept.and_then(|k| k.get(&keys[b])).cloned().unwrap_or_default(),
-        })
-        .collect();
-    if let Some(memo) = memo {
-        memo.cite_this = keys.into_iter().zip(cited.iter().cloned()).collect();
+            None => by_work.get(&keys[i]).map(|c| (*c).clone()).unwrap_or_default(),
+        };
+        cited[b] = Some((keys[i], html));
     }
-    cited
+    drop(by_work);
+    let cited: Vec<(u64, Arc<str>)> = cited.into_iter().map(Option::unwrap_or_default).collect();
+    let strings = cited.iter().map(|(_, c)| c.clone()).collect();
+    if let (Some(memo), Some(quick)) = (memo, quick) {
+        memo.cite_this = quick.iter().copied().zip(cited).collect();
+    }
+    strings
 }
 
 /// One item formatted as a reference, alone.

@@ -731,7 +731,7 @@ pub fn render(
         render.known_lists = memo.known_lists(shared, lists_key, routes);
         // A body edit can add or move a citation: the pages of the sources show the briefs
         // citing them, with the sentence around.
-        if memo.cited_by_changed(hash::of(&inputs.graph.citations.cited_by)) {
+        if memo.cited_by_changed(inputs.graph.citations.cited_by_key) {
             for (known, route) in render.known_lists.iter_mut().zip(&inputs.routes.files) {
                 if matches!(route.output, Output::Page(crate::routes::Page::Sources | crate::routes::Page::Source(_))) {
                     *known = None;

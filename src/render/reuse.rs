@@ -60,8 +60,8 @@ struct Page {
     cards: Box<[u32]>,
     /// The terms its body mentions untagged (its structured data lists them).
     mentions: Box<[(usize, usize, u32)]>,
-    /// Its citations, references and "Cite this brief", hashed.
-    citations: u64,
+    /// Its citations and references, and "Cite this brief".
+    citations: Citations,
     signature: u64,
 }
 
@@ -83,8 +83,31 @@ impl Shared<'_> {
     }
 }
 
-fn citations_of(graph: &LinkGraph, b: BriefId) -> u64 {
-    hash::of(&(graph.citations.of_brief.get(b), graph.citations.cite_this.get(b)))
+/// A brief's citations as its page showed them. The citations stage keeps what it formatted
+/// (the same `Arc`) while it is the same: comparing pointers tells an unchanged brief without
+/// hashing every brief's references on every rebuild (an `Arc` made again with the same text
+/// only costs hashing that page again).
+#[derive(Default)]
+struct Citations(Option<Arc<crate::citations::BriefCitations>>, Option<Arc<str>>);
+
+impl Citations {
+    fn of(graph: &LinkGraph, b: BriefId) -> Citations {
+        Citations(graph.citations.of_brief.get(b).cloned().flatten(), graph.citations.cite_this.get(b).cloned())
+    }
+
+    fn same(&self, graph: &LinkGraph, b: BriefId) -> bool {
+        let of_brief = graph.citations.of_brief.get(b).and_then(Option::as_ref);
+        let cite_this = graph.citations.cite_this.get(b);
+        let same_of_brief = match (&self.0, of_brief) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        let same_cite_this = match (&self.1, cite_this) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        same_of_brief && same_cite_this
+    }
 }
 
 fn mentions_of(graph: &LinkGraph, b: BriefId) -> Box<[(usize, usize, u32)]> {
@@ -164,7 +187,7 @@ impl PageMemo {
                         || (self.neighbours.0[b], self.neighbours.1[b])
                             == (graph.neighbours.0[b], graph.neighbours.1[b]))
                     && *page.mentions == *graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice)
-                    && page.citations == citations_of(graph, b)
+                    && page.citations.same(graph, b)
                     && !(any_card && page.cards.iter().any(|&c| changed[c as usize]));
                 same.then_some(page.signature)
             })
@@ -205,7 +228,7 @@ impl PageMemo {
                     }
                     (page.section, page.cards, page.signature) = (brief.section, cards, signature);
                     page.mentions = mentions_of(graph, b);
-                    page.citations = citations_of(graph, b);
+                    page.citations = Citations::of(graph, b);
                 }
                 None => {
                     *entry = Some(Page {
@@ -215,7 +238,7 @@ impl PageMemo {
                         section: brief.section,
                         cards,
                         mentions: mentions_of(graph, b),
-                        citations: citations_of(graph, b),
+                        citations: Citations::of(graph, b),
                         signature,
                     })
                 }
