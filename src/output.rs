@@ -411,8 +411,8 @@ impl Sink for Staging {
         Ok(())
     }
 
-    fn keep(&self, _path: &str) {
-        self.record(true);
+    fn keep(&self, files: usize) {
+        self.unchanged.fetch_add(files, Ordering::Relaxed);
     }
 }
 

@@ -233,12 +233,8 @@ impl Hash for Graph<'_> {
             self.node_keys[b].hash(state);
         }
         self.edges.hash(state);
-        // Which briefs cite a source comes from their text.
-        for (i, cited_by) in self.graph.citations.cited_by.iter().enumerate() {
-            for c in cited_by {
-                (i, self.site.briefs[c.brief].id()).hash(state);
-            }
-        }
+        // Which briefs cite a source comes from their text: its key, with which brief is which.
+        (self.graph.citations.cited_by_key, &self.site.by_id).hash(state);
         if self.model_key != 0 {
             self.model_key.hash(state);
             return;
@@ -441,18 +437,11 @@ pub struct SourcesFile<'a> {
 }
 
 impl Hash for SourcesFile<'_> {
-    /// As what `write` reads: each entry, its reference, its page and who cites it.
+    /// As what `write` reads: each entry and its reference (the library, and the style, which
+    /// the build identity covers), its page and the pages citing it (the route table), and who
+    /// cites it.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let (site, routes) = (self.site, self.routes);
-        routes.urls.origin.hash(state);
-        site.library.key.hash(state);
-        self.citations.references.hash(state);
-        for (i, citing) in self.citations.cited_by.iter().enumerate() {
-            routes.source(i).url().hash(state);
-            for c in citing {
-                routes.brief(c.brief).url().hash(state);
-            }
-        }
+        (self.site.library.key, self.routes.key, &self.routes.urls.origin, self.citations.cited_by_key).hash(state);
     }
 }
 

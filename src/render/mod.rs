@@ -57,8 +57,9 @@ pub trait Sink: Sync {
     fn put(&self, path: &str, bytes: &[u8], last: Option<u64>) -> io::Result<()>;
     /// A file copied from the sources.
     fn copy(&self, path: &str, source: &Path) -> io::Result<()>;
-    /// A file of the last build, unchanged.
-    fn keep(&self, path: &str);
+    /// `files` files of the last build are kept unchanged (counted once, at the end: a rebuild
+    /// keeps tens of thousands).
+    fn keep(&self, files: usize);
 }
 
 /// The signatures of the last build, to compare with: a file whose signature is unchanged shows
@@ -790,13 +791,15 @@ pub fn render(
             outcome.stopped = true;
             continue;
         };
-        let kind = route.output.kind();
-        match outcome.by_kind.iter_mut().find(|(k, ..)| *k == kind) {
-            Some((_, time, count)) => {
-                *time += took;
-                *count += matches!(result, Ok(Done::Rendered(_))) as usize;
+        if inputs.timed {
+            let kind = route.output.kind();
+            match outcome.by_kind.iter_mut().find(|(k, ..)| *k == kind) {
+                Some((_, time, count)) => {
+                    *time += took;
+                    *count += matches!(result, Ok(Done::Rendered(_))) as usize;
+                }
+                None => outcome.by_kind.push((kind, took, matches!(result, Ok(Done::Rendered(_))) as usize)),
             }
-            None => outcome.by_kind.push((kind, took, matches!(result, Ok(Done::Rendered(_))) as usize)),
         }
         if matches!(route.output, Output::Page(_)) {
             outcome.pages += 1;
@@ -809,9 +812,6 @@ pub fn render(
             Ok(Done::Kept) => {
                 outcome.kept += 1;
                 outcome.contents[i] = previous.get(i, route).content.unwrap_or(0);
-                if let Some(sink) = sink {
-                    sink.keep(route.file());
-                }
             }
             Err(d) => {
                 outcome.diagnostics.push(*d);
@@ -819,6 +819,9 @@ pub fn render(
             }
         }
         outcome.signatures[i] = signature;
+    }
+    if let Some(sink) = sink {
+        sink.keep(outcome.kept);
     }
     if let Some(memo) = views_memo {
         views.remember(site, inputs.routes, memo);

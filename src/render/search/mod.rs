@@ -44,8 +44,8 @@ pub struct Memo {
 
 #[derive(Default)]
 struct LangMemo {
-    /// Each document's key by what decides it (`make_search_index`).
-    doc_keys: FastMap<u64, u64>,
+    /// Each document's quick key and key (`make_search_index`), in document order.
+    doc_keys: Vec<(u64, u64)>,
     index: Option<Kept>,
     shards: Option<(u64, Arc<Vec<index::Shard>>)>,
 }
@@ -98,6 +98,8 @@ impl Kept {
 
 /// A language's index, made once per rendering when a search file asks for it.
 pub struct LangIndex {
+    /// Each document's key (`doc_key`), in document order.
+    doc_keys: Vec<u64>,
     shards: Arc<Vec<index::Shard>>,
     meta: Vec<u8>,
     meta_hash: u64,
@@ -232,22 +234,37 @@ impl<'a> Render<'a> {
         let keys: Vec<u64> = match lang_memo.as_mut() {
             Some(m) => {
                 let context = hash::of(&(&names.keys, site.library.key));
-                let quick: Vec<u64> = docs
-                    .par_iter()
-                    .map(|&b| hash::of(&(context, site.briefs[b].parsed.file.hash, &site.briefs[b].terms)))
+                let quick =
+                    |b: BriefId| hash::of(&(context, site.briefs[b].parsed.file.hash, site.briefs[b].terms_key));
+                let quick: Vec<u64> = docs.par_iter().map(|&b| quick(b)).collect();
+                // Mostly where it was (a body edit); else (a brief added, or moved by its date)
+                // found by its quick key: among the last ones when few moved, else in a map.
+                let last = &m.doc_keys;
+                let here = |d: usize| last.get(d).filter(|(q, _)| *q == quick[d]).map(|(_, key)| *key);
+                let missed = (0..docs.len()).filter(|&d| here(d).is_none()).take(9).count();
+                let moved: FastMap<u64, u64> =
+                    if missed > 8 { last.iter().copied().collect() } else { FastMap::default() };
+                let elsewhere = |q: u64| match missed > 8 {
+                    true => moved.get(&q).copied(),
+                    false => last.iter().find(|(lq, _)| *lq == q).map(|(_, key)| *key),
+                };
+                let now: Vec<(u64, u64)> = (0..docs.len())
+                    .into_par_iter()
+                    .map(|d| {
+                        let q = quick[d];
+                        let known = here(d).or_else(|| elsewhere(q));
+                        (q, known.unwrap_or_else(|| self.doc_key(&names, &bases, docs[d])))
+                    })
                     .collect();
-                let keys: Vec<u64> = docs
-                    .par_iter()
-                    .zip(&quick)
-                    .map(|(&b, q)| m.doc_keys.get(q).copied().unwrap_or_else(|| self.doc_key(&names, &bases, b)))
-                    .collect();
-                m.doc_keys = quick.into_iter().zip(keys.iter().copied()).collect();
+                let keys = now.iter().map(|(_, key)| *key).collect();
+                m.doc_keys = now;
                 keys
             }
             None => docs.par_iter().map(|&b| self.doc_key(&names, &bases, b)).collect(),
         };
         let count = routes.search_shards(lang);
         let all_key = hash::of(&(&keys, count));
+        let doc_keys = keys.clone();
         let shards = match lang_memo.as_ref().and_then(|m| m.shards.as_ref()) {
             Some((key, shards)) if *key == all_key => shards.clone(),
             _ => match lang_memo.as_mut() {
@@ -269,7 +286,7 @@ impl<'a> Render<'a> {
         let version = hash::of(&(all_key, shards.iter().map(|s| s.hash).collect::<Vec<_>>()));
         let meta = self.search_meta(lang, &shards, version, &bases);
         let meta_hash = hash::bytes(&meta);
-        LangIndex { shards, meta, meta_hash }
+        LangIndex { doc_keys, shards, meta, meta_hash }
     }
 
     /// `search/index.json`: `{"version":2,"v":…,"docs":n,"per_file":k,"shards":[first token…],
@@ -280,8 +297,9 @@ impl<'a> Render<'a> {
         let docs = site.latest.of(lang);
         let mut counts =
             vec![0usize; bases.last().map_or(0, |b| b + site.taxonomies.last().map_or(0, |t| t.terms.len()))];
+        // A brief's terms are deduplicated already: counted without sorting them.
         for &b in docs {
-            term_ids(site, bases, b).into_iter().for_each(|id| counts[id] += 1);
+            site.briefs[b].terms.iter().for_each(|&(t, term)| counts[bases[t] + term] += 1);
         }
         let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title_in(lang)]).collect();
         let mut terms: Vec<(usize, &str, String, usize)> = Vec::new();
@@ -320,8 +338,9 @@ impl<'a> Render<'a> {
             Output::SearchShard { lang, shard } => SearchFile::Shard(&self.search_index(lang).shards[shard]),
             Output::SearchDocs { lang, part } => {
                 let docs = self.site.latest.of(lang);
-                let docs = &docs[(part * DOCS_PER_FILE).min(docs.len())..((part + 1) * DOCS_PER_FILE).min(docs.len())];
-                SearchFile::Docs(DocsFile { render: self, docs, bases: term_bases(self.site) })
+                let range = (part * DOCS_PER_FILE).min(docs.len())..((part + 1) * DOCS_PER_FILE).min(docs.len());
+                let keys = &self.search_index(lang).doc_keys[range.clone()];
+                SearchFile::Docs(DocsFile { render: self, docs: &docs[range], keys, bases: term_bases(self.site) })
             }
             _ => return None,
         })
@@ -334,21 +353,18 @@ impl<'a> Render<'a> {
 }
 
 /// A file of documents: `[[title, path from the site root, yyyy-mm-dd or "", summary, [term
-/// indexes], text]…]`. It hashes as each brief's file, URL and terms, which decide it.
+/// indexes], text]…]`. It hashes as its documents' keys (each brief's file and terms, with every
+/// term's index) and the route table (its URLs), which decide it.
 pub struct DocsFile<'a> {
     render: &'a Render<'a>,
     docs: &'a [BriefId],
+    keys: &'a [u64],
     bases: Vec<usize>,
 }
 
 impl Hash for DocsFile<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let site = self.render.site;
-        self.bases.hash(state);
-        for &b in self.docs {
-            let brief = &site.briefs[b];
-            (brief.parsed.file.hash, self.render.routes.brief(b).url(), &brief.terms).hash(state);
-        }
+        (self.render.routes.key, self.keys).hash(state);
     }
 }
 
