@@ -21,8 +21,10 @@ use notify_debouncer_full::{
 use crate::{print_diagnostics, use_color, WatchArgs};
 
 /// How long the debouncer waits for more events of the same save (editors write a save as
-/// several events: temp file, rename, metadata).
-const DEBOUNCE: Duration = Duration::from_millis(10);
+/// several events: temp file, rename, metadata, within a millisecond of each other). Part of
+/// every edit's latency; a save split in two is two rebuilds, each the same as a fresh build of
+/// what was on disk, so the last one is right either way.
+const DEBOUNCE: Duration = Duration::from_millis(5);
 
 pub fn run(args: WatchArgs) -> ExitCode {
     let color = use_color();
