@@ -455,9 +455,8 @@ pub fn run_with(
         // `watch`: what decides a brief's work (its file, the route table, the settings, its
         // language), so that a brief whose key is known is not made into a work again.
         let quick: Option<Vec<u64>> = watching.then(|| {
-            let key = |b: usize| {
-                hash::of(&(site.briefs[b].parsed.file.hash, routes.key, project.identity, site.language_of(b)))
-            };
+            let key =
+                |b: usize| hash::of(&(site.briefs[b].file_hash, routes.key, project.identity, site.briefs[b].lang));
             (0..site.briefs.len()).into_par_iter().map(key).collect()
         });
         crate::citations::cite_briefs(site.briefs.len(), work, quick.as_deref(), &style, cite_memo)

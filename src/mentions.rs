@@ -114,12 +114,12 @@ pub fn find(site: &Site, config: &SiteConfig, memo: Option<&mut Memo>) -> Mentio
     let found: Vec<Arc<Vec<(u32, u32)>>> = site
         .briefs
         .par_iter()
-        .map(|brief| match memo.found.get(&brief.parsed.file.hash) {
+        .map(|brief| match memo.found.get(&brief.file_hash) {
             Some(found) => found.clone(),
             None => Arc::new(scan(&automaton, &patterns, brief.body_text())),
         })
         .collect();
-    memo.found = site.briefs.iter().zip(&found).map(|(b, f)| (b.parsed.file.hash, f.clone())).collect();
+    memo.found = site.briefs.iter().zip(&found).map(|(b, f)| (b.file_hash, f.clone())).collect();
     let mut by_term: Vec<Vec<Vec<BriefId>>> = site.taxonomies.iter().map(|t| vec![Vec::new(); t.terms.len()]).collect();
     for (b, found) in found.iter().enumerate() {
         let tagged = &site.briefs[b].terms;

@@ -103,7 +103,7 @@ pub struct Citations {
     /// Per library entry: its reference as the site-wide bibliography formats it.
     pub references: Arc<Vec<String>>,
     /// Per brief: "Cite this brief", the brief formatted as a reference in the site's style.
-    pub cite_this: Vec<Arc<str>>,
+    pub cite_this: Arc<Vec<Arc<str>>>,
 }
 
 /// Each brief's last result, by the hash of what it was made from.
@@ -114,8 +114,16 @@ pub struct Memo {
     cited_by: Option<(u64, Arc<Vec<Vec<CitedBy>>>)>,
     briefs: FastMap<u64, Arc<BriefCitations>>,
     references: Option<(u64, Arc<Vec<String>>)>,
-    /// "Cite this" of each brief by its quick key (see `cite_briefs`), with the key of its work.
-    cite_this: FastMap<u64, (u64, Arc<str>)>,
+    /// "Cite this" of every brief, with the quick key and the work's key of each (`cite_briefs`).
+    cite_this: Option<CiteThis>,
+}
+
+/// "Cite this" of every brief as the last build made it, by brief.
+#[derive(Debug)]
+struct CiteThis {
+    quick: Vec<u64>,
+    works: Vec<u64>,
+    strings: Arc<Vec<Arc<str>>>,
 }
 
 /// One brief's citations resolved against the library.
@@ -175,7 +183,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     let memo = memo.unwrap_or(&mut fresh);
     let style_key = hash::of(&style.name);
     let quick: Vec<u64> =
-        site.briefs.par_iter().map(|brief| hash::of(&(brief.parsed.file.hash, library.key, style_key))).collect();
+        site.briefs.par_iter().map(|brief| hash::of(&(brief.file_hash, library.key, style_key))).collect();
     let resolved: Vec<Arc<Resolved>> = {
         let last = &memo.resolved;
         (0..site.briefs.len())
@@ -219,7 +227,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
         .collect();
     memo.briefs = resolved.iter().zip(&of_brief).filter_map(|(r, c)| c.as_ref().map(|c| (r.key, c.clone()))).collect();
     memo.resolved = quick.into_iter().zip(resolved).collect();
-    let citations = Citations { of_brief, cited_by, cited_by_key, references, cite_this: Vec::new() };
+    let citations = Citations { of_brief, cited_by, cited_by_key, references, cite_this: Arc::default() };
     (citations, problems)
 }
 
@@ -254,35 +262,55 @@ pub fn cite_briefs<'a>(
     quick: Option<&[u64]>,
     style: &Style,
     memo: Option<&mut Memo>,
-) -> Vec<Arc<str>> {
+) -> Arc<Vec<Arc<str>>> {
     let style_key = hash::of(&style.name);
-    let last = memo.as_ref().map(|m| &m.cite_this);
-    let known = |b: usize| last?.get(&quick?[b]).cloned();
-    let mut cited: Vec<Option<(u64, Arc<str>)>> = (0..count).into_par_iter().map(known).collect();
-    let unknown: Vec<usize> = (0..count).filter(|&b| cited[b].is_none()).collect();
+    let mut fresh = Memo::default();
+    let memo = memo.unwrap_or(&mut fresh);
+    let last = memo.cite_this.take();
+    // The same briefs as last time (a rebuild after an edit): only those whose quick key
+    // changed are looked at, and the list is patched in place.
+    let (mut kept, last) = match (last, quick) {
+        (Some(last), Some(quick)) if last.quick.len() == quick.len() && quick.len() == count => (Some(last), None),
+        (last, _) => (None, last),
+    };
+    let unknown: Vec<usize> = match (&kept, quick) {
+        (Some(kept), Some(quick)) => (0..count).filter(|&b| kept.quick[b] != quick[b]).collect(),
+        _ => (0..count).collect(),
+    };
     let works: Vec<_> = unknown.par_iter().map(|&b| work(b)).collect();
     let keys: Vec<u64> = works.par_iter().map(|w| hash::of(&(style_key, w))).collect();
     // A brief whose file changed but not its work (an edit of its body) is not formatted again.
-    let by_work: FastMap<u64, &Arc<str>> = match (last, unknown.is_empty()) {
-        (Some(last), false) => last.values().map(|(k, c)| (*k, c)).collect(),
+    let by_work: FastMap<u64, &Arc<str>> = match &last {
+        Some(last) if !unknown.is_empty() => last.works.iter().copied().zip(last.strings.iter()).collect(),
         _ => FastMap::default(),
     };
-    let missing: Vec<usize> = (0..works.len()).filter(|&i| !by_work.contains_key(&keys[i])).collect();
+    let known = |i: usize| match &kept {
+        Some(kept) => (kept.works[unknown[i]] == keys[i]).then(|| kept.strings[unknown[i]].clone()),
+        None => by_work.get(&keys[i]).map(|s| (*s).clone()),
+    };
+    let known: Vec<Option<Arc<str>>> = (0..unknown.len()).map(known).collect();
+    let missing: Vec<usize> = (0..unknown.len()).filter(|&i| known[i].is_none()).collect();
     let items: Vec<Item> = missing.par_iter().map(|&i| crate::library::export::item(&works[i])).collect();
-    let formatted = shapes::references(&items.iter().collect::<Vec<_>>(), style);
-    let mut formatted = missing.into_iter().zip(formatted).collect::<FastMap<usize, String>>();
-    for (i, &b) in unknown.iter().enumerate() {
-        let html = match formatted.remove(&i) {
-            Some(html) => html.into(),
-            None => by_work.get(&keys[i]).map(|c| (*c).clone()).unwrap_or_default(),
-        };
-        cited[b] = Some((keys[i], html));
-    }
+    let mut formatted = shapes::references(&items.iter().collect::<Vec<_>>(), style).into_iter();
+    let made: Vec<Arc<str>> =
+        known.into_iter().map(|k| k.unwrap_or_else(|| formatted.next().map(Arc::from).unwrap_or_default())).collect();
     drop(by_work);
-    let cited: Vec<(u64, Arc<str>)> = cited.into_iter().map(Option::unwrap_or_default).collect();
-    let strings = cited.iter().map(|(_, c)| c.clone()).collect();
-    if let (Some(memo), Some(quick)) = (memo, quick) {
-        memo.cite_this = quick.iter().copied().zip(cited).collect();
+    let result = match kept.take() {
+        Some(mut kept) => {
+            let strings = Arc::make_mut(&mut kept.strings);
+            for ((&b, key), string) in unknown.iter().zip(keys).zip(made) {
+                (strings[b], kept.works[b]) = (string, key);
+            }
+            kept.quick = quick.map(<[u64]>::to_vec).unwrap_or_default();
+            kept
+        }
+        None => {
+            CiteThis { quick: quick.map(<[u64]>::to_vec).unwrap_or_default(), works: keys, strings: Arc::new(made) }
+        }
+    };
+    let strings = result.strings.clone();
+    if quick.is_some() {
+        memo.cite_this = Some(result);
     }
     strings
 }

@@ -405,10 +405,7 @@ pub fn resolve(
             if reusable {
                 let links = &memo.briefs[b];
                 let same_table = !links.rooted || memo.model.1 == routes.key;
-                if links.text == brief.parsed.file.hash
-                    && same_table
-                    && !links.consulted.iter().any(|&c| changed_face[c])
-                {
+                if links.text == brief.file_hash && same_table && !links.consulted.iter().any(|&c| changed_face[c]) {
                     return links.clone();
                 }
             }

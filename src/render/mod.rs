@@ -204,6 +204,9 @@ pub struct Render<'a> {
     /// Per language, the events as `timeline.json` and `timeline.ics` write them.
     calendar_events: Vec<OnceLock<Vec<calendar::CalendarEvent>>>,
     model_key: u64,
+    /// `watch`: per brief, the key of its citation files (`model_file_key`), made once for
+    /// both files and for remembering them.
+    cite_keys: Vec<u64>,
     /// `watch`: per route, the model key and signature of the last rendering (see `Memo`).
     known_files: Vec<(u64, u64)>,
 }
@@ -301,6 +304,10 @@ impl<'a> Render<'a> {
                 .collect(),
             calendar_events: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
             model_key: inputs.model_key,
+            cite_keys: match inputs.model_key {
+                0 => Vec::new(),
+                key => site.briefs.par_iter().map(|b| hash::of(&(key, b.file_hash))).collect(),
+            },
             known_files: Vec::new(),
         };
         (render, views)
@@ -607,9 +614,7 @@ impl<'a> Render<'a> {
         }
         match output {
             Output::TimelineJson(_) | Output::TimelineIcs | Output::Terms => Some(self.model_key),
-            Output::CiteBib(b) | Output::CiteRis(b) => {
-                Some(hash::of(&(self.model_key, self.site.briefs[b].parsed.file.hash)))
-            }
+            Output::CiteBib(b) | Output::CiteRis(b) => self.cite_keys.get(b).copied(),
             _ => None,
         }
     }

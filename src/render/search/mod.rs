@@ -234,8 +234,7 @@ impl<'a> Render<'a> {
         let keys: Vec<u64> = match lang_memo.as_mut() {
             Some(m) => {
                 let context = hash::of(&(&names.keys, site.library.key));
-                let quick =
-                    |b: BriefId| hash::of(&(context, site.briefs[b].parsed.file.hash, site.briefs[b].terms_key));
+                let quick = |b: BriefId| hash::of(&(context, site.briefs[b].file_hash, site.briefs[b].terms_key));
                 let quick: Vec<u64> = docs.par_iter().map(|&b| quick(b)).collect();
                 // Mostly where it was (a body edit); else (a brief added, or moved by its date)
                 // found by its quick key: among the last ones when few moved, else in a map.
