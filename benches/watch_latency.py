@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Save-to-served latency of `briefing watch`.
 
-    python3 benches/watch_latency.py [--briefs 10000] [--edits 20] [--site DIR]
+    python3 benches/watch_latency.py [--briefs 10000] [--edits 20] [--site DIR] [--binary PATH]
 
 Starts the release binary's `watch` on a corpus from ../shared/bench/gen_corpus.py (or on --site),
 then repeatedly edits the site and measures the time from the write to the first GET of the page
@@ -144,11 +144,13 @@ def main():
                          "date, terms: change what list pages show (its term, section and home pages, "
                          "feeds and the search index follow in the same rebuild); record, bibliography, "
                          "korean, template: see above; all: every kind the site has")
+    ap.add_argument("--binary", help="the briefing binary to run (default: target/release/briefing), "
+                    "e.g. an earlier build to compare with in the same session")
     ap.add_argument("--workdir", help="where the site copy lives (default: the system's temporary "
                                       "folder; /dev/shm for a tmpfs)")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    binary = ROOT / "target" / "release" / "briefing"
+    binary = Path(args.binary) if args.binary else ROOT / "target" / "release" / "briefing"
     work = Path(tempfile.mkdtemp(prefix="briefing-latency.", dir=args.workdir))
     if args.site:
         site = work / "site"
