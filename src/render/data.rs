@@ -434,14 +434,16 @@ pub struct SourcesFile<'a> {
     pub site: &'a Site,
     pub routes: &'a Routes,
     pub citations: &'a crate::citations::Citations,
+    pub urls: &'a super::UrlKeys,
 }
 
 impl Hash for SourcesFile<'_> {
     /// As what `write` reads: each entry and its reference (the library, and the style, which
-    /// the build identity covers), its page and the pages citing it (the route table), and who
-    /// cites it.
+    /// the build identity covers), its page and the pages citing it (their URLs), and who cites
+    /// it.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.site.library.key, self.routes.key, &self.routes.urls.origin, self.citations.cited_by_key).hash(state);
+        let urls = (self.urls.all_briefs, self.urls.sources);
+        (self.site.library.key, urls, &self.routes.urls.origin, self.citations.cited_by_key).hash(state);
     }
 }
 

@@ -91,6 +91,7 @@ impl<'a> Render<'a> {
                 site: self.site,
                 routes,
                 citations: &self.graph.citations,
+                urls: &self.url_keys,
             }),
             Output::TimelineJson(lang) => FileSpec::TimelineJson(self.timeline_json(lang)),
             Output::TimelineIcs => FileSpec::Calendar(self.calendar()),

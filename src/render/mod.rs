@@ -17,7 +17,7 @@ pub mod templates;
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -47,6 +47,44 @@ pub struct Memo {
     /// Per route, for the files made from the model alone (`model_file_key`): the key they were
     /// made from and their signature.
     files: Vec<(u64, u64)>,
+    /// The URL keys of the last route table, by its key.
+    urls: Option<(u64, Arc<UrlKeys>)>,
+}
+
+/// Hashes of URLs that large generated files show (`sources.json`, the search documents), made
+/// once per route table: signing those files by the route table's key instead would render them
+/// again whenever any path changed (a new term's page), and hashing their URLs on every rebuild
+/// costs milliseconds.
+#[derive(Default)]
+pub struct UrlKeys {
+    /// Per brief, the hash of its page's URL.
+    pub briefs: Vec<u64>,
+    /// Of every brief's URL, and of every source page's.
+    pub all_briefs: u64,
+    pub sources: u64,
+}
+
+impl UrlKeys {
+    fn of(site: &Site, routes: &Routes) -> UrlKeys {
+        let briefs: Vec<u64> =
+            (0..site.briefs.len()).into_par_iter().map(|b| hash::of(routes.brief(b).url())).collect();
+        let sources: Vec<u64> =
+            (0..site.library.entries.len()).into_par_iter().map(|i| hash::of(routes.source(i).url())).collect();
+        UrlKeys { all_briefs: hash::of(&briefs), sources: hash::of(&sources), briefs }
+    }
+
+    /// The keys of `routes`: the last ones while the table is the same.
+    fn kept(site: &Site, routes: &Routes, memo: Option<&mut Option<(u64, Arc<UrlKeys>)>>) -> Arc<UrlKeys> {
+        match memo {
+            Some(Some((key, urls))) if *key == routes.key => urls.clone(),
+            Some(memo) => {
+                let urls = Arc::new(UrlKeys::of(site, routes));
+                *memo = Some((routes.key, urls.clone()));
+                urls
+            }
+            None => Arc::new(UrlKeys::of(site, routes)),
+        }
+    }
 }
 
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
@@ -204,6 +242,8 @@ pub struct Render<'a> {
     /// Per language, the events as `timeline.json` and `timeline.ics` write them.
     calendar_events: Vec<OnceLock<Vec<calendar::CalendarEvent>>>,
     model_key: u64,
+    /// See `UrlKeys`.
+    url_keys: Arc<UrlKeys>,
     /// `watch`: per brief, the key of its citation files (`model_file_key`), made once for
     /// both files and for remembering them.
     cite_keys: Vec<u64>,
@@ -304,6 +344,7 @@ impl<'a> Render<'a> {
                 .collect(),
             calendar_events: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
             model_key: inputs.model_key,
+            url_keys: Arc::default(),
             cite_keys: match inputs.model_key {
                 0 => Vec::new(),
                 key => site.briefs.par_iter().map(|b| hash::of(&(key, b.file_hash))).collect(),
@@ -710,13 +751,14 @@ pub fn render(
     memo: Option<&mut Memo>,
 ) -> Outcome {
     let site = inputs.site;
-    let (views_memo, parts, mut pages_memo, search_memo, files_memo) = match memo {
-        Some(Memo { views, parts, pages, search, files }) => {
-            (Some(views), Some(&*parts), Some(pages), Some(&*search), Some(files))
+    let (views_memo, parts, mut pages_memo, search_memo, files_memo, urls_memo) = match memo {
+        Some(Memo { views, parts, pages, search, files, urls }) => {
+            (Some(views), Some(&*parts), Some(pages), Some(&*search), Some(files), Some(urls))
         }
-        None => (None, None, None, None, None),
+        None => (None, None, None, None, None, None),
     };
     let (mut render, views) = Render::new(inputs, views_memo.as_deref());
+    render.url_keys = UrlKeys::kept(site, inputs.routes, urls_memo);
     render.parts = parts;
     render.search_memo = search_memo;
     if let Some(files) = files_memo.as_deref() {

@@ -353,7 +353,7 @@ impl<'a> Render<'a> {
 
 /// A file of documents: `[[title, path from the site root, yyyy-mm-dd or "", summary, [term
 /// indexes], text]…]`. It hashes as its documents' keys (each brief's file and terms, with every
-/// term's index) and the route table (its URLs), which decide it.
+/// term's index) and URLs, which decide it.
 pub struct DocsFile<'a> {
     render: &'a Render<'a>,
     docs: &'a [BriefId],
@@ -363,7 +363,10 @@ pub struct DocsFile<'a> {
 
 impl Hash for DocsFile<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.render.routes.key, self.keys).hash(state);
+        self.keys.hash(state);
+        for &b in self.docs {
+            self.render.url_keys.briefs.get(b).hash(state);
+        }
     }
 }
 
