@@ -253,9 +253,9 @@ fn cited_by_of(site: &Site, library: &Library, resolved: &[Arc<Resolved>]) -> Ve
 
 /// Each brief formatted as a reference ("Cite this brief"), in parallel; kept while the work and
 /// the style are the same. `work` makes brief `b`'s work. `quick`: a key per brief of what
-/// decides its work (`watch`: its file, the route table, the build identity): a brief whose
-/// quick key is known is kept without making its work at all, so a rebuild after one edit makes
-/// one work rather than ten thousand.
+/// decides its work (`watch`: its file, the route table, the build identity, its language): a
+/// brief whose quick key is known is kept without making its work at all, so a rebuild after one
+/// edit makes one work rather than ten thousand.
 pub fn cite_briefs<'a>(
     count: usize,
     work: impl Fn(usize) -> crate::library::export::Work<'a> + Sync,
@@ -294,7 +294,6 @@ pub fn cite_briefs<'a>(
     let mut formatted = shapes::references(&items.iter().collect::<Vec<_>>(), style).into_iter();
     let made: Vec<Arc<str>> =
         known.into_iter().map(|k| k.unwrap_or_else(|| formatted.next().map(Arc::from).unwrap_or_default())).collect();
-    drop(by_work);
     let result = match kept.take() {
         Some(mut kept) => {
             let strings = Arc::make_mut(&mut kept.strings);

@@ -96,17 +96,14 @@ impl Citations {
     }
 
     fn same(&self, graph: &LinkGraph, b: BriefId) -> bool {
-        let of_brief = graph.citations.of_brief.get(b).and_then(Option::as_ref);
-        let cite_this = graph.citations.cite_this.get(b);
-        let same_of_brief = match (&self.0, of_brief) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        let same_cite_this = match (&self.1, cite_this) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        same_of_brief && same_cite_this
+        fn same<T: ?Sized>(kept: Option<&Arc<T>>, now: Option<&Arc<T>>) -> bool {
+            match (kept, now) {
+                (Some(kept), Some(now)) => Arc::ptr_eq(kept, now),
+                (kept, now) => kept.is_none() && now.is_none(),
+            }
+        }
+        same(self.0.as_ref(), graph.citations.of_brief.get(b).and_then(Option::as_ref))
+            && same(self.1.as_ref(), graph.citations.cite_this.get(b))
     }
 }
 
