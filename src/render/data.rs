@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
@@ -17,14 +17,23 @@ use crate::site::{BriefId, Site};
 
 use super::Render;
 
-/// The JSON of each item of the large arrays of the graph (a node, a brief's edges), kept
-/// between writings by `watch`, by a hash of the item: an item whose data is unchanged is not
-/// serialized again.
+/// The JSON of each item of the large arrays of the graph (a node, a brief's edges, a source's
+/// node, who cites it, who is about a term), kept between writings by `watch`, by a hash of the
+/// item: an item whose data is unchanged is not serialized again.
 #[derive(Default)]
 pub struct JsonParts {
-    /// Nodes, and edges.
-    pub(super) graph: (Parts, Parts),
+    pub(super) graph: GraphParts,
     edge_keys: Mutex<EdgeKeys>,
+}
+
+/// The parts of `graph.json`, by group.
+#[derive(Default)]
+pub struct GraphParts {
+    briefs: Parts,
+    sources: Parts,
+    links: Parts,
+    cites: Parts,
+    about: Parts,
 }
 
 /// The key of each brief's edges, with the links and node keys it was made from.
@@ -70,33 +79,33 @@ impl EdgeKeys {
     }
 }
 
-type Parts = Mutex<FastMap<u64, Arc<[u8]>>>;
+/// The items of a group as last written, by position, with their keys.
+type Parts = Mutex<Vec<(u64, Arc<[u8]>)>>;
 
-/// Writes items as the members of a JSON array (without the brackets): item `i`, of key
-/// `keys[i]`, is taken from `memo` when an item of the same key was written last time, else
-/// made by `json(i)` (in parallel). An empty item is no member.
+/// Writes items as members of the JSON array `out` is writing (a comma before each but the
+/// array's first): item `i`, of key `keys[i]`, is taken from `memo` when an item of the same
+/// key was written last time (looked for at the same position first), else made by `json(i)`
+/// (in parallel). An empty item is no member.
 fn json_items(out: &mut Vec<u8>, keys: &[u64], json: impl Fn(usize) -> Vec<u8> + Sync, memo: Option<&Parts>) {
     let last = memo.map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|e| e.into_inner()))).unwrap_or_default();
-    let parts: Vec<Arc<[u8]>> = keys
+    let moved: OnceLock<FastMap<u64, &Arc<[u8]>>> = OnceLock::new();
+    let find = |i: usize, key: u64| match last.get(i) {
+        Some((k, part)) if *k == key => Some(part.clone()),
+        _ => moved.get_or_init(|| last.iter().map(|(k, p)| (*k, p)).collect()).get(&key).map(|p| (*p).clone()),
+    };
+    let parts: Vec<(u64, Arc<[u8]>)> = keys
         .par_iter()
         .enumerate()
-        .map(|(i, key)| match last.get(key) {
-            Some(part) => part.clone(),
-            None => Arc::from(json(i)),
-        })
+        .map(|(i, &key)| (key, find(i, key).unwrap_or_else(|| Arc::from(json(i)))))
         .collect();
-    let mut first = true;
-    for part in parts.iter().filter(|p| !p.is_empty()) {
-        if !first {
+    for (_, part) in parts.iter().filter(|(_, p)| !p.is_empty()) {
+        if out.last() != Some(&b'[') {
             out.push(b',');
         }
-        first = false;
         out.extend_from_slice(part);
     }
     if let Some(memo) = memo {
-        let mut kept = hash::fast_map(keys.len());
-        kept.extend(keys.iter().copied().zip(parts));
-        *memo.lock().unwrap_or_else(|e| e.into_inner()) = kept;
+        *memo.lock().unwrap_or_else(|e| e.into_inner()) = parts;
     }
 }
 
@@ -133,29 +142,23 @@ impl Serialize for Ymd {
     }
 }
 
-/// The links from one brief: several members of the `edges` array, a `{source, target}`
-/// object each.
-struct BriefEdges<'a> {
-    source: &'a str,
-    targets: Vec<&'a str>,
+/// A source or term in the link graph: `{"kind":"source","id":"sources/<key>",…}`.
+#[derive(Serialize)]
+struct SourceNode<'a> {
+    kind: &'static str,
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    count: usize,
 }
 
-impl BriefEdges<'_> {
-    fn json(&self) -> Vec<u8> {
-        #[derive(Serialize)]
-        struct Edge<'a> {
-            source: &'a str,
-            target: &'a str,
-        }
-        let mut out = Vec::new();
-        for (i, target) in self.targets.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&serde_json::to_vec(&Edge { source: self.source, target }).unwrap_or_default());
-        }
-        out
-    }
+/// An edge of the graph: `{"source","target"}`, and its kind unless it is a link.
+#[derive(Serialize)]
+struct Edge<'a> {
+    source: &'a str,
+    target: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'a str>,
 }
 
 /// A brief in the link graph.
@@ -206,6 +209,32 @@ impl Serialize for TermsByTaxonomy<'_> {
 /// the order of the nodes), a key of its edges, made from the keys of its node and of its
 /// targets' nodes (which hold their ids).
 pub struct Edges(Vec<u64>);
+
+impl Edges {
+    /// The edges from `source` to each of `targets`: several members of the `edges` array.
+    fn json(source: &str, targets: &[&str], kind: Option<&str>) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, target) in targets.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut out, &Edge { source, target, kind });
+        }
+        out
+    }
+
+    /// The edges of `kind` from each of `sources` to `target`.
+    fn json_to(sources: &[&str], target: &str, kind: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, source) in sources.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut out, &Edge { source, target, kind: Some(kind) });
+        }
+        out
+    }
+}
 
 impl Hash for Edges {
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -279,26 +308,84 @@ pub fn graph_node<'a>(site: &'a Site, routes: &'a Routes, b: BriefId) -> GraphNo
 }
 
 impl<'a> Graph<'a> {
-    pub(super) fn write(&self, memo: Option<&(Parts, Parts)>) -> Vec<u8> {
-        let site = self.site;
+    pub(super) fn write(&self, memo: Option<&GraphParts>) -> Vec<u8> {
+        let (site, routes, citations) = (self.site, self.routes, &self.graph.citations);
+        let entries = &site.library.entries;
+        let id = |b: BriefId| site.briefs[b].id();
+        let citing = |i: usize| citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
+        let terms: Vec<(&str, &crate::site::Term)> =
+            site.taxonomies.iter().flat_map(|t| t.terms.iter().map(move |term| (t.name.as_str(), term))).collect();
+        // The keys of the groups whose items are not kept elsewhere: what each item writes.
+        let (source_keys, (cites_keys, about_keys)) = rayon::join(
+            || {
+                (0..entries.len())
+                    .into_par_iter()
+                    .map(|i| hash::of(&(&entries[i].key, &entries[i].title, routes.source(i).url(), citing(i).len())))
+                    .collect::<Vec<u64>>()
+            },
+            || {
+                rayon::join(
+                    || {
+                        (0..entries.len())
+                            .into_par_iter()
+                            .map(|i| {
+                                let mut h = hash::hasher();
+                                entries[i].key.hash(&mut h);
+                                citing(i).iter().for_each(|c| id(c.brief).hash(&mut h));
+                                h.finish()
+                            })
+                            .collect::<Vec<u64>>()
+                    },
+                    || {
+                        terms
+                            .par_iter()
+                            .map(|(taxonomy, term)| {
+                                let mut h = hash::hasher();
+                                (taxonomy, &term.slug).hash(&mut h);
+                                term.briefs.iter().for_each(|&b| id(b).hash(&mut h));
+                                h.finish()
+                            })
+                            .collect::<Vec<u64>>()
+                    },
+                )
+            },
+        );
         let node_keys: Vec<u64> = site.by_id.iter().map(|&b| self.node_keys[b]).collect();
-        let node = |i: usize| serde_json::to_vec(&graph_node(site, self.routes, site.by_id[i])).unwrap_or_default();
-        let edges = |i: usize| {
+        let node = |i: usize| serde_json::to_vec(&graph_node(site, routes, site.by_id[i])).unwrap_or_default();
+        let links = |i: usize| {
             let b = site.by_id[i];
-            let mut targets: Vec<&str> = self.graph.outgoing(b).iter().map(|&t| site.briefs[t].id()).collect();
+            let mut targets: Vec<&str> = self.graph.outgoing(b).iter().map(|&t| id(t)).collect();
             targets.sort_unstable();
-            BriefEdges { source: site.briefs[b].id(), targets }.json()
+            Edges::json(id(b), &targets, None)
         };
-        let mut out = Vec::with_capacity(node_keys.len() * 400);
+        // `{"kind":"source","id":"sources/<key>",…}`.
+        let source = |i: usize| {
+            let id = format!("sources/{}", entries[i].key);
+            let (url, count) = (routes.source(i).url(), citing(i).len());
+            let node = SourceNode { kind: "source", id: &id, url, title: &entries[i].title, count };
+            serde_json::to_vec(&node).unwrap_or_default()
+        };
+        let cites = |i: usize| {
+            let mut sources: Vec<&str> = citing(i).iter().map(|c| id(c.brief)).collect();
+            sources.sort_unstable();
+            Edges::json_to(&sources, &format!("sources/{}", entries[i].key), "cites")
+        };
+        let about = |i: usize| {
+            let (taxonomy, term) = terms[i];
+            let mut sources: Vec<&str> = term.briefs.iter().map(|&b| id(b)).collect();
+            sources.sort_unstable();
+            Edges::json_to(&sources, &format!("{taxonomy}/{}", term.slug), "about")
+        };
+        let mut out = Vec::with_capacity(node_keys.len() * 2400);
         out.extend_from_slice(b"{\"nodes\":[");
-        json_items(&mut out, &node_keys, node, memo.map(|m| &m.0));
+        json_items(&mut out, &node_keys, node, memo.map(|m| &m.briefs));
         // Terms after briefs, and edges from each brief to its terms after the links.
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for (i, term) in taxonomy.terms.iter().enumerate() {
                 let node = TermNode {
                     kind: "term",
                     id: format!("{}/{}", taxonomy.name, term.slug),
-                    url: self.routes.term(t, i, 1).url(),
+                    url: routes.term(t, i, 1).url(),
                     title: &term.label,
                     taxonomy: &taxonomy.name,
                     count: term.briefs.len(),
@@ -309,55 +396,12 @@ impl<'a> Graph<'a> {
                 out.extend_from_slice(&serde_json::to_vec(&node).unwrap_or_default());
             }
         }
-        // Sources after terms: `{"kind":"source","id":"sources/<key>",…}`.
-        let citations = &self.graph.citations;
-        for (i, entry) in site.library.entries.iter().enumerate() {
-            if out.last() != Some(&b'[') {
-                out.push(b',');
-            }
-            let node = serde_json::json!({
-                "kind": "source",
-                "id": format!("sources/{}", entry.key),
-                "url": self.routes.source(i).url(),
-                "title": entry.title,
-                "count": citations.cited_by.get(i).map_or(0, Vec::len),
-            });
-            out.extend_from_slice(node.to_string().as_bytes());
-        }
+        // Sources after terms.
+        json_items(&mut out, &source_keys, source, memo.map(|m| &m.sources));
         out.extend_from_slice(b"],\"edges\":[");
-        json_items(&mut out, &self.edges.0, edges, memo.map(|m| &m.1));
-        for (i, entry) in site.library.entries.iter().enumerate() {
-            let target = format!("sources/{}", entry.key);
-            let mut by_id: Vec<&str> = citations
-                .cited_by
-                .get(i)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .map(|c| site.briefs[c.brief].id())
-                .collect();
-            by_id.sort_unstable();
-            for source in by_id {
-                if out.last() != Some(&b'[') {
-                    out.push(b',');
-                }
-                let edge = serde_json::json!({"source": source, "target": target, "kind": "cites"});
-                out.extend_from_slice(edge.to_string().as_bytes());
-            }
-        }
-        for taxonomy in &site.taxonomies {
-            for term in &taxonomy.terms {
-                let target = format!("{}/{}", taxonomy.name, term.slug);
-                let mut by_id: Vec<&str> = term.briefs.iter().map(|&b| site.briefs[b].id()).collect();
-                by_id.sort_unstable();
-                for source in by_id {
-                    if out.last() != Some(&b'[') {
-                        out.push(b',');
-                    }
-                    let edge = serde_json::json!({"source": source, "target": target, "kind": "about"});
-                    out.extend_from_slice(edge.to_string().as_bytes());
-                }
-            }
-        }
+        json_items(&mut out, &self.edges.0, links, memo.map(|m| &m.links));
+        json_items(&mut out, &cites_keys, cites, memo.map(|m| &m.cites));
+        json_items(&mut out, &about_keys, about, memo.map(|m| &m.about));
         out.extend_from_slice(b"]}\n");
         out
     }
