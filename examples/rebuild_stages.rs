@@ -18,7 +18,8 @@ fn main() {
     let output = root.join("../bench-out");
     let _ = std::fs::remove_dir_all(&output);
     let mut session =
-        Session::new(BuildOptions { root: root.clone(), output: Some(output), ..Default::default() }).unwrap();
+        Session::new(BuildOptions { root: root.clone(), output: Some(output), timed: true, ..Default::default() })
+            .unwrap();
     session.build().unwrap();
     let file = std::fs::read_dir(root.join("content/briefs")).unwrap().next().unwrap().unwrap().path();
     let original = std::fs::read_to_string(&file).unwrap();
@@ -46,6 +47,14 @@ fn main() {
             stages.join(", "),
             report.rendered
         );
+        let mut kinds = report.render_kinds.clone();
+        kinds.sort_by_key(|(_, time, _)| std::cmp::Reverse(*time));
+        let kinds: Vec<String> = kinds
+            .iter()
+            .take(6)
+            .map(|(kind, time, n)| format!("{n} {kind} {:.1}", time.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!("    render (threads' time): {}", kinds.join(", "));
     }
     std::fs::write(&file, original).unwrap();
 }

@@ -2,6 +2,7 @@
 //! taxonomies, the date order. Paths and URLs are not made here: the route table
 //! (`routes.rs`) makes every one of them from this model.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::config::{humanise, SiteConfig};
@@ -361,7 +362,6 @@ pub struct Memo {
 /// What assembling reads: the configuration, the folders and files found, and each file's facts.
 fn key(config: &SiteConfig, sources: &Sources, parsed: &[Arc<Parsed>], include: Include) -> u64 {
     let mut h = hash::hasher();
-    use std::hash::{Hash, Hasher};
     (&config.title, &config.taxonomies, include, &sources.folders, &sources.assets, &sources.statics).hash(&mut h);
     for p in parsed {
         p.facts_hash.hash(&mut h);
@@ -989,17 +989,32 @@ fn record_names(record: &Record) -> Vec<(String, &str, std::ops::Range<usize>)> 
 }
 
 fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
-    // Briefs are in file-path order here, so "first seen" is by file path.
-    let mut per_brief: Vec<Vec<(usize, usize)>> = vec![Vec::new(); site.briefs.len()];
+    let languages = config.languages.len() + 1;
+    // Per taxonomy: its drafts by key, the slugs its records claim (and which record), and the
+    // messages of each step, joined in the order of the steps.
+    struct Draft<'a> {
+        terms: FastMap<&'a str, TermDraft<'a>>,
+        claims: FastMap<String, (usize, String, std::ops::Range<usize>)>,
+        records: Vec<Diagnostic>,
+        uses: Vec<Diagnostic>,
+        seen: usize,
+    }
+    let site_ref: &Site = site;
+    let mut drafts: Vec<Draft> = Vec::with_capacity(config.taxonomies.len());
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
-        let mut terms: FastMap<String, TermDraft> = hash::fast_map(256);
+        let mut draft = Draft {
+            terms: hash::fast_map(256),
+            claims: hash::fast_map(64),
+            records: Vec::new(),
+            uses: Vec::new(),
+            seen: 0,
+        };
         // Every slug a record claims, and which record: two records claiming one is an error.
-        let mut claims: FastMap<String, (usize, String, std::ops::Range<usize>)> = hash::fast_map(64);
         let mut clashed: Vec<(usize, usize)> = Vec::new();
-        for (r, record) in site.records.iter().enumerate().filter(|(_, r)| r.taxonomy == t) {
-            let id = record.parsed.facts.stem_slug.clone();
+        for (r, record) in site_ref.records.iter().enumerate().filter(|(_, r)| r.taxonomy == t) {
+            let id = record.parsed.facts.stem_slug.as_str();
             if id.is_empty() {
-                diagnostics.push(
+                draft.records.push(
                     Diagnostic::error(
                         Code::BadRecord,
                         "the record's file name has no letters or digits to make its id",
@@ -1010,17 +1025,17 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                 continue;
             }
             for (slug, written, span) in record_names(record) {
-                match claims.get(&slug) {
+                match draft.claims.get(&slug) {
                     Some((other, _, _)) if *other == r => {}
                     Some((other, other_written, other_span)) => {
                         if clashed.contains(&(*other, r)) {
                             continue;
                         }
                         clashed.push((*other, r));
-                        let other_record = &site.records[*other];
+                        let other_record = &site_ref.records[*other];
                         // Shown as written in an `aka` or `names` rather than as a file name.
                         let shown = if span.is_empty() { other_written.as_str() } else { written };
-                        diagnostics.push(
+                        draft.records.push(
                             Diagnostic::error(
                                 Code::BadRecord,
                                 format!(
@@ -1034,20 +1049,23 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                         );
                     }
                     None => {
-                        claims.insert(slug, (r, written.to_string(), span));
+                        draft.claims.insert(slug, (r, written.to_string(), span));
                     }
                 }
             }
-            terms.insert(id, TermDraft::new(Some(r)));
+            draft.terms.insert(id, TermDraft::new(Some(r)));
         }
-        let mut seen = 0;
-        for (b, brief) in site.briefs.iter().enumerate() {
-            let Some(uses) = brief.facts().terms.get(&taxonomy.name) else {
-                continue;
-            };
+        drafts.push(draft);
+    }
+    // Briefs are in file-path order here, so "first seen" is by file path. One pass over the
+    // briefs for every taxonomy: their facts are scattered in memory.
+    for (b, brief) in site_ref.briefs.iter().enumerate() {
+        for (name, uses) in &brief.facts().terms {
+            let Some(t) = config.taxonomies.iter().position(|x| &x.name == name) else { continue };
+            let (taxonomy, draft) = (&config.taxonomies[t], &mut drafts[t]);
             for term in uses {
                 if term.slug.is_empty() {
-                    diagnostics.push(
+                    draft.uses.push(
                         Diagnostic::error(
                             Code::BadTerm,
                             format!("the {} term `{}` has no letters or digits", taxonomy.name, term.label),
@@ -1058,11 +1076,11 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                     continue;
                 }
                 // A record's id, title, names or aka: that record's term.
-                let record = claims.get(&term.slug).map(|(r, _, _)| *r);
+                let record = draft.claims.get(&term.slug).map(|(r, _, _)| *r);
                 let key = match record {
-                    Some(r) => site.records[r].parsed.facts.stem_slug.clone(),
+                    Some(r) => site_ref.records[r].parsed.facts.stem_slug.as_str(),
                     None if taxonomy.closed => {
-                        let names = site.records.iter().filter(|r| r.taxonomy == t).flat_map(record_names);
+                        let names = site_ref.records.iter().filter(|r| r.taxonomy == t).flat_map(record_names);
                         let written: Vec<&str> = names.map(|(_, w, _)| w).collect::<Vec<_>>();
                         let help = match crate::suggest::closest(&term.label, written.iter().copied()) {
                             Some(s) => format!(
@@ -1074,7 +1092,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                                 taxonomy.name, term.slug
                             ),
                         };
-                        diagnostics.push(
+                        draft.uses.push(
                             Diagnostic::error(
                                 Code::BadTerm,
                                 format!(
@@ -1087,29 +1105,35 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                         );
                         continue;
                     }
-                    None => term.slug.clone(),
+                    None => term.slug.as_str(),
                 };
-                let draft = terms.entry(key.clone()).or_insert_with(|| TermDraft::new(None));
-                if draft.first_use.is_none() {
-                    draft.first_use = Some((b, term.span.0.clone()));
+                let term_draft = draft.terms.entry(key).or_insert_with(|| TermDraft::new(None));
+                if term_draft.first_use.is_none() {
+                    term_draft.first_use = Some((b, term.span.0.clone()));
                 }
-                if term.slug != key && !draft.spellings.contains(&term.slug) {
-                    draft.spellings.push(term.slug.clone());
+                if term.slug != key && !term_draft.spellings.contains(&term.slug) {
+                    term_draft.spellings.push(term.slug.clone());
                 }
-                seen += 1;
-                draft.labels.entry(term.label.as_str()).or_insert((0, seen)).0 += 1;
-                if draft.briefs.last() != Some(&b) {
-                    draft.briefs.push(b);
+                draft.seen += 1;
+                term_draft.labels.entry(term.label.as_str()).or_insert((0, draft.seen)).0 += 1;
+                if term_draft.briefs.last() != Some(&b) {
+                    term_draft.briefs.push(b);
                 }
             }
         }
-        let mut drafts: Vec<(String, TermDraft)> = terms.into_iter().collect();
-        drafts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    }
+    let mut per_brief: Vec<Vec<(usize, usize)>> = vec![Vec::new(); site_ref.briefs.len()];
+    let mut taxonomies = Vec::with_capacity(drafts.len());
+    for ((t, taxonomy), draft) in config.taxonomies.iter().enumerate().zip(drafts) {
+        diagnostics.extend(draft.records);
+        diagnostics.extend(draft.uses);
+        let mut drafts: Vec<(&str, TermDraft)> = draft.terms.into_iter().collect();
+        drafts.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut list = Vec::with_capacity(drafts.len());
         for (slug, TermDraft { labels, mut briefs, first_use, record, mut spellings }) in drafts {
             // A record's title; else the most used spelling, among equals the first written.
             let label = match record {
-                Some(r) => site.records[r].parsed.facts.title.clone(),
+                Some(r) => site_ref.records[r].parsed.facts.title.clone(),
                 None => labels
                     .into_iter()
                     .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
@@ -1120,20 +1144,21 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
             for &b in &briefs {
                 per_brief[b].push((t, term));
             }
-            briefs.sort_unstable_by_key(|&b| site.rank[b]);
-            let briefs = ByLang::group(briefs, &site.briefs, config.languages.len() + 1);
+            briefs.sort_unstable_by_key(|&b| site_ref.rank[b]);
+            let briefs = ByLang::group(briefs, &site_ref.briefs, languages);
             spellings.sort_unstable();
             // A record's name in each other language, else its title.
-            let names = &record.map(|r| site.records[r].fields().names.as_slice()).unwrap_or_default();
+            let names = &record.map(|r| site_ref.records[r].fields().names.as_slice()).unwrap_or_default();
             let labels = config
                 .languages
                 .iter()
                 .map(|l| names.iter().find(|(code, _)| *code == l.code).map_or(&label, |(_, n)| &n.value).clone())
                 .collect();
+            let slug = slug.to_string();
             list.push(Term { slug, label, labels, briefs, first_use, record, spellings, broader: Vec::new() });
         }
-        broader_terms(site, t, &mut list, diagnostics);
-        warn_variants(taxonomy, site, &list, diagnostics);
+        broader_terms(site_ref, taxonomy, &mut list, diagnostics);
+        warn_variants(taxonomy, site_ref, &list, diagnostics);
         let titles = config
             .languages
             .iter()
@@ -1141,23 +1166,27 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
                 taxonomy.titles.iter().find(|(code, _)| *code == l.code).map_or(&taxonomy.title, |(_, t)| t).clone()
             })
             .collect();
-        site.taxonomies.push(Taxonomy {
-            name: taxonomy.name.clone(),
-            title: taxonomy.title.clone(),
-            titles,
-            terms: list,
-        });
+        taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), titles, terms: list });
     }
+    site.taxonomies = taxonomies;
     for (brief, terms) in site.briefs.iter_mut().zip(per_brief) {
-        let labels: Vec<(usize, &str)> =
-            terms.iter().map(|&(t, i)| (t, site.taxonomies[t].terms[i].label.as_str())).collect();
-        brief.terms_key = hash::of(&labels);
+        let mut h = hash::hasher();
+        for &(t, i) in &terms {
+            (t, site.taxonomies[t].terms[i].label.as_str()).hash(&mut h);
+        }
+        terms.len().hash(&mut h);
+        brief.terms_key = h.finish();
         brief.terms = Arc::from(terms);
     }
 }
 
 /// Resolves each record's `part_of` ids to terms of the same taxonomy.
-fn broader_terms(site: &Site, t: usize, terms: &mut [Term], diagnostics: &mut Vec<Diagnostic>) {
+fn broader_terms(
+    site: &Site,
+    taxonomy: &crate::config::TaxonomyConfig,
+    terms: &mut [Term],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let by_slug: FastMap<&str, usize> = terms.iter().enumerate().map(|(i, term)| (term.slug.as_str(), i)).collect();
     let mut broader = vec![Vec::new(); terms.len()];
     for (i, term) in terms.iter().enumerate() {
@@ -1174,10 +1203,7 @@ fn broader_terms(site: &Site, t: usize, terms: &mut [Term], diagnostics: &mut Ve
                     let ids = terms.iter().filter(|t| t.record.is_some()).map(|t| t.slug.as_str());
                     let help = match crate::suggest::closest(&slug, ids) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "`part_of` lists ids of other records of `{}`",
-                            site.taxonomies.get(t).map_or("", |x| x.name.as_str())
-                        ),
+                        None => format!("`part_of` lists ids of other records of `{}`", taxonomy.name),
                     };
                     diagnostics.push(
                         Diagnostic::error(

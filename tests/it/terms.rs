@@ -91,6 +91,15 @@ fn part_of_names_broader_records() {
 }
 
 #[test]
+fn part_of_an_id_like_no_record_names_the_taxonomy_in_its_help() {
+    let run = SiteTest::new()
+        .brief("topics/deterrence.md", "---\ntitle: Deterrence\n---\n")
+        .brief("topics/extended-deterrence.md", "---\ntitle: Extended deterrence\npart_of: [zzqx]\n---\n")
+        .build_err();
+    assert!(run.stderr.contains("`part_of` lists ids of other records of `topics`"), "{}", run.stderr);
+}
+
+#[test]
 fn a_folder_named_after_a_taxonomy_holds_records_only() {
     let run = SiteTest::new().brief("topics/deep/x.md", "---\ntitle: X\n---\n").build_err();
     assert!(run.stderr.contains("error[bad-record]"), "{}", run.stderr);
