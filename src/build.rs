@@ -450,16 +450,21 @@ pub fn run_with(
     diagnostics.extend(more);
     let mut citations = citations;
     let cite_memo = watching.then_some(&mut memo.citations);
-    citations.cite_this = stages.time("cite", || {
-        let work = |b| brief_work(&site, &routes, config, b);
-        // `watch`: what decides a brief's work (its file, the route table, the settings, its
-        // language), so that a brief whose key is known is not made into a work again.
-        let quick: Option<Vec<u64>> = watching.then(|| {
+    // `watch`: what decides a brief's work (its file, the route table, the settings, its
+    // language), so that a brief whose key is known is not made into a work again, nor its
+    // citation files signed again.
+    let work_keys: Vec<u64> = match watching {
+        true => {
             let key =
                 |b: usize| hash::of(&(site.briefs[b].file_hash, routes.key, project.identity, site.briefs[b].lang));
             (0..site.briefs.len()).into_par_iter().map(key).collect()
-        });
-        crate::citations::cite_briefs(site.briefs.len(), work, quick.as_deref(), &style, cite_memo)
+        }
+        false => Vec::new(),
+    };
+    citations.cite_this = stages.time("cite", || {
+        let work = |b| brief_work(&site, &routes, config, b);
+        let quick = watching.then_some(&work_keys[..]);
+        crate::citations::cite_briefs(site.briefs.len(), work, quick, &style, cite_memo)
     });
     graph.citations = Arc::new(citations);
     let mentions_memo = watching.then_some(&mut memo.mentions);
@@ -544,6 +549,7 @@ pub fn run_with(
         timed: project.timed,
         printer: project.pdf.as_deref(),
         model_key: model_key.map_or(0, |key| hash::of(&(key, routes.key))),
+        work_keys: &work_keys,
     };
     if let Some(job) = &project.print {
         // `briefing report`: one page printed, nothing else rendered or written.

@@ -153,6 +153,9 @@ pub struct Inputs<'a> {
     /// `watch`: a key of the model's facts, the settings, each brief's language and the route
     /// table (0: none). Files made from those alone keep their signature while it holds.
     pub model_key: u64,
+    /// `watch`'s key of each brief's work (`build::brief_work`: its file, the route table, the
+    /// settings, its language), which decides its citation files; empty otherwise.
+    pub work_keys: &'a [u64],
 }
 
 /// What a rendering did.
@@ -246,7 +249,7 @@ pub struct Render<'a> {
     url_keys: Arc<UrlKeys>,
     /// `watch`: per brief, the key of its citation files (`model_file_key`), made once for
     /// both files and for remembering them.
-    cite_keys: Vec<u64>,
+    cite_keys: &'a [u64],
     /// `watch`: per route, the model key and signature of the last rendering (see `Memo`).
     known_files: Vec<(u64, u64)>,
 }
@@ -345,10 +348,7 @@ impl<'a> Render<'a> {
             calendar_events: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
             model_key: inputs.model_key,
             url_keys: Arc::default(),
-            cite_keys: match inputs.model_key {
-                0 => Vec::new(),
-                key => site.briefs.par_iter().map(|b| hash::of(&(key, b.file_hash))).collect(),
-            },
+            cite_keys: inputs.work_keys,
             known_files: Vec::new(),
         };
         (render, views)
