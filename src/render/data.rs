@@ -315,41 +315,24 @@ impl<'a> Graph<'a> {
         let citing = |i: usize| citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
         let terms: Vec<(&str, &crate::site::Term)> =
             site.taxonomies.iter().flat_map(|t| t.terms.iter().map(move |term| (t.name.as_str(), term))).collect();
-        // The keys of the groups whose items are not kept elsewhere: what each item writes.
-        let (source_keys, (cites_keys, about_keys)) = rayon::join(
-            || {
-                (0..entries.len())
-                    .into_par_iter()
-                    .map(|i| hash::of(&(&entries[i].key, &entries[i].title, routes.source(i).url(), citing(i).len())))
-                    .collect::<Vec<u64>>()
-            },
-            || {
-                rayon::join(
-                    || {
-                        (0..entries.len())
-                            .into_par_iter()
-                            .map(|i| {
-                                let mut h = hash::hasher();
-                                entries[i].key.hash(&mut h);
-                                citing(i).iter().for_each(|c| id(c.brief).hash(&mut h));
-                                h.finish()
-                            })
-                            .collect::<Vec<u64>>()
-                    },
-                    || {
-                        terms
-                            .par_iter()
-                            .map(|(taxonomy, term)| {
-                                let mut h = hash::hasher();
-                                (taxonomy, &term.slug).hash(&mut h);
-                                term.briefs.iter().for_each(|&b| id(b).hash(&mut h));
-                                h.finish()
-                            })
-                            .collect::<Vec<u64>>()
-                    },
-                )
-            },
-        );
+        // The keys of the groups whose items are not kept elsewhere: what each item writes,
+        // with briefs by position and every brief's id hashed once.
+        let ids = {
+            let mut h = hash::hasher();
+            site.briefs.iter().for_each(|b| b.id().hash(&mut h));
+            h.finish()
+        };
+        let source_keys: Vec<u64> = (0..entries.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut h = hash::hasher();
+                (&entries[i].key, &entries[i].title, routes.source(i).url(), ids).hash(&mut h);
+                citing(i).iter().for_each(|c| c.brief.hash(&mut h));
+                h.finish()
+            })
+            .collect();
+        let about_keys: Vec<u64> =
+            terms.iter().map(|(taxonomy, term)| hash::of(&(taxonomy, &term.slug, &term.briefs[..], ids))).collect();
         let node_keys: Vec<u64> = site.by_id.iter().map(|&b| self.node_keys[b]).collect();
         let node = |i: usize| serde_json::to_vec(&graph_node(site, routes, site.by_id[i])).unwrap_or_default();
         let links = |i: usize| {
@@ -400,7 +383,7 @@ impl<'a> Graph<'a> {
         json_items(&mut out, &source_keys, source, memo.map(|m| &m.sources));
         out.extend_from_slice(b"],\"edges\":[");
         json_items(&mut out, &self.edges.0, links, memo.map(|m| &m.links));
-        json_items(&mut out, &cites_keys, cites, memo.map(|m| &m.cites));
+        json_items(&mut out, &source_keys, cites, memo.map(|m| &m.cites));
         json_items(&mut out, &about_keys, about, memo.map(|m| &m.about));
         out.extend_from_slice(b"]}\n");
         out

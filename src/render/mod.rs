@@ -90,9 +90,10 @@ impl UrlKeys {
 /// Where rendered files go: the staging folder of the output (`build`, `watch`), or nowhere
 /// (`check`). Called from many threads at once.
 pub trait Sink: Sync {
-    /// A generated file. `last`: the hash of the bytes this process last handed over for the
-    /// same path, if it knows it (then the file need not be read to compare).
-    fn put(&self, path: &str, bytes: &[u8], last: Option<u64>) -> io::Result<()>;
+    /// A generated file, and `content`, the hash of its bytes (`hash::bytes`). `last`: the hash
+    /// of the bytes this process last handed over for the same path, if it knows it (then the
+    /// file need not be read to compare).
+    fn put(&self, path: &str, bytes: &[u8], content: u64, last: Option<u64>) -> io::Result<()>;
     /// A file copied from the sources.
     fn copy(&self, path: &str, source: &Path) -> io::Result<()>;
     /// `files` files of the last build are kept unchanged (counted once, at the end: a rebuild
@@ -719,11 +720,13 @@ fn favicon(site: &Site, routes: &Routes, theme_icon: String) -> context::Favicon
 fn put(sink: Option<&dyn Sink>, route: &Route, bytes: &[u8], last: Last) -> Result<Done, Failure> {
     let content = hash::bytes(bytes);
     match sink {
-        Some(sink) => sink.put(route.file(), bytes, last.content).map(|()| Done::Rendered(content)).map_err(|e| {
-            Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file())).help(
+        Some(sink) => {
+            sink.put(route.file(), bytes, content, last.content).map(|()| Done::Rendered(content)).map_err(|e| {
+                Failure::Io(EnvError::new(format!("cannot write `{}`: {e}", route.file())).help(
                 "check the free space and the permissions of the output folder; nothing of this build was published",
             ))
-        }),
+            })
+        }
         None => Ok(Done::Rendered(content)),
     }
 }
