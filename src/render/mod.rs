@@ -525,6 +525,26 @@ impl<'a> Render<'a> {
         }
     }
 
+    /// Per route, the key of what its list page shows besides its cards (0: not a list page).
+    /// The sources' pages show the library and who cites each source, where: not the model,
+    /// so that an edit of a brief's title or date does not hash twenty thousand of them again.
+    fn list_keys(&self, shared: u64, sources: &reuse::SourceKeys) -> Vec<u64> {
+        use crate::routes::Page;
+        let lists = self.lists_key(shared);
+        let library = match self.site.key {
+            0 => 0,
+            _ => hash::of(&(shared, self.site.library.key)),
+        };
+        let key = |route: &Route| match route.output {
+            _ if library == 0 => 0,
+            Output::Page(Page::Sources) => hash::of(&(library, sources.counts)),
+            Output::Page(Page::Source(i)) => sources.of_entry.get(i).map_or(0, |k| hash::of(&(library, k))),
+            Output::Page(_) => lists,
+            _ => 0,
+        };
+        self.routes.files.par_iter().with_min_len(4096).map(key).collect()
+    }
+
     /// A page's template, language and everything its template receives.
     fn template_context(
         &'a self,
@@ -767,7 +787,7 @@ pub fn render(
     if let Some(files) = files_memo.as_deref() {
         render.known_files = files.clone();
     }
-    let mut lists_key = 0;
+    let mut list_keys = Vec::new();
     let shared = pages_memo.as_ref().map(|_| reuse::Shared {
         key: render.shared_key(),
         site,
@@ -778,17 +798,8 @@ pub fn render(
         render.known = memo.known(shared);
         render.hashed = (0..site.briefs.len()).map(|_| OnceLock::new()).collect();
         let routes = inputs.routes.files.len();
-        lists_key = render.lists_key(shared.key);
-        render.known_lists = memo.known_lists(shared, lists_key, routes);
-        // A body edit can add or move a citation: the pages of the sources show the briefs
-        // citing them, with the sentence around.
-        if memo.cited_by_changed(inputs.graph.citations.cited_by_key) {
-            for (known, route) in render.known_lists.iter_mut().zip(&inputs.routes.files) {
-                if matches!(route.output, Output::Page(crate::routes::Page::Sources | crate::routes::Page::Source(_))) {
-                    *known = None;
-                }
-            }
-        }
+        list_keys = render.list_keys(shared.key, &memo.source_keys(&inputs.graph.citations));
+        render.known_lists = memo.known_lists(shared, &list_keys);
         render.hashed_lists = (0..routes).map(|_| OnceLock::new()).collect();
     }
     if previous.is_none() {
@@ -889,7 +900,7 @@ pub fn render(
         let hashed = std::mem::take(&mut render.hashed).into_iter().map(OnceLock::into_inner).collect();
         memo.remember(shared, &render.known, hashed);
         let hashed = std::mem::take(&mut render.hashed_lists).into_iter().map(OnceLock::into_inner).collect();
-        memo.remember_lists(lists_key, &render.known_lists, hashed);
+        memo.remember_lists(&list_keys, &render.known_lists, hashed);
     }
     render.cards.free_later();
     outcome

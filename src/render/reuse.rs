@@ -15,7 +15,10 @@
 //! A list page (a section's, a term's, the home page, a taxonomy's, 404) shows, besides its
 //! cards, only what the site model decides (its key: every file's facts), with the sections'
 //! introductions and what every page shows alike: while those are the same (a body or summary
-//! edit), a list page none of whose cards changed keeps its signature, by its route.
+//! edit), a list page none of whose cards changed keeps its signature, by its route. The pages
+//! of the sources show no fact of the model but the library and who cites each source, where
+//! (`SourceKeys`): they are keyed by those, so that a title or date edit hashes again only the
+//! pages of the sources the brief cites (through its card).
 //!
 //! The signature of a page hashed again is what it always was, the hash of its whole context:
 //! this only decides when that hash need not be made.
@@ -42,12 +45,25 @@ pub struct PageMemo {
     cards: Vec<u64>,
     /// Per brief; `None` when its page was not hashed (a rendering stopped early).
     pages: Vec<Option<Page>>,
-    /// What list pages show besides their cards (0: unknown), and per route the signature of
-    /// its list page and the cards it shows.
-    lists_key: u64,
-    lists: Vec<Option<Hashed>>,
-    /// Which briefs cite each source, and where: what the source pages show of the text.
-    cited_by: u64,
+    /// Per route, its list page as last hashed.
+    lists: Vec<Option<List>>,
+    /// The key of who cites each source, and where (`Citations::cited_by_key`), with the key of
+    /// each source's list and of how many cite each (see `SourceKeys`).
+    sources: Option<(u64, Arc<SourceKeys>)>,
+}
+
+/// A list page as hashed: the key of what it shows besides its cards, its signature, its cards.
+struct List {
+    key: u64,
+    signature: u64,
+    cards: Box<[u32]>,
+}
+
+/// What the pages of the sources show of the briefs besides their cards: for each source, who
+/// cites it and the sentences around (a source's page); how many cite each (the list of sources).
+pub struct SourceKeys {
+    pub of_entry: Vec<u64>,
+    pub counts: u64,
 }
 
 /// One brief page's own inputs and signature.
@@ -117,38 +133,50 @@ impl PageMemo {
         (self.cards.len() == now.cards.len()).then(|| self.cards.iter().zip(now.cards).map(|(a, b)| a != b).collect())
     }
 
-    /// The signature of each list page (by route, of `routes` routes) known to be unchanged
-    /// since it was kept; `key`: what list pages show besides their cards.
-    pub fn known_lists(&self, now: &Shared, key: u64, routes: usize) -> Vec<Option<u64>> {
+    /// The signature of each list page (by route) known to be unchanged since it was kept:
+    /// `keys[route]` is the key of what it shows besides its cards (0: none, never known).
+    pub fn known_lists(&self, now: &Shared, keys: &[u64]) -> Vec<Option<u64>> {
         let changed = match self.changed_cards(now) {
-            Some(changed) if key != 0 && self.lists_key == key && self.lists.len() == routes => changed,
-            _ => return vec![None; routes],
+            Some(changed) if self.lists.len() == keys.len() => changed,
+            _ => return vec![None; keys.len()],
         };
         let any_card = changed.contains(&true);
         self.lists
             .iter()
-            .map(|list| {
-                let (signature, cards) = list.as_ref()?;
-                (!(any_card && cards.iter().any(|&c| changed[c as usize]))).then_some(*signature)
+            .zip(keys)
+            .map(|(list, &key)| {
+                let list = list.as_ref().filter(|l| key != 0 && l.key == key)?;
+                (!(any_card && list.cards.iter().any(|&c| changed[c as usize]))).then_some(list.signature)
             })
             .collect()
     }
 
-    /// Whether which briefs cite each source (and the sentences around) changed since the last
-    /// rendering: the source pages cannot keep their signature then. Remembers `now`.
-    pub fn cited_by_changed(&mut self, now: u64) -> bool {
-        std::mem::replace(&mut self.cited_by, now) != now
+    /// The keys of the sources' lists while who cites each is the same (`cited_by_key`), else
+    /// made again.
+    pub fn source_keys(&mut self, citations: &crate::citations::Citations) -> Arc<SourceKeys> {
+        use rayon::prelude::*;
+        if let Some((key, keys)) = &self.sources {
+            if *key == citations.cited_by_key {
+                return keys.clone();
+            }
+        }
+        let cited_by = &citations.cited_by;
+        let keys = Arc::new(SourceKeys {
+            of_entry: cited_by.par_iter().map(hash::of).collect(),
+            counts: hash::of(&cited_by.iter().map(Vec::len).collect::<Vec<_>>()),
+        });
+        self.sources = Some((citations.cited_by_key, keys.clone()));
+        keys
     }
 
-    /// Keeps the list pages this rendering knew and hashed (by route) for the next.
-    pub fn remember_lists(&mut self, key: u64, known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
-        if self.lists_key != key || self.lists.len() != hashed.len() {
+    /// Keeps the list pages this rendering knew and hashed (by route, with `keys`) for the next.
+    pub fn remember_lists(&mut self, keys: &[u64], known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
+        if self.lists.len() != hashed.len() {
             self.lists = (0..hashed.len()).map(|_| None).collect();
         }
-        self.lists_key = key;
-        for ((entry, hashed), known) in self.lists.iter_mut().zip(hashed).zip(known) {
+        for (((entry, hashed), known), &key) in self.lists.iter_mut().zip(hashed).zip(known).zip(keys) {
             match hashed {
-                Some(hashed) => *entry = Some(hashed),
+                Some((signature, cards)) => *entry = Some(List { key, signature, cards }),
                 None if known.is_some() => {}
                 None => *entry = None,
             }

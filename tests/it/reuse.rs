@@ -148,3 +148,46 @@ fn a_citation_added_or_moved_by_a_body_edit_updates_the_source_pages() {
     site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]]."));
     assert!(!page(&site).contains("Beta"), "and no longer once the citation is gone");
 }
+
+#[test]
+fn the_source_pages_follow_a_citing_brief_s_title_and_date_and_keep_the_others() {
+    // The pages of the sources are kept by who cites each source (and where) and the library,
+    // not by every fact of the site: an edit of a citing brief's title or date must still reach
+    // the pages of the sources it cites, and only those.
+    let mut site = Site::new();
+    site.edit(
+        "refs.json",
+        r#"[{"id": "mnd2024", "type": "report", "title": "Defense White Paper", "issued": {"date-parts": [[2024]]}},
+            {"id": "scm2025", "type": "report", "title": "SCM Joint Communiqué", "issued": {"date-parts": [[2025]]}}]"#,
+    );
+    site.edit("site.yaml", "title: Site\nbase_url: https://example.org/\npaginate_by: 2\nbibliography: [refs.json]\n");
+    site.edit("content/briefs/a.md", &brief("Alpha", "2025-01-01", "OPCON, SCM", "First [@mnd2024].\n\nSee [[b]]."));
+    site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta [@mnd2024].\n\nSee [[c]]."));
+    site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK", "Delta [@scm2025]."));
+    let page = |site: &Site, key: &str| std::fs::read_to_string(site.output.join(format!("sources/{key}/index.html")));
+    let (mnd, scm) = (page(&site, "mnd2024").unwrap(), page(&site, "scm2025").unwrap());
+    assert!(mnd.find("Beta").unwrap() < mnd.find("Alpha").unwrap(), "newest first");
+    // A title: the page of the source it cites shows the new one; the other source's page is kept.
+    let scm_written = std::fs::metadata(site.output.join("sources/scm2025/index.html")).unwrap().modified().unwrap();
+    site.edit(
+        "content/briefs/a.md",
+        &brief("Alpha Prime", "2025-01-01", "OPCON, SCM", "First [@mnd2024].\n\nSee [[b]]."),
+    );
+    assert!(page(&site, "mnd2024").unwrap().contains("Alpha Prime"));
+    assert_eq!(page(&site, "scm2025").unwrap(), scm);
+    let scm_now = std::fs::metadata(site.output.join("sources/scm2025/index.html")).unwrap().modified().unwrap();
+    assert_eq!(scm_written, scm_now, "a page that shows nothing of the edit is not written again");
+    // A date that reorders the briefs citing one source.
+    site.edit(
+        "content/briefs/a.md",
+        &brief("Alpha Prime", "2025-02-01", "OPCON, SCM", "First [@mnd2024].\n\nSee [[b]]."),
+    );
+    let mnd = page(&site, "mnd2024").unwrap();
+    assert!(mnd.find("Alpha Prime").unwrap() < mnd.find("Beta").unwrap(), "newest first after the edit");
+    // A brief that cites a second source: the list of sources counts it.
+    site.edit(
+        "content/briefs/b.md",
+        &brief("Beta", "2025-01-02", "OPCON", "Beta [@mnd2024] [@scm2025].\n\nSee [[c]]."),
+    );
+    assert!(page(&site, "scm2025").unwrap().contains("Beta"));
+}
