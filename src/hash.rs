@@ -28,7 +28,9 @@ pub fn fast_map<K, V>(capacity: usize) -> FastMap<K, V> {
     FastMap::with_capacity_and_hasher(capacity, foldhash::fast::FixedState::with_seed(0))
 }
 
-/// A hasher for values hashed field by field.
+/// A hasher for values hashed field by field. Hash a sequence's length before its items:
+/// foldhash folds small integers into a buffer whose fill it does not mix in, so `[2]` and
+/// `[2, 0]` written item by item hash alike (a slice's `Hash` writes its length first).
 pub fn hasher() -> FoldHasher<'static> {
     FixedState::with_seed(0).build_hasher()
 }

@@ -36,6 +36,8 @@ pub struct Parsed {
     /// The hash of its `sources:`, which the library reads (kept with the file, so that a
     /// rebuild need not hash every brief's sources again).
     pub sources_key: u64,
+    /// The hash of `facts.terms` (positions aside), which drafting the taxonomies reads.
+    pub terms_key: u64,
 }
 
 /// What the file alone decides about its place in the site: everything `site::assemble` reads.
@@ -229,7 +231,8 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let facts_hash = hash::of(&facts);
     let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
     let sources_key = hash::of(front.as_ref().map_or(&[][..], |f| &f.sources[..]));
-    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face, sources_key }
+    let terms_key = hash::of(&facts.terms);
+    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face, sources_key, terms_key }
 }
 
 /// What the parse of a file depends on besides its text: which front-matter keys are terms.

@@ -133,6 +133,16 @@ impl ByLang {
         ByLang { ids, ends }
     }
 
+    /// Puts each language's group in the order of `key`.
+    pub fn sort_groups_by_key<K: Ord>(&mut self, key: impl Fn(BriefId) -> K) {
+        let mut start = 0;
+        for &end in &self.ends {
+            self.ids[start..end].sort_unstable_by_key(|&b| key(b));
+            start = end;
+        }
+        self.ids[start..].sort_unstable_by_key(|&b| key(b));
+    }
+
     /// How many languages it has groups for.
     pub fn languages(&self) -> usize {
         self.ends.len()
@@ -357,6 +367,8 @@ pub fn date_order(a: &Facts, b: &Facts) -> std::cmp::Ordering {
 pub struct Memo {
     key: u64,
     site: Option<Site>,
+    /// The terms as last drafted, by the key of what drafting read (`terms_key`).
+    terms: Option<(u64, Arc<Drafted>)>,
 }
 
 /// What assembling reads: the configuration, the folders and files found, and each file's facts.
@@ -381,7 +393,7 @@ pub fn assemble(
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = parsed.iter().flat_map(|p| p.diagnostics.iter().cloned()).collect();
     let Some(memo) = memo else {
-        let (site, more) = assemble_all(config, sources, parsed, include);
+        let (site, more) = assemble_all(config, sources, parsed, include, None);
         diagnostics.extend(more);
         return (site, diagnostics);
     };
@@ -402,20 +414,10 @@ pub fn assemble(
         for record in &mut site.records {
             record.parsed = parsed[record.source].clone();
         }
-        // Positions are not facts: a term's first use may have moved within its file.
-        for (taxonomy, config) in site.taxonomies.iter_mut().zip(&config.taxonomies) {
-            for term in &mut taxonomy.terms {
-                let Some((b, span)) = &mut term.first_use else { continue };
-                let uses = site.briefs[*b].facts().terms.get(&config.name);
-                let slug = |u: &&crate::parse::TermUse| u.slug == term.slug || term.spellings.contains(&u.slug);
-                if let Some(at) = uses.and_then(|u| u.iter().find(slug)) {
-                    *span = at.span.0.clone();
-                }
-            }
-        }
+        refresh_first_uses(config, &site.briefs, &mut site.taxonomies);
         return (site, diagnostics);
     }
-    let (mut site, more) = assemble_all(config, sources, parsed, include);
+    let (mut site, more) = assemble_all(config, sources, parsed, include, Some(&mut memo.terms));
     site.key = key;
     // An assembly that reported problems is made again next time, so its messages point into
     // the current text.
@@ -425,11 +427,26 @@ pub fn assemble(
     (site, diagnostics)
 }
 
+/// Positions are not facts: a term's first use may have moved within its file.
+fn refresh_first_uses(config: &SiteConfig, briefs: &[Brief], taxonomies: &mut [Taxonomy]) {
+    for (taxonomy, config) in taxonomies.iter_mut().zip(&config.taxonomies) {
+        for term in &mut taxonomy.terms {
+            let Some((b, span)) = &mut term.first_use else { continue };
+            let uses = briefs[*b].facts().terms.get(&config.name);
+            let slug = |u: &&crate::parse::TermUse| u.slug == term.slug || term.spellings.contains(&u.slug);
+            if let Some(at) = uses.and_then(|u| u.iter().find(slug)) {
+                *span = at.span.0.clone();
+            }
+        }
+    }
+}
+
 fn assemble_all(
     config: &SiteConfig,
     sources: &Sources,
     parsed: &[Arc<Parsed>],
     include: Include,
+    terms_memo: Option<&mut Option<(u64, Arc<Drafted>)>>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
@@ -619,7 +636,7 @@ fn assemble_all(
     }
     site.by_id = (0..briefs.len()).collect();
     site.by_id.sort_by(|&a, &b| briefs[a].id().cmp(briefs[b].id()));
-    build_taxonomies(config, &mut site, &mut diagnostics);
+    build_taxonomies(config, &mut site, &mut diagnostics, terms_memo);
 
     let briefs = &site.briefs;
     let languages = config.languages.len() + 1;
@@ -988,7 +1005,68 @@ fn record_names(record: &Record) -> Vec<(String, &str, std::ops::Range<usize>)> 
     names
 }
 
-fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<Diagnostic>) {
+/// The terms as the briefs' and records' facts decide them, each term's briefs in file order:
+/// `watch` keeps them while those facts are the same (an edit of a title or a date), and only
+/// puts them in date order again.
+#[derive(Debug, Clone)]
+struct Drafted {
+    taxonomies: Vec<Taxonomy>,
+    per_brief: Vec<Arc<[(usize, usize)]>>,
+    terms_keys: Vec<u64>,
+}
+
+/// What drafting the terms reads: the taxonomies, the records' files and each brief's terms and
+/// language, in order.
+fn terms_key(config: &SiteConfig, site: &Site) -> u64 {
+    let mut h = hash::hasher();
+    // Counts first: foldhash does not tell a sequence from one with a zero more without them.
+    (&config.taxonomies, &config.languages.len(), site.briefs.len(), site.records.len()).hash(&mut h);
+    for r in &site.records {
+        (r.source, r.taxonomy, r.parsed.file.hash).hash(&mut h);
+    }
+    for b in &site.briefs {
+        (b.parsed.terms_key, b.lang).hash(&mut h);
+    }
+    h.finish()
+}
+
+fn build_taxonomies(
+    config: &SiteConfig,
+    site: &mut Site,
+    diagnostics: &mut Vec<Diagnostic>,
+    memo: Option<&mut Option<(u64, Arc<Drafted>)>>,
+) {
+    let key = memo.as_ref().map(|_| terms_key(config, site));
+    let kept = memo.as_ref().and_then(|m| m.as_ref()).filter(|(k, _)| Some(*k) == key);
+    let mut drafted = match kept {
+        Some((_, drafted)) => {
+            let mut drafted = Drafted::clone(drafted);
+            refresh_first_uses(config, &site.briefs, &mut drafted.taxonomies);
+            drafted
+        }
+        None => {
+            let mut problems = Vec::new();
+            let drafted = draft_taxonomies(config, site, &mut problems);
+            // Drafts that reported problems are made again, so that messages point into the
+            // current text.
+            if let (Some(memo), Some(key)) = (memo, key) {
+                *memo = problems.is_empty().then(|| (key, Arc::new(drafted.clone())));
+            }
+            diagnostics.extend(problems);
+            drafted
+        }
+    };
+    for term in drafted.taxonomies.iter_mut().flat_map(|t| &mut t.terms) {
+        term.briefs.sort_groups_by_key(|b| site.rank[b]);
+    }
+    site.taxonomies = drafted.taxonomies;
+    for ((brief, terms), key) in site.briefs.iter_mut().zip(drafted.per_brief).zip(drafted.terms_keys) {
+        brief.terms = terms;
+        brief.terms_key = key;
+    }
+}
+
+fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Drafted {
     let languages = config.languages.len() + 1;
     // Per taxonomy: its drafts by key, the slugs its records claim (and which record), and the
     // messages of each step, joined in the order of the steps.
@@ -999,7 +1077,7 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
         uses: Vec<Diagnostic>,
         seen: usize,
     }
-    let site_ref: &Site = site;
+    let site_ref = site;
     let mut drafts: Vec<Draft> = Vec::with_capacity(config.taxonomies.len());
     for (t, taxonomy) in config.taxonomies.iter().enumerate() {
         let mut draft = Draft {
@@ -1144,7 +1222,8 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
             for &b in &briefs {
                 per_brief[b].push((t, term));
             }
-            briefs.sort_unstable_by_key(|&b| site_ref.rank[b]);
+            // In file order here; in date order once put in order (`build_taxonomies`).
+            briefs.sort_unstable();
             let briefs = ByLang::group(briefs, &site_ref.briefs, languages);
             spellings.sort_unstable();
             // A record's name in each other language, else its title.
@@ -1168,16 +1247,19 @@ fn build_taxonomies(config: &SiteConfig, site: &mut Site, diagnostics: &mut Vec<
             .collect();
         taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), titles, terms: list });
     }
-    site.taxonomies = taxonomies;
-    for (brief, terms) in site.briefs.iter_mut().zip(per_brief) {
-        let mut h = hash::hasher();
-        for &(t, i) in &terms {
-            (t, site.taxonomies[t].terms[i].label.as_str()).hash(&mut h);
-        }
-        terms.len().hash(&mut h);
-        brief.terms_key = h.finish();
-        brief.terms = Arc::from(terms);
-    }
+    let terms_keys = per_brief
+        .iter()
+        .map(|terms| {
+            let mut h = hash::hasher();
+            for &(t, i) in terms {
+                (t, taxonomies[t].terms[i].label.as_str()).hash(&mut h);
+            }
+            terms.len().hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let per_brief = per_brief.into_iter().map(Arc::from).collect();
+    Drafted { taxonomies, per_brief, terms_keys }
 }
 
 /// Resolves each record's `part_of` ids to terms of the same taxonomy.

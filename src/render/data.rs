@@ -326,7 +326,8 @@ impl<'a> Graph<'a> {
             .into_par_iter()
             .map(|i| {
                 let mut h = hash::hasher();
-                (&entries[i].key, &entries[i].title, routes.source(i).url(), ids).hash(&mut h);
+                // The count first: foldhash does not tell `[2]` from `[2, 0]` without it.
+                (&entries[i].key, &entries[i].title, routes.source(i).url(), ids, citing(i).len()).hash(&mut h);
                 citing(i).iter().for_each(|c| c.brief.hash(&mut h));
                 h.finish()
             })
