@@ -23,6 +23,8 @@ use super::Render;
 #[derive(Default)]
 pub struct JsonParts {
     pub(super) graph: GraphParts,
+    /// The entries of `sources.json`.
+    pub(super) sources: Parts,
     edge_keys: Mutex<EdgeKeys>,
 }
 
@@ -463,6 +465,8 @@ pub struct SourcesFile<'a> {
     pub routes: &'a Routes,
     pub citations: &'a crate::citations::Citations,
     pub urls: &'a super::UrlKeys,
+    /// The build identity (it covers the citation style the references are formatted in).
+    pub identity: u64,
 }
 
 impl Hash for SourcesFile<'_> {
@@ -476,39 +480,44 @@ impl Hash for SourcesFile<'_> {
 }
 
 impl SourcesFile<'_> {
-    pub(super) fn write(&self) -> Vec<u8> {
+    /// Written from the JSON of each entry, kept by `watch` (`memo`) while its key is the same:
+    /// the library, the URLs, the style and which briefs cite it.
+    pub(super) fn write(&self, memo: Option<&Parts>) -> Vec<u8> {
         let (site, routes) = (self.site, self.routes);
         let absolute = |route| routes.absolute(route).unwrap_or_else(|| route.url().to_string());
-        let sources: Vec<serde_json::Value> = site
-            .library
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, entry)| {
-                let reference = self.citations.references.get(i).map_or("", String::as_str);
-                let cited_by: Vec<String> = self
-                    .citations
-                    .cited_by
-                    .get(i)
-                    .map_or(&[][..], Vec::as_slice)
-                    .iter()
-                    .map(|c| absolute(routes.brief(c.brief)))
-                    .collect();
-                serde_json::json!({
-                    "key": entry.key,
-                    "title": entry.title,
-                    "reference": crate::citations::plain_of(reference),
-                    "url": entry.url,
-                    "doi": entry.doi,
-                    "archived": entry.archived,
-                    "issued": entry.issued(),
-                    "page": absolute(routes.source(i)),
-                    "cited_by": cited_by,
-                })
+        let citing = |i: usize| self.citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
+        let base = (self.site.library.key, self.urls.all_briefs, self.urls.sources, &routes.urls.origin, self.identity);
+        let base = hash::of(&base);
+        let keys: Vec<u64> = (0..site.library.entries.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut h = hash::hasher();
+                (base, i, citing(i).len()).hash(&mut h);
+                citing(i).iter().for_each(|c| c.brief.hash(&mut h));
+                h.finish()
             })
             .collect();
-        let mut out = serde_json::to_vec(&sources).unwrap_or_default();
-        out.push(b'\n');
+        let entry = |i: usize| {
+            let entry = &site.library.entries[i];
+            let reference = self.citations.references.get(i).map_or("", String::as_str);
+            let cited_by: Vec<String> = citing(i).iter().map(|c| absolute(routes.brief(c.brief))).collect();
+            let value = serde_json::json!({
+                "key": entry.key,
+                "title": entry.title,
+                "reference": crate::citations::plain_of(reference),
+                "url": entry.url,
+                "doi": entry.doi,
+                "archived": entry.archived,
+                "issued": entry.issued(),
+                "page": absolute(routes.source(i)),
+                "cited_by": cited_by,
+            });
+            serde_json::to_vec(&value).unwrap_or_default()
+        };
+        let mut out = Vec::with_capacity(keys.len() * 400);
+        out.push(b'[');
+        json_items(&mut out, &keys, entry, memo);
+        out.extend_from_slice(b"]\n");
         out
     }
 }

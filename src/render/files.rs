@@ -44,7 +44,7 @@ impl FileSpec<'_> {
             FileSpec::Redirect(target) => redirect_page(target).into_bytes(),
             FileSpec::Cite { work, ris: false } => crate::library::export::biblatex(work).into_bytes(),
             FileSpec::Cite { work, ris: true } => crate::library::export::ris(work).into_bytes(),
-            FileSpec::SourcesJson(file) => file.write(),
+            FileSpec::SourcesJson(file) => file.write(parts.map(|p| &p.sources)),
             FileSpec::TimelineJson(file) => file.write(),
             FileSpec::Calendar(file) => file.write(),
         }
@@ -92,6 +92,7 @@ impl<'a> Render<'a> {
                 routes,
                 citations: &self.graph.citations,
                 urls: &self.url_keys,
+                identity: self.identity,
             }),
             Output::TimelineJson(lang) => FileSpec::TimelineJson(self.timeline_json(lang)),
             Output::TimelineIcs => FileSpec::Calendar(self.calendar()),
