@@ -35,9 +35,10 @@ pub fn related_basis(site: &Site) -> u64 {
     }
     h.finish()
 }
-/// The date order and every brief's language: a change of either may change any related list.
-fn order_and_languages(site: &Site) -> u64 {
-    hash::of(&(&site.rank, site.briefs.iter().map(|b| b.lang).collect::<Vec<_>>()))
+/// Every brief's language: a change may change any related list. (The date order is compared
+/// term by term: a brief's list reads the order of its terms' briefs only.)
+fn languages(site: &Site) -> u64 {
+    hash::of(&site.briefs.iter().map(|b| b.lang).collect::<Vec<_>>())
 }
 
 /// How many briefs of a term's list are looked at around a brief's own date: terms held by
@@ -75,8 +76,9 @@ pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>>
 /// of whose terms changed keeps its list, whatever other briefs did.
 #[derive(Debug, Default)]
 pub struct Basis {
-    rank: u64,
-    /// Per taxonomy, by slug: the term's label and briefs.
+    languages: u64,
+    /// Per taxonomy, by slug: the term's label and briefs (in date order: a brief that moves
+    /// in it changes the windows and ties of every brief of the term).
     terms: Vec<HashMap<String, (String, Vec<BriefId>)>>,
     explicit: Vec<Vec<BriefId>>,
 }
@@ -84,7 +86,7 @@ pub struct Basis {
 impl Basis {
     pub fn of(site: &Site, explicit: &[&[BriefId]]) -> Basis {
         Basis {
-            rank: order_and_languages(site),
+            languages: languages(site),
             terms: site
                 .taxonomies
                 .iter()
@@ -97,13 +99,10 @@ impl Basis {
     }
 
     /// The briefs whose related list may differ from the last build's, or `None` when every
-    /// brief's may (other briefs, or another date order).
+    /// brief's may (other briefs, or other languages).
     fn touched(&self, site: &Site, explicit: &[&[BriefId]]) -> Option<Vec<bool>> {
         let n = site.briefs.len();
-        if self.explicit.len() != n
-            || self.terms.len() != site.taxonomies.len()
-            || self.rank != order_and_languages(site)
-        {
+        if self.explicit.len() != n || self.terms.len() != site.taxonomies.len() || self.languages != languages(site) {
             return None;
         }
         let mut touched: Vec<bool> = self.explicit.iter().zip(explicit).map(|(a, b)| a[..] != b[..]).collect();
@@ -282,13 +281,24 @@ mod tests {
 
     /// A site of `n` briefs, brief `i` with the topics `terms(i)`.
     fn site(n: usize, terms: impl Fn(usize) -> Vec<String>) -> Site {
+        site_dated(n, terms, |i| format!("B{i}"), |i| format!("2025-01-{:02}", 1 + i % 28))
+    }
+
+    /// The same, with the titles and dates of `title(i)` and `date(i)`.
+    fn site_dated(
+        n: usize,
+        terms: impl Fn(usize) -> Vec<String>,
+        title: impl Fn(usize) -> String,
+        date: impl Fn(usize) -> String,
+    ) -> Site {
         let config = SiteConfig::default();
         let parsed: Vec<Arc<Parsed>> = (0..n)
             .map(|i| {
                 let rel = format!("b{i:03}.md");
                 let text = format!(
-                    "---\ntitle: B{i}\ndate: 2025-01-{:02}\ntopics: [{}]\n---\nText.\n",
-                    1 + i % 28,
+                    "---\ntitle: {}\ndate: {}\ntopics: [{}]\n---\nText.\n",
+                    title(i),
+                    date(i),
                     terms(i).join(", ")
                 );
                 let file = SourceFile {
@@ -333,7 +343,28 @@ mod tests {
             assert!(touched.iter().filter(|t| **t).count() < n / 2, "only the briefs of the changed terms");
             assert_eq!(update_related(&after, &none, &basis, &last), related_briefs(&after, &none));
         }
+        // A brief moved in the date order, by its date or by its title among its date's: only
+        // the briefs of its terms are made again, and the lists equal a computation from scratch.
+        let by_term = |i: usize| vec![format!("T{}", i % 2), format!("U{}", i % 17), format!("V{}", i % 41)];
+        let day = |i: usize| format!("2025-01-{:02}", 1 + i % 28);
+        let before = site(n, by_term);
+        let last = related_briefs(&before, &none);
+        let basis = Basis::of(&before, &none);
+        let moved: Vec<Site> = vec![
+            site_dated(n, by_term, |i| format!("B{i}"), |i| if i == 7 { "2024-06-01".into() } else { day(i) }),
+            site_dated(n, by_term, |i| format!("B{i}"), |i| if i == 200 { "2025-02-01".into() } else { day(i) }),
+            site_dated(n, by_term, |i| if i == 35 { "A first".into() } else { format!("B{i}") }, day),
+        ];
+        for after in moved {
+            assert_ne!(after.rank, before.rank, "the brief moved");
+            let touched = basis.touched(&after, &none).expect("the same briefs");
+            assert!(touched.iter().filter(|t| **t).count() < n, "not every brief");
+            assert_eq!(update_related(&after, &none, &basis, &last), related_briefs(&after, &none));
+        }
         // A `related:` list changed.
+        let before = site(n, terms);
+        let last = related_briefs(&before, &none);
+        let basis = Basis::of(&before, &none);
         let mut explicit = none.clone();
         let first: &[BriefId] = &[3];
         explicit[5] = first;
