@@ -227,6 +227,9 @@ pub struct Render<'a> {
     term_pages: Vec<Vec<Vec<context::ListCell>>>,
     /// Each language's search index, made when first asked for.
     search: Vec<OnceLock<search::LangIndex>>,
+    /// Every term's key in the search index (`taxonomy/slug`), by its index in the list of
+    /// every term; made on first use.
+    search_terms: OnceLock<Vec<String>>,
     search_memo: Option<&'a search::Memo>,
     /// The JSON parts of the large files kept by `watch`.
     parts: Option<&'a data::JsonParts>,
@@ -337,6 +340,7 @@ impl<'a> Render<'a> {
                 .map(|_| site.taxonomies.iter().map(|t| t.terms.iter().map(|_| Default::default()).collect()).collect())
                 .collect(),
             search: (0..routes.languages()).map(|_| OnceLock::new()).collect(),
+            search_terms: OnceLock::new(),
             search_memo: None,
             parts: None,
             known: Vec::new(),

@@ -60,7 +60,7 @@ test("Korean search finds Korean briefs, with Korean words and dates", async () 
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${origin}${BASE}ko/search/`);
-  await page.waitForFunction(() => document.querySelector("#search-filter option[value='0']") !== null);
+  await page.waitForFunction(() => document.querySelector("#search-filter option[value]:not([value=''])") !== null);
   await page.fill("#search-input", "전작권");
   await page.waitForSelector("#search-results[aria-busy=false] li");
   const results = await page.$$eval("#search-results .card-title a", (as) => as.map((a) => [a.textContent, a.getAttribute("href")]));

@@ -45,7 +45,7 @@ async function searchPage() {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto(`${origin}${BASE}search/`);
-  await page.waitForFunction(() => document.querySelector("#search-filter option[value='0']") !== null);
+  await page.waitForFunction(() => document.querySelector("#search-filter option[value]:not([value=''])") !== null);
   return { page, errors };
 }
 

@@ -114,7 +114,7 @@ test("clicking every link of the hostile briefs runs nothing", async () => {
 
 test("searching for a hostile title shows it as text", async () => {
   const { page, dialogs } = await open("search/");
-  await page.waitForFunction(() => document.querySelector("#search-filter option[value='0']") !== null);
+  await page.waitForFunction(() => document.querySelector("#search-filter option[value]:not([value=''])") !== null);
   await page.fill("#search-input", "onerror");
   await page.waitForSelector("#search-results[aria-busy=false] li");
   const text = await page.textContent("#search-results");

@@ -130,8 +130,10 @@ fn search_index_holds_only_what_search_needs() {
     assert_eq!(docs[0][0], "New");
     assert_eq!(docs[0][1], "briefs/new/");
     assert_eq!(docs[0][2], "2025-03-01");
-    let term = docs[0][4][0].as_u64().unwrap() as usize;
-    assert_eq!(index.meta["terms"][term][1], "전시작전통제권");
+    // A document names its terms by key, which the entry's list of terms holds.
+    let key = docs[0][4][0].as_str().unwrap();
+    let term = index.meta["terms"].as_array().unwrap().iter().find(|t| t[4] == key).unwrap();
+    assert_eq!(term[1], "전시작전통제권");
     let page = site.read("search/index.html");
     assert!(page.contains("data-base=\"/policy/\""), "{page}");
     assert!(page.contains("/policy/static/search.js?v="), "{page}");

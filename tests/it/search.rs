@@ -135,8 +135,11 @@ fn a_word_found_only_in_a_body_is_in_the_index_with_where_it_is() {
     assert!(index.docs.iter().any(|d| d[0] == "An empty brief" && d[5] == ""));
     // A term's filter is a token of its own.
     let term = index.meta["terms"].as_array().unwrap().iter().position(|t| t[1] == "Force posture").unwrap();
-    assert_eq!(index.find(&format!("#{term}")), ["Basing after relocation"]);
+    assert_eq!(index.meta["terms"][term][4], "topics/force-posture", "its key");
+    assert_eq!(index.find("#topics/force-posture"), ["Basing after relocation"]);
     assert_eq!(index.meta["terms"][term][3], 1, "its count");
+    let doc = index.docs.iter().find(|d| d[0] == "Basing after relocation").unwrap();
+    assert!(doc[4].as_array().unwrap().iter().any(|t| t == "topics/force-posture"), "{doc}");
     // The entry names the other files by their folder, under the base path.
     assert_eq!(index.meta["shard_url"], "/policy/search/shards/");
     assert_eq!(index.meta["docs_url"], "/policy/search/docs/");
@@ -204,4 +207,32 @@ fn a_huge_body_is_indexed_whole_and_its_text_cut_for_excerpts() {
     let text = index.docs[0][5].as_str().unwrap();
     assert!(text.len() <= 16_000 && text.starts_with("Opening words."), "{}", text.len());
     assert_eq!(index.code("opening", "Huge").unwrap() >> 4, 7, "body counts stop at 7");
+}
+
+#[test]
+fn a_new_term_changes_no_other_brief_s_document_file() {
+    // Terms are named by key (`topics/x`) in the index, not by position in the list of every
+    // term: a term that sorts first leaves every other document file as it was (and a
+    // bookmarked `?term=` filter means the same term).
+    let site = |first_terms: &str| {
+        let mut test = SiteTest::new();
+        for i in 0..20 {
+            let terms = if i == 0 { first_terms.to_string() } else { format!("topics: [T{}, Zed]\n", i % 3) };
+            test = test.brief(&format!("briefs/b{i:02}.md"), &brief(&format!("Brief {i}"), &terms, "Some words."));
+        }
+        test.build_ok()
+    };
+    let (before, after) = (site("topics: [T0]\n"), site("topics: [T0, Aardvark]\n"));
+    let docs = |run: &crate::support::Run| {
+        let dir = run.root.join("output");
+        let files = crate::support::files_under(&dir).into_iter().filter(|f| f.starts_with("search/docs/"));
+        files.map(|f| (std::fs::read(dir.join(&f)).unwrap(), f)).collect::<Vec<_>>()
+    };
+    let (a, b) = (docs(&before), docs(&after));
+    assert_eq!(a.len(), 5);
+    let changed: Vec<&String> = a.iter().zip(&b).filter(|(x, y)| x.0 != y.0).map(|(x, _)| &x.1).collect();
+    assert_eq!(changed.len(), 1, "only the file of the brief given the term: {changed:?}");
+    let index = Index::read(&after, "");
+    assert_eq!(index.find("#topics/aardvark"), ["Brief 0"]);
+    assert_eq!(index.find("#topics/zed").len(), 19);
 }

@@ -36,8 +36,8 @@ pub struct DocFields<'a> {
     /// Its terms' names (in every language) and its authors.
     pub terms: Vec<&'a str>,
     pub sources: Vec<&'a str>,
-    /// The indexes of its terms, for the filter.
-    pub filters: Vec<usize>,
+    /// The keys of its terms (`taxonomy/slug`), for the filter.
+    pub filters: Vec<&'a str>,
 }
 
 /// A document's distinct tokens, each with its code: the tokens joined by `\0` (which no token
@@ -102,8 +102,8 @@ impl DocWords {
             fields.sources.iter().for_each(|title| tokens::each(title, |t| scratch.add(t, SOURCE)));
             // The body's plain text is in NFC (`Analysis::text`).
             tokens::each_nfc(fields.body, |t| scratch.add(t, 0));
-            for id in &fields.filters {
-                scratch.add(&format!("#{id}"), FILTER);
+            for key in &fields.filters {
+                scratch.add(&format!("#{key}"), FILTER);
             }
             let mut words = DocWords {
                 tokens: String::with_capacity(scratch.text.len() + scratch.found.len()),
@@ -386,7 +386,11 @@ pub fn push_number(out: &mut Vec<u8>, mut n: u64) {
 mod tests {
     use super::*;
 
+    /// A document of the given title, body and terms (by index: `topics/t<i>`).
     fn doc(title: &str, body: &str, filters: Vec<usize>) -> Arc<DocWords> {
+        const KEYS: [&str; 8] =
+            ["topics/t0", "topics/t1", "topics/t2", "topics/t3", "topics/t4", "topics/t5", "topics/t6", "topics/t7"];
+        let filters: Vec<&str> = filters.into_iter().map(|i| KEYS[i]).collect();
         Arc::new(DocWords::make(&DocFields {
             title,
             summary: "",
@@ -405,7 +409,7 @@ mod tests {
         assert!(found.contains(&("camp", TITLE)), "{found:?}");
         assert!(found.contains(&("nuclear", TERM)), "{found:?}");
         assert!(found.contains(&("협의그룹", TERM)), "{found:?}");
-        assert!(found.contains(&("#3", 0)), "{found:?}");
+        assert!(found.contains(&("#topics/t3", 0)), "{found:?}");
     }
 
     #[test]

@@ -161,7 +161,7 @@ struct TermNames<'a> {
 }
 
 impl<'a> TermNames<'a> {
-    fn of(site: &'a Site, lang: usize) -> TermNames<'a> {
+    fn of(site: &'a Site, lang: usize, term_keys: &[String]) -> TermNames<'a> {
         let names: Vec<Vec<&'a str>> = site
             .taxonomies
             .iter()
@@ -177,7 +177,7 @@ impl<'a> TermNames<'a> {
                 names
             })
             .collect();
-        let keys = names.iter().enumerate().map(|(id, names)| hash::of(&(id, names))).collect();
+        let keys = names.iter().zip(term_keys).map(|(names, key)| hash::of(&(key, names))).collect();
         TermNames { names, keys }
     }
 }
@@ -187,8 +187,10 @@ impl<'a> Render<'a> {
     fn doc_fields(&'a self, names: &TermNames<'a>, bases: &[usize], b: BriefId) -> DocFields<'a> {
         let site = self.site;
         let brief = &site.briefs[b];
-        let filters = term_ids(site, bases, b);
-        let mut terms: Vec<&'a str> = filters.iter().flat_map(|&id| names.names[id].iter().copied()).collect();
+        let ids = term_ids(site, bases, b);
+        let mut terms: Vec<&'a str> = ids.iter().flat_map(|&id| names.names[id].iter().copied()).collect();
+        let keys = self.search_terms();
+        let filters = ids.iter().map(|&id| keys[id].as_str()).collect();
         terms.extend(brief.front().authors.iter().map(String::as_str));
         terms.sort_unstable();
         terms.dedup();
@@ -214,6 +216,16 @@ impl<'a> Render<'a> {
         hash::of(&(self.site.briefs[b].parsed.file.hash, terms, self.source_titles(b)))
     }
 
+    /// Every term's key in the index (`taxonomy/slug`, as the timeline's filters name terms),
+    /// by its index in the list of every term: a term's filter token is `#` and its key, so
+    /// that a new term changes no other term's token, document or bookmarked `?term=`.
+    fn search_terms(&'a self) -> &'a [String] {
+        self.search_terms.get_or_init(|| {
+            let terms = self.site.taxonomies.iter().flat_map(|t| t.terms.iter().map(move |term| (t, term)));
+            terms.map(|(t, term)| format!("{}/{}", t.name, term.slug)).collect()
+        })
+    }
+
     /// The index of language `lang`, made on first use.
     pub(super) fn search_index(&'a self, lang: usize) -> &'a LangIndex {
         self.search[lang].get_or_init(|| self.make_search_index(lang))
@@ -223,7 +235,7 @@ impl<'a> Render<'a> {
         let (site, routes) = (self.site, self.routes);
         let docs = site.latest.of(lang);
         let bases = term_bases(site);
-        let names = TermNames::of(site, lang);
+        let names = TermNames::of(site, lang, self.search_terms());
         let fields = |d: usize| self.doc_fields(&names, &bases, docs[d]);
         let mut memo =
             self.search_memo.and_then(|m| m.langs.get(lang)).map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
@@ -290,7 +302,7 @@ impl<'a> Render<'a> {
 
     /// `search/index.json`: `{"version":2,"v":…,"docs":n,"per_file":k,"shards":[first token…],
     /// "shard_url":…,"docs_url":…,"taxonomies":[[name,title]…],"terms":[[taxonomy,label,other
-    /// names,briefs]…]}`; a file's URL is its `…_url`, its number, `.json?v=` and `v`.
+    /// names,briefs,key]…]}`; a file's URL is its `…_url`, its number, `.json?v=` and `v`.
     fn search_meta(&self, lang: usize, shards: &[index::Shard], version: u64, bases: &[usize]) -> Vec<u8> {
         let (site, routes) = (self.site, self.routes);
         let docs = site.latest.of(lang);
@@ -301,10 +313,12 @@ impl<'a> Render<'a> {
             site.briefs[b].terms.iter().for_each(|&(t, term)| counts[bases[t] + term] += 1);
         }
         let taxonomies: Vec<[&str; 2]> = site.taxonomies.iter().map(|t| [t.name.as_str(), t.title_in(lang)]).collect();
-        let mut terms: Vec<(usize, &str, String, usize)> = Vec::new();
+        let keys = self.search_terms();
+        let mut terms: Vec<(usize, &str, String, usize, &str)> = Vec::new();
         for (t, taxonomy) in site.taxonomies.iter().enumerate() {
             for (i, term) in taxonomy.terms.iter().enumerate() {
-                terms.push((t, term.label_in(lang), other_names(site, term, lang), counts[bases[t] + i]));
+                let id = bases[t] + i;
+                terms.push((t, term.label_in(lang), other_names(site, term, lang), counts[id], &keys[id]));
             }
         }
         // The folder of the numbered files, from the route of the first.
@@ -352,8 +366,8 @@ impl<'a> Render<'a> {
 }
 
 /// A file of documents: `[[title, path from the site root, yyyy-mm-dd or "", summary, [term
-/// indexes], text]…]`. It hashes as its documents' keys (each brief's file and terms, with every
-/// term's index) and URLs, which decide it.
+/// keys], text]…]`. It hashes as its documents' keys (each brief's file and terms, with every
+/// term's key) and URLs, which decide it.
 pub struct DocsFile<'a> {
     render: &'a Render<'a>,
     docs: &'a [BriefId],
@@ -380,7 +394,9 @@ impl DocsFile<'_> {
                 let brief = &site.briefs[b];
                 let path = routes.urls.path_of(routes.brief(b).url());
                 let text = excerpt_text(&brief.parsed.analysis.text);
-                (brief.title(), path, Ymd(brief.front().date), brief.summary(), term_ids(site, &self.bases, b), text)
+                let keys = self.render.search_terms();
+                let terms: Vec<&str> = term_ids(site, &self.bases, b).into_iter().map(|id| keys[id].as_str()).collect();
+                (brief.title(), path, Ymd(brief.front().date), brief.summary(), terms, text)
             })
             .collect();
         let mut out = serde_json::to_vec(&docs).unwrap_or_default();

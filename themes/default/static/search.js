@@ -54,6 +54,7 @@
   var LETTER = /[\p{Alphabetic}\p{N}]/u;
 
   var meta = null;
+  var termsByKey = Object.create(null);
   var shardCache = {};
   var docCache = {};
   var shown = PAGE;
@@ -279,8 +280,8 @@
     var metaLine = document.createElement("p");
     metaLine.className = "meta";
     // The date and the terms of the first taxonomy (topics): enough to tell results apart.
-    var topics = entry[4].filter(function (t) { return meta.terms[t] && meta.terms[t][0] === 0; });
-    metaLine.textContent = [showDate(entry[2]), topics.map(function (t) { return meta.terms[t][1]; }).join(", ")]
+    var topics = entry[4].filter(function (t) { return termsByKey[t] && termsByKey[t][0] === 0; });
+    metaLine.textContent = [showDate(entry[2]), topics.map(function (t) { return termsByKey[t][1]; }).join(", ")]
       .filter(Boolean).join(" \u00b7 ");
     li.appendChild(metaLine);
     // Where the body holds the query, the text around it; else the summary.
@@ -366,12 +367,12 @@
       var group = document.createElement("optgroup");
       group.label = tax[1];
       meta.terms
-        .map(function (term, i) { return { i: i, tax: term[0], label: term[1], count: term[3] }; })
+        .map(function (term) { return { key: term[4], tax: term[0], label: term[1], count: term[3] }; })
         .filter(function (t) { return t.tax === ti; })
         .sort(function (a, b) { return a.label.localeCompare(b.label); })
         .forEach(function (t) {
           var option = document.createElement("option");
-          option.value = String(t.i);
+          option.value = t.key;
           option.textContent = t.label + " (" + t.count + ")";
           group.appendChild(option);
         });
@@ -385,6 +386,8 @@
   status.textContent = say("search_loading");
   fetchJson(indexUrl).then(function (data) {
     meta = data;
+    // A term is named by its key (`topics/opcon-transfer`) in filters, documents and `?term=`.
+    meta.terms.forEach(function (term) { termsByKey[term[4]] = term; });
     fillFilter();
     if (!tokens(input.value).length && !(filter && filter.value)) status.textContent = "";
     render();
