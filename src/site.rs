@@ -237,6 +237,12 @@ pub struct Term {
 }
 
 impl Taxonomy {
+    /// The key of its term `i`, `<taxonomy>/<slug>` (`topics/opcon-transfer`): how the graph,
+    /// the timeline's filters and the search index name a term.
+    pub fn term_key(&self, i: usize) -> String {
+        format!("{}/{}", self.name, self.terms[i].slug)
+    }
+
     pub fn title_in(&self, lang: usize) -> &str {
         match lang {
             0 => &self.title,

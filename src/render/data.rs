@@ -212,30 +212,26 @@ impl Serialize for TermsByTaxonomy<'_> {
 /// targets' nodes (which hold their ids).
 pub struct Edges(Vec<u64>);
 
-impl Edges {
-    /// The edges from `source` to each of `targets`: several members of the `edges` array.
-    fn json(source: &str, targets: &[&str], kind: Option<&str>) -> Vec<u8> {
-        let mut out = Vec::new();
-        for (i, target) in targets.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let _ = serde_json::to_writer(&mut out, &Edge { source, target, kind });
+/// Edges of `kind` (none: links), `(source, target)` each: several members of the `edges` array.
+fn edges_json<'e>(edges: impl Iterator<Item = (&'e str, &'e str)>, kind: Option<&str>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, (source, target)) in edges.enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        out
+        let _ = serde_json::to_writer(&mut out, &Edge { source, target, kind });
     }
+    out
+}
 
-    /// The edges of `kind` from each of `sources` to `target`.
-    fn json_to(sources: &[&str], target: &str, kind: &str) -> Vec<u8> {
-        let mut out = Vec::new();
-        for (i, source) in sources.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            let _ = serde_json::to_writer(&mut out, &Edge { source, target, kind: Some(kind) });
-        }
-        out
-    }
+/// The key of a library entry's item in a large file: `base` (what the file shows of the entry)
+/// and the briefs citing it, by position.
+fn citing_key(base: impl Hash, citing: &[crate::citations::CitedBy]) -> u64 {
+    let mut h = hash::hasher();
+    // The count first: foldhash does not tell `[2]` from `[2, 0]` without it.
+    (base, citing.len()).hash(&mut h);
+    citing.iter().for_each(|c| c.brief.hash(&mut h));
+    h.finish()
 }
 
 impl Hash for Edges {
@@ -315,8 +311,8 @@ impl<'a> Graph<'a> {
         let entries = &site.library.entries;
         let id = |b: BriefId| site.briefs[b].id();
         let citing = |i: usize| citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
-        let terms: Vec<(&str, &crate::site::Term)> =
-            site.taxonomies.iter().flat_map(|t| t.terms.iter().map(move |term| (t.name.as_str(), term))).collect();
+        let terms: Vec<(&crate::site::Taxonomy, usize)> =
+            site.taxonomies.iter().flat_map(|t| (0..t.terms.len()).map(move |i| (t, i))).collect();
         // The keys of the groups whose items are not kept elsewhere: what each item writes,
         // with briefs by position and every brief's id hashed once.
         let ids = {
@@ -326,23 +322,21 @@ impl<'a> Graph<'a> {
         };
         let source_keys: Vec<u64> = (0..entries.len())
             .into_par_iter()
-            .map(|i| {
-                let mut h = hash::hasher();
-                // The count first: foldhash does not tell `[2]` from `[2, 0]` without it.
-                (&entries[i].key, &entries[i].title, routes.source(i).url(), ids, citing(i).len()).hash(&mut h);
-                citing(i).iter().for_each(|c| c.brief.hash(&mut h));
-                h.finish()
+            .map(|i| citing_key((&entries[i].key, &entries[i].title, routes.source(i).url(), ids), citing(i)))
+            .collect();
+        let about_keys: Vec<u64> = terms
+            .iter()
+            .map(|&(taxonomy, i)| {
+                hash::of(&(&taxonomy.name, &taxonomy.terms[i].slug, &taxonomy.terms[i].briefs[..], ids))
             })
             .collect();
-        let about_keys: Vec<u64> =
-            terms.iter().map(|(taxonomy, term)| hash::of(&(taxonomy, &term.slug, &term.briefs[..], ids))).collect();
         let node_keys: Vec<u64> = site.by_id.iter().map(|&b| self.node_keys[b]).collect();
         let node = |i: usize| serde_json::to_vec(&graph_node(site, routes, site.by_id[i])).unwrap_or_default();
         let links = |i: usize| {
             let b = site.by_id[i];
             let mut targets: Vec<&str> = self.graph.outgoing(b).iter().map(|&t| id(t)).collect();
             targets.sort_unstable();
-            Edges::json(id(b), &targets, None)
+            edges_json(targets.iter().map(|&target| (id(b), target)), None)
         };
         // `{"kind":"source","id":"sources/<key>",…}`.
         let source = |i: usize| {
@@ -354,13 +348,15 @@ impl<'a> Graph<'a> {
         let cites = |i: usize| {
             let mut sources: Vec<&str> = citing(i).iter().map(|c| id(c.brief)).collect();
             sources.sort_unstable();
-            Edges::json_to(&sources, &format!("sources/{}", entries[i].key), "cites")
+            let target = format!("sources/{}", entries[i].key);
+            edges_json(sources.iter().map(|&source| (source, target.as_str())), Some("cites"))
         };
         let about = |i: usize| {
-            let (taxonomy, term) = terms[i];
-            let mut sources: Vec<&str> = term.briefs.iter().map(|&b| id(b)).collect();
+            let (taxonomy, t) = terms[i];
+            let mut sources: Vec<&str> = taxonomy.terms[t].briefs.iter().map(|&b| id(b)).collect();
             sources.sort_unstable();
-            Edges::json_to(&sources, &format!("{taxonomy}/{}", term.slug), "about")
+            let target = taxonomy.term_key(t);
+            edges_json(sources.iter().map(|&source| (source, target.as_str())), Some("about"))
         };
         let mut out = Vec::with_capacity(node_keys.len() * 2400);
         out.extend_from_slice(b"{\"nodes\":[");
@@ -370,7 +366,7 @@ impl<'a> Graph<'a> {
             for (i, term) in taxonomy.terms.iter().enumerate() {
                 let node = TermNode {
                     kind: "term",
-                    id: format!("{}/{}", taxonomy.name, term.slug),
+                    id: taxonomy.term_key(i),
                     url: routes.term(t, i, 1).url(),
                     title: &term.label,
                     taxonomy: &taxonomy.name,
@@ -488,15 +484,8 @@ impl SourcesFile<'_> {
         let citing = |i: usize| self.citations.cited_by.get(i).map_or(&[][..], Vec::as_slice);
         let base = (self.site.library.key, self.urls.all_briefs, self.urls.sources, &routes.urls.origin, self.identity);
         let base = hash::of(&base);
-        let keys: Vec<u64> = (0..site.library.entries.len())
-            .into_par_iter()
-            .map(|i| {
-                let mut h = hash::hasher();
-                (base, i, citing(i).len()).hash(&mut h);
-                citing(i).iter().for_each(|c| c.brief.hash(&mut h));
-                h.finish()
-            })
-            .collect();
+        let keys: Vec<u64> =
+            (0..site.library.entries.len()).into_par_iter().map(|i| citing_key((base, i), citing(i))).collect();
         let entry = |i: usize| {
             let entry = &site.library.entries[i];
             let reference = self.citations.references.get(i).map_or("", String::as_str);

@@ -343,7 +343,7 @@ impl<'a> Render<'a> {
                 let mut terms: Vec<TimelineFilter> = (0..tax.terms.len())
                     .filter(|&i| !timeline.of_term(t, i).is_empty())
                     .map(|i| TimelineFilter {
-                        key: format!("{}/{}", tax.name, tax.terms[i].slug),
+                        key: tax.term_key(i),
                         label: tax.terms[i].label_in(lang),
                         url: format!("{}#timeline", routes.term_or_default(lang, t, i).url()),
                         count: timeline.of_term(t, i).len(),

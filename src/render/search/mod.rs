@@ -221,8 +221,7 @@ impl<'a> Render<'a> {
     /// that a new term changes no other term's token, document or bookmarked `?term=`.
     fn search_terms(&'a self) -> &'a [String] {
         self.search_terms.get_or_init(|| {
-            let terms = self.site.taxonomies.iter().flat_map(|t| t.terms.iter().map(move |term| (t, term)));
-            terms.map(|(t, term)| format!("{}/{}", t.name, term.slug)).collect()
+            self.site.taxonomies.iter().flat_map(|t| (0..t.terms.len()).map(|i| t.term_key(i))).collect()
         })
     }
 
