@@ -123,3 +123,16 @@ test("searching for a hostile title shows it as text", async () => {
   assert.deepEqual(dialogs, []);
   await page.close();
 });
+
+test("a hostile or unknown ?term= filters nothing and runs nothing", async () => {
+  // The filter names a term by key (`topics/opcon`): a value no term has, markup, an object's
+  // own name or nothing at all selects no term, and the search still runs.
+  for (const term of ["<img src=x onerror=alert('term')>", "__proto__", "constructor", "", "topics/", "0"]) {
+    const { page, dialogs } = await open(`search/?q=onerror&term=${encodeURIComponent(term)}`);
+    await page.waitForSelector("#search-results[aria-busy=false] li");
+    assert.equal(await page.$eval("#search-filter", (s) => s.value), "", term);
+    assert.equal(await page.$$eval("#search-results img", (is) => is.length), 0, term);
+    assert.deepEqual(dialogs, [], term);
+    await page.close();
+  }
+});
