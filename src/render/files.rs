@@ -71,9 +71,10 @@ impl<'a> Render<'a> {
     pub(super) fn file_spec(&'a self, output: Output) -> Option<FileSpec<'a>> {
         let routes = self.routes;
         Some(match output {
-            Output::SearchIndex(_) | Output::SearchShard { .. } | Output::SearchDocs { .. } => {
-                FileSpec::Search(self.search_file(output)?)
-            }
+            Output::SearchIndex(_)
+            | Output::SearchOrder(_)
+            | Output::SearchShard { .. }
+            | Output::SearchDocs { .. } => FileSpec::Search(self.search_file(output)?),
             Output::Graph => FileSpec::Graph(self.graph_file()),
             Output::Terms => FileSpec::Terms(TermsFile { site: self.site, routes }),
             Output::Feed { lang, term } => FileSpec::Feed(self.feed(lang, term)),

@@ -87,6 +87,8 @@ pub enum Output {
     },
     /// A language's search index: its entry file (`search/index.json`)…
     SearchIndex(usize),
+    /// …its document numbers, newest first (`search/order.json`)…
+    SearchOrder(usize),
     /// …a shard of its words (`search/shards/3.json`)…
     SearchShard {
         lang: usize,
@@ -146,7 +148,10 @@ impl Output {
                 Page::Report(_) => "report",
             },
             Output::Alias { .. } | Output::TermAlias { .. } => "redirect",
-            Output::SearchIndex(_) | Output::SearchShard { .. } | Output::SearchDocs { .. } => "search files",
+            Output::SearchIndex(_)
+            | Output::SearchOrder(_)
+            | Output::SearchShard { .. }
+            | Output::SearchDocs { .. } => "search files",
             Output::TimelineJson(_) | Output::TimelineIcs => "timeline files",
             Output::ReportPdf(_) => "report pdf",
             Output::Graph => "graph.json",

@@ -1,5 +1,6 @@
-//! The files of a language's search index besides its entry file: shards of the sorted word
-//! list and files of the documents' texts (see `render/search/`). How many of each follows from
+//! The files of a language's search index besides its entry file: the documents' order (newest
+//! first), shards of the sorted word list and files of the documents' texts (see
+//! `render/search/`). How many of each follows from
 //! the number of the language's latest briefs alone, so the table is planned before any text is
 //! read, and a body edit never changes it (`watch` keeps the table while the model is the same).
 
@@ -20,13 +21,16 @@ pub fn shard_count(docs: usize) -> usize {
 /// Where a language's search files are in the table: consecutive routes from `first`.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct SearchFiles {
+    order: usize,
     first: usize,
     shards: usize,
     docs: usize,
 }
 
-/// Registers the shards and document files of language `lang`, whose pages are under `prefix`.
+/// Registers the order, shards and document files of language `lang`, whose pages are under
+/// `prefix`.
 pub(super) fn plan(table: &mut Table, prefix: &str, lang: usize, docs: usize) -> SearchFiles {
+    let order = table.file(format!("{prefix}search/order.json"), Output::SearchOrder(lang));
     let first = table.files.len();
     let shards = shard_count(docs);
     for shard in 0..shards {
@@ -36,10 +40,14 @@ pub(super) fn plan(table: &mut Table, prefix: &str, lang: usize, docs: usize) ->
     for part in 0..parts {
         table.file(format!("{prefix}search/docs/{part}.json"), Output::SearchDocs { lang, part });
     }
-    SearchFiles { first, shards, docs: parts }
+    SearchFiles { order, first, shards, docs: parts }
 }
 
 impl Routes {
+    /// The file of a language's document numbers, newest first.
+    pub fn search_order(&self, lang: usize) -> &Route {
+        &self.files[self.langs[lang].search_files.order]
+    }
     /// How many shards of words the search index of a language has.
     pub fn search_shards(&self, lang: usize) -> usize {
         self.langs[lang].search_files.shards

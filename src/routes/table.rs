@@ -222,6 +222,7 @@ impl<'a> Table<'a> {
                 (format!("the alias `{}` of `{}`", a.value, b.display()), Some(b.parsed.location(a.span.clone())))
             }
             Output::SearchIndex(lang) => (format!("the search index{}", self.in_language(lang)), None),
+            Output::SearchOrder(lang) => (format!("the search index's order{}", self.in_language(lang)), None),
             Output::SearchShard { lang, shard } => {
                 (format!("part {shard} of the search index's words{}", self.in_language(lang)), None)
             }

@@ -16,6 +16,8 @@ pub struct Index {
     pub meta: serde_json::Value,
     pub tokens: BTreeMap<String, Vec<(usize, u64)>>,
     pub docs: Vec<serde_json::Value>,
+    /// The document numbers, newest first (`search/order.json`).
+    pub order: Vec<usize>,
     /// Every file's text, for assertions on what the index holds anywhere.
     pub text: String,
 }
@@ -61,7 +63,13 @@ impl Index {
             docs.extend(serde_json::from_str::<Vec<serde_json::Value>>(&file).unwrap());
         }
         assert_eq!(meta["docs"], docs.len());
-        Index { meta, tokens, docs, text }
+        let order: Vec<usize> = serde_json::from_str(&run.read(&format!("{prefix}search/order.json"))).unwrap();
+        let mut numbers = order.clone();
+        numbers.sort_unstable();
+        assert!(numbers.iter().copied().eq(0..docs.len()), "the order holds every document once: {order:?}");
+        let folder = meta["shard_url"].as_str().unwrap().strip_suffix("shards/").unwrap();
+        assert_eq!(meta["order_url"], format!("{folder}order.json"), "beside the shards");
+        Index { meta, tokens, docs, order, text }
     }
 
     /// The titles of the documents holding a token that starts with `prefix`, each once, in
@@ -235,4 +243,52 @@ fn a_new_term_changes_no_other_brief_s_document_file() {
     let index = Index::read(&after, "");
     assert_eq!(index.find("#topics/aardvark"), ["Brief 0"]);
     assert_eq!(index.find("#topics/zed").len(), 19);
+}
+
+#[test]
+fn a_new_date_or_title_changes_one_document_file_and_the_order_not_the_briefs_it_moves_past() {
+    // Documents are numbered by the briefs' ids, not by date: a brief moving from last to first
+    // rewrites its own document file and the order, and leaves every other document file and
+    // the shards of words it did not change as they were.
+    let site = |date: &str, title: &str| {
+        let mut test = SiteTest::new();
+        for i in 0..40 {
+            let (d, t) = if i == 0 {
+                (date.to_string(), title.to_string())
+            } else {
+                (format!("2024-01-{:02}", 1 + i % 28), format!("Brief {i}"))
+            };
+            let text = format!("---\ntitle: {t}\ndate: {d}\n---\nAlpha beta word{i}.\n");
+            test = test.brief(&format!("briefs/b{i:02}.md"), &text);
+        }
+        test.build_ok()
+    };
+    let files = |run: &crate::support::Run| {
+        let dir = run.root.join("output");
+        let files = crate::support::files_under(&dir).into_iter().filter(|f| f.starts_with("search/"));
+        files.map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap())).collect::<BTreeMap<_, _>>()
+    };
+    let before = site("2020-01-01", "Brief 0");
+    let a = files(&before);
+    assert_eq!(Index::read(&before, "").order.last(), Some(&0), "the oldest last");
+    for (date, title, words) in [("2025-06-01", "Brief 0", false), ("2020-01-01", "Zebra crossing", true)] {
+        let after = site(date, title);
+        let b = files(&after);
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        let changed: Vec<&String> = a.keys().filter(|f| a[*f] != b[*f]).collect();
+        let shards = changed.iter().filter(|f| f.starts_with("search/shards/")).count();
+        let rest: Vec<&&String> = changed.iter().filter(|f| !f.starts_with("search/shards/")).collect();
+        // The search page links the entry by its version; the order changes with the date only.
+        let mut expected = vec!["search/docs/0.json", "search/index.html", "search/index.json"];
+        if !words {
+            expected.push("search/order.json");
+        }
+        assert_eq!(rest, expected.iter().collect::<Vec<_>>(), "{date} {title}");
+        assert!((shards > 0) == words, "{date} {title}: {shards} shards changed");
+        let index = Index::read(&after, "");
+        if date == "2025-06-01" {
+            assert_eq!(index.order[0], 0, "the newest first");
+        }
+        assert_eq!(index.docs[0][0], title);
+    }
 }

@@ -4,6 +4,8 @@
 //! - `search/index.json`, the entry: the first token of every shard, the taxonomies and terms
 //!   (for the filter and its counts), the number of documents, and a version carried by the URLs
 //!   of the other files (so no browser uses a stale one);
+//! - `search/order.json`: the document numbers, newest first (how results that score alike are
+//!   ordered), fetched with the first query;
 //! - `search/shards/<n>.json`: the sorted tokens with their postings (`index.rs`); a query
 //!   fetches the shards whose range holds its words;
 //! - `search/docs/<n>.json`: what a result shows, `DOCS_PER_FILE` documents a file: title, path,
@@ -12,7 +14,9 @@
 //!
 //! How many shards and document files a language has follows from its number of documents
 //! (`routes/search.rs`); which tokens go in which shard follows from the text. Each language's
-//! index lists its latest briefs, newest first (document numbers in that order).
+//! index holds its latest briefs (not superseded ones), numbered in the order of their ids
+//! (`briefs/x`): a new title or date changes that brief's document file and the shards of its
+//! changed words, and the order file, not the numbers of the briefs it moves past.
 
 mod index;
 pub mod tokens;
@@ -58,8 +62,8 @@ struct Kept {
 }
 
 /// Documents changed in place (same number, new tokens) that are patched into a kept index
-/// rather than making it again; more (a brief added, removed or moved by its date renumbers
-/// every later one) and the index is made from every document's tokens.
+/// rather than making it again; more (a brief added or removed renumbers every later one) and
+/// the index is made from every document's tokens.
 const PATCH_LIMIT: usize = 64;
 
 impl Kept {
@@ -98,8 +102,13 @@ impl Kept {
 
 /// A language's index, made once per rendering when a search file asks for it.
 pub struct LangIndex {
+    /// The briefs it holds, by document number (`search_docs`).
+    docs: Vec<BriefId>,
     /// Each document's key (`doc_key`), in document order.
     doc_keys: Vec<u64>,
+    /// `search/order.json` and its hash.
+    order: Vec<u8>,
+    order_hash: u64,
     shards: Arc<Vec<index::Shard>>,
     meta: Vec<u8>,
     meta_hash: u64,
@@ -108,6 +117,7 @@ pub struct LangIndex {
 /// The search index of one language: its entry file, a shard, or a file of documents.
 pub enum SearchFile<'a> {
     Meta(&'a LangIndex),
+    Order(&'a LangIndex),
     Shard(&'a index::Shard),
     Docs(DocsFile<'a>),
 }
@@ -116,6 +126,7 @@ impl Hash for SearchFile<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         match self {
             SearchFile::Meta(index) => index.meta_hash.hash(state),
+            SearchFile::Order(index) => index.order_hash.hash(state),
             SearchFile::Shard(shard) => shard.hash.hash(state),
             SearchFile::Docs(docs) => docs.hash(state),
         }
@@ -126,6 +137,7 @@ impl SearchFile<'_> {
     pub fn write(&self) -> Vec<u8> {
         match self {
             SearchFile::Meta(index) => index.meta.clone(),
+            SearchFile::Order(index) => index.order.clone(),
             SearchFile::Shard(shard) => shard.json.to_vec(),
             SearchFile::Docs(docs) => docs.write(),
         }
@@ -232,7 +244,8 @@ impl<'a> Render<'a> {
 
     fn make_search_index(&'a self, lang: usize) -> LangIndex {
         let (site, routes) = (self.site, self.routes);
-        let docs = site.latest.of(lang);
+        let (docs, order) = search_docs(site, lang);
+        let docs = &docs[..];
         let bases = term_bases(site);
         let names = TermNames::of(site, lang, self.search_terms());
         let fields = |d: usize| self.doc_fields(&names, &bases, docs[d]);
@@ -293,18 +306,28 @@ impl<'a> Render<'a> {
             **memo = m;
         }
         drop(memo);
-        let version = hash::of(&(all_key, shards.iter().map(|s| s.hash).collect::<Vec<_>>()));
-        let meta = self.search_meta(lang, &shards, version, &bases);
+        let mut order_json = serde_json::to_vec(&order).unwrap_or_default();
+        order_json.push(b'\n');
+        let order_hash = hash::bytes(&order_json);
+        let version = hash::of(&(all_key, order_hash, shards.iter().map(|s| s.hash).collect::<Vec<_>>()));
+        let meta = self.search_meta(lang, docs, &shards, version, &bases);
         let meta_hash = hash::bytes(&meta);
-        LangIndex { doc_keys, shards, meta, meta_hash }
+        LangIndex { docs: docs.to_vec(), doc_keys, order: order_json, order_hash, shards, meta, meta_hash }
     }
 
-    /// `search/index.json`: `{"version":2,"v":…,"docs":n,"per_file":k,"shards":[first token…],
-    /// "shard_url":…,"docs_url":…,"taxonomies":[[name,title]…],"terms":[[taxonomy,label,other
-    /// names,briefs,key]…]}`; a file's URL is its `…_url`, its number, `.json?v=` and `v`.
-    fn search_meta(&self, lang: usize, shards: &[index::Shard], version: u64, bases: &[usize]) -> Vec<u8> {
+    /// `search/index.json`: `{"version":3,"v":…,"docs":n,"per_file":k,"shards":[first token…],
+    /// "order_url":…,"shard_url":…,"docs_url":…,"taxonomies":[[name,title]…],"terms":[[taxonomy,
+    /// label,other names,briefs,key]…]}`; a numbered file's URL is its `…_url`, its number,
+    /// `.json?v=` and `v`; the order's is `order_url`, `?v=` and `v`.
+    fn search_meta(
+        &self,
+        lang: usize,
+        docs: &[BriefId],
+        shards: &[index::Shard],
+        version: u64,
+        bases: &[usize],
+    ) -> Vec<u8> {
         let (site, routes) = (self.site, self.routes);
-        let docs = site.latest.of(lang);
         let mut counts =
             vec![0usize; bases.last().map_or(0, |b| b + site.taxonomies.last().map_or(0, |t| t.terms.len()))];
         // A brief's terms are deduplicated already: counted without sorting them.
@@ -327,11 +350,12 @@ impl<'a> Render<'a> {
         let docs_url = (routes.search_doc_files(lang) > 0).then(|| folder(routes.search_docs(lang, 0).url()));
         let firsts: Vec<&str> = shards.iter().map(|s| &*s.first).filter(|f| !f.is_empty()).collect();
         let meta = serde_json::json!({
-            "version": 2,
+            "version": 3,
             "v": format!("{:08x}", version as u32),
             "docs": docs.len(),
             "per_file": DOCS_PER_FILE,
             "shards": firsts,
+            "order_url": routes.search_order(lang).url(),
             "shard_url": folder(routes.search_shard(lang, 0).url()),
             "docs_url": docs_url,
             "taxonomies": taxonomies,
@@ -347,11 +371,13 @@ impl<'a> Render<'a> {
         use crate::routes::Output;
         Some(match output {
             Output::SearchIndex(lang) => SearchFile::Meta(self.search_index(lang)),
+            Output::SearchOrder(lang) => SearchFile::Order(self.search_index(lang)),
             Output::SearchShard { lang, shard } => SearchFile::Shard(&self.search_index(lang).shards[shard]),
             Output::SearchDocs { lang, part } => {
-                let docs = self.site.latest.of(lang);
+                let index = self.search_index(lang);
+                let docs = &index.docs;
                 let range = (part * DOCS_PER_FILE).min(docs.len())..((part + 1) * DOCS_PER_FILE).min(docs.len());
-                let keys = &self.search_index(lang).doc_keys[range.clone()];
+                let keys = &index.doc_keys[range.clone()];
                 SearchFile::Docs(DocsFile { render: self, docs: &docs[range], keys, bases: term_bases(self.site) })
             }
             _ => return None,
@@ -362,6 +388,19 @@ impl<'a> Render<'a> {
     pub(super) fn search_index_url(&'a self, lang: usize) -> String {
         format!("{}?v={:08x}", self.routes.search_index(lang).url(), self.search_index(lang).meta_hash as u32)
     }
+}
+
+/// The briefs of language `lang`'s index by document number: its latest briefs in the order of
+/// their ids, which no title or date changes; and their document numbers, newest first.
+fn search_docs(site: &Site, lang: usize) -> (Vec<BriefId>, Vec<u32>) {
+    let latest = site.latest.of(lang);
+    let mut number = vec![u32::MAX; site.briefs.len()];
+    latest.iter().for_each(|&b| number[b] = 0);
+    let docs: Vec<BriefId> = site.by_id.iter().copied().filter(|&b| number[b] == 0).collect();
+    for (d, &b) in docs.iter().enumerate() {
+        number[b] = d as u32;
+    }
+    (docs, latest.iter().map(|&b| number[b]).collect())
 }
 
 /// A file of documents: `[[title, path from the site root, yyyy-mm-dd or "", summary, [term

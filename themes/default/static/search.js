@@ -2,6 +2,7 @@
 // titles, from an index split into files so that a query fetches a few of them, never the whole
 // site (src/render/search/ writes them):
 //   index.json       the entry: the first token of each shard, the terms, the number of briefs;
+//   order.json       the brief numbers, newest first (fetched with the first query);
 //   shards/<n>.json  sorted tokens, each with its postings (brief number, where it is found);
 //   docs/<n>.json    what a result shows (title, summary, text for the excerpt), fetched only
 //                    for the results shown.
@@ -138,6 +139,16 @@
     }
     return docCache[n];
   }
+  // The brief numbers, newest first: numbers follow the briefs' ids, so that a new date or
+  // title changes one brief's files, not the numbers of every brief it moves past.
+  var orderCache = null;
+  function order() {
+    if (!orderCache) {
+      orderCache = fetchJson(meta.order_url + "?v=" + meta.v);
+      orderCache.catch(function () { orderCache = null; });
+    }
+    return orderCache;
+  }
   function doc(d) {
     return docFile(Math.floor(d / meta.per_file)).then(function (file) { return file[d % meta.per_file]; });
   }
@@ -174,14 +185,16 @@
     return Promise.all(forms.map(function (f) { return lookup(f, scores); })).then(function () { return scores; });
   }
   // How many briefs match every token (and the term), and the first `wanted` of them: best
-  // first, newest first among equals (brief numbers are newest first).
+  // first, newest first among equals.
   function search(query, termId, wanted) {
     var toks = tokens(query);
     var lookups = toks.map(function (t) { return matches(forms(t)); });
     if (termId !== "") lookups.push(matches([{ text: "#" + termId, prefix: false, weight: 1 }]));
-    return Promise.all(lookups).then(function (all) {
+    return Promise.all([lookups.length ? order() : [], Promise.all(lookups)]).then(function (loaded) {
+      var newest = loaded[0], all = loaded[1];
       var count = 0, top = [];
-      for (var d = 0; all.length && d < meta.docs; d++) {
+      for (var k = 0; all.length && k < newest.length; k++) {
+        var d = newest[k];
         var total = 0;
         for (var i = 0; i < all.length && total >= 0; i++) total = all[i][d] < 0 ? -1 : total + all[i][d];
         if (total < 0) continue;
