@@ -2,9 +2,10 @@
 //!
 //!     cargo run --release --example rebuild_stages -- SITE [body|summary|title|date|terms] [ROUNDS]
 //!
-//! Builds SITE into `SITE/../bench-out` with a watch session, then edits the first brief of
-//! `content/briefs/` ROUNDS times and prints the time of each stage of each rebuild. The brief is
-//! restored at the end. A profiler attached to it sees only rebuilds after the first few seconds.
+//! Builds SITE into `SITE/../bench-out` with a watch session, then makes ROUNDS edits of the
+//! briefs of `content/briefs/` as `benches/watch_latency.py` makes them (the same briefs, the
+//! same changes) and prints the time of each stage of each rebuild. The briefs are restored at
+//! the end. A profiler attached to it sees only rebuilds after the first few seconds.
 use briefing::build::BuildOptions;
 use briefing::watch::Session;
 
@@ -21,18 +22,27 @@ fn main() {
         Session::new(BuildOptions { root: root.clone(), output: Some(output), timed: true, ..Default::default() })
             .unwrap();
     session.build().unwrap();
-    let file = std::fs::read_dir(root.join("content/briefs")).unwrap().next().unwrap().unwrap().path();
-    let original = std::fs::read_to_string(&file).unwrap();
+    // The briefs the latency script (benches/watch_latency.py) edits, with its edits.
+    let mut briefs: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("content/briefs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .collect();
+    briefs.sort();
+    let mut originals = Vec::new();
     for i in 0..rounds {
+        let file = briefs[(i * 7919) % briefs.len()].clone();
+        let original = std::fs::read_to_string(&file).unwrap();
+        originals.push((file.clone(), original.clone()));
+        let line = |key: &str, value: String| {
+            let text = original.lines().map(|l| if l.starts_with(key) { value.clone() } else { l.to_string() });
+            text.collect::<Vec<_>>().join("\n") + "\n"
+        };
         let text = match kind.as_str() {
             "body" => format!("{original}\nMore {i}.\n"),
-            "summary" => original.replacen("summary: \"", &format!("summary: \"S{i} "), 1),
-            "title" => original.replacen("title: \"", &format!("title: \"T{i} "), 1),
-            "date" => original
-                .lines()
-                .map(|l| if l.starts_with("date: ") { format!("date: {}-01-01", 2010 + i % 9) } else { l.to_string() })
-                .collect::<Vec<_>>()
-                .join("\n"),
+            "summary" => line("summary: ", format!("summary: \"Edited summary {i}.\"")),
+            "title" => line("title: ", format!("title: \"Edited title {i}\"")),
+            "date" => line("date: ", format!("date: 20{}-0{}-1{}", 10 + i % 15, 1 + i % 9, i % 10)),
             "terms" => original.replacen("topics: [", &format!("topics: [\"New term {i}\", "), 1),
             _ => panic!("kind"),
         };
@@ -56,5 +66,7 @@ fn main() {
             .collect();
         eprintln!("    render (threads' time): {}", kinds.join(", "));
     }
-    std::fs::write(&file, original).unwrap();
+    for (file, original) in originals.into_iter().rev() {
+        std::fs::write(&file, original).unwrap();
+    }
 }
