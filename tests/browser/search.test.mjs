@@ -202,6 +202,24 @@ test("a topic filter narrows the list", async () => {
   await page.close();
 });
 
+test("briefs that score alike are listed newest first, as the term's page lists them", async () => {
+  // A term alone scores every brief of it alike: the order comes from order.json (documents
+  // are numbered by id, not date), and must be the term page's.
+  const { page, errors } = await searchPage();
+  await page.goto(`${origin}${BASE}search/?term=topics/opcon-transfer`);
+  await page.waitForSelector(SHOWN);
+  const found = await resultTitles(page);
+  await page.goto(`${origin}${BASE}topics/opcon-transfer/`);
+  const listed = await page.$$eval("main .card-title a", (as) => as.map((a) => a.textContent));
+  // The term page also lists superseded briefs (search holds the latest only) and, below,
+  // briefs that mention the term: the briefs on both are in the same order.
+  const both = found.filter((t) => listed.includes(t));
+  assert.ok(both.length >= 5, found.join(" | "));
+  assert.deepEqual(both, listed.filter((t) => both.includes(t)));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("clicking a result opens the brief, and the header box searches from any page", async () => {
   const page = await browser.newPage();
   await page.goto(`${origin}${BASE}`);
