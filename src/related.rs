@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -19,6 +20,10 @@ pub struct Related {
     /// The hash of `shared`, made with it (pages that list related briefs hash it).
     pub shared_hash: u64,
 }
+
+/// Each brief's related briefs, by brief. A list is shared (`Arc`): a rebuild keeps the lists a
+/// change did not touch without copying them.
+pub type RelatedLists = Vec<Arc<[Related]>>;
 
 /// What related briefs are computed from, besides the `related:` lists: every brief's date rank
 /// and terms, with their labels.
@@ -55,15 +60,15 @@ const RELATED_COUNT: usize = 5;
 /// Briefs are handled by their position in the date order (their rank), postings hold ranks,
 /// and scores are kept by rank: the candidates of a brief are briefs of nearby dates, so the
 /// scores it touches lie close together in memory.
-pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> Vec<Vec<Related>> {
+pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> RelatedLists {
     let index = TermIndex::new(site);
-    let by_rank: Vec<Vec<Related>> = site
+    let by_rank: Vec<Arc<[Related]>> = site
         .by_date
         .par_iter()
-        .map_init(|| Scratch::new(site.briefs.len()), |scratch, &b| index.related(site, explicit, b, scratch))
+        .map_init(|| Scratch::new(site.briefs.len()), |scratch, &b| index.related(site, explicit, b, scratch).into())
         .collect();
     // Back from date order to brief order.
-    let mut related: Vec<Vec<Related>> = vec![Vec::new(); site.briefs.len()];
+    let mut related: RelatedLists = vec![Arc::from([]); site.briefs.len()];
     for (list, &b) in by_rank.into_iter().zip(&site.by_date) {
         related[b] = list;
     }
@@ -134,7 +139,7 @@ impl Basis {
 
 /// Related briefs again after a change: computed only for the briefs whose list it can touch
 /// (see `Basis`), the others taken from `last`.
-pub fn update_related(site: &Site, explicit: &[&[BriefId]], basis: &Basis, last: &[Vec<Related>]) -> Vec<Vec<Related>> {
+pub fn update_related(site: &Site, explicit: &[&[BriefId]], basis: &Basis, last: &[Arc<[Related]>]) -> RelatedLists {
     let touched = match basis.touched(site, explicit) {
         Some(touched) if last.len() == site.briefs.len() => touched,
         _ => return related_briefs(site, explicit),
@@ -149,7 +154,7 @@ pub fn update_related(site: &Site, explicit: &[&[BriefId]], basis: &Basis, last:
                     return last[b].clone();
                 }
                 let scratch = scratch.get_or_insert_with(|| Scratch::new(site.briefs.len()));
-                index.related(site, explicit, b, scratch)
+                index.related(site, explicit, b, scratch).into()
             },
         )
         .collect()

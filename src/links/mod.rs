@@ -53,7 +53,7 @@ pub struct LinkGraph {
     pub record_outputs: Vec<(Vec<LinkOutput>, u64)>,
     /// Per brief, the distinct briefs that link to it, newest first.
     pub backlinks: Arc<Vec<Vec<BriefId>>>,
-    pub related: Arc<Vec<Vec<Related>>>,
+    pub related: Arc<crate::related::RelatedLists>,
     /// Per brief, the previous (older) and next (newer) brief of its section by date.
     pub neighbours: Neighbours,
     /// Where bodies name terms that have records (see `mentions.rs`).
@@ -341,7 +341,7 @@ pub struct Memo {
     /// What related briefs are computed from besides the `related:` lists (see `related_basis`).
     related_basis: u64,
     related_key: u64,
-    related: Arc<Vec<Vec<Related>>>,
+    related: Arc<crate::related::RelatedLists>,
     /// What they were computed from, to compute again only the lists a change touched.
     related_from: Basis,
 }

@@ -206,7 +206,7 @@ impl<'a> Render<'a> {
             content: self.brief_body(b),
             taxonomies: self.terms.groups(&brief.terms, brief.lang),
             backlinks: self.cards.list(&graph.backlinks[b]),
-            related: RelatedList { cards: &self.cards, related: &graph.related[b] },
+            related: RelatedList { cards: &self.cards, related: &graph.related[b][..] },
             outgoing: self.cards.list(&links.outgoing),
             previous: graph.previous(b).map(|x| self.cards.get(x)),
             next: graph.next(b).map(|x| self.cards.get(x)),

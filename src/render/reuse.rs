@@ -27,7 +27,7 @@ use std::hash::Hash;
 use std::sync::Arc;
 
 use crate::hash;
-use crate::links::{BriefLinks, LinkGraph, Related};
+use crate::links::{BriefLinks, LinkGraph};
 use crate::parse::Parsed;
 use crate::site::{BriefId, Site};
 
@@ -39,7 +39,7 @@ pub struct PageMemo {
     /// What every brief page shows alike.
     shared: u64,
     backlinks: Arc<Vec<Vec<BriefId>>>,
-    related: Arc<Vec<Vec<Related>>>,
+    related: Arc<crate::related::RelatedLists>,
     neighbours: Neighbours,
     /// The hash of each brief's card.
     cards: Vec<u64>,
@@ -207,7 +207,9 @@ impl PageMemo {
                     && page.section == brief.section
                     && (Arc::ptr_eq(&page.terms, &brief.terms) || page.terms == brief.terms)
                     && (same_backlinks || self.backlinks[b] == graph.backlinks[b])
-                    && (same_related || self.related[b] == graph.related[b])
+                    && (same_related
+                        || Arc::ptr_eq(&self.related[b], &graph.related[b])
+                        || self.related[b] == graph.related[b])
                     && (same_neighbours
                         || (self.neighbours.0[b], self.neighbours.1[b])
                             == (graph.neighbours.0[b], graph.neighbours.1[b]))
