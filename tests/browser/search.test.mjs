@@ -220,6 +220,28 @@ test("briefs that score alike are listed newest first, as the term's page lists 
   await page.close();
 });
 
+test("an order from another build (numbers past the index's documents) is not counted or shown", async () => {
+  // A host that ignores `?v=`, or a page left open across a deploy, can pair an entry with
+  // another build's order.json.
+  const plain = await searchPage();
+  await plain.page.fill("#search-input", "opcon");
+  await plain.page.waitForSelector(SHOWN);
+  const status = await plain.page.textContent("#search-status");
+  const titles = await resultTitles(plain.page);
+  await plain.page.close();
+  const { page, errors } = await searchPage();
+  await page.route("**/search/order.json*", async (route) => {
+    const order = await (await route.fetch()).json();
+    await route.fulfill({ json: [order.length + 3, order.length, ...order, order.length + 1] });
+  });
+  await page.fill("#search-input", "opcon");
+  await page.waitForSelector(SHOWN);
+  assert.equal(await page.textContent("#search-status"), status);
+  assert.deepEqual(await resultTitles(page), titles);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("clicking a result opens the brief, and the header box searches from any page", async () => {
   const page = await browser.newPage();
   await page.goto(`${origin}${BASE}`);

@@ -4,9 +4,10 @@
 //! sorted tokens too, and moves only the postings of the documents an edit changed.
 //!
 //! A shard is `[["token",[posting,…]],…]`, tokens sorted by code point. A posting is
-//! `(d - previous d) * 128 + code`, `d` the document's number (newest first, from 0) and `code`
-//! where the token is: `TITLE | TERM | SUMMARY | SOURCE` and, in bits 4–6, how often the body
-//! holds it (at most 7). A term's filter is the token `#<term index>` (no word starts with `#`).
+//! `(d - previous d) * 128 + code`, `d` the document's number (from 0, in the order of the
+//! briefs' ids; `order.json` lists them newest first) and `code` where the token is: `TITLE |
+//! TERM | SUMMARY | SOURCE` and, in bits 4–6, how often the body holds it (at most 7). A term's
+//! filter is the token `#` and the term's key (`#topics/opcon-transfer`; no word starts with `#`).
 
 use std::sync::Arc;
 

@@ -195,6 +195,9 @@
       var count = 0, top = [];
       for (var k = 0; all.length && k < newest.length; k++) {
         var d = newest[k];
+        // An order from another build than the entry (a host that ignores `?v=`, a page left
+        // open across a deploy) may name documents this index does not have.
+        if (!(d < meta.docs)) continue;
         var total = 0;
         for (var i = 0; i < all.length && total >= 0; i++) total = all[i][d] < 0 ? -1 : total + all[i][d];
         if (total < 0) continue;
