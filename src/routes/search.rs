@@ -1,8 +1,8 @@
 //! The files of a language's search index besides its entry file: the documents' order (newest
 //! first), shards of the sorted word list and files of the documents' texts (see
-//! `render/search/`). How many of each follows from
-//! the number of the language's latest briefs alone, so the table is planned before any text is
-//! read, and a body edit never changes it (`watch` keeps the table while the model is the same).
+//! `render/search/`). How many of each follows from the number of the language's latest briefs
+//! alone, so the table is planned before any text is read, and a body edit never changes it
+//! (`watch` keeps the table while the model is the same).
 
 use super::table::Table;
 use super::{Output, Route, Routes};

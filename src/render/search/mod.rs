@@ -244,8 +244,8 @@ impl<'a> Render<'a> {
 
     fn make_search_index(&'a self, lang: usize) -> LangIndex {
         let (site, routes) = (self.site, self.routes);
-        let (docs, order) = search_docs(site, lang);
-        let docs = &docs[..];
+        let (doc_list, order) = search_docs(site, lang);
+        let docs = &doc_list[..];
         let bases = term_bases(site);
         let names = TermNames::of(site, lang, self.search_terms());
         let fields = |d: usize| self.doc_fields(&names, &bases, docs[d]);
@@ -312,7 +312,7 @@ impl<'a> Render<'a> {
         let version = hash::of(&(all_key, order_hash, shards.iter().map(|s| s.hash).collect::<Vec<_>>()));
         let meta = self.search_meta(lang, docs, &shards, version, &bases);
         let meta_hash = hash::bytes(&meta);
-        LangIndex { docs: docs.to_vec(), doc_keys, order: order_json, order_hash, shards, meta, meta_hash }
+        LangIndex { docs: doc_list, doc_keys, order: order_json, order_hash, shards, meta, meta_hash }
     }
 
     /// `search/index.json`: `{"version":3,"v":…,"docs":n,"per_file":k,"shards":[first token…],
@@ -394,9 +394,10 @@ impl<'a> Render<'a> {
 /// their ids, which no title or date changes; and their document numbers, newest first.
 fn search_docs(site: &Site, lang: usize) -> (Vec<BriefId>, Vec<u32>) {
     let latest = site.latest.of(lang);
-    let mut number = vec![u32::MAX; site.briefs.len()];
-    latest.iter().for_each(|&b| number[b] = 0);
-    let docs: Vec<BriefId> = site.by_id.iter().copied().filter(|&b| number[b] == 0).collect();
+    let mut in_index = vec![false; site.briefs.len()];
+    latest.iter().for_each(|&b| in_index[b] = true);
+    let docs: Vec<BriefId> = site.by_id.iter().copied().filter(|&b| in_index[b]).collect();
+    let mut number = vec![0u32; site.briefs.len()];
     for (d, &b) in docs.iter().enumerate() {
         number[b] = d as u32;
     }

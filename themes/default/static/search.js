@@ -56,8 +56,6 @@
 
   var meta = null;
   var termsByKey = Object.create(null);
-  var shardCache = {};
-  var docCache = {};
   var shown = PAGE;
   var generation = 0;
 
@@ -125,29 +123,25 @@
       return r.json();
     });
   }
-  function shard(n) {
-    if (!shardCache[n]) {
-      shardCache[n] = fetchJson(meta.shard_url + n + ".json?v=" + meta.v);
-      shardCache[n].catch(function () { delete shardCache[n]; });
+  // A file of the index, fetched once; fetched again after a failure.
+  var fetched = {};
+  function once(url) {
+    if (!fetched[url]) {
+      fetched[url] = fetchJson(url);
+      fetched[url].catch(function () { delete fetched[url]; });
     }
-    return shardCache[n];
+    return fetched[url];
+  }
+  function shard(n) {
+    return once(meta.shard_url + n + ".json?v=" + meta.v);
   }
   function docFile(n) {
-    if (!docCache[n]) {
-      docCache[n] = fetchJson(meta.docs_url + n + ".json?v=" + meta.v);
-      docCache[n].catch(function () { delete docCache[n]; });
-    }
-    return docCache[n];
+    return once(meta.docs_url + n + ".json?v=" + meta.v);
   }
   // The brief numbers, newest first: numbers follow the briefs' ids, so that a new date or
   // title changes one brief's files, not the numbers of every brief it moves past.
-  var orderCache = null;
   function order() {
-    if (!orderCache) {
-      orderCache = fetchJson(meta.order_url + "?v=" + meta.v);
-      orderCache.catch(function () { orderCache = null; });
-    }
-    return orderCache;
+    return once(meta.order_url + "?v=" + meta.v);
   }
   function doc(d) {
     return docFile(Math.floor(d / meta.per_file)).then(function (file) { return file[d % meta.per_file]; });
