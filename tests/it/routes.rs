@@ -88,6 +88,8 @@ fn paths_compare_as_hosts_compare_them() {
 fn a_content_file_at_a_generated_path_is_an_error() {
     let test = SiteTest::new().brief("a.md", &brief("A", "")).file("content/graph.json", "{}");
     clash(test, &["the file `content/graph.json`", "the link graph `graph.json`"]);
+    let test = SiteTest::new().brief("a.md", &brief("A", "")).file("content/search/order.json", "[]");
+    clash(test, &["the file `content/search/order.json`", "the search index's order", "`/search/order.json`"]);
     // A file where the build needs a folder.
     let test = SiteTest::new().brief("briefs/a.md", &brief("A", "")).file("static/briefs", "not a folder");
     let run = test.build_err();
