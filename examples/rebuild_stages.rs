@@ -4,7 +4,8 @@
 //!
 //! Builds SITE into `SITE/../bench-out` with a watch session, then makes ROUNDS edits of the
 //! briefs of `content/briefs/` as `benches/watch_latency.py` makes them (the same briefs, the
-//! same changes) and prints the time of each stage of each rebuild. The briefs are restored at
+//! same changes) and prints the time of each stage of each rebuild, and when its pages were
+//! written (when `watch` reloads the browser). The briefs are restored at
 //! the end. A profiler attached to it sees only rebuilds after the first few seconds.
 use briefing::build::BuildOptions;
 use briefing::watch::Session;
@@ -48,12 +49,15 @@ fn main() {
         };
         std::fs::write(&file, text).unwrap();
         let started = std::time::Instant::now();
-        let report = session.rebuild(std::slice::from_ref(&file)).unwrap();
+        let mut pages = None;
+        let report =
+            session.rebuild_then(std::slice::from_ref(&file), &mut |_| pages = Some(started.elapsed())).unwrap();
         let stages: Vec<String> =
             report.stages.0.iter().map(|(n, t)| format!("{n} {:.1}", t.as_secs_f64() * 1000.0)).collect();
         eprintln!(
-            "{kind} {:.1} ms: {} ({} rendered)",
+            "{kind} {:.1} ms, pages written at {:.1} ms: {} ({} rendered)",
             started.elapsed().as_secs_f64() * 1000.0,
+            pages.unwrap_or_default().as_secs_f64() * 1000.0,
             stages.join(", "),
             report.rendered
         );

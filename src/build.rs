@@ -263,17 +263,27 @@ pub struct Cache {
 
 /// Builds (or checks) the site once.
 pub fn run(project: &Project, mode: Mode) -> Result<BuildReport, BuildError> {
-    run_with(project, mode, None, &Changes::All)
+    run_with(project, mode, None, &Changes::All, None)
+}
+
+/// What the first commit of a rebuild that writes its pages first wrote (see `run_with`).
+pub struct PagesWritten<'a> {
+    /// The source files that changed since the last build.
+    pub changed: &'a [String],
+    pub write: WriteStats,
 }
 
 /// Runs every stage; writes only when nothing failed. With a cache, every stage reuses what it
 /// can of the last run and keeps what the next can reuse; `changes` says which sources may have
-/// changed since.
+/// changed since. With `on_pages` (`watch`, which reloads the browser then), the pages are
+/// committed first and `on_pages` told, and the files for other programs (`graph.json`, …) are
+/// rendered and committed after.
 pub fn run_with(
     project: &Project,
     mode: Mode,
     cache: Option<&mut Cache>,
     changes: &Changes,
+    on_pages: Option<&mut dyn FnMut(&PagesWritten)>,
 ) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let mut stages = Stages::default();
@@ -589,10 +599,63 @@ pub fn run_with(
         (None, _) if recorded.is_empty() => Previous::None,
         (None, _) => Previous::ByPath(recorded.iter().map(|(path, hash)| (path.as_str(), *hash)).collect()),
     };
-    let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
+    // `watch` knows what the output holds and which of its files the site no longer has; `build`
+    // walks it.
+    let removals = match &memo.written {
+        Some((last, _, _)) if watching => {
+            if Arc::ptr_eq(last, &routes) {
+                output::Removals::Listed(Vec::new())
+            } else {
+                let now: HashSet<&str> = routes.files.iter().map(|r| r.file()).collect();
+                let gone = last.files.iter().map(|r| r.file()).filter(|f| !now.contains(f));
+                output::Removals::Listed(gone.map(str::to_string).collect())
+            }
+        }
+        _ => output::Removals::AllBut(routes.files.iter().map(|r| r.file()).collect()),
+    };
+    let mut staging = staging;
     let render_memo = watching.then_some(&mut memo.render);
-    let outcome = stages.time("render", || render::render(&inputs, &previous, sink, &stop_requested, render_memo));
+    let rendering = render::Rendering::start(&inputs, &previous, render_memo);
+    // Someone waits for the pages (`watch`, to reload the browser): they are committed first,
+    // the files for other programs after.
+    let pages_first = on_pages.is_some() && staging.is_some();
+    let first = if pages_first { render::Pass::Pages } else { render::Pass::All };
+    let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
+    let mut outcome = stages.time("render", || rendering.pass(first, sink, &stop_requested));
+    let mut write_stats = WriteStats::default();
+    let mut removals = Some(removals);
+    // Whether the pages were committed, and a failure to write after it.
+    let mut committed_pages = false;
+    let mut failed_write = None;
+    if let (true, Some(on_pages), true) = (pages_first, on_pages, outcome.is_clean() && !stop_requested()) {
+        let pages = staging.take().expect("pages are staged");
+        let committed = stages.time("write pages", || pages.commit(removals.take().unwrap_or_default(), None));
+        let later = committed.and_then(|stats| {
+            committed_pages = true;
+            write_stats = stats;
+            on_pages(&PagesWritten { changed: &changed, write: stats });
+            Staging::begin(&project.output_dir)
+        });
+        match later {
+            Ok(later) => {
+                let more = stages.time("files for programs", || {
+                    rendering.pass(render::Pass::Programs, Some(&later as &dyn render::Sink), &stop_requested)
+                });
+                outcome.add(more);
+                staging = Some(later);
+            }
+            Err(e) => failed_write = Some(io_error(project, e)),
+        }
+    }
+    rendering.finish(&outcome);
     drop(previous);
+    if committed_pages && (failed_write.is_some() || !outcome.is_clean()) {
+        // Part of this rebuild is in the output: the next compares every file with it.
+        memo.written = None;
+    }
+    if let Some(e) = failed_write {
+        return Err(e);
+    }
     if let Some(e) = outcome.io {
         return Err(BuildError::Environment(e));
     }
@@ -619,31 +682,25 @@ pub fn run_with(
         return Err(BuildError::Content(Box::new(report)));
     }
     if outcome.stopped || stop_requested() {
-        return Err(BuildError::Environment(EnvError::new("interrupted: the output was left as it was")));
+        let left = match committed_pages {
+            true => "the pages were written, the files for other programs were left as they were",
+            false => "the output was left as it was",
+        };
+        return Err(BuildError::Environment(EnvError::new(format!("interrupted: {left}"))));
     }
     if let Some(staging) = staging {
         let write_started = Instant::now();
-        // `watch` knows what the output holds; `build` walks it, and records the signatures for
-        // the next build.
-        let removals = match &memo.written {
-            Some((last, _, _)) if watching => {
-                if Arc::ptr_eq(last, &routes) {
-                    output::Removals::Listed(Vec::new())
-                } else {
-                    let now: HashSet<&str> = routes.files.iter().map(|r| r.file()).collect();
-                    let gone = last.files.iter().map(|r| r.file()).filter(|f| !now.contains(f));
-                    output::Removals::Listed(gone.map(str::to_string).collect())
-                }
-            }
-            _ => output::Removals::AllBut(routes.files.iter().map(|r| r.file()).collect()),
-        };
         let record = (!watching).then(|| {
             let files = routes.files.iter().map(|r| r.file());
             output::signatures_text(files.zip(outcome.signatures.iter().copied()).filter(|(_, s)| *s != 0))
         });
+        let removals = removals.take().unwrap_or_default();
         let stats = staging.commit(removals, record.as_deref()).map_err(|e| io_error(project, e))?;
         report.stages.0.push(("write", write_started.elapsed()));
-        report.write = Some(stats);
+        write_stats.written += stats.written;
+        write_stats.unchanged += stats.unchanged;
+        write_stats.removed += stats.removed;
+        report.write = Some(write_stats);
         if !watching {
             let files = outcome.signatures.iter().filter(|s| **s != 0).count();
             unchanged::record(project, inputs_key, &report, files);

@@ -278,6 +278,13 @@ pub enum Removals<'a> {
     AllBut(HashSet<&'a str>),
 }
 
+/// None.
+impl Default for Removals<'_> {
+    fn default() -> Self {
+        Removals::Listed(Vec::new())
+    }
+}
+
 impl Staging {
     /// Starts writing into `output_dir` (created if missing), first completing or discarding
     /// what an interrupted build left.

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::build::{self, BuildError, BuildOptions, BuildReport, Cache, Mode, Project};
+use crate::build::{self, BuildError, BuildOptions, BuildReport, Cache, Mode, PagesWritten, Project};
 use crate::discover::{self, Changes};
 use crate::output;
 
@@ -31,15 +31,25 @@ impl Session {
 
     /// Builds everything.
     pub fn build(&mut self) -> Result<BuildReport, BuildError> {
-        build::run_with(&self.project, Mode::Build, Some(&mut self.cache), &Changes::All)
+        build::run_with(&self.project, Mode::Build, Some(&mut self.cache), &Changes::All, None)
     }
 
     /// Builds again after the files at `paths` changed (as the watcher reported them: created,
     /// modified, removed or renamed).
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<BuildReport, BuildError> {
+        self.rebuild_then(changed, &mut |_| {})
+    }
+
+    /// `rebuild`, telling `on_pages` when the pages are in the output: before the files for other
+    /// programs (`graph.json`, …) are written after them, when a browser can reload.
+    pub fn rebuild_then(
+        &mut self,
+        changed: &[PathBuf],
+        on_pages: &mut dyn FnMut(&PagesWritten),
+    ) -> Result<BuildReport, BuildError> {
         let mut paths = std::mem::take(&mut self.pending);
         paths.extend_from_slice(changed);
-        let result = self.rebuild_paths(&paths);
+        let result = self.rebuild_paths(&paths, on_pages);
         if result.is_err() {
             // The next rebuild looks at these again (a failed build may not have read them).
             self.pending = paths;
@@ -47,7 +57,11 @@ impl Session {
         result
     }
 
-    fn rebuild_paths(&mut self, paths: &[PathBuf]) -> Result<BuildReport, BuildError> {
+    fn rebuild_paths(
+        &mut self,
+        paths: &[PathBuf],
+        on_pages: &mut dyn FnMut(&PagesWritten),
+    ) -> Result<BuildReport, BuildError> {
         let root = output::absolute(&self.project.root);
         let settings_changed = paths.iter().any(|p| {
             let p = output::absolute(p);
@@ -57,7 +71,8 @@ impl Session {
             // A bad site.yaml or theme keeps the last good project until it is fixed.
             self.project = Project::resolve(&self.options)?;
         }
-        build::run_with(&self.project, Mode::Build, Some(&mut self.cache), &Changes::Paths(paths.to_vec()))
+        let changes = Changes::Paths(paths.to_vec());
+        build::run_with(&self.project, Mode::Build, Some(&mut self.cache), &changes, Some(on_pages))
     }
 
     /// The files the site reads besides its folders: the bibliography files `site.yaml` names

@@ -151,7 +151,16 @@ pub fn run(args: WatchArgs) -> ExitCode {
             continue;
         }
         let started = Instant::now();
-        match session.rebuild(&paths) {
+        // The browser reloads as soon as the pages are written, before the files for other
+        // programs (graph.json, the sitemap, …) are.
+        let mut reload = |pages: &briefing::build::PagesWritten| {
+            if pages.write.written + pages.write.removed == 0 && pages.changed.is_empty() {
+                return;
+            }
+            let css_only = !pages.changed.is_empty() && pages.changed.iter().all(|c| c.ends_with(".css"));
+            hub.send(if css_only { Event::Css } else { Event::Reload });
+        };
+        match session.rebuild_then(&paths, &mut reload) {
             Ok(report) => {
                 // The server follows a new `base_url` at once, the watcher new bibliography files.
                 *base_path.write().unwrap_or_else(|e| e.into_inner()) = session.base_path().to_string();
@@ -167,8 +176,6 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 if write.written + write.removed == 0 && report.changed.is_empty() {
                     continue;
                 }
-                let css_only = !report.changed.is_empty() && report.changed.iter().all(|c| c.ends_with(".css"));
-                hub.send(if css_only { Event::Css } else { Event::Reload });
                 eprintln!(
                     "{}: {} rendered, {} written, {} removed in {:.0} ms",
                     describe(&report.changed),

@@ -9,6 +9,7 @@ mod data;
 mod feeds;
 mod files;
 mod pages;
+mod rendering;
 mod report;
 mod reuse;
 mod search;
@@ -31,6 +32,7 @@ use crate::site::Site;
 use crate::theme::Theme;
 
 pub use files::{redirect_page, xml_escape};
+pub use rendering::{Pass, Rendering};
 pub use templates::{Templates, REQUIRED_TEMPLATES};
 
 use context::{
@@ -765,147 +767,4 @@ pub fn print_page(inputs: &Inputs, page: crate::routes::Page) -> Result<Result<V
         Err(Failure::Content(d)) => Ok(Err(d)),
         Err(Failure::Io(e)) => Err(e),
     }
-}
-
-/// Renders every route: a page or file whose signature is the one in `previous` is kept as the
-/// last build wrote it, every other one is rendered and handed to `sink`. `stop` is asked now and
-/// then whether to give up (Ctrl-C).
-pub fn render(
-    inputs: &Inputs,
-    previous: &Previous,
-    sink: Option<&dyn Sink>,
-    stop: &(dyn Fn() -> bool + Sync),
-    memo: Option<&mut Memo>,
-) -> Outcome {
-    let site = inputs.site;
-    let (views_memo, parts, mut pages_memo, search_memo, files_memo, urls_memo) = match memo {
-        Some(Memo { views, parts, pages, search, files, urls }) => {
-            (Some(views), Some(&*parts), Some(pages), Some(&*search), Some(files), Some(urls))
-        }
-        None => (None, None, None, None, None, None),
-    };
-    let (mut render, views) = Render::new(inputs, views_memo.as_deref());
-    render.url_keys = UrlKeys::kept(site, inputs.routes, urls_memo);
-    render.parts = parts;
-    render.search_memo = search_memo;
-    if let Some(files) = files_memo.as_deref() {
-        render.known_files = files.clone();
-    }
-    let mut list_keys = Vec::new();
-    let shared = pages_memo.as_ref().map(|_| reuse::Shared {
-        key: render.shared_key(),
-        site,
-        graph: inputs.graph,
-        cards: &views.cards,
-    });
-    if let (Some(memo), Some(shared)) = (pages_memo.as_deref_mut(), &shared) {
-        render.known = memo.known(shared);
-        render.hashed = (0..site.briefs.len()).map(|_| OnceLock::new()).collect();
-        let routes = inputs.routes.files.len();
-        list_keys = render.list_keys(shared.key, &memo.source_keys(&inputs.graph.citations));
-        render.known_lists = memo.known_lists(shared, &list_keys);
-        render.hashed_lists = (0..routes).map(|_| OnceLock::new()).collect();
-    }
-    if previous.is_none() {
-        // Every page renders: make the cards first, newest first in runs. List pages read them in
-        // that order and find them side by side in memory rather than scattered over the heap.
-        site.by_date.par_chunks(512).for_each(|run| {
-            for &b in run {
-                render.cards.value(b);
-            }
-        });
-    }
-    // The first failure to write stops the rendering: a full disk is one message, not one per page.
-    let io_failed = AtomicBool::new(false);
-    let first_io: Mutex<Option<EnvError>> = Mutex::new(None);
-    let results: Vec<Result_> = inputs
-        .routes
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(i, route)| {
-            if stop() || io_failed.load(Ordering::Relaxed) {
-                return None;
-            }
-            let started = inputs.timed.then(Instant::now);
-            let (signature, result) = render.route(i, route, previous.get(i, route), sink);
-            let took = started.map(|s| s.elapsed()).unwrap_or_default();
-            Some((
-                signature,
-                match result {
-                    Ok(rendered) => Ok(rendered),
-                    Err(Failure::Content(d)) => Err(Box::new(d)),
-                    Err(Failure::Io(e)) => {
-                        io_failed.store(true, Ordering::Relaxed);
-                        first_io.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
-                        return None;
-                    }
-                },
-                took,
-            ))
-        })
-        .collect();
-    let mut outcome = Outcome {
-        io: first_io.into_inner().unwrap_or_else(|e| e.into_inner()),
-        signatures: vec![0; results.len()],
-        contents: vec![0; results.len()],
-        ..Outcome::default()
-    };
-    for (i, (route, result)) in inputs.routes.files.iter().zip(results).enumerate() {
-        let Some((signature, result, took)) = result else {
-            outcome.stopped = true;
-            continue;
-        };
-        if inputs.timed {
-            let kind = route.output.kind();
-            match outcome.by_kind.iter_mut().find(|(k, ..)| *k == kind) {
-                Some((_, time, count)) => {
-                    *time += took;
-                    *count += matches!(result, Ok(Done::Rendered(_))) as usize;
-                }
-                None => outcome.by_kind.push((kind, took, matches!(result, Ok(Done::Rendered(_))) as usize)),
-            }
-        }
-        if matches!(route.output, Output::Page(_)) {
-            outcome.pages += 1;
-        }
-        match result {
-            Ok(Done::Rendered(content)) => {
-                outcome.rendered += 1;
-                outcome.contents[i] = content;
-            }
-            Ok(Done::Kept) => {
-                outcome.kept += 1;
-                outcome.contents[i] = previous.get(i, route).content.unwrap_or(0);
-            }
-            Err(d) => {
-                outcome.diagnostics.push(*d);
-                continue;
-            }
-        }
-        outcome.signatures[i] = signature;
-    }
-    if let Some(sink) = sink {
-        sink.keep(outcome.kept);
-    }
-    if let Some(memo) = views_memo {
-        views.remember(site, inputs.routes, memo);
-    }
-    if let Some(files) = files_memo {
-        *files = inputs
-            .routes
-            .files
-            .iter()
-            .zip(&outcome.signatures)
-            .map(|(route, &signature)| (render.model_file_key(route.output).unwrap_or(0), signature))
-            .collect();
-    }
-    if let (Some(memo), Some(shared)) = (pages_memo, &shared) {
-        let hashed = std::mem::take(&mut render.hashed).into_iter().map(OnceLock::into_inner).collect();
-        memo.remember(shared, &render.known, hashed);
-        let hashed = std::mem::take(&mut render.hashed_lists).into_iter().map(OnceLock::into_inner).collect();
-        memo.remember_lists(&list_keys, &render.known_lists, hashed);
-    }
-    render.cards.free_later();
-    outcome
 }

@@ -163,6 +163,25 @@ impl Output {
             Output::ThemeFile(_) | Output::Asset(_) | Output::Static(_) => "copied",
         }
     }
+
+    /// A file that other programs read and no page of the site loads: the graph, term and source
+    /// data, the timeline's data and calendar, a brief's citation files, the sitemap and
+    /// `robots.txt`. `watch` writes these after the browser reloads (feeds are not among them:
+    /// browsers show them, with the theme's `feed.xsl`).
+    pub fn is_for_programs(&self) -> bool {
+        matches!(
+            self,
+            Output::Graph
+                | Output::Terms
+                | Output::SourcesJson
+                | Output::TimelineJson(_)
+                | Output::TimelineIcs
+                | Output::CiteBib(_)
+                | Output::CiteRis(_)
+                | Output::Sitemap(_)
+                | Output::Robots
+        )
+    }
 }
 
 /// One file of the output: its URL and its path, kept as one text (`/policy/briefs/x/index.html`)
