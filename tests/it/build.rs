@@ -27,13 +27,17 @@ fn section_pages_list_briefs_newest_first_with_weight_first_and_subsections() {
         .brief("briefs/old.md", &brief("Old", "2020-01-01", ""))
         .brief("briefs/new.md", &brief("New", "2025-01-01", ""))
         .brief("briefs/pinned.md", &brief("Pinned", "2019-01-01", "weight: 1\n"))
+        .brief("briefs/second.md", &brief("Second", "2024-06-01", "weight: 2\n"))
+        .brief("briefs/also-second.md", &brief("Also second", "2018-01-01", "weight: 2\n"))
         .brief("briefs/cost-sharing/sma.md", &brief("SMA", "2024-01-01", ""))
         .build_ok();
     let page = site.main_of("briefs/index.html");
     assert!(page.contains("<h1>All briefs</h1>"), "{page}");
     assert!(page.contains("The <em>intro</em>."), "{page}");
-    let (p, n, o) = (page.find(">Pinned<").unwrap(), page.find(">New<").unwrap(), page.find(">Old<").unwrap());
-    assert!(p < n && n < o, "{page}");
+    // Lightest first, briefs of equal weight newest first, then the rest newest first.
+    let at = |title: &str| page.find(&format!(">{title}<")).unwrap();
+    let order = [at("Pinned"), at("Second"), at("Also second"), at("New"), at("Old")];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{page}");
     // A folder without _index.md is a section too, titled from its name.
     assert!(page.contains(r#"href="/briefs/cost-sharing/""#), "{page}");
     let sub = site.main_of("briefs/cost-sharing/index.html");
