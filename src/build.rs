@@ -615,7 +615,7 @@ pub fn run_with(
     };
     let mut staging = staging;
     let render_memo = watching.then_some(&mut memo.render);
-    let rendering = render::Rendering::start(&inputs, &previous, render_memo);
+    let rendering = stages.time("prepare", || render::Rendering::start(&inputs, &previous, render_memo));
     // Someone waits for the pages (`watch`, to reload the browser): they are committed first,
     // the files for other programs after.
     let pages_first = on_pages.is_some() && staging.is_some();

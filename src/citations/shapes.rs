@@ -458,14 +458,19 @@ fn case_of(html: &str, variable: &'static str) -> Option<Case> {
 pub fn references(items: &[&Item], style: &Style) -> Vec<String> {
     let writing = Writing::of(style);
     let shapes: Vec<Option<String>> = items.par_iter().map(|item| shape(item)).collect();
-    // Each shape's first entry, for its template.
-    let mut first: BTreeMap<&str, usize> = BTreeMap::new();
+    // Each shape's first entry and how many entries have it. A template costs a few runs of the
+    // style: only a shape shared by several entries is worth one (a rebuild formats one).
+    let mut first: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (i, s) in shapes.iter().enumerate() {
         if let Some(s) = s {
-            first.entry(s.as_str()).or_insert(i);
+            first.entry(s.as_str()).or_insert((i, 0)).1 += 1;
         }
     }
     let templates: FastMap<&str, Option<Template>> = first
+        .into_iter()
+        .filter(|(_, (_, count))| *count > 1)
+        .map(|(shape, (i, _))| (shape, i))
+        .collect::<Vec<_>>()
         .into_par_iter()
         .map(|(shape, i)| {
             let item = items[i];
