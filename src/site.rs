@@ -324,6 +324,9 @@ pub struct Site {
     /// A hash of everything this model was assembled from (0 when it was not computed): equal
     /// keys, equal models.
     pub key: u64,
+    /// A hash of what its terms were drafted from: the taxonomies, the records and each brief's
+    /// terms and language (0 when it was not computed: without a memo).
+    pub terms_key: u64,
 }
 
 impl Site {
@@ -1038,6 +1041,7 @@ fn build_taxonomies(
     memo: Option<&mut Option<(u64, Arc<Drafted>)>>,
 ) {
     let key = memo.as_ref().map(|_| terms_key(config, site));
+    site.terms_key = key.unwrap_or(0);
     let kept = memo.as_ref().and_then(|m| m.as_ref()).filter(|(k, _)| Some(*k) == key);
     let mut drafted = match kept {
         Some((_, drafted)) => {

@@ -51,6 +51,8 @@ pub struct Memo {
     files: Vec<(u64, u64)>,
     /// The URL keys of the last route table, by its key.
     urls: Option<(u64, Arc<UrlKeys>)>,
+    /// The related terms of every term, by the key they were made for.
+    related_terms: Option<(u64, Arc<pages::RelatedTerms>)>,
 }
 
 /// Hashes of URLs that large generated files show (`sources.json`, the search documents), made
@@ -235,6 +237,7 @@ pub struct Render<'a> {
     search_memo: Option<&'a search::Memo>,
     /// The JSON parts of the large files kept by `watch`.
     parts: Option<&'a data::JsonParts>,
+    related_terms: Arc<pages::RelatedTerms>,
     /// The hash of each brief's node in the link graph.
     node_keys: Vec<u64>,
     /// `watch`: the signature of each brief's page known unchanged since the last rendering…
@@ -345,6 +348,7 @@ impl<'a> Render<'a> {
             search_terms: OnceLock::new(),
             search_memo: None,
             parts: None,
+            related_terms: Arc::new(pages::RelatedTerms::new(site, routes.languages())),
             known: Vec::new(),
             hashed: Vec::new(),
             known_lists: Vec::new(),

@@ -1,6 +1,8 @@
 //! The page list: for each page of the route table, its template and its typed context. A new
 //! page kind is one more arm here (and its `Page` variant in `routes.rs`).
 
+use std::sync::OnceLock;
+
 use crate::markdown;
 use crate::routes::Page;
 use crate::site::BriefId;
@@ -603,23 +605,25 @@ impl<'a> Render<'a> {
     /// most, most often first, then by label.
     fn related_terms(&'a self, t: usize, i: usize, lang: usize) -> Vec<TermLink<'a>> {
         let site = self.site;
-        let mut counts: crate::hash::FastMap<(usize, usize), usize> = crate::hash::fast_map(32);
-        for &b in site.taxonomies[t].terms[i].briefs.of(lang) {
-            for &other in site.briefs[b].terms.iter().filter(|&&o| o != (t, i)) {
-                *counts.entry(other).or_default() += 1;
-            }
-        }
-        let mut counts: Vec<((usize, usize), usize)> = counts.into_iter().collect();
         let label = |(t, j): (usize, usize)| site.taxonomies[t].terms[j].label_in(lang);
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| label(a.0).cmp(label(b.0))));
-        // A topic and an actor of the same name (CFC) are shown once, as the more frequent.
-        let mut seen = std::collections::HashSet::new();
-        counts
-            .into_iter()
-            .filter(|&(term, _)| seen.insert(label(term)))
-            .take(8)
-            .map(|((t, j), _)| TermLink { label: label((t, j)), url: self.routes.term_or_default(lang, t, j).url() })
-            .collect()
+        let related = self.related_terms.get(lang, t, i, || {
+            let mut counts: crate::hash::FastMap<(usize, usize), usize> = crate::hash::fast_map(32);
+            for &b in site.taxonomies[t].terms[i].briefs.of(lang) {
+                for &other in site.briefs[b].terms.iter().filter(|&&o| o != (t, i)) {
+                    *counts.entry(other).or_default() += 1;
+                }
+            }
+            let mut counts: Vec<((usize, usize), usize)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| label(a.0).cmp(label(b.0))));
+            // A topic and an actor of the same name (CFC) are shown once, as the more frequent.
+            let mut seen = std::collections::HashSet::new();
+            counts.into_iter().filter(|&(term, _)| seen.insert(label(term))).take(8).map(|(term, _)| term).collect()
+        });
+        let link = |&(t, j): &(usize, usize)| TermLink {
+            label: label((t, j)),
+            url: self.routes.term_or_default(lang, t, j).url(),
+        };
+        related.iter().map(link).collect()
     }
 
     fn taxonomy_summary(&'a self, t: usize, lang: usize) -> TaxonomySummary<'a> {
@@ -644,5 +648,26 @@ impl<'a> Render<'a> {
         busiest.sort_by_key(|term| std::cmp::Reverse(term.count));
         let TaxonomyLink { name, title, url } = self.taxonomy_link(t, lang);
         TaxonomySummary { name, title, url, terms, busiest }
+    }
+}
+
+/// Per language, taxonomy and term, the terms most often named with it (see `related_terms`),
+/// made when a term's first page is first asked for. `watch` keeps them while the terms were
+/// drafted from the same inputs with the same build identity (`Site::terms_key`).
+pub struct RelatedTerms {
+    lists: Vec<Vec<Vec<OnceLock<TermList>>>>,
+}
+
+/// Terms by taxonomy and index.
+type TermList = Box<[(usize, usize)]>;
+
+impl RelatedTerms {
+    pub fn new(site: &crate::site::Site, languages: usize) -> RelatedTerms {
+        let terms = || site.taxonomies.iter().map(|t| t.terms.iter().map(|_| OnceLock::new()).collect()).collect();
+        RelatedTerms { lists: (0..languages).map(|_| terms()).collect() }
+    }
+
+    fn get(&self, lang: usize, t: usize, i: usize, make: impl FnOnce() -> Box<[(usize, usize)]>) -> &[(usize, usize)] {
+        self.lists[lang][t][i].get_or_init(make)
     }
 }

@@ -45,13 +45,20 @@ impl<'a> Rendering<'a> {
     /// the last rendering knew.
     pub fn start(inputs: &'a Inputs<'a>, previous: &'a Previous<'a>, memo: Option<&'a mut Memo>) -> Rendering<'a> {
         let site = inputs.site;
-        let (views_memo, parts, mut pages_memo, search_memo, files_memo, urls_memo) = match memo {
-            Some(Memo { views, parts, pages, search, files, urls }) => {
-                (Some(views), Some(&*parts), Some(pages), Some(&*search), Some(files), Some(urls))
+        let (views_memo, parts, mut pages_memo, search_memo, files_memo, urls_memo, related_memo) = match memo {
+            Some(Memo { views, parts, pages, search, files, urls, related_terms }) => {
+                (Some(views), Some(&*parts), Some(pages), Some(&*search), Some(files), Some(urls), Some(related_terms))
             }
-            None => (None, None, None, None, None, None),
+            None => (None, None, None, None, None, None, None),
         };
         let (mut render, views) = Render::new(inputs, views_memo.as_deref());
+        if let (Some(memo), true) = (related_memo, site.terms_key != 0) {
+            let key = hash::of(&(site.terms_key, inputs.identity));
+            match memo {
+                Some((k, related)) if *k == key => render.related_terms = related.clone(),
+                _ => *memo = Some((key, render.related_terms.clone())),
+            }
+        }
         render.url_keys = UrlKeys::kept(site, inputs.routes, urls_memo);
         render.parts = parts;
         render.search_memo = search_memo;
