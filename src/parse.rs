@@ -38,6 +38,10 @@ pub struct Parsed {
     pub sources_key: u64,
     /// The hash of `facts.terms` (positions aside), which drafting the taxonomies reads.
     pub terms_key: u64,
+    /// The hash of what decides its page's path and how links find it: its id, folder, slugs,
+    /// aliases, names, permalink and language (kept with the file, so that a rebuild need not
+    /// hash every brief's again).
+    pub place_key: u64,
 }
 
 /// What the file alone decides about its place in the site: everything `site::assemble` reads.
@@ -232,7 +236,24 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
     let sources_key = hash::of(front.as_ref().map_or(&[][..], |f| &f.sources[..]));
     let terms_key = hash::of(&facts.terms);
-    Parsed { file, front, body, analysis, diagnostics, summary, facts, facts_hash, face, sources_key, terms_key }
+    let place_key = hash::of(&(
+        (&facts.id, &facts.folder, facts.bundle, &facts.stem_slug, &facts.slug),
+        (&facts.aliases, &facts.names, &facts.permalink, &facts.lang, facts.lang_root, &facts.base_id),
+    ));
+    Parsed {
+        file,
+        front,
+        body,
+        analysis,
+        diagnostics,
+        summary,
+        facts,
+        facts_hash,
+        face,
+        sources_key,
+        terms_key,
+        place_key,
+    }
 }
 
 /// What the parse of a file depends on besides its text: which front-matter keys are terms.

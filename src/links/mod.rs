@@ -354,9 +354,11 @@ type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
 fn structure_key(site: &Site, routes: &Routes, config: &SiteConfig) -> u64 {
     let mut h = hash::hasher();
     (&routes.urls, config.raw_html, config.broken_links_warn).hash(&mut h);
-    for (b, brief) in site.briefs.iter().enumerate() {
-        (brief.id(), brief.slug(), brief.stem_slug(), &brief.facts().names, routes.brief(b).url()).hash(&mut h);
+    // Each brief's id, slugs and names are in its place key; the table keeps a key of their URLs.
+    for brief in &site.briefs {
+        brief.parsed.place_key.hash(&mut h);
     }
+    routes.brief_urls_key().hash(&mut h);
     for absent in &site.absent {
         (&absent.id, &absent.slugs, absent.is_draft).hash(&mut h);
     }

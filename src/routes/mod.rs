@@ -7,6 +7,7 @@
 //! `render/pages.rs`.
 
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 pub mod search;
 mod table;
@@ -295,6 +296,8 @@ pub struct Routes {
     reports: Option<usize>,
     /// Per report, its page and its PDF (with `build --pdf`).
     report: Vec<(usize, Option<usize>)>,
+    /// A hash of every brief page's URL, made when first asked for.
+    brief_urls_key: OnceLock<u64>,
 }
 
 /// The list pages and feeds of one language. Every language has a home, a search page and an
@@ -343,6 +346,18 @@ impl Routes {
     }
     pub fn brief(&self, b: BriefId) -> &Route {
         &self.files[self.brief[b]]
+    }
+
+    /// A hash of every brief page's URL, made once per table.
+    pub fn brief_urls_key(&self) -> u64 {
+        *self.brief_urls_key.get_or_init(|| {
+            let mut h = crate::hash::hasher();
+            self.brief.len().hash(&mut h);
+            for &r in &self.brief {
+                self.files[r].url().hash(&mut h);
+            }
+            h.finish()
+        })
     }
     /// Page `page` (from 1) of a section's list.
     pub fn section(&self, s: usize, page: usize) -> &Route {
@@ -469,8 +484,8 @@ impl Routes {
         (&config.base_url, config.paginate_by, theme.static_files.keys().collect::<Vec<_>>(), &config.languages)
             .hash(&mut h);
         for brief in &site.briefs {
-            (brief.section_folder(), brief.slug(), &brief.facts().aliases, &brief.facts().permalink, brief.lang)
-                .hash(&mut h);
+            // Its section's folder, slug, aliases, permalink and language are in its place key.
+            (brief.parsed.place_key, brief.lang).hash(&mut h);
         }
         for section in &site.sections {
             // A translated introduction gives a section a page in its language.
@@ -722,6 +737,7 @@ impl Routes {
             timeline_ics,
             reports,
             report,
+            brief_urls_key: OnceLock::new(),
         };
         (routes, diagnostics)
     }
