@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::hash::{self, FastMap};
+use crate::hash::{self, FastMap, Kept};
 use crate::library::Library;
 use crate::markdown::escape_html;
 use crate::site::Site;
@@ -110,9 +110,10 @@ pub struct Citations {
 #[derive(Debug, Default)]
 pub struct Memo {
     /// Each brief's citations resolved, by the hash of its file, the library and the style.
-    resolved: FastMap<u64, Arc<Resolved>>,
+    resolved: Kept<Arc<Resolved>>,
     cited_by: Option<(u64, Arc<Vec<Vec<CitedBy>>>)>,
-    briefs: FastMap<u64, Arc<BriefCitations>>,
+    /// Each brief's citations formatted (none when it cites nothing), by what they are made from.
+    briefs: Kept<Option<Arc<BriefCitations>>>,
     references: Option<(u64, Arc<Vec<String>>)>,
     /// "Cite this" of every brief, with the quick key and the work's key of each (`cite_briefs`).
     cite_this: Option<CiteThis>,
@@ -185,10 +186,10 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     let quick: Vec<u64> =
         site.briefs.par_iter().map(|brief| hash::of(&(brief.file_hash, library.key, style_key))).collect();
     let resolved: Vec<Arc<Resolved>> = {
-        let last = &memo.resolved;
+        let last = memo.resolved.finder(site.briefs.len());
         (0..site.briefs.len())
             .into_par_iter()
-            .map(|b| match last.get(&quick[b]) {
+            .map(|b| match last(b, quick[b]) {
                 Some(kept) => kept.clone(),
                 None => Arc::new(resolve_brief(site, library, style_key, b)),
             })
@@ -210,13 +211,14 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     };
     memo.references = Some((references_key, references.clone()));
     let templates = shapes::Citations::new(style);
+    let last = memo.briefs.finder(site.briefs.len());
     let of_brief: Vec<Option<Arc<BriefCitations>>> = (0..site.briefs.len())
         .into_par_iter()
         .map(|b| {
             if resolved[b].entries.is_empty() && library.of_brief[b].is_empty() {
                 return None;
             }
-            if let Some(kept) = memo.briefs.get(&resolved[b].key) {
+            if let Some(Some(kept)) = last(b, resolved[b].key) {
                 return Some(kept.clone());
             }
             let citations = &site.briefs[b].parsed.analysis.citations;
@@ -225,8 +227,9 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
             Some(Arc::new(format_brief(library, style, citations, entries, listed, &references, &templates)))
         })
         .collect();
-    memo.briefs = resolved.iter().zip(&of_brief).filter_map(|(r, c)| c.as_ref().map(|c| (r.key, c.clone()))).collect();
-    memo.resolved = quick.into_iter().zip(resolved).collect();
+    drop(last);
+    memo.briefs = Kept::new(resolved.iter().map(|r| r.key).collect(), of_brief.clone());
+    memo.resolved = Kept::new(quick, resolved);
     let citations = Citations { of_brief, cited_by, cited_by_key, references, cite_this: Arc::default() };
     (citations, problems)
 }
