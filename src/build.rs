@@ -710,8 +710,13 @@ pub fn run_with(
         }
     }
     report.elapsed = started.elapsed();
-    // Freeing a large site takes tens of milliseconds that the caller need not wait for.
-    std::thread::spawn(move || drop((site, parsed, graph)));
+    // `watch` keeps the model for the next rebuild. Freeing a large one takes tens of
+    // milliseconds that the caller need not wait for.
+    let free = match watching {
+        true => site::remember(&mut memo.site, site),
+        false => Some(site),
+    };
+    std::thread::spawn(move || drop((free, parsed, graph)));
     Ok(report)
 }
 

@@ -368,6 +368,8 @@ pub struct Memo {
     site: Option<Site>,
     /// The terms as last drafted, by the key of what drafting read (`terms_key`).
     terms: Option<(u64, Arc<Drafted>)>,
+    /// The key of the assembly of the build under way, when it is to be kept (`remember`).
+    pending: Option<u64>,
 }
 
 /// What assembling reads: the configuration, the folders and files found, and each file's facts.
@@ -397,8 +399,12 @@ pub fn assemble(
         return (site, diagnostics);
     };
     let key = key(config, sources, parsed, include);
-    if let (true, Some(last)) = (memo.key == key, &memo.site) {
-        let mut site = last.clone();
+    // The site is handed back at the end of a build that went well (`remember`), not copied.
+    memo.pending = None;
+    if let (true, Some(mut site)) = (memo.key == key, memo.site.take()) {
+        // The build changed what it adds to the model (the library, the timeline, its key).
+        site.key = key;
+        memo.pending = Some(key);
         for brief in &mut site.briefs {
             brief.parsed = parsed[brief.source].clone();
             brief.file_hash = brief.parsed.file.hash;
@@ -421,10 +427,21 @@ pub fn assemble(
     site.key = key;
     // An assembly that reported problems is made again next time, so its messages point into
     // the current text.
-    memo.site = more.is_empty().then(|| site.clone());
-    memo.key = key;
+    memo.pending = more.is_empty().then_some(key);
     diagnostics.extend(more);
     (site, diagnostics)
+}
+
+/// Keeps the model of a build that went well for the next (`watch`): what `assemble` made, with
+/// what the build added to it. Returns what it replaces, for the caller to free.
+pub fn remember(memo: &mut Memo, site: Site) -> Option<Site> {
+    match memo.pending.take() {
+        Some(key) => {
+            memo.key = key;
+            memo.site.replace(site)
+        }
+        None => Some(site),
+    }
 }
 
 /// Positions are not facts: a term's first use may have moved within its file.
