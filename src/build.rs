@@ -271,6 +271,9 @@ pub struct PagesWritten<'a> {
     /// The source files that changed since the last build.
     pub changed: &'a [String],
     pub write: WriteStats,
+    /// The path every URL of the pages starts with (`base_url`'s): the server must follow it
+    /// before the browser reloads.
+    pub base_path: &'a str,
 }
 
 /// Runs every stage; writes only when nothing failed. With a cache, every stage reuses what it
@@ -633,7 +636,7 @@ pub fn run_with(
         let later = committed.and_then(|stats| {
             committed_pages = true;
             write_stats = stats;
-            on_pages(&PagesWritten { changed: &changed, write: stats });
+            on_pages(&PagesWritten { changed: &changed, write: stats, base_path: &config.base_url.path });
             Staging::begin(&project.output_dir)
         });
         match later {
@@ -649,7 +652,7 @@ pub fn run_with(
     }
     rendering.finish(&outcome);
     drop(previous);
-    if committed_pages && (failed_write.is_some() || !outcome.is_clean()) {
+    if committed_pages && (failed_write.is_some() || !outcome.is_clean() || stop_requested()) {
         // Part of this rebuild is in the output: the next compares every file with it.
         memo.written = None;
     }

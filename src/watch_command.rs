@@ -152,8 +152,11 @@ pub fn run(args: WatchArgs) -> ExitCode {
         }
         let started = Instant::now();
         // The browser reloads as soon as the pages are written, before the files for other
-        // programs (graph.json, the sitemap, …) are.
+        // programs (graph.json, the sitemap, …) are; the server follows a new `base_url` first.
+        let mut pages_written = false;
         let mut reload = |pages: &briefing::build::PagesWritten| {
+            pages_written = true;
+            *base_path.write().unwrap_or_else(|e| e.into_inner()) = pages.base_path.to_string();
             if pages.write.written + pages.write.removed == 0 && pages.changed.is_empty() {
                 return;
             }
@@ -211,6 +214,11 @@ pub fn run(args: WatchArgs) -> ExitCode {
                 print_diagnostics(&list, quiet, verbose, color);
                 eprintln!("error: {}; still serving the last good site", diagnostics::summary(&list));
                 hub.send(Event::Errors(plain(&list)));
+            }
+            Err(BuildError::Environment(e)) if pages_written => {
+                // The pages are new; the files for other programs follow with the next rebuild.
+                eprintln!("error: {e}; the pages were written, the other files will be on the next save");
+                hub.send(Event::Errors(e.to_string()));
             }
             Err(BuildError::Environment(e)) => {
                 eprintln!("error: {e}; still serving the last good site");

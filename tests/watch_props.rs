@@ -576,7 +576,9 @@ fn step_once(
     // files for other programs must already be what a fresh build writes.
     let fresh = fresh_build(root, scratch);
     let mut early = Vec::new();
+    let mut told = false;
     let result = session.rebuild_then(paths, &mut |_| {
+        told = true;
         if let Some(fresh) = &fresh {
             let pages = |files: BTreeMap<String, Vec<u8>>| {
                 files.into_iter().filter(|(path, _)| !for_programs(path)).collect::<BTreeMap<_, _>>()
@@ -593,6 +595,8 @@ fn step_once(
                 .map_err(|e| format!("{e:?}").chars().take(300).collect::<String>())
         );
     }
+    // A rebuild that went well always says when its pages are written (`watch` reloads then).
+    prop_assert!(told || result.is_err(), "after step {step} ({edit:?}): the pages were never said to be written");
     prop_assert!(
         early.is_empty(),
         "after step {step} ({edit:?}), when the pages were written, of {edits:#?}:\n{}",
