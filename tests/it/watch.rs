@@ -460,3 +460,22 @@ fn clients_that_never_read_a_large_file_do_not_block_the_server() {
     assert!(page.contains("Alpha"));
     drop(stalled);
 }
+
+#[test]
+fn a_new_base_url_is_served_when_the_browser_reloads() {
+    let w = Watch::start(
+        &[
+            ("site.yaml", "title: Briefs\nbase_url: https://example.org/\n"),
+            ("content/briefs/a.md", &brief("Alpha", "2025-01-01", "OPCON", "Text.")),
+        ],
+        &[],
+    );
+    assert_eq!(w.get("/briefs/a/").0, 200);
+    let events = w.events();
+    w.write("site.yaml", "title: Briefs\nbase_url: https://example.org/policy/\n");
+    assert_eq!(events.next().0, "reload");
+    // At once: the page a browser reloads is at its new address (it was a 404 while the
+    // server followed the new path only after the files for other programs were written).
+    let (status, page) = w.get("/policy/briefs/a/");
+    assert_eq!(status, 200, "{page}\n{}", w.log());
+}
