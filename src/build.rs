@@ -604,7 +604,7 @@ pub fn run_with(
     };
     // `watch` knows what the output holds and which of its files the site no longer has; `build`
     // walks it.
-    let removals = match &memo.written {
+    let removals = staging.as_ref().map(|_| match &memo.written {
         Some((last, _, _)) if watching => {
             if Arc::ptr_eq(last, &routes) {
                 output::Removals::Listed(Vec::new())
@@ -615,7 +615,7 @@ pub fn run_with(
             }
         }
         _ => output::Removals::AllBut(routes.files.iter().map(|r| r.file()).collect()),
-    };
+    });
     let mut staging = staging;
     let render_memo = watching.then_some(&mut memo.render);
     let rendering = stages.time("prepare", || render::Rendering::start(&inputs, &previous, render_memo));
@@ -626,7 +626,7 @@ pub fn run_with(
     let sink = staging.as_ref().map(|s| s as &dyn render::Sink);
     let mut outcome = stages.time("render", || rendering.pass(first, sink, &stop_requested));
     let mut write_stats = WriteStats::default();
-    let mut removals = Some(removals);
+    let mut removals = removals;
     // Whether the pages were committed, and a failure to write after it.
     let mut committed_pages = false;
     let mut failed_write = None;

@@ -165,8 +165,8 @@ pub fn run(args: WatchArgs) -> ExitCode {
         };
         match session.rebuild_then(&paths, &mut reload) {
             Ok(report) => {
-                // The server follows a new `base_url` at once, the watcher new bibliography files.
-                *base_path.write().unwrap_or_else(|e| e.into_inner()) = session.base_path().to_string();
+                // The watcher follows new bibliography files (the server followed a new
+                // `base_url` when the pages were written).
                 if session.extra_sources() != extra {
                     extra = session.extra_sources();
                     watcher.watch_files(&extra);

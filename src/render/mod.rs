@@ -74,7 +74,7 @@ impl UrlKeys {
             (0..site.briefs.len()).into_par_iter().map(|b| hash::of(routes.brief(b).url())).collect();
         let sources: Vec<u64> =
             (0..site.library.entries.len()).into_par_iter().map(|i| hash::of(routes.source(i).url())).collect();
-        UrlKeys { all_briefs: hash::of(&briefs), sources: hash::of(&sources), briefs }
+        UrlKeys { all_briefs: routes.brief_urls_key(), sources: hash::of(&sources), briefs }
     }
 
     /// The keys of `routes`: the last ones while the table is the same.
