@@ -60,6 +60,9 @@ pub fn is_editor_leftover(name: &str) -> bool {
         || name.ends_with(".tmp")
         || name.ends_with(".bak")
         || name.ends_with(".briefing-tmp")
+        // JetBrains' safe write: the new text, and the old file while the new takes its name.
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 /// Names under `content/` and `themes/` that are not part of the site: hidden files and editor
@@ -369,7 +372,16 @@ mod tests {
 
     #[test]
     fn editor_temp_files_are_ignored() {
-        for name in [".#x.md", "x.md~", ".x.md.swp", ".hidden", "#x.md#", "x.md.briefing-tmp"] {
+        for name in [
+            ".#x.md",
+            "x.md~",
+            ".x.md.swp",
+            ".hidden",
+            "#x.md#",
+            "x.md.briefing-tmp",
+            "x.md___jb_tmp___",
+            "x.md___jb_old___",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["x.md", "map.png", "_index.md"] {

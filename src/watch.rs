@@ -3,7 +3,12 @@
 //! invariant, tested, is that after any sequence of changes the output folder equals a fresh
 //! `build` byte for byte.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::EventKind;
 
 use crate::build::{self, BuildError, BuildOptions, BuildReport, Cache, Mode, PagesWritten, Project};
 use crate::discover::{self, Changes};
@@ -75,6 +80,14 @@ impl Session {
         build::run_with(&self.project, Mode::Build, Some(&mut self.cache), &changes, Some(on_pages))
     }
 
+    /// `rebuild_then` after the file watcher lost events (its queue overflowed): every file is
+    /// read again and compared with what the memo holds.
+    pub fn rescan_then(&mut self, on_pages: &mut dyn FnMut(&PagesWritten)) -> Result<BuildReport, BuildError> {
+        self.pending.clear();
+        self.project = Project::resolve(&self.options)?;
+        build::run_with(&self.project, Mode::Build, Some(&mut self.cache), &Changes::All, Some(on_pages))
+    }
+
     /// The files the site reads besides its folders: the bibliography files `site.yaml` names
     /// (they may live anywhere, `../zotero/library.json`).
     pub fn extra_sources(&self) -> Vec<PathBuf> {
@@ -133,4 +146,141 @@ pub fn is_relevant(root: &Path, output_dir: &Path, extra: &[PathBuf], path: &Pat
     let leftover =
         if first == "static" { discover::is_editor_leftover(&name) } else { discover::is_ignored_name(&name) };
     !generated && !leftover
+}
+
+/// What a file event says about the save it is part of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// Not an edit: a read, or a change of metadata only (touch, chmod).
+    Ignore,
+    /// The file is in place: written and closed, or renamed over the old one (how editors save).
+    Complete,
+    /// More may follow: a file created or still being written, removed, renamed away (an editor
+    /// that saves by renaming removes the old file before the new one takes its name).
+    Partial,
+    /// The system dropped events (its queue overflowed): any file may have changed.
+    Rescan,
+}
+
+/// The signal of a file event (as `notify` reports inotify's, FSEvents' or a poll's).
+pub fn signal(event: &notify::Event) -> Signal {
+    if event.need_rescan() {
+        return Signal::Rescan;
+    }
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Signal::Complete,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => Signal::Complete,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => Signal::Ignore,
+        _ => Signal::Partial,
+    }
+}
+
+/// How long `watch` waits for the rest of a save whose files are all in place (a second file,
+/// the editor's rename of its backup): a save's events come within microseconds of each other.
+pub const SETTLE: Duration = Duration::from_millis(1);
+
+/// How long it waits for more events while a file is not in place (being written, or removed and
+/// perhaps about to be replaced); also all it has where no event says a file was closed (polling,
+/// FSEvents). A save split in two is two rebuilds, each equal to a fresh build of what was on
+/// disk, so the last one is right either way.
+pub const DEBOUNCE: Duration = Duration::from_millis(5);
+
+/// The longest `watch` gathers events before it rebuilds (a program writing for a long time).
+pub const GATHER_LIMIT: Duration = Duration::from_millis(250);
+
+/// File events gathered into one rebuild: the paths, and whether each one's last event left it in
+/// place.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    paths: BTreeMap<PathBuf, bool>,
+    rescan: bool,
+}
+
+impl Gathered {
+    /// Adds an event's paths with its signal (the last event of a path decides whether it is in
+    /// place).
+    pub fn add(&mut self, signal: Signal, paths: impl IntoIterator<Item = PathBuf>) {
+        match signal {
+            Signal::Ignore => {}
+            Signal::Rescan => self.rescan = true,
+            Signal::Complete | Signal::Partial => {
+                for path in paths {
+                    self.paths.insert(path, signal == Signal::Complete);
+                }
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty() && !self.rescan
+    }
+
+    /// Whether the watcher lost events: the rebuild must read everything.
+    pub fn needs_rescan(&self) -> bool {
+        self.rescan
+    }
+
+    /// How long to wait for another event before rebuilding.
+    pub fn wait(&self) -> Duration {
+        if self.paths.values().all(|&complete| complete) && !self.rescan {
+            SETTLE
+        } else {
+            DEBOUNCE
+        }
+    }
+
+    /// The paths gathered, sorted.
+    pub fn into_paths(self) -> Vec<PathBuf> {
+        self.paths.into_keys().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, DataChange, MetadataKind, RemoveKind};
+    use notify::Event;
+
+    fn event(kind: EventKind) -> Event {
+        Event::new(kind).add_path(PathBuf::from("/site/content/a.md"))
+    }
+
+    #[test]
+    fn a_save_is_complete_when_its_file_is_closed_or_renamed_into_place() {
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        assert_eq!(signal(&event(closed)), Signal::Complete);
+        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Name(RenameMode::To)))), Signal::Complete);
+        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Data(DataChange::Any)))), Signal::Partial);
+        assert_eq!(signal(&event(EventKind::Create(CreateKind::File))), Signal::Partial);
+        assert_eq!(signal(&event(EventKind::Remove(RemoveKind::File))), Signal::Partial);
+        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Name(RenameMode::From)))), Signal::Partial);
+        let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        assert_eq!(signal(&event(read)), Signal::Ignore);
+        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)))), Signal::Ignore);
+        let overflow = Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        assert_eq!(signal(&overflow), Signal::Rescan);
+    }
+
+    #[test]
+    fn gathering_waits_longer_while_a_file_is_not_in_place() {
+        let (a, b) = (PathBuf::from("/s/content/a.md"), PathBuf::from("/s/content/b.md"));
+        let mut gathered = Gathered::default();
+        assert!(gathered.is_empty());
+        // Truncated and written: the writer may not be done.
+        gathered.add(Signal::Partial, [a.clone()]);
+        assert_eq!(gathered.wait(), DEBOUNCE);
+        gathered.add(Signal::Complete, [a.clone()]);
+        assert_eq!(gathered.wait(), SETTLE);
+        // An editor that renames the old file away first: b is gone until its new file arrives.
+        gathered.add(Signal::Partial, [b.clone()]);
+        assert_eq!(gathered.wait(), DEBOUNCE);
+        gathered.add(Signal::Complete, [b.clone()]);
+        assert_eq!(gathered.wait(), SETTLE);
+        gathered.add(Signal::Ignore, [PathBuf::from("/s/content/c.md")]);
+        assert_eq!(gathered.into_paths(), vec![a, b]);
+        let mut lost = Gathered::default();
+        lost.add(Signal::Rescan, []);
+        assert!(!lost.is_empty() && lost.needs_rescan());
+        assert_eq!(lost.wait(), DEBOUNCE);
+    }
 }

@@ -11,20 +11,10 @@ use briefing::build::BuildError;
 use briefing::diagnostics;
 use briefing::output;
 use briefing::serve::{self, Event, Hub};
-use briefing::watch::{self, Session};
-use notify::event::ModifyKind;
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{
-    new_debouncer, new_debouncer_opt, DebounceEventHandler, DebounceEventResult, Debouncer, FileIdMap, RecommendedCache,
-};
+use briefing::watch::{self, Session, Signal};
+use notify::{RecursiveMode, Watcher};
 
 use crate::{print_diagnostics, use_color, WatchArgs};
-
-/// How long the debouncer waits for more events of the same save (editors write a save as
-/// several events: temp file, rename, metadata, within a millisecond of each other). Part of
-/// every edit's latency; a save split in two is two rebuilds, each the same as a fresh build of
-/// what was on disk, so the last one is right either way.
-const DEBOUNCE: Duration = Duration::from_millis(5);
 
 pub fn run(args: WatchArgs) -> ExitCode {
     let color = use_color();
@@ -84,7 +74,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
             std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
     }
 
-    let (events, receiver) = mpsc::channel::<Vec<PathBuf>>();
+    let (events, receiver) = mpsc::channel::<(Signal, Vec<PathBuf>)>();
     let (stop, stopped) = mpsc::channel::<()>();
     let _ = ctrlc::set_handler(move || {
         // A rebuild under way stops rendering; a commit under way completes first.
@@ -92,20 +82,13 @@ pub fn run(args: WatchArgs) -> ExitCode {
         let _ = stop.send(());
     });
     let root = output::absolute(&session.project.root);
-    let handler = {
-        let events = events.clone();
-        move |result: DebounceEventResult| {
-            if let Ok(list) = result {
-                // Reads (our own walks open folders and files) and metadata-only changes
-                // (touch, chmod) are not edits.
-                let paths: Vec<PathBuf> = list
-                    .into_iter()
-                    .filter(|e| !matches!(e.kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))))
-                    .flat_map(|e| e.event.paths)
-                    .collect();
-                if !paths.is_empty() {
-                    let _ = events.send(paths);
-                }
+    let handler = move |result: notify::Result<notify::Event>| {
+        if let Ok(event) = result {
+            // Reads (our own walks open folders and files) and metadata-only changes (touch,
+            // chmod) are not edits.
+            let signal = watch::signal(&event);
+            if signal != Signal::Ignore {
+                let _ = events.send((signal, event.paths));
             }
         }
     };
@@ -131,24 +114,34 @@ pub fn run(args: WatchArgs) -> ExitCode {
             break;
         }
         let first = match receiver.recv_timeout(Duration::from_millis(200)) {
-            Ok(paths) => paths,
+            Ok(event) => event,
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        // Saves that arrived while the last rebuild ran are one more rebuild, not one each.
-        let mut paths: Vec<PathBuf> = first;
-        while let Ok(more) = receiver.try_recv() {
-            paths.extend(more);
+        // One save is several events (written, closed; or a temporary file renamed over the
+        // old one): they are gathered until none came for a moment, a shorter one once every
+        // file is in place. Saves that arrived while the last rebuild ran are one more rebuild.
+        let mut gathered = watch::Gathered::default();
+        let add = |gathered: &mut watch::Gathered, (signal, paths): (Signal, Vec<PathBuf>)| {
+            let relevant = paths.into_iter().filter(|p| watch::is_relevant(&root, &output_dir, &extra, p));
+            gathered.add(signal, relevant.collect::<Vec<_>>());
+        };
+        add(&mut gathered, first);
+        let gathering = Instant::now();
+        while gathering.elapsed() < watch::GATHER_LIMIT {
+            match receiver.recv_timeout(if gathered.is_empty() { Duration::ZERO } else { gathered.wait() }) {
+                Ok(event) => add(&mut gathered, event),
+                Err(_) => break,
+            }
         }
-        paths.retain(|p| watch::is_relevant(&root, &output_dir, &extra, p));
-        // A sources folder created after the start (themes/, static/) is watched from now on.
-        if paths.iter().any(|p| p.parent() == Some(root.as_path()) && p.is_dir()) {
-            let _ = watcher.watch_sources(&root);
-        }
-        paths.sort();
-        paths.dedup();
-        if paths.is_empty() {
+        if gathered.is_empty() {
             continue;
+        }
+        let rescan = gathered.needs_rescan();
+        let paths = gathered.into_paths();
+        // A sources folder created after the start (themes/, static/) is watched from now on.
+        if rescan || paths.iter().any(|p| p.parent() == Some(root.as_path()) && p.is_dir()) {
+            let _ = watcher.watch_sources(&root);
         }
         let started = Instant::now();
         // The browser reloads as soon as the pages are written, before the files for other
@@ -163,7 +156,11 @@ pub fn run(args: WatchArgs) -> ExitCode {
             let css_only = !pages.changed.is_empty() && pages.changed.iter().all(|c| c.ends_with(".css"));
             hub.send(if css_only { Event::Css } else { Event::Reload });
         };
-        match session.rebuild_then(&paths, &mut reload) {
+        let result = match rescan {
+            true => session.rescan_then(&mut reload),
+            false => session.rebuild_then(&paths, &mut reload),
+        };
+        match result {
             Ok(report) => {
                 // The watcher follows new bibliography files (the server followed a new
                 // `base_url` when the pages were written).
@@ -230,27 +227,21 @@ pub fn run(args: WatchArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The debounced watcher: native file events, or polling (`--poll`).
-enum Watching {
-    Native(Debouncer<notify::RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<notify::PollWatcher, FileIdMap>),
-}
+/// The file watcher: native file events, or polling (`--poll`).
+struct Watching(Box<dyn Watcher + Send>);
 
 impl Watching {
-    fn start(poll: bool, handler: impl DebounceEventHandler) -> notify::Result<Watching> {
-        Ok(if poll {
+    fn start(poll: bool, handler: impl notify::EventHandler) -> notify::Result<Watching> {
+        Ok(Watching(if poll {
             let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
-            Watching::Poll(new_debouncer_opt(DEBOUNCE, None, handler, FileIdMap::new(), config)?)
+            Box::new(notify::PollWatcher::new(handler, config)?)
         } else {
-            Watching::Native(new_debouncer(DEBOUNCE, None, handler)?)
-        })
+            Box::new(notify::recommended_watcher(handler)?)
+        }))
     }
 
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        match self {
-            Watching::Native(d) => d.watch(path, mode),
-            Watching::Poll(d) => d.watch(path, mode),
-        }
+        self.0.watch(path, mode)
     }
 
     /// Watches files outside the site's folders (bibliography files), through their folders:

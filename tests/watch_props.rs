@@ -631,3 +631,40 @@ proptest! {
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
 }
+
+/// When the file watcher loses events (its queue overflowed during a large checkout), `watch`
+/// rescans: every file is read again, not only the ones a walk finds new, and the output equals a
+/// fresh build.
+#[test]
+fn a_rescan_after_lost_events_equals_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let scratch = dir.path().join("scratch");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let mut model = Model {
+        root: root.clone(),
+        briefs: vec![],
+        next: 0,
+        broken: None,
+        site_title: 0,
+        base_url: 0,
+        bibliography: 0,
+    };
+    model.apply(&Edit::SiteTitle { title: 0 });
+    model.write_bibliography();
+    for title in 0..3 {
+        model.apply(&Edit::Create { folder: title as usize % 2, title, date: 3, terms: vec![0, 1], link: 0 });
+    }
+    let output = dir.path().join("output");
+    let mut session = Session::new(options(&root, &output)).expect("the session starts");
+    session.build().expect("the first build succeeds");
+    // Changes no event reported: an edit in place, a new brief, a new site title.
+    model.apply(&Edit::Title { brief: 0, title: 40 });
+    model.apply(&Edit::Create { folder: 1, title: 41, date: 5, terms: vec![2], link: 1 });
+    model.apply(&Edit::SiteTitle { title: 3 });
+    let report = session.rescan_then(&mut |_| {}).expect("the rescan builds");
+    assert_eq!(report.changed.len(), 2, "the edited and the new brief: {:?}", report.changed);
+    let fresh = fresh_build(&root, &scratch).expect("the fresh build succeeds");
+    let diff = differences(&files(&output), &fresh);
+    assert!(diff.is_empty(), "{}", diff.join("\n"));
+}

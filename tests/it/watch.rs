@@ -199,6 +199,18 @@ fn edits_creations_deletions_and_renames_are_served_with_a_reload_each() {
     assert!(w.get("/topics/opcon/").1.contains("Alpha renamed"));
     assert!(w.get("/briefs/b/").1.contains(">Alpha renamed</a>"));
 
+    // JetBrains' safe write: the old file renamed away, the new text renamed into its place
+    let [brief_a, old, temp] =
+        ["", "___jb_old___", "___jb_tmp___"].map(|s| w.root.join(format!("content/briefs/a.md{s}")));
+    std::fs::write(&temp, brief("Alpha safe", "2025-01-01", "OPCON", "Fourth text.")).unwrap();
+    std::fs::rename(&brief_a, &old).unwrap();
+    std::fs::rename(&temp, &brief_a).unwrap();
+    std::fs::remove_file(&old).unwrap();
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/briefs/a/", "show the safe write", |_, b| b.contains("Fourth text."));
+    let log = w.log();
+    assert!(!log.contains("removed)") && !log.contains("jb_"), "one edit of a.md, nothing removed:\n{log}");
+
     // a new brief
     w.write("content/briefs/c.md", &brief("Gamma", "2025-01-03", "SCM", "New."));
     assert_eq!(events.next().0, "reload");
