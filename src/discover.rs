@@ -284,7 +284,8 @@ pub fn discover(folders: &Folders, memo: &mut Memo, changes: &Changes) -> (Sourc
                     // not read again). A changed asset is copied again by its new size and time.
                     walk_content = true;
                 }
-                if !is_markdown(&rel) {
+                // (Not a temporary file that came and went: `sed -i` and `perl -pi` write one.)
+                if !is_markdown(&rel) && (known || path.exists()) {
                     changed.push(format!("content/{rel}"));
                 }
                 reread.insert(rel);

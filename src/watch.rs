@@ -155,23 +155,35 @@ pub enum Signal {
     Ignore,
     /// The file is in place: written and closed, or renamed over the old one (how editors save).
     Complete,
-    /// More may follow: a file created or still being written, removed, renamed away (an editor
-    /// that saves by renaming removes the old file before the new one takes its name).
+    /// More may follow: a file created or still being written.
     Partial,
+    /// The file is gone: removed or renamed away (an editor that saves by renaming may move the
+    /// old file away before the new one takes its name).
+    Gone,
     /// The system dropped events (its queue overflowed): any file may have changed.
     Rescan,
 }
 
-/// The signal of a file event (as `notify` reports inotify's, FSEvents' or a poll's).
-pub fn signal(event: &notify::Event) -> Signal {
-    if event.need_rescan() {
-        return Signal::Rescan;
-    }
-    match event.kind {
+/// What a file event says of each of its paths (as `notify` reports inotify's, FSEvents' or a
+/// poll's events).
+pub fn signals(event: notify::Event) -> Vec<(Signal, PathBuf)> {
+    let signal = match event.kind {
+        _ if event.need_rescan() => Signal::Rescan,
+        // A rename within the site, after its `From` and `To` events: one path gone, one in place.
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => {
+            let signals = [Signal::Gone, Signal::Complete].into_iter().chain(std::iter::repeat(Signal::Partial));
+            return signals.zip(event.paths).collect();
+        }
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => Signal::Complete,
-        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => Signal::Complete,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To)) => Signal::Complete,
+        EventKind::Modify(ModifyKind::Name(RenameMode::From)) | EventKind::Remove(_) => Signal::Gone,
         EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => Signal::Ignore,
         _ => Signal::Partial,
+    };
+    match signal {
+        Signal::Rescan => vec![(Signal::Rescan, PathBuf::new())],
+        Signal::Ignore => Vec::new(),
+        _ => event.paths.into_iter().map(|p| (signal, p)).collect(),
     }
 }
 
@@ -188,8 +200,8 @@ pub const DEBOUNCE: Duration = Duration::from_millis(5);
 /// The longest `watch` gathers events before it rebuilds (a program writing for a long time).
 pub const GATHER_LIMIT: Duration = Duration::from_millis(250);
 
-/// File events gathered into one rebuild: the paths, and whether each one's last event left it in
-/// place.
+/// File events gathered into one rebuild: the paths, and whether each one is settled (no more
+/// events expected of its save).
 #[derive(Debug, Default)]
 pub struct Gathered {
     paths: BTreeMap<PathBuf, bool>,
@@ -197,18 +209,23 @@ pub struct Gathered {
 }
 
 impl Gathered {
-    /// Adds an event's paths with its signal (the last event of a path decides whether it is in
-    /// place).
-    pub fn add(&mut self, signal: Signal, paths: impl IntoIterator<Item = PathBuf>) {
-        match signal {
-            Signal::Ignore => {}
-            Signal::Rescan => self.rescan = true,
-            Signal::Complete | Signal::Partial => {
-                for path in paths {
-                    self.paths.insert(path, signal == Signal::Complete);
-                }
+    /// Adds a path with its signal (the last signal of a path decides whether it is settled).
+    pub fn add(&mut self, signal: Signal, path: PathBuf) {
+        // A file of a source's extension may be replaced when it goes; one without is a temporary
+        // file (`sed -i`, `perl -pi` and vim's `4913` write such names), about to be renamed
+        // over a brief when it is closed, done when it goes.
+        let source = has_source_extension(&path);
+        let settled = match signal {
+            Signal::Ignore => return,
+            Signal::Rescan => {
+                self.rescan = true;
+                return;
             }
-        }
+            Signal::Complete => source,
+            Signal::Gone => !source,
+            Signal::Partial => false,
+        };
+        self.paths.insert(path, settled);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -235,30 +252,50 @@ impl Gathered {
     }
 }
 
+/// Whether a file's extension is one of the text files a site is made of (briefs, settings,
+/// templates, styles, bibliographies).
+fn has_source_extension(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    ["md", "markdown", "yaml", "yml", "toml", "html", "css", "js", "json", "bib", "ris", "csl", "svg"]
+        .iter()
+        .any(|known| extension.eq_ignore_ascii_case(known))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use notify::event::{CreateKind, DataChange, MetadataKind, RemoveKind};
     use notify::Event;
 
-    fn event(kind: EventKind) -> Event {
-        Event::new(kind).add_path(PathBuf::from("/site/content/a.md"))
+    fn signal(kind: EventKind) -> Signal {
+        let path = PathBuf::from("/site/content/a.md");
+        match &signals(Event::new(kind).add_path(path.clone()))[..] {
+            [] => Signal::Ignore,
+            [(signal, p)] if *p == path => *signal,
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
     fn a_save_is_complete_when_its_file_is_closed_or_renamed_into_place() {
         let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
-        assert_eq!(signal(&event(closed)), Signal::Complete);
-        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Name(RenameMode::To)))), Signal::Complete);
-        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Data(DataChange::Any)))), Signal::Partial);
-        assert_eq!(signal(&event(EventKind::Create(CreateKind::File))), Signal::Partial);
-        assert_eq!(signal(&event(EventKind::Remove(RemoveKind::File))), Signal::Partial);
-        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Name(RenameMode::From)))), Signal::Partial);
+        assert_eq!(signal(closed), Signal::Complete);
+        assert_eq!(signal(EventKind::Modify(ModifyKind::Name(RenameMode::To))), Signal::Complete);
+        assert_eq!(signal(EventKind::Modify(ModifyKind::Data(DataChange::Any))), Signal::Partial);
+        assert_eq!(signal(EventKind::Create(CreateKind::File)), Signal::Partial);
+        assert_eq!(signal(EventKind::Remove(RemoveKind::File)), Signal::Gone);
+        assert_eq!(signal(EventKind::Modify(ModifyKind::Name(RenameMode::From))), Signal::Gone);
         let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
-        assert_eq!(signal(&event(read)), Signal::Ignore);
-        assert_eq!(signal(&event(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)))), Signal::Ignore);
+        assert_eq!(signal(read), Signal::Ignore);
+        assert_eq!(signal(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any))), Signal::Ignore);
         let overflow = Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
-        assert_eq!(signal(&overflow), Signal::Rescan);
+        assert_eq!(signals(overflow)[0].0, Signal::Rescan);
+        // vim moves the brief to its backup before it writes the new one: the brief is gone.
+        let (brief, backup) = (PathBuf::from("/s/content/a.md"), PathBuf::from("/s/content/a.md~"));
+        let both = Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(brief.clone())
+            .add_path(backup.clone());
+        assert_eq!(signals(both), vec![(Signal::Gone, brief), (Signal::Complete, backup)]);
     }
 
     #[test]
@@ -267,19 +304,26 @@ mod tests {
         let mut gathered = Gathered::default();
         assert!(gathered.is_empty());
         // Truncated and written: the writer may not be done.
-        gathered.add(Signal::Partial, [a.clone()]);
+        gathered.add(Signal::Partial, a.clone());
         assert_eq!(gathered.wait(), DEBOUNCE);
-        gathered.add(Signal::Complete, [a.clone()]);
+        gathered.add(Signal::Complete, a.clone());
         assert_eq!(gathered.wait(), SETTLE);
         // An editor that renames the old file away first: b is gone until its new file arrives.
-        gathered.add(Signal::Partial, [b.clone()]);
+        gathered.add(Signal::Gone, b.clone());
         assert_eq!(gathered.wait(), DEBOUNCE);
-        gathered.add(Signal::Complete, [b.clone()]);
+        gathered.add(Signal::Complete, b.clone());
         assert_eq!(gathered.wait(), SETTLE);
-        gathered.add(Signal::Ignore, [PathBuf::from("/s/content/c.md")]);
+        gathered.add(Signal::Ignore, PathBuf::from("/s/content/c.md"));
+        // `sed -i`'s temporary file, closed: it is about to be renamed over a brief.
+        let mut sed = Gathered::default();
+        sed.add(Signal::Complete, PathBuf::from("/s/content/sedX1b2c3"));
+        assert_eq!(sed.wait(), DEBOUNCE);
+        sed.add(Signal::Gone, PathBuf::from("/s/content/sedX1b2c3"));
+        sed.add(Signal::Complete, a.clone());
+        assert_eq!(sed.wait(), SETTLE, "the temporary file is gone, the brief in place");
         assert_eq!(gathered.into_paths(), vec![a, b]);
         let mut lost = Gathered::default();
-        lost.add(Signal::Rescan, []);
+        lost.add(Signal::Rescan, PathBuf::new());
         assert!(!lost.is_empty() && lost.needs_rescan());
         assert_eq!(lost.wait(), DEBOUNCE);
     }

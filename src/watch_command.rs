@@ -74,7 +74,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
             std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
     }
 
-    let (events, receiver) = mpsc::channel::<(Signal, Vec<PathBuf>)>();
+    let (events, receiver) = mpsc::channel::<Vec<(Signal, PathBuf)>>();
     let (stop, stopped) = mpsc::channel::<()>();
     let _ = ctrlc::set_handler(move || {
         // A rebuild under way stops rendering; a commit under way completes first.
@@ -85,10 +85,10 @@ pub fn run(args: WatchArgs) -> ExitCode {
     let handler = move |result: notify::Result<notify::Event>| {
         if let Ok(event) = result {
             // Reads (our own walks open folders and files) and metadata-only changes (touch,
-            // chmod) are not edits.
-            let signal = watch::signal(&event);
-            if signal != Signal::Ignore {
-                let _ = events.send((signal, event.paths));
+            // chmod) are not edits: no signal.
+            let signals = watch::signals(event);
+            if !signals.is_empty() {
+                let _ = events.send(signals);
             }
         }
     };
@@ -122,9 +122,12 @@ pub fn run(args: WatchArgs) -> ExitCode {
         // old one): they are gathered until none came for a moment, a shorter one once every
         // file is in place. Saves that arrived while the last rebuild ran are one more rebuild.
         let mut gathered = watch::Gathered::default();
-        let add = |gathered: &mut watch::Gathered, (signal, paths): (Signal, Vec<PathBuf>)| {
-            let relevant = paths.into_iter().filter(|p| watch::is_relevant(&root, &output_dir, &extra, p));
-            gathered.add(signal, relevant.collect::<Vec<_>>());
+        let add = |gathered: &mut watch::Gathered, signals: Vec<(Signal, PathBuf)>| {
+            for (signal, path) in signals {
+                if signal == Signal::Rescan || watch::is_relevant(&root, &output_dir, &extra, &path) {
+                    gathered.add(signal, path);
+                }
+            }
         };
         add(&mut gathered, first);
         let gathering = Instant::now();

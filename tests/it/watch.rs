@@ -105,6 +105,25 @@ impl Watch {
         }
     }
 
+    /// Reads the log until it is quiet (the lines of rebuilds already made).
+    fn drain_log(&self) {
+        while self.stderr.recv_timeout(Duration::from_millis(300)).is_ok() {}
+    }
+
+    /// The log up to the next line that contains `what` (the line of a rebuild is printed
+    /// after the files for other programs are written, after the reload).
+    fn wait_for_log(&self, what: &str) -> String {
+        let mut log = String::new();
+        while let Ok(line) = self.stderr.recv_timeout(Duration::from_secs(15)) {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains(what) {
+                break;
+            }
+        }
+        log
+    }
+
     fn log(&self) -> String {
         self.stderr.try_iter().collect::<Vec<_>>().join("\n")
     }
@@ -200,6 +219,7 @@ fn edits_creations_deletions_and_renames_are_served_with_a_reload_each() {
     assert!(w.get("/briefs/b/").1.contains(">Alpha renamed</a>"));
 
     // JetBrains' safe write: the old file renamed away, the new text renamed into its place
+    w.drain_log();
     let [brief_a, old, temp] =
         ["", "___jb_old___", "___jb_tmp___"].map(|s| w.root.join(format!("content/briefs/a.md{s}")));
     std::fs::write(&temp, brief("Alpha safe", "2025-01-01", "OPCON", "Fourth text.")).unwrap();
@@ -208,8 +228,18 @@ fn edits_creations_deletions_and_renames_are_served_with_a_reload_each() {
     std::fs::remove_file(&old).unwrap();
     assert_eq!(events.next().0, "reload");
     w.wait_for("/briefs/a/", "show the safe write", |_, b| b.contains("Fourth text."));
-    let log = w.log();
+    let log = w.wait_for_log("changed ");
     assert!(log.contains("changed content/briefs/a.md: "), "one edit of a.md, nothing else:\n{log}");
+
+    // `sed -i` and `perl -pi`: a temporary file of a random name renamed over the brief
+    w.drain_log();
+    let sed_temp = w.root.join("content/briefs/sedX1b2c3");
+    std::fs::write(&sed_temp, brief("Alpha sed", "2025-01-01", "OPCON", "Fifth text.")).unwrap();
+    std::fs::rename(&sed_temp, w.root.join("content/briefs/a.md")).unwrap();
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/briefs/a/", "show the sed edit", |_, b| b.contains("Fifth text."));
+    let log = w.wait_for_log("changed ");
+    assert!(log.contains("changed content/briefs/a.md: "), "the temporary file is not a change:\n{log}");
 
     // a new brief
     w.write("content/briefs/c.md", &brief("Gamma", "2025-01-03", "SCM", "New."));
