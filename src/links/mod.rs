@@ -453,10 +453,17 @@ pub fn resolve(
         (false, _) => 0,
     };
     let same_outgoing = reusable
-        && rank == memo.rank
         && per_brief.iter().zip(&memo.briefs).all(|(new, old)| Arc::ptr_eq(new, old) || new.outgoing == old.outgoing);
-    graph.backlinks = if same_outgoing {
+    let by_rank = |list: &Vec<BriefId>| list.is_sorted_by_key(|&b| site.rank[b]);
+    graph.backlinks = if same_outgoing && (rank == memo.rank || memo.backlinks.iter().all(by_rank)) {
         memo.backlinks.clone()
+    } else if same_outgoing {
+        // A new date: the same lists, the few the moved brief is on sorted again.
+        let mut backlinks = Vec::clone(&memo.backlinks);
+        for list in backlinks.iter_mut().filter(|list| !by_rank(list)) {
+            list.sort_unstable_by_key(|&b| site.rank[b]);
+        }
+        Arc::new(backlinks)
     } else {
         let mut backlinks = vec![Vec::new(); site.briefs.len()];
         for (source, links) in per_brief.iter().enumerate() {
@@ -471,11 +478,12 @@ pub fn resolve(
         Arc::new(backlinks)
     };
     let explicit: Vec<&[BriefId]> = per_brief.iter().map(|l| l.explicit_related.as_slice()).collect();
-    let related_key = match (keep, same_model) {
+    let basis = match (keep, same_model) {
         (false, _) => 0,
-        (true, true) => hash::of(&(memo.related_basis, &explicit)),
-        (true, false) => hash::of(&(related_basis(site), &explicit)),
+        (true, true) => memo.related_basis,
+        (true, false) => related_basis(site),
     };
+    let related_key = if keep { hash::of(&(basis, &explicit)) } else { 0 };
     graph.related = if keep && memo.related_key == related_key && memo.related.len() == site.briefs.len() {
         memo.related.clone()
     } else if keep {
@@ -497,9 +505,7 @@ pub fn resolve(
     };
     graph.neighbours = neighbours.clone();
     if keep {
-        if !same_model {
-            memo.related_basis = related_basis(site);
-        }
+        memo.related_basis = basis;
         memo.model = (site.key, routes.key);
         memo.rank = rank;
         memo.structure = structure;
