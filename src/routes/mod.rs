@@ -6,6 +6,7 @@
 //! A new page kind is one more `Page` variant registered in `plan`, and its context in
 //! `render/pages.rs`.
 
+use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
@@ -523,12 +524,18 @@ impl Routes {
 
         let languages = config.languages.len() + 1;
         // Another language's pages live under its code (`ko/`).
-        let prefix = |lang: usize| match lang {
-            0 => String::new(),
-            l => format!("{}/", crate::site::language_code(config, l)),
-        };
+        let prefixes: Vec<String> = (0..languages)
+            .map(|lang| match lang {
+                0 => String::new(),
+                l => format!("{}/", crate::site::language_code(config, l)),
+            })
+            .collect();
+        let prefix = |lang: usize| prefixes[lang].as_str();
         let mut langs: Vec<LangRoutes> = (0..languages)
-            .map(|lang| LangRoutes { home: table.page(prefix(lang), Page::Home(lang)), ..LangRoutes::default() })
+            .map(|lang| LangRoutes {
+                home: table.page(prefix(lang).to_string(), Page::Home(lang)),
+                ..LangRoutes::default()
+            })
             .collect();
         let not_found = table.file("404.html".into(), Output::Page(Page::NotFound));
         for (lang, routes) in langs.iter_mut().enumerate() {
@@ -554,6 +561,9 @@ impl Routes {
                 (page, pdf)
             })
             .collect();
+        // Each section's folder as a path, made once (a brief's is its section's but for bundles).
+        let folders: crate::hash::FastMap<&str, String> =
+            site.sections.iter().map(|s| (s.folder.as_str(), folder_path(&s.folder))).collect();
         let brief_routes: Vec<usize> = site
             .briefs
             .iter()
@@ -561,7 +571,14 @@ impl Routes {
             .map(|(b, brief)| {
                 // Another language's version lives under its code (`ko/briefs/x/`), also when its
                 // file is in `content/ko/briefs/` (its section folder is `briefs`).
-                let own = || format!("{}{}{}/", prefix(brief.lang), folder_path(brief.section_folder()), brief.slug());
+                let own = || {
+                    let folder = brief.section_folder();
+                    let folder = match folders.get(folder) {
+                        Some(path) => Cow::Borrowed(path.as_str()),
+                        None => Cow::Owned(folder_path(folder)),
+                    };
+                    [prefix(brief.lang), &folder, brief.slug(), "/"].concat()
+                };
                 let Some(permalink) = &brief.facts().permalink else {
                     return table.page(own(), Page::Brief(b));
                 };
@@ -680,7 +697,7 @@ impl Routes {
             .collect();
         for (lang, routes) in langs.iter_mut().enumerate() {
             routes.search_index = table.file(format!("{}search/index.json", prefix(lang)), Output::SearchIndex(lang));
-            routes.search_files = search::plan(&mut table, &prefix(lang), lang, site.latest.of(lang).len());
+            routes.search_files = search::plan(&mut table, prefix(lang), lang, site.latest.of(lang).len());
         }
         table.file("graph.json".into(), Output::Graph);
         table.file("terms.json".into(), Output::Terms);

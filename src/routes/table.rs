@@ -1,9 +1,8 @@
 //! The route table while it is filled: every file registered under a key compared as static
 //! hosts compare paths, and a clash reported at both owners.
 
-use std::collections::HashMap;
-
 use crate::diagnostics::{Code, Diagnostic, Location};
+use crate::hash::{fast_map, FastMap};
 use crate::site::{BriefId, Site};
 
 use super::{Output, Page, Route, Urls, MAX_NAME_BYTES};
@@ -14,7 +13,7 @@ pub(super) struct Table<'a> {
     site: &'a Site,
     config: &'a crate::config::SiteConfig,
     pub(super) files: Vec<Route>,
-    by_key: HashMap<String, usize>,
+    by_key: FastMap<String, usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
     max_path: usize,
 }
@@ -26,13 +25,14 @@ pub(super) fn key_of(file: &str) -> String {
 
 impl<'a> Table<'a> {
     pub(super) fn new(urls: Urls, site: &'a Site, config: &'a crate::config::SiteConfig, max_path: usize) -> Table<'a> {
-        let capacity = site.briefs.len() * 2 + 64;
+        // A brief's page and citation files, and room for terms, sections and search files.
+        let capacity = site.briefs.len() * 4 + 1024;
         Table {
             urls,
             site,
             config,
             files: Vec::with_capacity(capacity),
-            by_key: HashMap::with_capacity(capacity),
+            by_key: fast_map(capacity),
             diagnostics: vec![],
             max_path,
         }
@@ -56,7 +56,8 @@ impl<'a> Table<'a> {
     /// A file at `path` + `file` (`briefs/x/` + `index.html`) whose URL is `path`.
     fn add(&mut self, path: &str, file: &str, output: Output) -> usize {
         let base = &self.urls.base_path;
-        let text = format!("{base}{path}{file}");
+        let mut text = String::with_capacity(base.len() + path.len() + file.len());
+        text.extend([base.as_str(), path, file]);
         let route = Route { url_end: base.len() + path.len(), file_start: base.len(), text, output };
         let index = self.files.len();
         let file = route.file();
@@ -140,8 +141,8 @@ impl<'a> Table<'a> {
     /// `briefs/x/index.html`) cannot be written either.
     pub(super) fn check_folders(&mut self) {
         let mut clashes = Vec::new();
-        for (i, route) in self.files.iter().enumerate() {
-            let key = key_of(route.file());
+        // Every file's key, once (a second file of the same key is a clash reported already).
+        for (key, &i) in &self.by_key {
             for (at, _) in key.match_indices('/') {
                 if let Some(&other) = self.by_key.get(&key[..at]) {
                     clashes.push((other, i));
