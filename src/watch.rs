@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind, RenameMode};
 use notify::EventKind;
 
 use crate::build::{self, BuildError, BuildOptions, BuildReport, Cache, Mode, PagesWritten, Project};
@@ -177,6 +177,8 @@ pub fn signals(event: notify::Event) -> Vec<(Signal, PathBuf)> {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => Signal::Complete,
         EventKind::Modify(ModifyKind::Name(RenameMode::To)) => Signal::Complete,
         EventKind::Modify(ModifyKind::Name(RenameMode::From)) | EventKind::Remove(_) => Signal::Gone,
+        // A poll reports a write as a new modification time.
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => Signal::Partial,
         EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => Signal::Ignore,
         _ => Signal::Partial,
     };
@@ -264,7 +266,7 @@ fn has_source_extension(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, DataChange, MetadataKind, RemoveKind};
+    use notify::event::{CreateKind, DataChange, RemoveKind};
     use notify::Event;
 
     fn signal(kind: EventKind) -> Signal {
@@ -288,6 +290,8 @@ mod tests {
         let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
         assert_eq!(signal(read), Signal::Ignore);
         assert_eq!(signal(EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any))), Signal::Ignore);
+        // `--poll` sees a write as a new modification time.
+        assert_eq!(signal(EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime))), Signal::Partial);
         let overflow = Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
         assert_eq!(signals(overflow)[0].0, Signal::Rescan);
         // vim moves the brief to its backup before it writes the new one: the brief is gone.

@@ -261,6 +261,21 @@ fn edits_creations_deletions_and_renames_are_served_with_a_reload_each() {
 }
 
 #[test]
+fn with_poll_an_edit_and_a_new_brief_are_served() {
+    let w =
+        Watch::start(&[("content/briefs/a.md", &brief("Alpha", "2025-01-01", "OPCON", "First text."))], &["--poll"]);
+    let events = w.events();
+    // Polling sees a new modification time (no file event says what happened).
+    std::thread::sleep(Duration::from_millis(20));
+    w.write("content/briefs/a.md", &brief("Alpha", "2025-01-01", "OPCON", "Polled text."));
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/briefs/a/", "show the edit", |_, b| b.contains("Polled text."));
+    w.write("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "New."));
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/briefs/b/", "exist", |s, b| s == 200 && b.contains("Beta"));
+}
+
+#[test]
 fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error_until_fixed() {
     let mut w = Watch::start(&[("content/a.md", &brief("Alpha", "2025-01-01", "X", "Good text."))], &[]);
     let events = w.events();
