@@ -138,10 +138,11 @@ pub fn is_relevant(root: &Path, output_dir: &Path, extra: &[PathBuf], path: &Pat
         return false;
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    // Files beside the output (lock, signatures) are the build's own.
+    // Files beside the output (`.output.briefing-lock`, …) are the build's own; a brief may be
+    // named `daily.briefing-notes.md`.
     let generated = rel.components().any(|c| {
         let c = c.as_os_str().to_string_lossy();
-        c == ".git" || c.contains(".briefing-")
+        c == ".git" || (c.starts_with('.') && c.contains(".briefing-"))
     });
     let leftover =
         if first == "static" { discover::is_editor_leftover(&name) } else { discover::is_ignored_name(&name) };
@@ -330,5 +331,18 @@ mod tests {
         lost.add(Signal::Rescan, PathBuf::new());
         assert!(!lost.is_empty() && lost.needs_rescan());
         assert_eq!(lost.wait(), DEBOUNCE);
+    }
+
+    #[test]
+    fn a_brief_may_have_briefing_in_its_name() {
+        let (root, output) = (Path::new("/s"), Path::new("/s/output"));
+        let relevant = |p: &str| is_relevant(root, output, &[], Path::new(p));
+        assert!(relevant("/s/content/briefs/daily.briefing-notes.md"));
+        assert!(relevant("/s/content/briefs/a.md"));
+        assert!(!relevant("/s/content/briefs/.a.md.briefing-tmp"));
+        assert!(!relevant("/s/content/.output.briefing-lock"));
+        assert!(!relevant("/s/output/briefs/a/index.html"));
+        assert!(!relevant("/s/.git/index"));
+        assert!(!relevant("/s/notes.md"), "not a folder the site reads");
     }
 }

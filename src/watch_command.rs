@@ -108,6 +108,7 @@ pub fn run(args: WatchArgs) -> ExitCode {
     }
     let mut extra = session.extra_sources();
     watcher.watch_files(&extra);
+    let (mut last_was_rescan, mut warned_of_overflow) = (false, false);
 
     loop {
         if stopped.try_recv().is_ok() {
@@ -142,6 +143,21 @@ pub fn run(args: WatchArgs) -> ExitCode {
         }
         let rescan = gathered.needs_rescan();
         let paths = gathered.into_paths();
+        // A rescan reads every file, and each read is a file event: with a small queue those can
+        // overflow it again. A second rescan in a row is made only for other events than that.
+        let rescan = match (rescan, last_was_rescan && paths.is_empty()) {
+            (true, true) => {
+                if !warned_of_overflow {
+                    eprintln!("warning: the file watcher's event queue overflows while watch reads the site; edits made meanwhile may be missed");
+                    eprintln!("  = help: raise it (Linux: `sysctl fs.inotify.max_queued_events`), or save again");
+                    warned_of_overflow = true;
+                }
+                last_was_rescan = false;
+                continue;
+            }
+            (rescan, _) => rescan,
+        };
+        last_was_rescan = rescan;
         // A sources folder created after the start (themes/, static/) is watched from now on.
         if rescan || paths.iter().any(|p| p.parent() == Some(root.as_path()) && p.is_dir()) {
             let _ = watcher.watch_sources(&root);
@@ -153,7 +169,8 @@ pub fn run(args: WatchArgs) -> ExitCode {
         let mut reload = |pages: &briefing::build::PagesWritten| {
             pages_written = true;
             *base_path.write().unwrap_or_else(|e| e.into_inner()) = pages.base_path.to_string();
-            if pages.write.written + pages.write.removed == 0 && pages.changed.is_empty() {
+            // A save that undoes a broken one writes nothing, but the browsers' error overlay goes.
+            if pages.write.written + pages.write.removed == 0 && pages.changed.is_empty() && !hub.has_error() {
                 return;
             }
             let css_only = !pages.changed.is_empty() && pages.changed.iter().all(|c| c.ends_with(".css"));
@@ -236,7 +253,10 @@ struct Watching(Box<dyn Watcher + Send>);
 impl Watching {
     fn start(poll: bool, handler: impl notify::EventHandler) -> notify::Result<Watching> {
         Ok(Watching(if poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+            // Modification times are compared in whole seconds: the files' contents are compared
+            // too, or a second save within the same second would be missed.
+            let config =
+                notify::Config::default().with_poll_interval(Duration::from_millis(300)).with_compare_contents(true);
             Box::new(notify::PollWatcher::new(handler, config)?)
         } else {
             Box::new(notify::recommended_watcher(handler)?)

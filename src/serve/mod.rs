@@ -35,6 +35,11 @@ pub struct Hub {
 }
 
 impl Hub {
+    /// Whether browsers are showing the errors of the last rebuild.
+    pub fn has_error(&self) -> bool {
+        self.current_error.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+    }
+
     pub fn send(&self, event: Event) {
         *self.current_error.lock().unwrap_or_else(|e| e.into_inner()) = match &event {
             Event::Errors(text) => Some(text.clone()),

@@ -295,6 +295,31 @@ fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error_until_fixed() {
     assert!(!w.child_exited());
 }
 
+#[test]
+fn undoing_a_broken_setting_clears_the_error_though_nothing_is_written() {
+    let w = Watch::start(
+        &[("site.yaml", "title: Policy notes\n"), ("content/a.md", &brief("Alpha", "2025-01-01", "X", "Text."))],
+        &[],
+    );
+    let events = w.events();
+    w.write("site.yaml", "title: [Policy notes\n");
+    assert_eq!(events.next().0, "errors");
+    // The last good text again: the same site, no file to write, but the overlay must go.
+    w.write("site.yaml", "title: Policy notes\n");
+    assert_eq!(events.next().0, "reload");
+    let late = w.events();
+    assert!(late.receiver.recv_timeout(Duration::from_millis(300)).is_err(), "a page opened now gets no error");
+}
+
+#[test]
+fn a_brief_named_like_the_builds_own_files_is_watched() {
+    let w = Watch::start(&[("content/briefs/a.md", &brief("Alpha", "2025-01-01", "X", "Text."))], &[]);
+    let events = w.events();
+    w.write("content/briefs/daily.briefing-notes.md", &brief("Daily notes", "2025-01-02", "X", "Notes."));
+    assert_eq!(events.next().0, "reload");
+    w.wait_for("/briefs/daily-briefing-notes/", "exist", |s, b| s == 200 && b.contains("Daily notes"));
+}
+
 impl Watch {
     fn child_exited(&mut self) -> bool {
         self.child.try_wait().unwrap().is_some()
