@@ -145,18 +145,15 @@ pub fn run(args: WatchArgs) -> ExitCode {
         let paths = gathered.into_paths();
         // A rescan reads every file, and each read is a file event: with a small queue those can
         // overflow it again. A second rescan in a row is made only for other events than that.
-        let rescan = match (rescan, last_was_rescan && paths.is_empty()) {
-            (true, true) => {
-                if !warned_of_overflow {
-                    eprintln!("warning: the file watcher's event queue overflows while watch reads the site; edits made meanwhile may be missed");
-                    eprintln!("  = help: raise it (Linux: `sysctl fs.inotify.max_queued_events`), or save again");
-                    warned_of_overflow = true;
-                }
-                last_was_rescan = false;
-                continue;
+        if rescan && last_was_rescan && paths.is_empty() {
+            if !warned_of_overflow {
+                eprintln!("warning: the file watcher's event queue overflows while watch reads the site; edits made meanwhile may be missed");
+                eprintln!("  = help: raise it (Linux: `sysctl fs.inotify.max_queued_events`), or save again");
+                warned_of_overflow = true;
             }
-            (rescan, _) => rescan,
-        };
+            last_was_rescan = false;
+            continue;
+        }
         last_was_rescan = rescan;
         // A sources folder created after the start (themes/, static/) is watched from now on.
         if rescan || paths.iter().any(|p| p.parent() == Some(root.as_path()) && p.is_dir()) {

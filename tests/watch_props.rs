@@ -515,13 +515,13 @@ fn differences(watched: &BTreeMap<String, Vec<u8>>, fresh: &BTreeMap<String, Vec
     diff
 }
 
-fn run_sequence(edits: &[Edit]) -> Result<(), TestCaseError> {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let scratch = dir.path().join("scratch");
+/// The site every test starts from, in `dir/site`: a title, a bibliography and `briefs` briefs
+/// in two folders; with a scratch folder for fresh builds.
+fn first_site(dir: &Path, briefs: u32) -> (Model, PathBuf) {
+    let scratch = dir.join("scratch");
     std::fs::create_dir_all(&scratch).unwrap();
     let mut model = Model {
-        root: root.clone(),
+        root: dir.join("site"),
         briefs: vec![],
         next: 0,
         broken: None,
@@ -531,9 +531,16 @@ fn run_sequence(edits: &[Edit]) -> Result<(), TestCaseError> {
     };
     model.apply(&Edit::SiteTitle { title: 0 });
     model.write_bibliography();
-    for folder in 0..2 {
-        model.apply(&Edit::Create { folder, title: folder as u32, date: 3, terms: vec![0, 1], link: 0 });
+    for title in 0..briefs {
+        model.apply(&Edit::Create { folder: title as usize % 2, title, date: 3, terms: vec![0, 1], link: 0 });
     }
+    (model, scratch)
+}
+
+fn run_sequence(edits: &[Edit]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut model, scratch) = first_site(dir.path(), 2);
+    let root = model.root.clone();
     let output = dir.path().join("output");
     let mut session = Session::new(options(&root, &output)).expect("the session starts");
     session.build().expect("the first build succeeds");
@@ -638,23 +645,8 @@ fn cases() -> u32 {
 #[test]
 fn a_rescan_after_lost_events_equals_a_fresh_build() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let scratch = dir.path().join("scratch");
-    std::fs::create_dir_all(&scratch).unwrap();
-    let mut model = Model {
-        root: root.clone(),
-        briefs: vec![],
-        next: 0,
-        broken: None,
-        site_title: 0,
-        base_url: 0,
-        bibliography: 0,
-    };
-    model.apply(&Edit::SiteTitle { title: 0 });
-    model.write_bibliography();
-    for title in 0..3 {
-        model.apply(&Edit::Create { folder: title as usize % 2, title, date: 3, terms: vec![0, 1], link: 0 });
-    }
+    let (mut model, scratch) = first_site(dir.path(), 3);
+    let root = model.root.clone();
     let output = dir.path().join("output");
     let mut session = Session::new(options(&root, &output)).expect("the session starts");
     session.build().expect("the first build succeeds");
