@@ -409,7 +409,8 @@ pub fn run_with(
                 return Ok(routes.clone());
             }
         }
-        let key = Routes::key(config, &site, &project.theme, project.pdf.is_some() && project.print.is_none());
+        let keys = Routes::key(config, &site, &project.theme, project.pdf.is_some() && project.print.is_none());
+        let key = keys.all;
         match &memo.routes {
             Some((_, k, routes)) if *k == key => {
                 let routes = routes.clone();
@@ -425,7 +426,7 @@ pub fn run_with(
                     max_path,
                     project.pdf.is_some() && project.print.is_none(),
                 );
-                routes.key = key;
+                (routes.key, routes.key_without_terms) = (keys.all, keys.without_terms);
                 let routes = Arc::new(routes);
                 memo.routes = problems.is_empty().then(|| (model_key, key, routes.clone()));
                 if problems.is_empty() {
@@ -463,13 +464,14 @@ pub fn run_with(
     diagnostics.extend(more);
     let mut citations = citations;
     let cite_memo = watching.then_some(&mut memo.citations);
-    // `watch`: what decides a brief's work (its file, the route table, the settings, its
-    // language), so that a brief whose key is known is not made into a work again, nor its
-    // citation files signed again.
+    // `watch`: what decides a brief's work (its file, its URL, the settings, its language), so
+    // that a brief whose key is known is not made into a work again, nor its citation files
+    // signed again. (The terms' pages are not its URL: a new term makes no work again.)
     let work_keys: Vec<u64> = match watching {
         true => {
+            let routes_key = routes.key_without_terms;
             let key =
-                |b: usize| hash::of(&(site.briefs[b].file_hash, routes.key, project.identity, site.briefs[b].lang));
+                |b: usize| hash::of(&(site.briefs[b].file_hash, routes_key, project.identity, site.briefs[b].lang));
             (0..site.briefs.len()).into_par_iter().map(key).collect()
         }
         false => Vec::new(),

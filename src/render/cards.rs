@@ -1,6 +1,6 @@
 //! Cards: what list pages, related lists and the search index show of a brief. Each card is
-//! made once per rendering as a Tera value shared by every page that lists it, and hashed once
-//! (by `watch`, once per change of its brief).
+//! made once as a Tera value shared by every page that lists it, and hashed once (by `watch`,
+//! once per change of its brief, which also keeps the value while the hash is the same).
 
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
@@ -62,8 +62,19 @@ pub struct Cards<'a> {
 }
 
 impl<'a> Cards<'a> {
-    pub fn new(site: &'a Site, routes: &'a Routes, reading: Vec<&'a str>, hashes: Vec<u64>) -> Cards<'a> {
-        Cards { site, routes, reading, values: (0..site.briefs.len()).map(|_| OnceLock::new()).collect(), hashes }
+    /// `kept`: the values of the last rendering (`ViewMemo::take_values`), each of the card
+    /// whose hash is in `hashes` (the others are empty).
+    pub fn new(
+        site: &'a Site,
+        routes: &'a Routes,
+        reading: Vec<&'a str>,
+        hashes: Vec<u64>,
+        kept: Option<Vec<OnceLock<tera::Value>>>,
+    ) -> Cards<'a> {
+        let values = kept
+            .filter(|v| v.len() == site.briefs.len())
+            .unwrap_or_else(|| (0..site.briefs.len()).map(|_| OnceLock::new()).collect());
+        Cards { site, routes, reading, values, hashes }
     }
 
     /// `reading`: the theme's word for a reading time in each language.
@@ -108,6 +119,12 @@ impl<'a> Cards<'a> {
         let values = std::mem::take(&mut self.values);
         std::thread::spawn(move || drop(values));
     }
+
+    /// Hands the values made so far to `memo`, for the next rendering.
+    pub fn keep_in(&mut self, memo: &mut ViewMemo, identity: u64) {
+        memo.values = std::mem::take(&mut self.values);
+        memo.identity = identity;
+    }
 }
 
 /// What many files show of each brief, hashed once per rendering: its card, and its node in the
@@ -115,8 +132,32 @@ impl<'a> Cards<'a> {
 /// with the same terms and URL, shows the same card and node.
 #[derive(Default)]
 pub struct ViewMemo {
+    /// The build identity they were made in: the theme's words (a card's `reading`) and the
+    /// settings are not in the hashes.
+    identity: u64,
     routes: u64,
     briefs: Vec<ViewSource>,
+    /// Each brief's card as a Tera value, of the hash in `briefs` (empty: not made). A date edit
+    /// renders hundreds of list pages again whose cards, but one, are the same.
+    values: Vec<OnceLock<tera::Value>>,
+}
+
+impl ViewMemo {
+    /// The values of the cards whose hash is still `cards[b]` (the others emptied), taken for a
+    /// rendering in build identity `identity`.
+    pub fn take_values(&mut self, identity: u64, cards: &[u64]) -> Option<Vec<OnceLock<tera::Value>>> {
+        let mut values = std::mem::take(&mut self.values);
+        if self.identity != identity || values.len() != cards.len() || self.briefs.len() != cards.len() {
+            std::thread::spawn(move || drop(values));
+            return None;
+        }
+        for ((value, kept), &now) in values.iter_mut().zip(&self.briefs).zip(cards) {
+            if kept.card != now {
+                *value = OnceLock::new();
+            }
+        }
+        Some(values)
+    }
 }
 
 /// What a brief's card and node are made from, and their hashes.
@@ -145,14 +186,15 @@ impl BriefViews {
         site: &Site,
         routes: &Routes,
         memo: Option<&ViewMemo>,
+        identity: u64,
         reading: &[&str],
         node: impl Fn(BriefId) -> u64 + Sync,
     ) -> BriefViews {
         use rayon::prelude::*;
         let sections = section_keys(site, routes);
-        let last = memo.filter(|m| m.briefs.len() == site.briefs.len());
-        // Another route table (a new term's pages) seldom moves a brief: its URL is compared.
-        let same_routes = last.is_some_and(|m| m.routes == routes.key);
+        let last = memo.filter(|m| m.briefs.len() == site.briefs.len() && m.identity == identity);
+        // Another route table seldom moves a brief: its URL is compared.
+        let same_routes = last.is_some_and(|m| m.routes == routes.key_without_terms);
         let pairs: Vec<(u64, u64)> = (0..site.briefs.len())
             .into_par_iter()
             .map(|b| {
@@ -179,8 +221,8 @@ impl BriefViews {
     pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
         use rayon::prelude::*;
         let sections = section_keys(site, routes);
-        let same_routes = memo.routes == routes.key;
-        memo.routes = routes.key;
+        let same_routes = memo.routes == routes.key_without_terms;
+        memo.routes = routes.key_without_terms;
         let url = |b: BriefId| hash::of(routes.brief(b).url());
         let source = |b: BriefId| {
             let brief = &site.briefs[b];

@@ -302,9 +302,19 @@ impl<'a> Terms<'a> {
         TermLink { label: site.taxonomies[t].terms[i].label_in(lang), url: routes.term_or_default(lang, t, i).url() }
     }
 
-    /// A hash of every term's link: what the terms of any brief's page show, besides which terms.
+    /// A hash of every term's link, by index.
     pub fn key(&self) -> u64 {
         hash::of(&self.hashes)
+    }
+
+    /// A hash of the links of `terms` in language `lang` and in the default language (a brief's
+    /// structured data names its terms' pages in the default language).
+    pub fn key_of(&self, terms: impl Iterator<Item = (usize, usize)>, lang: usize) -> u64 {
+        let mut h = hash::hasher();
+        for (t, i) in terms {
+            (t, self.hashes[lang][t][i], self.hashes[0][t][i]).hash(&mut h);
+        }
+        h.finish()
     }
 
     /// The terms of a brief in language `lang`, grouped by taxonomy.

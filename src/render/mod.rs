@@ -77,13 +77,13 @@ impl UrlKeys {
         UrlKeys { all_briefs: routes.brief_urls_key(), sources: hash::of(&sources), briefs }
     }
 
-    /// The keys of `routes`: the last ones while the table is the same.
+    /// The keys of `routes`: the last ones while the table is the same but for terms.
     fn kept(site: &Site, routes: &Routes, memo: Option<&mut Option<(u64, Arc<UrlKeys>)>>) -> Arc<UrlKeys> {
         match memo {
-            Some(Some((key, urls))) if *key == routes.key => urls.clone(),
+            Some(Some((key, urls))) if *key == routes.key_without_terms => urls.clone(),
             Some(memo) => {
                 let urls = Arc::new(UrlKeys::of(site, routes));
-                *memo = Some((routes.key, urls.clone()));
+                *memo = Some((routes.key_without_terms, urls.clone()));
                 urls
             }
             None => Arc::new(UrlKeys::of(site, routes)),
@@ -264,7 +264,7 @@ pub struct Render<'a> {
 }
 
 impl<'a> Render<'a> {
-    fn new(inputs: &Inputs<'a>, memo: Option<&context::ViewMemo>) -> (Render<'a>, context::BriefViews) {
+    fn new(inputs: &Inputs<'a>, mut memo: Option<&mut context::ViewMemo>) -> (Render<'a>, context::BriefViews) {
         let Inputs { templates, theme, config, site, routes, graph, identity, printer, .. } = *inputs;
         let theme_files: Vec<&[u8]> = theme.static_files.values().map(Vec::as_slice).collect();
         let asset_url =
@@ -319,8 +319,9 @@ impl<'a> Render<'a> {
         let feed_style = named("feed.xsl");
         let build = BuildContext { version: env!("CARGO_PKG_VERSION"), serving: false };
         let reading: Vec<&'a str> = word_maps.iter().map(|w| w.get("min_read").copied().unwrap_or("{n} min")).collect();
-        let views =
-            context::BriefViews::make(site, routes, memo, &reading, |b| hash::of(&data::graph_node(site, routes, b)));
+        let node = |b| hash::of(&data::graph_node(site, routes, b));
+        let views = context::BriefViews::make(site, routes, memo.as_deref(), identity, &reading, node);
+        let kept_cards = memo.as_deref_mut().and_then(|m| m.take_values(identity, &views.cards));
         let render = Render {
             templates,
             config,
@@ -335,7 +336,7 @@ impl<'a> Render<'a> {
             build_value: (tera::Value::from_serializable(&build), hash::of(&build)),
             theme_files,
             feed_style,
-            cards: Cards::new(site, routes, reading, views.cards.clone()),
+            cards: Cards::new(site, routes, reading, views.cards.clone(), kept_cards),
             node_keys: views.nodes.clone(),
             terms: Terms::new(site, routes),
             section_pages: (0..routes.languages())
@@ -493,7 +494,9 @@ impl<'a> Render<'a> {
         // A record's Wikidata item is in the structured data of every brief about it.
         let wikidata: Vec<Option<&String>> = self.site.records.iter().map(|r| r.fields().wikidata.as_ref()).collect();
         let lang_values: Vec<(u64, u64)> = self.site_values.iter().zip(&self.words).map(|(s, w)| (s.1, w.1)).collect();
-        let parts = (self.identity, lang_values, self.build_value.1, self.routes.key, sections, wikidata);
+        // Of the route table, a brief's page shows its own terms' URLs only: those are compared
+        // page by page (`term_keys`), so that a new term does not hash every brief page again.
+        let parts = (self.identity, lang_values, self.build_value.1, self.routes.key_without_terms, sections, wikidata);
         // A brief page links the briefs that supersede it or that it supersedes, and shows the
         // events it states: all decided by other files too.
         let mut supersession = hash::hasher();
@@ -508,7 +511,7 @@ impl<'a> Render<'a> {
         }
         let supersession = std::hash::Hasher::finish(&supersession);
         let events = hash::of(&self.site.timeline.events);
-        reuse::Shared::key(&(parts, self.terms.key(), supersession, events))
+        reuse::Shared::key(&(parts, supersession, events))
     }
 
     /// What list pages show besides their cards and what every page shows alike: the site
@@ -549,6 +552,8 @@ impl<'a> Render<'a> {
             _ if library == 0 => 0,
             Output::Page(Page::Sources) => hash::of(&(library, sources.counts)),
             Output::Page(Page::Source(i)) => sources.of_entry.get(i).map_or(0, |k| hash::of(&(library, k))),
+            // Kept by brief (`PageMemo::known`), or hashed every time (see `route`).
+            Output::Page(Page::Brief(_) | Page::Search(_) | Page::Report(_)) => 0,
             Output::Page(_) => lists,
             _ => 0,
         };

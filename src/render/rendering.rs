@@ -31,8 +31,9 @@ pub struct Rendering<'a> {
     previous: &'a Previous<'a>,
     render: Render<'a>,
     views: context::BriefViews,
-    /// `watch`: the key of what every brief page shows alike, and each route's list key.
-    shared_key: Option<u64>,
+    /// `watch`: the key of what every brief page shows alike and of every term's links, and each
+    /// route's list key.
+    shared_key: Option<(u64, u64)>,
     list_keys: Vec<u64>,
     views_memo: Option<&'a mut context::ViewMemo>,
     files_memo: Option<&'a mut Vec<(u64, u64)>>,
@@ -51,7 +52,8 @@ impl<'a> Rendering<'a> {
             }
             None => (None, None, None, None, None, None, None),
         };
-        let (mut render, views) = Render::new(inputs, views_memo.as_deref());
+        let mut views_memo = views_memo;
+        let (mut render, views) = Render::new(inputs, views_memo.as_deref_mut());
         if let (Some(memo), true) = (related_memo, site.terms_key != 0) {
             let key = hash::of(&(site.terms_key, inputs.identity));
             match memo {
@@ -66,13 +68,14 @@ impl<'a> Rendering<'a> {
             render.known_files = files.clone();
         }
         let mut list_keys = Vec::new();
-        let shared_key = pages_memo.as_ref().map(|_| render.shared_key());
-        if let (Some(memo), Some(key)) = (pages_memo.as_deref_mut(), shared_key) {
-            let shared = reuse::Shared { key, site, graph: inputs.graph, cards: &views.cards };
+        let shared_key = pages_memo.as_ref().map(|_| (render.shared_key(), render.terms.key()));
+        if let (Some(memo), Some((key, term_links))) = (pages_memo.as_deref_mut(), shared_key) {
+            let shared =
+                reuse::Shared { key, site, graph: inputs.graph, cards: &views.cards, terms: &render.terms, term_links };
             render.known = memo.known(&shared);
             render.hashed = (0..site.briefs.len()).map(|_| OnceLock::new()).collect();
             list_keys = render.list_keys(key, &memo.source_keys(&inputs.graph.citations));
-            render.known_lists = memo.known_lists(&shared, &list_keys);
+            render.known_lists = memo.known_lists(&shared, inputs.routes, &list_keys);
             render.hashed_lists = (0..inputs.routes.files.len()).map(|_| OnceLock::new()).collect();
         }
         if previous.is_none() {
@@ -178,8 +181,12 @@ impl<'a> Rendering<'a> {
     /// Remembers what the next rendering can reuse (`watch`), given what every pass did.
     pub fn finish(mut self, outcome: &Outcome) {
         let (inputs, site, render) = (self.inputs, self.inputs.site, &mut self.render);
-        if let Some(memo) = self.views_memo {
-            self.views.remember(site, inputs.routes, memo);
+        match self.views_memo {
+            Some(memo) => {
+                self.views.remember(site, inputs.routes, memo);
+                render.cards.keep_in(memo, inputs.identity);
+            }
+            None => render.cards.free_later(),
         }
         if let Some(files) = self.files_memo {
             *files = inputs
@@ -190,14 +197,14 @@ impl<'a> Rendering<'a> {
                 .map(|(route, &signature)| (render.model_file_key(route.output).unwrap_or(0), signature))
                 .collect();
         }
-        if let (Some(memo), Some(key)) = (self.pages_memo, self.shared_key) {
-            let shared = reuse::Shared { key, site, graph: inputs.graph, cards: &self.views.cards };
+        if let (Some(memo), Some((key, term_links))) = (self.pages_memo, self.shared_key) {
+            let terms = &render.terms;
+            let shared = reuse::Shared { key, site, graph: inputs.graph, cards: &self.views.cards, terms, term_links };
             let hashed = std::mem::take(&mut render.hashed).into_iter().map(OnceLock::into_inner).collect();
             memo.remember(&shared, &render.known, hashed);
             let hashed = std::mem::take(&mut render.hashed_lists).into_iter().map(OnceLock::into_inner).collect();
-            memo.remember_lists(&self.list_keys, &render.known_lists, hashed);
+            memo.remember_lists(inputs.routes, &self.list_keys, &render.known_lists, hashed);
         }
-        render.cards.free_later();
     }
 }
 

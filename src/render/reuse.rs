@@ -6,9 +6,11 @@
 //!
 //! What a brief's page shows (`BriefPage`, `TemplateContext`) comes from, and is compared here:
 //! - the same for every brief page (`Shared::key`): the build identity, `site`, `build`, the route
-//!   table (every URL), each section's title and URL, each term's label and URL;
+//!   table but the terms' pages (`Routes::key_without_terms`: every other URL), each section's
+//!   title and URL;
 //! - its own (`Inputs`): its parse (its file: every `BriefOwn` field and the body), its resolved
-//!   links, its terms, its section, its backlinks, related briefs and neighbours;
+//!   links, its terms and the terms it mentions with their labels and URLs (a new term's pages
+//!   change no other page), its section, its backlinks, related briefs and neighbours;
 //! - the cards it lists, recorded while its context is hashed (`cards::recording`): a page is
 //!   hashed again when one of them changed.
 //!
@@ -26,9 +28,10 @@
 use std::hash::Hash;
 use std::sync::Arc;
 
-use crate::hash;
+use crate::hash::{self, FastMap};
 use crate::links::{BriefLinks, LinkGraph};
 use crate::parse::Parsed;
+use crate::routes::Routes;
 use crate::site::{BriefId, Site};
 
 type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
@@ -38,6 +41,9 @@ type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
 pub struct PageMemo {
     /// What every brief page shows alike.
     shared: u64,
+    /// Every term's links, by index (`Terms::key`): while it is the same, a page whose terms
+    /// are the same indexes shows the same links.
+    term_links: u64,
     backlinks: Arc<Vec<Vec<BriefId>>>,
     related: Arc<crate::related::RelatedLists>,
     neighbours: Neighbours,
@@ -45,18 +51,21 @@ pub struct PageMemo {
     cards: Vec<u64>,
     /// Per brief; `None` when its page was not hashed (a rendering stopped early).
     pages: Vec<Option<Page>>,
-    /// Per route, its list page as last hashed.
+    /// Per route of the table of key `lists_table`, its list page as last hashed.
     lists: Vec<Option<List>>,
+    lists_table: u64,
     /// The key of who cites each source, and where (`Citations::cited_by_key`), with the key of
     /// each source's list and of how many cite each (see `SourceKeys`).
     sources: Option<(u64, Arc<SourceKeys>)>,
 }
 
-/// A list page as hashed: the key of what it shows besides its cards, its signature, its cards.
+/// A list page as hashed: the key of what it shows besides its cards, its signature, its cards,
+/// and its file (a new term's pages move the others in the route table).
 struct List {
     key: u64,
     signature: u64,
     cards: Box<[u32]>,
+    file: Box<str>,
 }
 
 /// What the pages of the sources show of the briefs besides their cards: for each source, who
@@ -71,6 +80,8 @@ struct Page {
     parsed: Arc<Parsed>,
     links: Arc<BriefLinks>,
     terms: Arc<[(usize, usize)]>,
+    /// The links of its terms and of the terms it mentions (`Shared::term_key`).
+    term_key: u64,
     section: usize,
     /// The briefs whose cards it shows, sorted.
     cards: Box<[u32]>,
@@ -90,12 +101,23 @@ pub struct Shared<'a> {
     pub site: &'a Site,
     pub graph: &'a LinkGraph,
     pub cards: &'a [u64],
+    pub terms: &'a super::context::Terms<'a>,
+    /// `terms.key()`, made once.
+    pub term_links: u64,
 }
 
 impl Shared<'_> {
     /// The key of what every brief page shows alike, from its parts.
     pub fn key(parts: &impl Hash) -> u64 {
         hash::of(parts)
+    }
+
+    /// The key of the links of brief `b`'s terms and of the terms it mentions.
+    fn term_key(&self, b: BriefId) -> u64 {
+        let brief = &self.site.briefs[b];
+        let mentions = self.graph.mentions.by_brief.get(b).map_or(&[][..], Vec::as_slice);
+        let terms = brief.terms.iter().copied().chain(mentions.iter().map(|&(t, i, _)| (t, i)));
+        self.terms.key_of(terms, brief.lang)
     }
 }
 
@@ -133,9 +155,25 @@ impl PageMemo {
         (self.cards.len() == now.cards.len()).then(|| self.cards.iter().zip(now.cards).map(|(a, b)| a != b).collect())
     }
 
+    /// Puts the kept list pages at their routes' places in `routes` (another table: by file).
+    fn move_lists(&mut self, routes: &Routes, keys: &[u64]) {
+        if self.lists_table == routes.key && self.lists.len() == routes.files.len() {
+            return;
+        }
+        let mut old = std::mem::take(&mut self.lists);
+        let places: Vec<Option<usize>> = {
+            let by_file: FastMap<&str, usize> =
+                old.iter().enumerate().filter_map(|(i, l)| Some((&*l.as_ref()?.file, i))).collect();
+            routes.files.iter().zip(keys).map(|(r, &k)| (k != 0).then(|| by_file.get(r.file()).copied())?).collect()
+        };
+        self.lists = places.into_iter().map(|p| p.and_then(|i| old[i].take())).collect();
+        self.lists_table = routes.key;
+    }
+
     /// The signature of each list page (by route) known to be unchanged since it was kept:
     /// `keys[route]` is the key of what it shows besides its cards (0: none, never known).
-    pub fn known_lists(&self, now: &Shared, keys: &[u64]) -> Vec<Option<u64>> {
+    pub fn known_lists(&mut self, now: &Shared, routes: &Routes, keys: &[u64]) -> Vec<Option<u64>> {
+        self.move_lists(routes, keys);
         let changed = match self.changed_cards(now) {
             Some(changed) if self.lists.len() == keys.len() => changed,
             _ => return vec![None; keys.len()],
@@ -170,13 +208,21 @@ impl PageMemo {
     }
 
     /// Keeps the list pages this rendering knew and hashed (by route, with `keys`) for the next.
-    pub fn remember_lists(&mut self, keys: &[u64], known: &[Option<u64>], hashed: Vec<Option<Hashed>>) {
-        if self.lists.len() != hashed.len() {
+    pub fn remember_lists(
+        &mut self,
+        routes: &Routes,
+        keys: &[u64],
+        known: &[Option<u64>],
+        hashed: Vec<Option<Hashed>>,
+    ) {
+        if self.lists.len() != hashed.len() || self.lists_table != routes.key {
             self.lists = (0..hashed.len()).map(|_| None).collect();
+            self.lists_table = routes.key;
         }
-        for (((entry, hashed), known), &key) in self.lists.iter_mut().zip(hashed).zip(known).zip(keys) {
+        let entries = self.lists.iter_mut().zip(&routes.files).zip(hashed).zip(known).zip(keys);
+        for ((((entry, route), hashed), known), &key) in entries {
             match hashed {
-                Some((signature, cards)) => *entry = Some(List { key, signature, cards }),
+                Some((signature, cards)) => *entry = Some(List { key, signature, cards, file: route.file().into() }),
                 None if known.is_some() => {}
                 None => *entry = None,
             }
@@ -193,6 +239,7 @@ impl PageMemo {
             _ => return vec![None; n],
         };
         let any_card = changed.contains(&true);
+        let same_links = self.term_links == now.term_links;
         let same_backlinks = Arc::ptr_eq(&self.backlinks, &graph.backlinks);
         let same_related = Arc::ptr_eq(&self.related, &graph.related);
         let same_neighbours = Arc::ptr_eq(&self.neighbours, &graph.neighbours);
@@ -205,7 +252,8 @@ impl PageMemo {
                 let same = Arc::ptr_eq(&page.parsed, &brief.parsed)
                     && Arc::ptr_eq(&page.links, &graph.briefs[b])
                     && page.section == brief.section
-                    && (Arc::ptr_eq(&page.terms, &brief.terms) || page.terms == brief.terms)
+                    && ((same_links && (Arc::ptr_eq(&page.terms, &brief.terms) || page.terms == brief.terms))
+                        || page.term_key == now.term_key(b))
                     && (same_backlinks || self.backlinks[b] == graph.backlinks[b])
                     && (same_related
                         || Arc::ptr_eq(&self.related[b], &graph.related[b])
@@ -253,6 +301,7 @@ impl PageMemo {
                     if !Arc::ptr_eq(&page.terms, terms) {
                         page.terms = terms.clone();
                     }
+                    page.term_key = now.term_key(b);
                     (page.section, page.cards, page.signature) = (brief.section, cards, signature);
                     page.mentions = mentions_of(graph, b);
                     page.citations = Citations::of(graph, b);
@@ -262,6 +311,7 @@ impl PageMemo {
                         parsed: parsed.clone(),
                         links: links.clone(),
                         terms: terms.clone(),
+                        term_key: now.term_key(b),
                         section: brief.section,
                         cards,
                         mentions: mentions_of(graph, b),
@@ -272,6 +322,7 @@ impl PageMemo {
             }
         });
         self.shared = now.key;
+        self.term_links = now.term_links;
         let last = (
             std::mem::replace(&mut self.backlinks, graph.backlinks.clone()),
             std::mem::replace(&mut self.related, graph.related.clone()),

@@ -208,6 +208,16 @@ impl Route {
     }
 }
 
+/// The keys of a route table (`Routes::key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteKeys {
+    /// Of everything the table is made from.
+    pub all: u64,
+    /// Of all but the terms' pages, feeds and other spellings: a new term's pages leave it as it
+    /// was. A brief's page shows the URLs of its own terms only (compared page by page).
+    pub without_terms: u64,
+}
+
 /// `topics/x/` page 1 → `topics/x/`, page 3 → `topics/x/page/3/`.
 fn paged(path: &str, page: usize) -> String {
     if page <= 1 {
@@ -282,6 +292,8 @@ pub struct Routes {
     /// A hash of what the table was made from (0 when it was not computed): equal keys, equal
     /// tables.
     pub key: u64,
+    /// A hash of what the table was made from but the terms (`RouteKeys::without_terms`).
+    pub key_without_terms: u64,
     /// Every file the build writes, each once, pages first.
     pub files: Vec<Route>,
     not_found: usize,
@@ -477,9 +489,9 @@ impl Routes {
         })
     }
 
-    /// A hash of everything `plan` reads: equal keys, equal tables. Cheap next to `plan`, so that
+    /// Hashes of everything `plan` reads: equal keys, equal tables. Cheap next to `plan`, so that
     /// `watch` plans again only when a path can have changed (not for a new title or date).
-    pub fn key(config: &SiteConfig, site: &Site, theme: &Theme, pdf: bool) -> u64 {
+    pub fn key(config: &SiteConfig, site: &Site, theme: &Theme, pdf: bool) -> RouteKeys {
         let mut h = crate::hash::hasher();
         (pdf, config.reports.iter().map(|r| &r.id).collect::<Vec<_>>(), site.reports.reports.len()).hash(&mut h);
         (&config.base_url, config.paginate_by, theme.static_files.keys().collect::<Vec<_>>(), &config.languages)
@@ -493,19 +505,22 @@ impl Routes {
             let translated: Vec<usize> = section.translated_index.iter().map(|(lang, _, _)| *lang).collect();
             (&section.folder, section.briefs.len(), section.index.is_some(), translated).hash(&mut h);
         }
-        for taxonomy in &site.taxonomies {
-            taxonomy.name.hash(&mut h);
-            for term in &taxonomy.terms {
-                (&term.slug, term.briefs.len(), &term.spellings).hash(&mut h);
-            }
-        }
         (&site.assets, &site.statics, site.timeline.is_empty()).hash(&mut h);
         // The search files of a language are counted from its latest briefs.
         (0..site.latest.languages()).map(|l| site.latest.of(l).len()).for_each(|n| n.hash(&mut h));
         for entry in &site.library.entries {
             entry.slug.hash(&mut h);
         }
-        h.finish()
+        let without_terms = h.finish();
+        let mut h = crate::hash::hasher();
+        without_terms.hash(&mut h);
+        for taxonomy in &site.taxonomies {
+            (&taxonomy.name, taxonomy.terms.len()).hash(&mut h);
+            for term in &taxonomy.terms {
+                (&term.slug, term.briefs.len(), &term.spellings).hash(&mut h);
+            }
+        }
+        RouteKeys { all: h.finish(), without_terms }
     }
 
     /// Registers every file the site writes. Clashes and unusable paths are errors.
@@ -742,6 +757,7 @@ impl Routes {
         let routes = Routes {
             urls,
             key: 0,
+            key_without_terms: 0,
             files,
             not_found,
             brief: brief_routes,

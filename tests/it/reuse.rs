@@ -191,3 +191,37 @@ fn the_source_pages_follow_a_citing_brief_s_title_and_date_and_keep_the_others()
     );
     assert!(page(&site, "scm2025").unwrap().contains("Beta"));
 }
+
+#[test]
+fn a_theme_word_on_the_cards_reaches_every_list_that_shows_them() {
+    // `watch` keeps each card's value while its hash is the same; the hash holds the card's
+    // fields, not the theme's words, so a changed word must still reach the lists.
+    let mut site = Site::new();
+    site.edit("themes/default/i18n/en.yaml", "min_read: \"{n} minutes to read\"\n");
+    let section = std::fs::read_to_string(site.output.join("briefs/index.html")).unwrap();
+    assert!(section.contains("1 minutes to read"), "the section's cards show the new word");
+    site.edit("themes/default/i18n/en.yaml", "min_read: \"{n} min\"\n");
+}
+
+#[test]
+fn a_new_term_that_moves_every_other_term_keeps_the_pages_right() {
+    // A term sorted first moves every other term's index and every later route; the pages kept
+    // by their terms' links and the lists kept by their files must still equal a fresh build.
+    let mut site = Site::new();
+    let rendered = site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK, Alliance", "Delta begins."));
+    assert!(rendered > 1, "the new term's pages ({rendered})");
+    for page in ["topics/alliance/index.html", "topics/usfk/index.html", "topics/opcon/page/2/index.html"] {
+        assert!(site.output.join(page).is_file(), "{page}");
+    }
+    // Then an edit of a page kept through it, and the term removed again.
+    site.edit("content/briefs/a.md", &brief("Alpha", "2025-01-01", "OPCON, SCM", "First of all, again.\n\nSee [[b]]."));
+    site.edit("content/briefs/d.md", &brief("Delta", "2025-01-04", "USFK", "Delta begins."));
+    // A record's new title: the term's label on every page that shows it, at the same index
+    // and URL, though no brief changed.
+    // (USFK: only `d` holds it, so no related list names it.)
+    let record = |title: &str| format!("---\ntitle: {title}\naka: [USFK]\n---\nThe command.\n");
+    site.edit("content/topics/usfk.md", &record("US Forces Korea"));
+    site.edit("content/topics/usfk.md", &record("United States Forces Korea"));
+    let d = std::fs::read_to_string(site.output.join("briefs/d/index.html")).unwrap();
+    assert!(d.contains("United States Forces Korea"), "the brief's terms show the record's title");
+}
