@@ -264,7 +264,7 @@ pub struct Render<'a> {
 }
 
 impl<'a> Render<'a> {
-    fn new(inputs: &Inputs<'a>, mut memo: Option<&mut context::ViewMemo>) -> (Render<'a>, context::BriefViews) {
+    fn new(inputs: &Inputs<'a>, memo: Option<&mut context::ViewMemo>) -> (Render<'a>, context::BriefViews) {
         let Inputs { templates, theme, config, site, routes, graph, identity, printer, .. } = *inputs;
         let theme_files: Vec<&[u8]> = theme.static_files.values().map(Vec::as_slice).collect();
         let asset_url =
@@ -321,7 +321,7 @@ impl<'a> Render<'a> {
         let reading: Vec<&'a str> = word_maps.iter().map(|w| w.get("min_read").copied().unwrap_or("{n} min")).collect();
         let node = |b| hash::of(&data::graph_node(site, routes, b));
         let views = context::BriefViews::make(site, routes, memo.as_deref(), identity, &reading, node);
-        let kept_cards = memo.as_deref_mut().and_then(|m| m.take_values(identity, &views.cards));
+        let kept_cards = memo.and_then(|m| m.take_values(identity, &views.cards));
         let render = Render {
             templates,
             config,
