@@ -1,8 +1,10 @@
 //! The route table while it is filled: every file registered under a key compared as static
 //! hosts compare paths, and a clash reported at both owners.
 
+use std::borrow::Cow;
+
 use crate::diagnostics::{Code, Diagnostic, Location};
-use crate::hash::{fast_map, FastMap};
+use crate::hash::{self, fast_map, FastMap};
 use crate::site::{BriefId, Site};
 
 use super::{Output, Page, Route, Urls, MAX_NAME_BYTES};
@@ -13,14 +15,20 @@ pub(super) struct Table<'a> {
     site: &'a Site,
     config: &'a crate::config::SiteConfig,
     pub(super) files: Vec<Route>,
-    by_key: FastMap<String, usize>,
+    /// Each file by the hash of its key (`key_of`): tens of thousands of keys are not kept as
+    /// strings. A hit is a clash only if the keys are equal.
+    by_key: FastMap<u64, usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
     max_path: usize,
 }
 
 /// How hosts compare paths: case-insensitive (macOS and Windows file systems fold case).
-pub(super) fn key_of(file: &str) -> String {
-    file.to_lowercase()
+pub(super) fn key_of(file: &str) -> Cow<'_, str> {
+    // Most paths are slugs, lower-case ASCII already.
+    match file.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        true => Cow::Owned(file.to_lowercase()),
+        false => Cow::Borrowed(file),
+    }
 }
 
 impl<'a> Table<'a> {
@@ -79,22 +87,30 @@ impl<'a> Table<'a> {
                     .help("shorten the folder names, the file name, the alias or the slug"),
             );
         }
-        let key = key_of(file);
-        match self.by_key.get(&key) {
-            Some(&other) => self.clash(other, output, route.file()),
+        match self.find(file) {
+            Some(other) => self.clash(other, output, route.file()),
             None => {
-                self.by_key.insert(key, index);
+                self.by_key.insert(hash::of(&*key_of(file)), index);
             }
         }
         self.files.push(route);
         index
     }
 
+    /// The file registered under the same key as `file` (as a path, or a folder path).
+    fn find(&self, file: &str) -> Option<usize> {
+        let key = key_of(file);
+        let &other = self.by_key.get(&hash::of(&*key))?;
+        // Equal hashes of different keys are no clash (and so unlikely that the second file
+        // is simply not registered).
+        (key_of(self.files[other].file()) == key).then_some(other)
+    }
+
     /// A file of `static/`: it replaces a generated file at the same path (the documented
     /// precedence), but clashes with another file of `static/`.
     pub(super) fn add_static(&mut self, file: String, i: usize) {
         let output = Output::Static(i);
-        if let Some(&other) = self.by_key.get(&key_of(&file)) {
+        if let Some(other) = self.find(&file) {
             if !matches!(self.files[other].output, Output::Static(_)) {
                 self.files[other].output = output;
                 return;
@@ -141,13 +157,24 @@ impl<'a> Table<'a> {
     /// `briefs/x/index.html`) cannot be written either.
     pub(super) fn check_folders(&mut self) {
         let mut clashes = Vec::new();
-        // Every file's key, once (a second file of the same key is a clash reported already).
-        for (key, &i) in &self.by_key {
-            for (at, _) in key.match_indices('/') {
-                if let Some(&other) = self.by_key.get(&key[..at]) {
+        // Each folder of each file, in the table's order, where the file before did not have it
+        // already (`briefs/` once, not for every brief): the first file inside another is found.
+        let mut last = Cow::Borrowed("");
+        for (i, route) in self.files.iter().enumerate() {
+            let key = key_of(route.file());
+            // The length of the folders this key shares with the last one.
+            let shared = key
+                .match_indices('/')
+                .map(|(at, _)| at)
+                .take_while(|&at| last.as_bytes().get(at) == Some(&b'/') && key[..at] == last[..at])
+                .last()
+                .unwrap_or(0);
+            for (at, _) in key.match_indices('/').filter(|&(at, _)| at > shared) {
+                if let Some(other) = self.find(&key[..at]) {
                     clashes.push((other, i));
                 }
             }
+            last = key;
         }
         clashes.sort_unstable();
         clashes.dedup_by_key(|c| c.0);
