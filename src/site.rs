@@ -401,7 +401,8 @@ pub fn assemble(
     let key = key(config, sources, parsed, include);
     // The site is handed back at the end of a build that went well (`remember`), not copied.
     memo.pending = None;
-    if let (true, Some(mut site)) = (memo.key == key, memo.site.take()) {
+    // (Taken only when the key is the same: else the last site gives the orders to start from.)
+    if let Some(mut site) = memo.site.take_if(|_| memo.key == key) {
         // The build changed what it adds to the model (the library, the timeline, its key).
         site.key = key;
         memo.pending = Some(key);
@@ -422,8 +423,8 @@ pub fn assemble(
         refresh_first_uses(config, &site.briefs, &mut site.taxonomies);
         return (site, diagnostics);
     }
-    let last_order = memo.site.as_ref().map(|s| &s.by_date[..]);
-    let (mut site, more) = assemble_all(config, sources, parsed, include, Some(&mut memo.terms), last_order);
+    let last = memo.site.as_ref();
+    let (mut site, more) = assemble_all(config, sources, parsed, include, Some(&mut memo.terms), last);
     site.key = key;
     // An assembly that reported problems is made again next time, so its messages point into
     // the current text.
@@ -464,7 +465,7 @@ fn assemble_all(
     parsed: &[Arc<Parsed>],
     include: Include,
     terms_memo: Option<&mut Option<(u64, Arc<Drafted>)>>,
-    last_order: Option<&[BriefId]>,
+    last: Option<&Site>,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut site = Site { assets: sources.assets.clone(), statics: sources.statics.clone(), ..Site::default() };
@@ -645,7 +646,7 @@ fn assemble_all(
     // about one pass. (Keys are unique: the order is the same either way.)
     let key = |b: BriefId| (std::cmp::Reverse(briefs[b].facts().date), briefs[b].title(), briefs[b].id(), b);
     let mut keys: Vec<(std::cmp::Reverse<Option<crate::frontmatter::Date>>, &str, &str, BriefId)> =
-        match last_order.filter(|order| order.len() == briefs.len()) {
+        match last.map(|l| &l.by_date).filter(|order| order.len() == briefs.len()) {
             Some(order) => order.iter().map(|&b| key(b)).collect(),
             None => (0..briefs.len()).map(key).collect(),
         };
@@ -655,8 +656,12 @@ fn assemble_all(
     for (r, &b) in site.by_date.iter().enumerate() {
         site.rank[b] = r;
     }
-    site.by_id = (0..briefs.len()).collect();
-    site.by_id.sort_by(|&a, &b| briefs[a].id().cmp(briefs[b].id()));
+    // Likewise from the last order, which an edit seldom changes: a sorted run is one pass.
+    site.by_id = match last.filter(|l| l.by_id.len() == briefs.len()) {
+        Some(last) => last.by_id.clone(),
+        None => (0..briefs.len()).collect(),
+    };
+    site.by_id.sort_by(|&a, &b| briefs[a].id().cmp(briefs[b].id()).then(a.cmp(&b)));
     build_taxonomies(config, &mut site, &mut diagnostics, terms_memo);
 
     let briefs = &site.briefs;
@@ -1475,5 +1480,41 @@ mod tests {
         let third = parse("---\ntitle: A\ntopics: [X, Y]\n---\nTwo.\n");
         let (site, _) = assemble(&config, &sources, &third, Default::default(), Some(&mut memo));
         assert_eq!(site.taxonomies[0].terms.len(), 2);
+    }
+
+    #[test]
+    fn an_assembly_again_starts_from_the_last_site_s_orders() {
+        let config = SiteConfig::default();
+        let sources = Sources { folders: vec![String::new()], ..Sources::default() };
+        let parse = |dates: [&str; 3]| -> Vec<Arc<Parsed>> {
+            let files = ["a.md", "b.md", "c.md"].iter().zip(dates);
+            files
+                .map(|(f, d)| {
+                    Arc::new(crate::parse::parse_file(file(f, &format!("---\ndate: {d}\n---\n")), &config, true))
+                })
+                .collect()
+        };
+        let mut memo = Memo::default();
+        let (site, _) = assemble(
+            &config,
+            &sources,
+            &parse(["2025-01-01", "2025-01-02", "2025-01-03"]),
+            Default::default(),
+            Some(&mut memo),
+        );
+        assert_eq!(site.by_date, [2, 1, 0]);
+        remember(&mut memo, site);
+        // A date edit: the facts differ, so the model is assembled again, from the last one's
+        // orders (kept in the memo until the new model replaces it).
+        let (site, _) = assemble(
+            &config,
+            &sources,
+            &parse(["2025-01-04", "2025-01-02", "2025-01-03"]),
+            Default::default(),
+            Some(&mut memo),
+        );
+        assert!(memo.site.is_some(), "the last site is kept while the new one is made");
+        assert_eq!(site.by_date, [0, 2, 1]);
+        assert_eq!(site.by_id, [0, 1, 2]);
     }
 }
