@@ -162,8 +162,8 @@ impl PageMemo {
         }
         let mut old = std::mem::take(&mut self.lists);
         let places: Vec<Option<usize>> = {
-            let by_file: FastMap<&str, usize> =
-                old.iter().enumerate().filter_map(|(i, l)| Some((&*l.as_ref()?.file, i))).collect();
+            let mut by_file: FastMap<&str, usize> = hash::fast_map(old.iter().flatten().count());
+            by_file.extend(old.iter().enumerate().filter_map(|(i, l)| Some((&*l.as_ref()?.file, i))));
             routes.files.iter().zip(keys).map(|(r, &k)| (k != 0).then(|| by_file.get(r.file()).copied())?).collect()
         };
         self.lists = places.into_iter().map(|p| p.and_then(|i| old[i].take())).collect();
