@@ -44,6 +44,8 @@ pub struct PageMemo {
     /// Every term's links, by index (`Terms::key`): while it is the same, a page whose terms
     /// are the same indexes shows the same links.
     term_links: u64,
+    /// The key the terms were drafted by (`Site::terms_key`).
+    terms_key: u64,
     backlinks: Arc<Vec<Vec<BriefId>>>,
     related: Arc<crate::related::RelatedLists>,
     neighbours: Neighbours,
@@ -277,12 +279,19 @@ impl PageMemo {
         if self.pages.len() != site.briefs.len() {
             self.pages = (0..site.briefs.len()).map(|_| None).collect();
         }
+        // A page known by its terms' links (`term_key`) may have other term indexes than its
+        // entry holds: those move only when the terms were drafted again.
+        let drafted_again = site.terms_key == 0 || site.terms_key != self.terms_key;
         self.pages.par_iter_mut().zip(hashed).enumerate().with_min_len(512).for_each(|(b, (entry, hashed))| {
             let Some((signature, cards)) = hashed else {
-                // Known: its entry holds the same inputs. Neither (the rendering stopped before
-                // it): hashed next time.
-                if known.get(b).is_none_or(Option::is_none) {
-                    *entry = None;
+                // Known: its entry holds the same inputs (but for the indexes of the same terms).
+                // Neither (the rendering stopped before it): hashed next time.
+                match (known.get(b).copied().flatten(), entry.as_mut()) {
+                    (Some(_), Some(page)) if drafted_again && page.terms != site.briefs[b].terms => {
+                        page.terms = site.briefs[b].terms.clone();
+                    }
+                    (Some(_), _) => {}
+                    (None, _) => *entry = None,
                 }
                 return;
             };
@@ -323,6 +332,7 @@ impl PageMemo {
         });
         self.shared = now.key;
         self.term_links = now.term_links;
+        self.terms_key = site.terms_key;
         let last = (
             std::mem::replace(&mut self.backlinks, graph.backlinks.clone()),
             std::mem::replace(&mut self.related, graph.related.clone()),

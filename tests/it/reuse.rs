@@ -30,18 +30,23 @@ struct Site {
     session: Session,
 }
 
+const SETTINGS: &str = "title: Site\nbase_url: https://example.org/\npaginate_by: 2\n";
+
 impl Site {
     fn new() -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("site");
-        let files = [
-            ("site.yaml", "title: Site\nbase_url: https://example.org/\npaginate_by: 2\n".to_string()),
+        Site::with(&[
+            ("site.yaml", SETTINGS.to_string()),
             ("content/briefs/_index.md", "---\ntitle: Briefs\n---\nThe briefs.\n".to_string()),
             ("content/briefs/a.md", brief("Alpha", "2025-01-01", "OPCON, SCM", "First of all.\n\nSee [[b]].")),
             ("content/briefs/b.md", brief("Beta", "2025-01-02", "OPCON", "Beta begins.\n\nSee [[c]].")),
             ("content/briefs/c.md", brief("Gamma", "2025-01-03", "SCM, OPCON", "Gamma begins.")),
             ("content/briefs/d.md", brief("Delta", "2025-01-04", "USFK", "Delta begins.")),
-        ];
+        ])
+    }
+
+    fn with(files: &[(&str, String)]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
         for (path, text) in files {
             let full = root.join(path);
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -56,10 +61,20 @@ impl Site {
     /// Writes `text` at `path`, rebuilds, and compares the output with a fresh build; returns
     /// how many files the rebuild rendered.
     fn edit(&mut self, path: &str, text: &str) -> usize {
-        let full = self.root.join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(&full, text).unwrap();
-        let report = self.session.rebuild(&[full]).unwrap();
+        self.edit_all(&[(path, text)])
+    }
+
+    /// `edit` of several files saved at once (one rebuild).
+    fn edit_all(&mut self, edits: &[(&str, &str)]) -> usize {
+        let mut paths = Vec::new();
+        for (path, text) in edits {
+            let full = self.root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(&full, text).unwrap();
+            paths.push(full);
+        }
+        let path = edits.iter().map(|e| e.0).collect::<Vec<_>>().join(", ");
+        let report = self.session.rebuild(&paths).unwrap();
         let fresh = self.root.parent().unwrap().join("fresh");
         let _ = std::fs::remove_dir_all(&fresh);
         build::run(&Project::resolve(&options(&self.root, &fresh)).unwrap(), Mode::Build).unwrap();
@@ -224,4 +239,29 @@ fn a_new_term_that_moves_every_other_term_keeps_the_pages_right() {
     site.edit("content/topics/usfk.md", &record("United States Forces Korea"));
     let d = std::fs::read_to_string(site.output.join("briefs/d/index.html")).unwrap();
     assert!(d.contains("United States Forces Korea"), "the brief's terms show the record's title");
+}
+
+#[test]
+fn a_page_kept_through_its_terms_links_keeps_up_with_their_indexes() {
+    // Found by a review: a page kept because its terms' links were the same, though their
+    // indexes moved, must remember the new indexes; else a later edit that gives its term the
+    // old index, with every link by index as it was, keeps the page showing the old term.
+    let record = |title: &str, aka: &str| match aka {
+        "" => format!("---\ntitle: {title}\n---\nAbout it.\n"),
+        aka => format!("---\ntitle: {title}\naka: [{aka}]\n---\nAbout it.\n"),
+    };
+    let mut site = Site::with(&[
+        ("site.yaml", SETTINGS.to_string()),
+        ("content/briefs/p.md", brief("Pea", "2025-01-01", "xylo", "Plain words only.")),
+        ("content/briefs/q.md", brief("Queue", "2025-01-02", "zz", "Other words.")),
+        ("content/topics/c.md", record("Charlie", "")),
+        ("content/topics/d.md", record("Delta", "")),
+        ("content/topics/y.md", record("Yankee", "xylo")),
+    ]);
+    // Terms c, d, y, zz: p's term is y (index 2). Then aa, c, d, y: y is index 3, p's page kept.
+    site.edit("content/briefs/q.md", &brief("Queue", "2025-01-02", "aa", "Other words."));
+    // Every label and URL by index as before; p's term is now d, index 2.
+    site.edit_all(&[("content/topics/y.md", &record("Yankee", "")), ("content/topics/d.md", &record("Delta", "xylo"))]);
+    let p = std::fs::read_to_string(site.output.join("briefs/p/index.html")).unwrap();
+    assert!(p.contains("/topics/d/") && !p.contains("/topics/y/"), "p's page links its new term");
 }
