@@ -1486,33 +1486,22 @@ mod tests {
     fn an_assembly_again_starts_from_the_last_site_s_orders() {
         let config = SiteConfig::default();
         let sources = Sources { folders: vec![String::new()], ..Sources::default() };
-        let parse = |dates: [&str; 3]| -> Vec<Arc<Parsed>> {
+        let mut memo = Memo::default();
+        let assemble_dated = |memo: &mut Memo, dates: [&str; 3]| {
             let files = ["a.md", "b.md", "c.md"].iter().zip(dates);
-            files
+            let parsed: Vec<Arc<Parsed>> = files
                 .map(|(f, d)| {
                     Arc::new(crate::parse::parse_file(file(f, &format!("---\ndate: {d}\n---\n")), &config, true))
                 })
-                .collect()
+                .collect();
+            assemble(&config, &sources, &parsed, Default::default(), Some(memo)).0
         };
-        let mut memo = Memo::default();
-        let (site, _) = assemble(
-            &config,
-            &sources,
-            &parse(["2025-01-01", "2025-01-02", "2025-01-03"]),
-            Default::default(),
-            Some(&mut memo),
-        );
+        let site = assemble_dated(&mut memo, ["2025-01-01", "2025-01-02", "2025-01-03"]);
         assert_eq!(site.by_date, [2, 1, 0]);
         remember(&mut memo, site);
         // A date edit: the facts differ, so the model is assembled again, from the last one's
         // orders (kept in the memo until the new model replaces it).
-        let (site, _) = assemble(
-            &config,
-            &sources,
-            &parse(["2025-01-04", "2025-01-02", "2025-01-03"]),
-            Default::default(),
-            Some(&mut memo),
-        );
+        let site = assemble_dated(&mut memo, ["2025-01-04", "2025-01-02", "2025-01-03"]);
         assert!(memo.site.is_some(), "the last site is kept while the new one is made");
         assert_eq!(site.by_date, [0, 2, 1]);
         assert_eq!(site.by_id, [0, 1, 2]);

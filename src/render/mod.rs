@@ -495,7 +495,7 @@ impl<'a> Render<'a> {
         let wikidata: Vec<Option<&String>> = self.site.records.iter().map(|r| r.fields().wikidata.as_ref()).collect();
         let lang_values: Vec<(u64, u64)> = self.site_values.iter().zip(&self.words).map(|(s, w)| (s.1, w.1)).collect();
         // Of the route table, a brief's page shows its own terms' URLs only: those are compared
-        // page by page (`term_keys`), so that a new term does not hash every brief page again.
+        // page by page (`reuse::Shared::term_key`), so that a new term does not hash every brief page again.
         let parts = (self.identity, lang_values, self.build_value.1, self.routes.key_without_terms, sections, wikidata);
         // A brief page links the briefs that supersede it or that it supersedes, and shows the
         // events it states: all decided by other files too.

@@ -46,13 +46,12 @@ impl<'a> Rendering<'a> {
     /// the last rendering knew.
     pub fn start(inputs: &'a Inputs<'a>, previous: &'a Previous<'a>, memo: Option<&'a mut Memo>) -> Rendering<'a> {
         let site = inputs.site;
-        let (views_memo, parts, mut pages_memo, search_memo, files_memo, urls_memo, related_memo) = match memo {
+        let (mut views_memo, parts, mut pages_memo, search_memo, files_memo, urls_memo, related_memo) = match memo {
             Some(Memo { views, parts, pages, search, files, urls, related_terms }) => {
                 (Some(views), Some(&*parts), Some(pages), Some(&*search), Some(files), Some(urls), Some(related_terms))
             }
             None => (None, None, None, None, None, None, None),
         };
-        let mut views_memo = views_memo;
         let (mut render, views) = Render::new(inputs, views_memo.as_deref_mut());
         if let (Some(memo), true) = (related_memo, site.terms_key != 0) {
             let key = hash::of(&(site.terms_key, inputs.identity));
