@@ -419,14 +419,9 @@ pub fn run_with(
             }
             _ => {
                 let max_path = output::path_budget(&project.output_dir);
-                let (mut routes, problems) = Routes::plan(
-                    config,
-                    &site,
-                    &project.theme,
-                    max_path,
-                    project.pdf.is_some() && project.print.is_none(),
-                );
-                (routes.key, routes.key_without_terms) = (keys.all, keys.without_terms);
+                let last = memo.routes.as_ref().map(|(_, _, routes)| &**routes);
+                let pdf = project.pdf.is_some() && project.print.is_none();
+                let (routes, problems) = Routes::plan(config, &site, &project.theme, max_path, pdf, keys, last);
                 let routes = Arc::new(routes);
                 memo.routes = problems.is_empty().then(|| (model_key, key, routes.clone()));
                 if problems.is_empty() {

@@ -6,15 +6,14 @@
 //! A new page kind is one more `Page` variant registered in `plan`, and its context in
 //! `render/pages.rs`.
 
-use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
+mod plan;
 pub mod search;
 mod table;
 mod urls;
 
-use table::{key_of, Table};
 pub use urls::{percent_decode, percent_encode_non_ascii, Urls};
 
 use crate::config::SiteConfig;
@@ -187,10 +186,10 @@ impl Output {
 }
 
 /// One file of the output: its URL and its path, kept as one text (`/policy/briefs/x/index.html`)
-/// of which both are slices.
+/// of which both are slices (shared: a table after a terms edit takes most routes of the last).
 #[derive(Debug, Clone)]
 pub struct Route {
-    text: String,
+    text: Arc<str>,
     url_end: usize,
     file_start: usize,
     pub output: Output,
@@ -294,8 +293,10 @@ pub struct Routes {
     pub key: u64,
     /// A hash of what the table was made from but the terms (`RouteKeys::without_terms`).
     pub key_without_terms: u64,
-    /// Every file the build writes, each once, pages first.
+    /// Every file the build writes, each once: the base first (`plan.rs`).
     pub files: Vec<Route>,
+    /// The first files, which do not depend on the terms, by key.
+    base: Arc<table::Base>,
     not_found: usize,
     brief: Vec<usize>,
     /// The lists of each language (the default's first).
@@ -522,279 +523,10 @@ impl Routes {
         }
         RouteKeys { all: h.finish(), without_terms }
     }
-
-    /// Registers every file the site writes. Clashes and unusable paths are errors.
-    /// `max_path`: the longest output path, in bytes, that can be written where the output is.
-    /// `pdf`: each report is printed to a PDF beside its page.
-    pub fn plan(
-        config: &SiteConfig,
-        site: &Site,
-        theme: &Theme,
-        max_path: usize,
-        pdf: bool,
-    ) -> (Routes, Vec<Diagnostic>) {
-        let urls = Urls::new(config);
-        let mut table = Table::new(urls.clone(), site, config, max_path);
-        let per_page = config.paginate_by;
-
-        let languages = config.languages.len() + 1;
-        // Another language's pages live under its code (`ko/`).
-        let prefixes: Vec<String> = (0..languages)
-            .map(|lang| match lang {
-                0 => String::new(),
-                l => format!("{}/", crate::site::language_code(config, l)),
-            })
-            .collect();
-        let prefix = |lang: usize| prefixes[lang].as_str();
-        let mut langs: Vec<LangRoutes> = (0..languages)
-            .map(|lang| LangRoutes {
-                home: table.page(prefix(lang).to_string(), Page::Home(lang)),
-                ..LangRoutes::default()
-            })
-            .collect();
-        let not_found = table.file("404.html".into(), Output::Page(Page::NotFound));
-        for (lang, routes) in langs.iter_mut().enumerate() {
-            routes.search = table.page(format!("{}search/", prefix(lang)), Page::Search(lang));
-            if !site.timeline.is_empty() {
-                let page = table.page(format!("{}timeline/", prefix(lang)), Page::Timeline(lang));
-                let json = table.file(format!("{}timeline/timeline.json", prefix(lang)), Output::TimelineJson(lang));
-                routes.timeline = Some((page, json));
-            }
-        }
-        let timeline_ics =
-            (!site.timeline.is_empty()).then(|| table.file("timeline/timeline.ics".into(), Output::TimelineIcs));
-        let reports = (!site.reports.is_empty()).then(|| table.page("reports/".into(), Page::Reports));
-        let report = site
-            .reports
-            .reports
-            .iter()
-            .enumerate()
-            .map(|(r, report)| {
-                let id = &config.reports[report.spec].id;
-                let page = table.page(format!("reports/{id}/"), Page::Report(r));
-                let pdf = pdf.then(|| table.file(format!("reports/{id}/{id}.pdf"), Output::ReportPdf(r)));
-                (page, pdf)
-            })
-            .collect();
-        // Each section's folder as a path, made once (a brief's is its section's but for bundles).
-        let folders: crate::hash::FastMap<&str, String> =
-            site.sections.iter().map(|s| (s.folder.as_str(), folder_path(&s.folder))).collect();
-        let brief_routes: Vec<usize> = site
-            .briefs
-            .iter()
-            .enumerate()
-            .map(|(b, brief)| {
-                // Another language's version lives under its code (`ko/briefs/x/`), also when its
-                // file is in `content/ko/briefs/` (its section folder is `briefs`).
-                let own = || {
-                    let folder = brief.section_folder();
-                    let folder = match folders.get(folder) {
-                        Some(path) => Cow::Borrowed(path.as_str()),
-                        None => Cow::Owned(folder_path(folder)),
-                    };
-                    [prefix(brief.lang), &folder, brief.slug(), "/"].concat()
-                };
-                let Some(permalink) = &brief.facts().permalink else {
-                    return table.page(own(), Page::Brief(b));
-                };
-                match permalink_path(&permalink.value) {
-                    Some(path) if path.ends_with('/') => table.page(path, Page::Brief(b)),
-                    Some(path) => table.file(path, Output::Page(Page::Brief(b))),
-                    None => {
-                        table.diagnostics.push(
-                            Diagnostic::error(
-                                Code::BadSlug,
-                                format!("the permalink `{}` is not a usable URL path", permalink.value),
-                            )
-                            .at(brief.parsed.location(permalink.span.clone()))
-                            .help("write a path under the site's base path as it is, without `?`, `#` or `%` escapes, such as `/briefs/opcon-transfer/`"),
-                        );
-                        table.page(own(), Page::Brief(b))
-                    }
-                }
-            })
-            .collect();
-        for (lang, routes) in langs.iter_mut().enumerate() {
-            let in_lang = sections_in(site, lang);
-            for (s, sec) in site.sections.iter().enumerate() {
-                if s == 0 {
-                    // The root folder's page is the home page, which lists the newest briefs.
-                    routes.section.push(Some((routes.home, 1)));
-                    continue;
-                }
-                if !in_lang[s] {
-                    routes.section.push(None);
-                    continue;
-                }
-                let path = format!("{}{}", prefix(lang), folder_path(&sec.folder));
-                let pages = page_count(sec.briefs.of(lang).len(), per_page);
-                let start = table.files.len();
-                for page in 1..=pages {
-                    table.page(paged(&path, page), Page::Section { section: s, page, lang });
-                }
-                routes.section.push(Some((start, pages)));
-            }
-            for (t, tax) in site.taxonomies.iter().enumerate() {
-                let terms: Vec<Option<(usize, usize)>> = tax
-                    .terms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, tm)| {
-                        let count = tm.briefs.of(lang).len();
-                        if lang != 0 && count == 0 {
-                            return None;
-                        }
-                        let path = format!("{}{}/{}/", prefix(lang), tax.name, tm.slug);
-                        let pages = page_count(count, per_page);
-                        let start = table.files.len();
-                        for page in 1..=pages {
-                            table.page(paged(&path, page), Page::Term { taxonomy: t, term: i, page, lang });
-                        }
-                        Some((start, pages))
-                    })
-                    .collect();
-                let listed = lang == 0 || terms.iter().any(Option::is_some);
-                routes.taxonomy.push(listed.then(|| {
-                    table.page(format!("{}{}/", prefix(lang), tax.name), Page::Taxonomy { taxonomy: t, lang })
-                }));
-                routes.term.push(terms);
-            }
-        }
-        for (b, brief) in site.briefs.iter().enumerate() {
-            for (a, alias) in brief.facts().aliases.iter().enumerate() {
-                match alias_path(&alias.value) {
-                    // An alias equal to the brief's own URL redirects nowhere: ignored.
-                    Some(path) if key_of(&path) == key_of(table.urls.path_of(table.files[brief_routes[b]].url())) => {}
-                    Some(path) => {
-                        table.page_like(&path, Output::Alias { brief: b, alias: a });
-                    }
-                    None => table.diagnostics.push(
-                        Diagnostic::error(
-                            Code::BadAlias,
-                            format!("the alias `{}` is not a usable URL path", alias.value),
-                        )
-                        .at(brief.parsed.location(alias.span.clone()))
-                        .help("write an old URL path such as `/old/opcon-transfer/`"),
-                    ),
-                }
-            }
-        }
-        // Other spellings of a record's term redirect to its page: published links keep working
-        // when spellings merge.
-        for (t, tax) in site.taxonomies.iter().enumerate() {
-            for (i, tm) in tax.terms.iter().enumerate() {
-                for (spelling, slug) in tm.spellings.iter().enumerate() {
-                    table.page_like(
-                        &format!("{}/{slug}/", tax.name),
-                        Output::TermAlias { taxonomy: t, term: i, spelling },
-                    );
-                }
-            }
-        }
-        // The library: a page per source, and each brief citeable from files beside its page.
-        let mut sources = None;
-        let mut source = Vec::with_capacity(site.library.entries.len());
-        if !site.library.is_empty() {
-            sources = Some(table.page("sources/".into(), Page::Sources));
-            for (i, entry) in site.library.entries.iter().enumerate() {
-                source.push(table.page(format!("sources/{}/", entry.slug), Page::Source(i)));
-            }
-            table.file("sources.json".into(), Output::SourcesJson);
-        }
-        let cite = (0..site.briefs.len())
-            .map(|b| {
-                let page = table.files[brief_routes[b]].file();
-                let folder = page.strip_suffix("index.html")?.to_string();
-                let bib = table.file(format!("{folder}cite.bib"), Output::CiteBib(b));
-                let ris = table.file(format!("{folder}cite.ris"), Output::CiteRis(b));
-                Some((bib, ris))
-            })
-            .collect();
-        for (lang, routes) in langs.iter_mut().enumerate() {
-            routes.search_index = table.file(format!("{}search/index.json", prefix(lang)), Output::SearchIndex(lang));
-            routes.search_files = search::plan(&mut table, prefix(lang), lang, site.latest.of(lang).len());
-        }
-        table.file("graph.json".into(), Output::Graph);
-        table.file("terms.json".into(), Output::Terms);
-        for (lang, routes) in langs.iter_mut().enumerate() {
-            routes.term_feed = site.taxonomies.iter().map(|t| vec![None; t.terms.len()]).collect();
-            if urls.origin.is_none() {
-                continue;
-            }
-            routes.feed = Some(table.file(format!("{}atom.xml", prefix(lang)), Output::Feed { lang, term: None }));
-            for (t, tax) in site.taxonomies.iter().enumerate() {
-                for (i, tm) in tax.terms.iter().enumerate() {
-                    if routes.term[t][i].is_some() {
-                        let path = format!("{}{}/{}/atom.xml", prefix(lang), tax.name, tm.slug);
-                        routes.term_feed[t][i] = Some(table.file(path, Output::Feed { lang, term: Some((t, i)) }));
-                    }
-                }
-            }
-        }
-        if urls.origin.is_some() {
-            let listed = table.files.iter().filter(|r| matches!(r.output, Output::Page(p) if listed(p))).count();
-            table.file("sitemap.xml".into(), Output::Sitemap(0));
-            if listed > SITEMAP_LIMIT {
-                for n in 1..=listed.div_ceil(SITEMAP_LIMIT) {
-                    table.file(Routes::sitemap_part_name(n), Output::Sitemap(n));
-                }
-            }
-        }
-        table.file("robots.txt".into(), Output::Robots);
-        let theme_file = theme
-            .static_files
-            .keys()
-            .enumerate()
-            .map(|(i, name)| table.file(format!("static/{name}"), Output::ThemeFile(i)))
-            .collect();
-        let asset =
-            site.assets.iter().enumerate().map(|(i, a)| table.file(a.rel_path.clone(), Output::Asset(i))).collect();
-        for (i, file) in site.statics.iter().enumerate() {
-            table.add_static(file.rel_path.clone(), i);
-        }
-        table.check_folders();
-        let Table { files, diagnostics, .. } = table;
-        let routes = Routes {
-            urls,
-            key: 0,
-            key_without_terms: 0,
-            files,
-            not_found,
-            brief: brief_routes,
-            langs,
-            theme_file,
-            asset,
-            sources,
-            source,
-            cite,
-            timeline_ics,
-            reports,
-            report,
-            brief_urls_key: OnceLock::new(),
-        };
-        (routes, diagnostics)
-    }
 }
 
 fn listed(page: Page) -> bool {
     !matches!(page, Page::NotFound | Page::Search(_))
-}
-
-/// Which sections have pages in a language: all in the default; in another, those with briefs
-/// or an introduction in it, and their parents (which list them).
-fn sections_in(site: &Site, lang: usize) -> Vec<bool> {
-    let mut present: Vec<bool> = site
-        .sections
-        .iter()
-        .map(|s| lang == 0 || !s.briefs.of(lang).is_empty() || s.index_in(lang).is_some())
-        .collect();
-    // Children come after their parents.
-    for s in (1..site.sections.len()).rev() {
-        if let (true, Some(parent)) = (present[s], site.sections[s].parent) {
-            present[parent] = true;
-        }
-    }
-    present
 }
 
 #[cfg(test)]

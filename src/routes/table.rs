@@ -2,6 +2,8 @@
 //! hosts compare paths, and a clash reported at both owners.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostics::{Code, Diagnostic, Location};
 use crate::hash::{self, fast_map, FastMap};
@@ -15,11 +17,28 @@ pub(super) struct Table<'a> {
     site: &'a Site,
     config: &'a crate::config::SiteConfig,
     pub(super) files: Vec<Route>,
-    /// Each file by the hash of its key (`key_of`): tens of thousands of keys are not kept as
-    /// strings. A hit is a clash only if the keys are equal.
+    /// The files of the base, once it is sealed (`seal_base`).
+    base: Arc<Base>,
+    /// Each other file by the hash of its key (`key_of`): tens of thousands of keys are not kept
+    /// as strings. A hit is a clash only if the keys are equal.
     by_key: FastMap<u64, usize>,
     pub(super) diagnostics: Vec<Diagnostic>,
     max_path: usize,
+}
+
+/// The first files of a table, which do not depend on the terms (see `plan.rs`), by key: a
+/// table after a terms edit starts from them.
+#[derive(Debug, Default)]
+pub(super) struct Base {
+    /// How many files.
+    pub(super) len: usize,
+    /// What they were planned from (`RouteKeys::without_terms`), and the longest path allowed.
+    pub(super) key: u64,
+    pub(super) max_path: usize,
+    by_key: FastMap<u64, usize>,
+    /// The hash of every folder of their paths (by key), made the first time a table starts
+    /// from them.
+    folders: OnceLock<HashSet<u64, foldhash::fast::FixedState>>,
 }
 
 /// How hosts compare paths: case-insensitive (macOS and Windows file systems fold case).
@@ -40,10 +59,38 @@ impl<'a> Table<'a> {
             site,
             config,
             files: Vec::with_capacity(capacity),
+            base: Default::default(),
             by_key: fast_map(capacity),
             diagnostics: vec![],
             max_path,
         }
+    }
+
+    /// A table that starts from a base checked before, with its files.
+    pub(super) fn resume(
+        urls: Urls,
+        site: &'a Site,
+        config: &'a crate::config::SiteConfig,
+        base: Arc<Base>,
+        files: Vec<Route>,
+    ) -> Table<'a> {
+        let capacity = files.len() / 4 + 1024;
+        let mut files = files;
+        files.reserve(capacity);
+        let max_path = base.max_path;
+        Table { urls, site, config, files, base, by_key: fast_map(capacity), diagnostics: vec![], max_path }
+    }
+
+    /// The files so far are the base, planned from `key`.
+    pub(super) fn seal_base(&mut self, key: u64) {
+        let by_key = std::mem::replace(&mut self.by_key, fast_map(self.files.len() / 4 + 1024));
+        let len = self.files.len();
+        self.base = Arc::new(Base { len, key, max_path: self.max_path, by_key, folders: OnceLock::new() });
+    }
+
+    /// The files, and the base they start with.
+    pub(super) fn into_files(self) -> (Vec<Route>, Arc<Base>) {
+        (self.files, self.base)
     }
 
     /// A page at `path` from the site root (`briefs/x/`), written as `path/index.html`.
@@ -66,7 +113,7 @@ impl<'a> Table<'a> {
         let base = &self.urls.base_path;
         let mut text = String::with_capacity(base.len() + path.len() + file.len());
         text.extend([base.as_str(), path, file]);
-        let route = Route { url_end: base.len() + path.len(), file_start: base.len(), text, output };
+        let route = Route { url_end: base.len() + path.len(), file_start: base.len(), text: text.into(), output };
         let index = self.files.len();
         let file = route.file();
         // Checked here, so that `check` fails where writing would.
@@ -88,7 +135,7 @@ impl<'a> Table<'a> {
             );
         }
         match self.find(file) {
-            Some(other) => self.clash(other, output, route.file()),
+            Some(other) => self.clash(other, output, file),
             None => {
                 self.by_key.insert(hash::of(&*key_of(file)), index);
             }
@@ -100,7 +147,8 @@ impl<'a> Table<'a> {
     /// The file registered under the same key as `file` (as a path, or a folder path).
     fn find(&self, file: &str) -> Option<usize> {
         let key = key_of(file);
-        let &other = self.by_key.get(&hash::of(&*key))?;
+        let hash = hash::of(&*key);
+        let &other = self.base.by_key.get(&hash).or_else(|| self.by_key.get(&hash))?;
         // Equal hashes of different keys are no clash (and so unlikely that the second file
         // is simply not registered).
         (key_of(self.files[other].file()) == key).then_some(other)
@@ -120,13 +168,28 @@ impl<'a> Table<'a> {
     }
 
     fn clash(&mut self, first: usize, second: Output, file: &str) {
+        let mut first = self.files[first].output;
         // Citation files sit beside their brief's page: two of them clash only where the two
         // pages did, which is reported already.
         let cite = |o: Output| matches!(o, Output::CiteBib(_) | Output::CiteRis(_));
-        if cite(self.files[first].output) && cite(second) {
+        if cite(first) && cite(second) {
             return;
         }
-        let (first_what, first_at) = self.describe(self.files[first].output);
+        // A term's files come after the aliases (see `plan.rs`), but an alias that takes a
+        // term's URL is the one to change.
+        let of_term = |o: Output| {
+            matches!(
+                o,
+                Output::Page(Page::Term { .. } | Page::Taxonomy { .. })
+                    | Output::TermAlias { .. }
+                    | Output::Feed { term: Some(_), .. }
+            )
+        };
+        let mut second = second;
+        if of_term(second) && matches!(first, Output::Alias { .. }) {
+            std::mem::swap(&mut first, &mut second);
+        }
+        let (first_what, first_at) = self.describe(first);
         let (second_what, second_at) = self.describe(second);
         let shown = format!("/{}", file.strip_suffix("index.html").unwrap_or(file));
         let mut d = Diagnostic::error(
@@ -138,7 +201,7 @@ impl<'a> Table<'a> {
             (Some(at), None) | (None, Some(at)) => d.at(at),
             (None, None) => d,
         };
-        let help = match (self.files[first].output, second) {
+        let help = match (first, second) {
             (Output::Page(Page::Brief(b)), Output::Page(Page::Section { section, page: 1, .. }))
             | (Output::Page(Page::Section { section, page: 1, .. }), Output::Page(Page::Brief(b))) => {
                 // `x.md` beside folder `x/`: most often meant as the folder's introduction.
@@ -157,25 +220,11 @@ impl<'a> Table<'a> {
     /// `briefs/x/index.html`) cannot be written either.
     pub(super) fn check_folders(&mut self) {
         let mut clashes = Vec::new();
-        // Each folder of each file, in the table's order, where the file before did not have it
-        // already (`briefs/` once, not for every brief): the first file inside another is found.
-        let mut last = Cow::Borrowed("");
-        for (i, route) in self.files.iter().enumerate() {
-            let key = key_of(route.file());
-            // The length of the folders this key shares with the last one.
-            let shared = key
-                .match_indices('/')
-                .map(|(at, _)| at)
-                .take_while(|&at| last.as_bytes().get(at) == Some(&b'/') && key[..at] == last[..at])
-                .last()
-                .unwrap_or(0);
-            for (at, _) in key.match_indices('/').filter(|&(at, _)| at > shared) {
-                if let Some(other) = self.find(&key[..at]) {
-                    clashes.push((other, i));
-                }
+        each_folder(&self.files, |i, folder| {
+            if let Some(other) = self.find(folder) {
+                clashes.push((other, i));
             }
-            last = key;
-        }
+        });
         clashes.sort_unstable();
         clashes.dedup_by_key(|c| c.0);
         for (file, inside) in clashes {
@@ -192,6 +241,27 @@ impl<'a> Table<'a> {
             }
             self.diagnostics.push(d);
         }
+    }
+
+    /// `check_folders` for a table that starts from a base checked before: whether no file after
+    /// the base can clash (its folders against every file, its path against the base's folders).
+    /// A clash is then named by a whole plan, as a fresh build names it.
+    pub(super) fn new_files_fit(&self) -> bool {
+        let base = &self.base;
+        let folders = base.folders.get_or_init(|| {
+            let mut folders = HashSet::with_capacity_and_hasher(base.len, Default::default());
+            each_folder(&self.files[..base.len], |_, folder| {
+                folders.insert(hash::of(folder));
+            });
+            folders
+        });
+        let new = &self.files[base.len..];
+        if new.iter().any(|r| folders.contains(&hash::of(&*key_of(r.file())))) {
+            return false;
+        }
+        let mut fit = true;
+        each_folder(new, |_, folder| fit &= self.find(folder).is_none());
+        fit
     }
 
     /// ` in `ko`` for a page of another language than the default.
@@ -291,6 +361,27 @@ impl<'a> Table<'a> {
                 (format!("the citation file of `{}`", site.briefs[b].display()), Some(brief_at(b)))
             }
         }
+    }
+}
+
+/// Calls `f(i, folder)` for each folder (by key: `briefs/x`) of each file's path, in the
+/// table's order, but the folders the file before had already (`briefs` once, not for every
+/// brief): so the first file inside a folder is found.
+fn each_folder<'r>(files: &'r [Route], mut f: impl FnMut(usize, &str)) {
+    let mut last = Cow::Borrowed("");
+    for (i, route) in files.iter().enumerate() {
+        let key: Cow<'r, str> = key_of(route.file());
+        // The length of the folders this key shares with the last one.
+        let shared = key
+            .match_indices('/')
+            .map(|(at, _)| at)
+            .take_while(|&at| last.as_bytes().get(at) == Some(&b'/') && key[..at] == last[..at])
+            .last()
+            .unwrap_or(0);
+        for (at, _) in key.match_indices('/').filter(|&(at, _)| at > shared) {
+            f(i, &key[..at]);
+        }
+        last = key;
     }
 }
 

@@ -265,3 +265,51 @@ fn a_page_kept_through_its_terms_links_keeps_up_with_their_indexes() {
     let p = std::fs::read_to_string(site.output.join("briefs/p/index.html")).unwrap();
     assert!(p.contains("/topics/d/") && !p.contains("/topics/y/"), "p's page links its new term");
 }
+
+/// The errors of a build of `root` into a fresh folder, rendered.
+fn fresh_errors(root: &Path) -> Vec<String> {
+    let fresh = root.parent().unwrap().join("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    match build::run(&Project::resolve(&options(root, &fresh)).unwrap(), Mode::Build) {
+        Err(build::BuildError::Content(report)) => report.diagnostics.iter().map(|d| d.render(false)).collect(),
+        other => panic!("a fresh build should fail: {other:?}"),
+    }
+}
+
+#[test]
+fn a_new_term_whose_url_a_file_takes_is_the_error_a_fresh_build_reports() {
+    // A table after a terms edit starts from the last one's files that do not depend on terms
+    // (`routes/plan.rs`); a new term's files must still be checked against them: the same path,
+    // and a path that is a folder of another.
+    let aliased = |aliases: &str| {
+        format!("---\ntitle: Alpha\ndate: 2025-01-01\ntopics: [OPCON]\naliases: [{aliases}]\n---\nFirst.\n")
+    };
+    let mut site = Site::with(&[
+        ("site.yaml", SETTINGS.to_string()),
+        ("content/briefs/a.md", aliased("/topics/newer/, /topics/new/atom.xml/")),
+        ("content/briefs/b.md", brief("Beta", "2025-01-02", "OPCON", "Beta.")),
+    ]);
+    for (term, expected) in [
+        (
+            "Newer",
+            "the alias `/topics/newer/` of `content/briefs/a.md` and the topics term `Newer` both map to the URL",
+        ),
+        ("New", "the feed of the topics term `New` is written at `topics/new/atom.xml`, a folder that the alias"),
+    ] {
+        let b = site.root.join("content/briefs/b.md");
+        std::fs::write(&b, brief("Beta", "2025-01-02", &format!("OPCON, {term}"), "Beta.")).unwrap();
+        let watched = match site.session.rebuild(std::slice::from_ref(&b)) {
+            Err(build::BuildError::Content(report)) => {
+                report.diagnostics.iter().map(|d| d.render(false)).collect::<Vec<_>>()
+            }
+            other => panic!("the rebuild adding `{term}` should fail: {other:?}"),
+        };
+        assert!(watched.iter().any(|d| d.contains(expected)), "{expected}\n{watched:#?}");
+        assert_eq!(watched, fresh_errors(&site.root), "as a fresh build reports it");
+        if term == "Newer" {
+            assert!(watched[0].contains("remove the alias"), "the alias is the one to change: {}", watched[0]);
+        }
+        // Mended: the rebuild equals a fresh build again.
+        site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON, Other", "Beta."));
+    }
+}
