@@ -588,28 +588,33 @@ pub fn run_with(
             ..BuildReport::default()
         });
     }
+    // How many first files this table shares with the one of the last rebuild.
+    let same = match &memo.written {
+        Some((last, _, _)) if Arc::ptr_eq(last, &routes) => routes.files.len(),
+        Some((last, _, _)) => routes.shared_files(last),
+        None => 0,
+    };
     let previous = match (&memo.written, mode) {
         (_, Mode::Check) => Previous::None,
-        (Some((last, signatures, contents)), _) if Arc::ptr_eq(last, &routes) => {
-            Previous::Same { signatures, contents }
-        }
-        (Some((last, signatures, _)), _) => {
-            Previous::ByPath(last.files.iter().map(|r| r.file()).zip(signatures.iter().copied()).collect())
+        (Some((last, signatures, contents)), _) => {
+            let by_path = last.files[same..].iter().map(|r| r.file()).zip(signatures[same..].iter().copied());
+            Previous::Last { same, signatures, contents, by_path: by_path.collect() }
         }
         (None, _) if recorded.is_empty() => Previous::None,
-        (None, _) => Previous::ByPath(recorded.iter().map(|(path, hash)| (path.as_str(), *hash)).collect()),
+        (None, _) => Previous::Last {
+            same: 0,
+            signatures: &[],
+            contents: &[],
+            by_path: recorded.iter().map(|(path, hash)| (path.as_str(), *hash)).collect(),
+        },
     };
     // `watch` knows what the output holds and which of its files the site no longer has; `build`
     // walks it.
     let removals = staging.as_ref().map(|_| match &memo.written {
         Some((last, _, _)) if watching => {
-            if Arc::ptr_eq(last, &routes) {
-                output::Removals::Listed(Vec::new())
-            } else {
-                let now: HashSet<&str> = routes.files.iter().map(|r| r.file()).collect();
-                let gone = last.files.iter().map(|r| r.file()).filter(|f| !now.contains(f));
-                output::Removals::Listed(gone.map(str::to_string).collect())
-            }
+            let now: HashSet<&str> = routes.files[same..].iter().map(|r| r.file()).collect();
+            let gone = last.files[same..].iter().map(|r| r.file()).filter(|f| !now.contains(f));
+            output::Removals::Listed(gone.map(str::to_string).collect())
         }
         _ => output::Removals::AllBut(routes.files.iter().map(|r| r.file()).collect()),
     });

@@ -110,11 +110,11 @@ pub trait Sink: Sync {
 pub enum Previous<'a> {
     /// No last build: everything renders.
     None,
-    /// The last build had the same route table: its signatures, and the hashes of the bytes it
-    /// wrote (0: unknown), by position.
-    Same { signatures: &'a [u64], contents: &'a [u64] },
-    /// By output path (another route table, or the record `build` keeps beside the output).
-    ByPath(hash::FastMap<&'a str, u64>),
+    /// The last build's signatures, and the hashes of the bytes it wrote (0: unknown): of the
+    /// files the two tables share by position (the first `same`: every file when the table is
+    /// the same, the base when it started from the last one's), of the others by output path
+    /// (or those of the record `build` keeps beside the output).
+    Last { same: usize, signatures: &'a [u64], contents: &'a [u64], by_path: hash::FastMap<&'a str, u64> },
 }
 
 /// What the last build left of one file.
@@ -129,10 +129,10 @@ impl Previous<'_> {
     fn get(&self, i: usize, route: &Route) -> Last {
         match self {
             Previous::None => Last::default(),
-            Previous::Same { signatures, contents } => {
+            Previous::Last { same, signatures, contents, .. } if i < *same => {
                 Last { signature: signatures.get(i).copied(), content: contents.get(i).copied().filter(|c| *c != 0) }
             }
-            Previous::ByPath(map) => Last { signature: map.get(route.file()).copied(), content: None },
+            Previous::Last { by_path, .. } => Last { signature: by_path.get(route.file()).copied(), content: None },
         }
     }
 

@@ -5,7 +5,7 @@
 //! files not registered and checked again.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::table::{key_of, Table};
 use super::*;
@@ -45,6 +45,16 @@ impl Routes {
         table.check_folders();
         let diagnostics = std::mem::take(&mut table.diagnostics);
         (routes.with(table, keys), diagnostics)
+    }
+
+    /// How many first files this table has as `last` has them: its base, when it started from
+    /// `last`'s (or from the same base as `last`).
+    pub fn shared_files(&self, last: &Routes) -> usize {
+        if Arc::ptr_eq(&self.base, &last.base) {
+            self.base.len
+        } else {
+            0
+        }
     }
 
     /// Whether a table of these inputs can start from this one's base: planned from the same
