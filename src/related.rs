@@ -1,7 +1,7 @@
 //! Related briefs, a stage of its own: for every brief, the briefs an author listed in
 //! `related:`, then those sharing its rarest terms, found through an inverted index.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -61,7 +61,10 @@ const RELATED_COUNT: usize = 5;
 /// and scores are kept by rank: the candidates of a brief are briefs of nearby dates, so the
 /// scores it touches lie close together in memory.
 pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> RelatedLists {
-    let index = TermIndex::new(site);
+    related_with(site, explicit, &TermIndex::new(site))
+}
+
+fn related_with(site: &Site, explicit: &[&[BriefId]], index: &TermIndex) -> RelatedLists {
     let by_rank: Vec<Arc<[Related]>> = site
         .by_date
         .par_iter()
@@ -82,54 +85,69 @@ pub fn related_briefs(site: &Site, explicit: &[&[BriefId]]) -> RelatedLists {
 #[derive(Debug, Default)]
 pub struct Basis {
     languages: u64,
-    /// Per taxonomy, by slug: the term's label and briefs (in date order: a brief that moves
-    /// in it changes the windows and ties of every brief of the term).
+    /// Per taxonomy, by slug: the term's label and briefs, newest first (a brief that moves in
+    /// it changes the windows and ties of the briefs near its old and new places).
     terms: Vec<HashMap<String, (String, Vec<BriefId>)>>,
     explicit: Vec<Vec<BriefId>>,
 }
 
 impl Basis {
     pub fn of(site: &Site, explicit: &[&[BriefId]]) -> Basis {
+        Basis::with_index(site, explicit, &TermIndex::new(site))
+    }
+
+    fn with_index(site: &Site, explicit: &[&[BriefId]], index: &TermIndex) -> Basis {
+        let newest_first = |t: usize| index.postings[t].iter().map(|&r| site.by_date[r as usize]).collect();
         Basis {
             languages: languages(site),
             terms: site
                 .taxonomies
                 .iter()
-                .map(|t| {
-                    t.terms.iter().map(|term| (term.slug.clone(), (term.label.clone(), term.briefs.to_vec()))).collect()
+                .zip(&index.term_base)
+                .map(|(t, &base)| {
+                    let terms = t.terms.iter().enumerate();
+                    terms.map(|(i, term)| (term.slug.clone(), (term.label.clone(), newest_first(base + i)))).collect()
                 })
                 .collect(),
             explicit: explicit.iter().map(|e| e.to_vec()).collect(),
         }
     }
 
-    /// The briefs whose related list may differ from the last build's, or `None` when every
-    /// brief's may (other briefs, or other languages).
-    fn touched(&self, site: &Site, explicit: &[&[BriefId]]) -> Option<Vec<bool>> {
-        let n = site.briefs.len();
-        if self.explicit.len() != n || self.terms.len() != site.taxonomies.len() || self.languages != languages(site) {
+    /// The briefs whose related list may differ from the last build's (`self`) now, or `None`
+    /// when every brief's may (other briefs, or other languages).
+    fn touched(&self, now: &Basis) -> Option<Vec<bool>> {
+        let n = now.explicit.len();
+        if self.explicit.len() != n || self.terms.len() != now.terms.len() || self.languages != now.languages {
             return None;
         }
-        let mut touched: Vec<bool> = self.explicit.iter().zip(explicit).map(|(a, b)| a[..] != b[..]).collect();
+        let mut touched: Vec<bool> = self.explicit.iter().zip(&now.explicit).map(|(a, b)| a != b).collect();
         let mut mark = |briefs: &[BriefId]| briefs.iter().for_each(|&b| touched[b] = true);
-        for (last, taxonomy) in self.terms.iter().zip(&site.taxonomies) {
-            for term in &taxonomy.terms {
-                match last.get(&term.slug) {
-                    Some((label, briefs)) if *label == term.label && briefs[..] == term.briefs[..] => {}
-                    Some((_, briefs)) => {
+        for (last, taxonomy) in self.terms.iter().zip(&now.terms) {
+            for (slug, (label, briefs)) in taxonomy {
+                match last.get(slug) {
+                    Some((l, b)) if l == label && b == briefs => {}
+                    Some((l, before)) if l == label => match moved_one(before, briefs) {
+                        // One brief moved (a new date): the briefs whose window held it.
+                        Some((from, to)) => {
+                            windows_holding(before.len(), from).for_each(|k| mark(&before[k..=k]));
+                            windows_holding(briefs.len(), to).for_each(|k| mark(&briefs[k..=k]));
+                        }
+                        None => {
+                            mark(before);
+                            mark(briefs);
+                        }
+                    },
+                    Some((_, before)) => {
+                        mark(before);
                         mark(briefs);
-                        mark(&term.briefs);
                     }
-                    None => mark(&term.briefs),
+                    None => mark(briefs),
                 }
             }
-            if last.len() != taxonomy.terms.len() || taxonomy.terms.iter().any(|t| !last.contains_key(&t.slug)) {
-                // A term is gone: its briefs lost it.
-                let now: HashSet<&str> = taxonomy.terms.iter().map(|t| t.slug.as_str()).collect();
-                for (slug, (_, briefs)) in last {
-                    if !now.contains(slug.as_str()) {
-                        mark(briefs);
-                    }
+            // A term gone: its briefs lost it.
+            for (slug, (_, briefs)) in last {
+                if !taxonomy.contains_key(slug) {
+                    mark(briefs);
                 }
             }
         }
@@ -137,15 +155,53 @@ impl Basis {
     }
 }
 
+/// Where the one brief that moved in a list otherwise the same was and is (its positions), if
+/// that is the only change.
+fn moved_one(before: &[BriefId], now: &[BriefId]) -> Option<(usize, usize)> {
+    if before.len() != now.len() {
+        return None;
+    }
+    let lo = before.iter().zip(now).position(|(a, b)| a != b)?;
+    let hi = before.len() - 1 - before.iter().rev().zip(now.iter().rev()).position(|(a, b)| a != b)?;
+    if now[lo] == before[hi] && now[lo + 1..=hi] == before[lo..hi] {
+        Some((hi, lo))
+    } else if now[hi] == before[lo] && now[lo..hi] == before[lo + 1..=hi] {
+        Some((lo, hi))
+    } else {
+        None
+    }
+}
+
+/// Where the window of the brief at `at` in a list of `len` starts: `RELATED_SCAN` briefs
+/// around it (the whole list when it is shorter).
+fn window_start(len: usize, at: usize) -> usize {
+    match len <= RELATED_SCAN {
+        true => 0,
+        false => at.saturating_sub(RELATED_SCAN / 2).min(len - RELATED_SCAN),
+    }
+}
+
+/// The positions in a list of `len` whose window holds position `p`.
+fn windows_holding(len: usize, p: usize) -> impl Iterator<Item = usize> {
+    let near = p.saturating_sub(RELATED_SCAN)..(p + RELATED_SCAN + 1).min(len);
+    near.filter(move |&k| (window_start(len, k)..window_start(len, k) + RELATED_SCAN).contains(&p))
+}
+
 /// Related briefs again after a change: computed only for the briefs whose list it can touch
-/// (see `Basis`), the others taken from `last`.
-pub fn update_related(site: &Site, explicit: &[&[BriefId]], basis: &Basis, last: &[Arc<[Related]>]) -> RelatedLists {
-    let touched = match basis.touched(site, explicit) {
-        Some(touched) if last.len() == site.briefs.len() => touched,
-        _ => return related_briefs(site, explicit),
-    };
+/// (see `Basis`), the others taken from `last`; with the basis of the new lists.
+pub fn update_related(
+    site: &Site,
+    explicit: &[&[BriefId]],
+    basis: &Basis,
+    last: &[Arc<[Related]>],
+) -> (RelatedLists, Basis) {
     let index = TermIndex::new(site);
-    (0..site.briefs.len())
+    let now = Basis::with_index(site, explicit, &index);
+    let touched = match basis.touched(&now) {
+        Some(touched) if last.len() == site.briefs.len() => touched,
+        _ => return (related_with(site, explicit, &index), now),
+    };
+    let related = (0..site.briefs.len())
         .into_par_iter()
         .map_init(
             || None,
@@ -157,7 +213,8 @@ pub fn update_related(site: &Site, explicit: &[&[BriefId]], basis: &Basis, last:
                 index.related(site, explicit, b, scratch).into()
             },
         )
-        .collect()
+        .collect();
+    (related, now)
 }
 
 /// The inverted index: global term ids, their weight, label, and postings as ranks (ascending:
@@ -213,13 +270,8 @@ impl<'a> TermIndex<'a> {
         let own = site.rank[b] as u32;
         for t in self.terms_of(site, b) {
             let list = &postings[t];
-            let window = if list.len() <= RELATED_SCAN {
-                &list[..]
-            } else {
-                let at = list.partition_point(|&r| r < own);
-                let start = at.saturating_sub(RELATED_SCAN / 2).min(list.len() - RELATED_SCAN);
-                &list[start..start + RELATED_SCAN]
-            };
+            let start = window_start(list.len(), list.partition_point(|&r| r < own));
+            let window = &list[start..(start + RELATED_SCAN).min(list.len())];
             for &other in window {
                 let score = &mut scores[other as usize];
                 if *score == 0.0 {
@@ -344,9 +396,9 @@ mod tests {
         ];
         for edit in edits {
             let after = site(n, edit);
-            let touched = basis.touched(&after, &none).expect("the same briefs in the same order");
+            let touched = basis.touched(&Basis::of(&after, &none)).expect("the same briefs in the same order");
             assert!(touched.iter().filter(|t| **t).count() < n / 2, "only the briefs of the changed terms");
-            assert_eq!(update_related(&after, &none, &basis, &last), related_briefs(&after, &none));
+            assert_eq!(update_related(&after, &none, &basis, &last).0, related_briefs(&after, &none));
         }
         // A brief moved in the date order, by its date or by its title among its date's: only
         // the briefs of its terms are made again, and the lists equal a computation from scratch.
@@ -362,9 +414,9 @@ mod tests {
         ];
         for after in moved {
             assert_ne!(after.rank, before.rank, "the brief moved");
-            let touched = basis.touched(&after, &none).expect("the same briefs");
+            let touched = basis.touched(&Basis::of(&after, &none)).expect("the same briefs");
             assert!(touched.iter().filter(|t| **t).count() < n, "not every brief");
-            assert_eq!(update_related(&after, &none, &basis, &last), related_briefs(&after, &none));
+            assert_eq!(update_related(&after, &none, &basis, &last).0, related_briefs(&after, &none));
         }
         // A `related:` list changed.
         let before = site(n, terms);
@@ -373,6 +425,29 @@ mod tests {
         let mut explicit = none.clone();
         let first: &[BriefId] = &[3];
         explicit[5] = first;
-        assert_eq!(update_related(&before, &explicit, &basis, &last), related_briefs(&before, &explicit));
+        assert_eq!(update_related(&before, &explicit, &basis, &last).0, related_briefs(&before, &explicit));
+    }
+    #[test]
+    fn a_brief_moved_in_long_terms_remakes_the_lists_of_the_briefs_near_its_places_alone() {
+        // Two terms of 1,000 briefs each, past `RELATED_SCAN`: a new date touches the briefs whose
+        // window held the moved brief before or holds it now, at the ends of a list, inside it,
+        // by a few places or by most of it; the lists equal a computation from scratch.
+        let n = 2000;
+        let none: Vec<&[BriefId]> = vec![&[]; n];
+        let by_term = |i: usize| vec![format!("T{}", i % 2), format!("V{}", i % 41)];
+        let day = |i: usize| format!("20{:02}-{:02}-{:02}", 10 + i % 9, 1 + i % 12, 1 + i % 28);
+        let before = site_dated(n, by_term, |i| format!("B{i}"), day);
+        let last = related_briefs(&before, &none);
+        let basis = Basis::of(&before, &none);
+        for (moved, date) in [(7, "2030-01-01"), (8, "2001-01-01"), (300, "2014-06-15"), (1451, "2018-12-28")] {
+            let after = site_dated(n, by_term, |i| format!("B{i}"), |i| if i == moved { date.into() } else { day(i) });
+            assert_ne!(after.rank, before.rank, "brief {moved} moved");
+            let touched = basis.touched(&Basis::of(&after, &none)).expect("the same briefs");
+            let count = touched.iter().filter(|t| **t).count();
+            // Around two places in its long term, and every brief of its short one (~49).
+            assert!(count <= 2 * (RELATED_SCAN + 1) + n / 41 + 1, "{count}, not the 1,000 briefs of its term");
+            assert!(touched[moved], "its own list");
+            assert_eq!(update_related(&after, &none, &basis, &last).0, related_briefs(&after, &none), "{moved}");
+        }
     }
 }

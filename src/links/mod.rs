@@ -487,9 +487,9 @@ pub fn resolve(
     graph.related = if keep && memo.related_key == related_key && memo.related.len() == site.briefs.len() {
         memo.related.clone()
     } else if keep {
-        let related = Arc::new(update_related(site, &explicit, &memo.related_from, &memo.related));
-        memo.related_from = Basis::of(site, &explicit);
-        related
+        let (related, basis) = update_related(site, &explicit, &memo.related_from, &memo.related);
+        memo.related_from = basis;
+        Arc::new(related)
     } else {
         Arc::new(related_briefs(site, &explicit))
     };
