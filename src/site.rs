@@ -1002,7 +1002,9 @@ fn in_bundle_of(folder: &str, bundle: &str) -> bool {
 /// A term while it is being collected: each spelling with (times used, first use), the briefs
 /// that name it, and the other slugs written for a record's term.
 struct TermDraft<'a> {
-    labels: FastMap<&'a str, (usize, usize)>,
+    /// Each label written, with how often and when it was first seen (a term has one or two:
+    /// a list, not a map).
+    labels: Vec<(&'a str, usize, usize)>,
     briefs: Vec<BriefId>,
     first_use: Option<(BriefId, std::ops::Range<usize>)>,
     record: Option<usize>,
@@ -1011,7 +1013,7 @@ struct TermDraft<'a> {
 
 impl TermDraft<'_> {
     fn new(record: Option<usize>) -> Self {
-        TermDraft { labels: hash::fast_map(2), briefs: Vec::new(), first_use: None, record, spellings: Vec::new() }
+        TermDraft { labels: Vec::new(), briefs: Vec::new(), first_use: None, record, spellings: Vec::new() }
     }
 }
 
@@ -1196,7 +1198,10 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
                     continue;
                 }
                 // A record's id, title, names or aka: that record's term.
-                let record = draft.claims.get(&term.slug).map(|(r, _, _)| *r);
+                let record = match draft.claims.is_empty() {
+                    true => None,
+                    false => draft.claims.get(&term.slug).map(|(r, _, _)| *r),
+                };
                 let key = match record {
                     Some(r) => site_ref.records[r].parsed.facts.stem_slug.as_str(),
                     None if taxonomy.closed => {
@@ -1235,7 +1240,10 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
                     term_draft.spellings.push(term.slug.clone());
                 }
                 draft.seen += 1;
-                term_draft.labels.entry(term.label.as_str()).or_insert((0, draft.seen)).0 += 1;
+                match term_draft.labels.iter_mut().find(|(label, _, _)| *label == term.label) {
+                    Some((_, count, _)) => *count += 1,
+                    None => term_draft.labels.push((term.label.as_str(), 1, draft.seen)),
+                }
                 if term_draft.briefs.last() != Some(&b) {
                     term_draft.briefs.push(b);
                 }
@@ -1256,8 +1264,8 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
                 Some(r) => site_ref.records[r].parsed.facts.title.clone(),
                 None => labels
                     .into_iter()
-                    .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))
-                    .map(|(l, _)| l.to_string())
+                    .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+                    .map(|(l, _, _)| l.to_string())
                     .unwrap_or_default(),
             };
             let term = list.len();
@@ -1289,12 +1297,15 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
             .collect();
         taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), titles, terms: list });
     }
+    // Each label hashed once, not once for each brief that has it.
+    let labels: Vec<Vec<u64>> =
+        taxonomies.iter().map(|t| t.terms.iter().map(|term| hash::of(&term.label)).collect()).collect();
     let terms_keys = per_brief
         .iter()
         .map(|terms| {
             let mut h = hash::hasher();
             for &(t, i) in terms {
-                (t, taxonomies[t].terms[i].label.as_str()).hash(&mut h);
+                (t, labels[t][i]).hash(&mut h);
             }
             terms.len().hash(&mut h);
             h.finish()
