@@ -3,7 +3,7 @@
 //! no other module formats a site path. Two owners of one path (compared the way static hosts
 //! compare them: decoded, NFC, case-insensitive) are an error that names both.
 //!
-//! A new page kind is one more `Page` variant registered in `plan`, and its context in
+//! A new page kind is one more `Page` variant registered in `plan.rs`, and its context in
 //! `render/pages.rs`.
 
 use std::hash::{Hash, Hasher};
