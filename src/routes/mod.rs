@@ -518,7 +518,9 @@ impl Routes {
         for taxonomy in &site.taxonomies {
             (&taxonomy.name, taxonomy.terms.len()).hash(&mut h);
             for term in &taxonomy.terms {
-                (&term.slug, term.briefs.len(), &term.spellings).hash(&mut h);
+                // Its briefs in each language: a term has pages in a language it has briefs in.
+                (&term.slug, &term.spellings).hash(&mut h);
+                (0..term.briefs.languages()).for_each(|l| term.briefs.of(l).len().hash(&mut h));
             }
         }
         RouteKeys { all: h.finish(), without_terms }
