@@ -89,6 +89,8 @@ pub struct Basis {
     /// it changes the windows and ties of the briefs near its old and new places).
     terms: Vec<HashMap<String, (String, Vec<BriefId>)>>,
     explicit: Vec<Vec<BriefId>>,
+    /// Every brief, newest first: ties between candidates go to the newer, across terms.
+    order: Vec<BriefId>,
 }
 
 impl Basis {
@@ -110,6 +112,7 @@ impl Basis {
                 })
                 .collect(),
             explicit: explicit.iter().map(|e| e.to_vec()).collect(),
+            order: site.by_date.clone(),
         }
     }
 
@@ -120,23 +123,37 @@ impl Basis {
         if self.explicit.len() != n || self.terms.len() != now.terms.len() || self.languages != now.languages {
             return None;
         }
+        // A brief that moved in the date order (a new date) changes which of two equal candidates
+        // comes first for every brief that has it as a candidate, in any term, also one whose
+        // list it keeps its place in. One brief moved is followed; more, and every list is made.
+        let moved = match self.order == now.order {
+            true => None,
+            false => {
+                let (from, _) = moved_one(&self.order, &now.order)?;
+                Some(self.order[from])
+            }
+        };
         let mut touched: Vec<bool> = self.explicit.iter().zip(&now.explicit).map(|(a, b)| a != b).collect();
         let mut mark = |briefs: &[BriefId]| briefs.iter().for_each(|&b| touched[b] = true);
+        if let Some(moved) = moved {
+            // The briefs whose window of a term holds it, before and now.
+            let lists = self.terms.iter().chain(&now.terms).flat_map(|t| t.values()).map(|(_, briefs)| briefs);
+            for briefs in lists {
+                if let Some(at) = briefs.iter().position(|&b| b == moved) {
+                    windows_holding(briefs.len(), at).for_each(|k| mark(&briefs[k..=k]));
+                }
+            }
+        }
         for (last, taxonomy) in self.terms.iter().zip(&now.terms) {
             for (slug, (label, briefs)) in taxonomy {
+                // Only the brief that moved in the date order moved in the list: the briefs
+                // whose window holds it are marked above.
+                let only_moved = |before: &[BriefId]| {
+                    let from = moved_one(before, briefs).map(|(from, _)| before[from]);
+                    moved.is_some() && from == moved
+                };
                 match last.get(slug) {
-                    Some((l, b)) if l == label && b == briefs => {}
-                    Some((l, before)) if l == label => match moved_one(before, briefs) {
-                        // One brief moved (a new date): the briefs whose window held it.
-                        Some((from, to)) => {
-                            windows_holding(before.len(), from).for_each(|k| mark(&before[k..=k]));
-                            windows_holding(briefs.len(), to).for_each(|k| mark(&briefs[k..=k]));
-                        }
-                        None => {
-                            mark(before);
-                            mark(briefs);
-                        }
-                    },
+                    Some((l, before)) if l == label && (before == briefs || only_moved(before)) => {}
                     Some((_, before)) => {
                         mark(before);
                         mark(briefs);
