@@ -464,7 +464,7 @@ pub fn run_with(
     // signed again. (The terms' pages are not its URL: a new term makes no work again.)
     let work_keys: Vec<u64> = match watching {
         true => {
-            let routes_key = routes.key_without_terms;
+            let routes_key = routes.key_without_terms();
             let key =
                 |b: usize| hash::of(&(site.briefs[b].file_hash, routes_key, project.identity, site.briefs[b].lang));
             (0..site.briefs.len()).into_par_iter().map(key).collect()

@@ -94,7 +94,8 @@ pub struct Basis {
 }
 
 impl Basis {
-    pub fn of(site: &Site, explicit: &[&[BriefId]]) -> Basis {
+    #[cfg(test)]
+    fn of(site: &Site, explicit: &[&[BriefId]]) -> Basis {
         Basis::with_index(site, explicit, &TermIndex::new(site))
     }
 
@@ -149,8 +150,7 @@ impl Basis {
                 // Only the brief that moved in the date order moved in the list: the briefs
                 // whose window holds it are marked above.
                 let only_moved = |before: &[BriefId]| {
-                    let from = moved_one(before, briefs).map(|(from, _)| before[from]);
-                    moved.is_some() && from == moved
+                    moved.is_some() && moved_one(before, briefs).map(|(from, _)| before[from]) == moved
                 };
                 match last.get(slug) {
                     Some((l, before)) if l == label && (before == briefs || only_moved(before)) => {}

@@ -194,7 +194,7 @@ impl BriefViews {
         let sections = section_keys(site, routes);
         let last = memo.filter(|m| m.briefs.len() == site.briefs.len() && m.identity == identity);
         // Another route table seldom moves a brief: its URL is compared.
-        let same_routes = last.is_some_and(|m| m.routes == routes.key_without_terms);
+        let same_routes = last.is_some_and(|m| m.routes == routes.key_without_terms());
         let pairs: Vec<(u64, u64)> = (0..site.briefs.len())
             .into_par_iter()
             .map(|b| {
@@ -221,8 +221,8 @@ impl BriefViews {
     pub fn remember(&self, site: &Site, routes: &Routes, memo: &mut ViewMemo) {
         use rayon::prelude::*;
         let sections = section_keys(site, routes);
-        let same_routes = memo.routes == routes.key_without_terms;
-        memo.routes = routes.key_without_terms;
+        let same_routes = memo.routes == routes.key_without_terms();
+        memo.routes = routes.key_without_terms();
         let url = |b: BriefId| hash::of(routes.brief(b).url());
         let source = |b: BriefId| {
             let brief = &site.briefs[b];

@@ -80,10 +80,10 @@ impl UrlKeys {
     /// The keys of `routes`: the last ones while the table is the same but for terms.
     fn kept(site: &Site, routes: &Routes, memo: Option<&mut Option<(u64, Arc<UrlKeys>)>>) -> Arc<UrlKeys> {
         match memo {
-            Some(Some((key, urls))) if *key == routes.key_without_terms => urls.clone(),
+            Some(Some((key, urls))) if *key == routes.key_without_terms() => urls.clone(),
             Some(memo) => {
                 let urls = Arc::new(UrlKeys::of(site, routes));
-                *memo = Some((routes.key_without_terms, urls.clone()));
+                *memo = Some((routes.key_without_terms(), urls.clone()));
                 urls
             }
             None => Arc::new(UrlKeys::of(site, routes)),
@@ -496,7 +496,8 @@ impl<'a> Render<'a> {
         let lang_values: Vec<(u64, u64)> = self.site_values.iter().zip(&self.words).map(|(s, w)| (s.1, w.1)).collect();
         // Of the route table, a brief's page shows its own terms' URLs only: those are compared
         // page by page (`reuse::Shared::term_key`), so that a new term does not hash every brief page again.
-        let parts = (self.identity, lang_values, self.build_value.1, self.routes.key_without_terms, sections, wikidata);
+        let parts =
+            (self.identity, lang_values, self.build_value.1, self.routes.key_without_terms(), sections, wikidata);
         // A brief page links the briefs that supersede it or that it supersedes, and shows the
         // events it states: all decided by other files too.
         let mut supersession = hash::hasher();

@@ -291,8 +291,6 @@ pub struct Routes {
     /// A hash of what the table was made from (0 when it was not computed): equal keys, equal
     /// tables.
     pub key: u64,
-    /// A hash of what the table was made from but the terms (`RouteKeys::without_terms`).
-    pub key_without_terms: u64,
     /// Every file the build writes, each once: the base first (`plan.rs`).
     pub files: Vec<Route>,
     /// The first files, which do not depend on the terms, by key.
@@ -360,6 +358,12 @@ impl Routes {
     }
     pub fn brief(&self, b: BriefId) -> &Route {
         &self.files[self.brief[b]]
+    }
+
+    /// A hash of what the table was made from but the terms (`RouteKeys::without_terms`): the
+    /// key of its base.
+    pub fn key_without_terms(&self) -> u64 {
+        self.base.key
     }
 
     /// A hash of every brief page's URL, made once per table.

@@ -78,7 +78,6 @@ impl Routes {
         Routes {
             urls: self.urls.clone(),
             key: 0,
-            key_without_terms: 0,
             files: Vec::new(),
             base: Default::default(),
             not_found: self.not_found,
@@ -99,7 +98,7 @@ impl Routes {
     /// The routes with the table's files.
     fn with(mut self, table: Table, keys: RouteKeys) -> Routes {
         (self.files, self.base) = table.into_files();
-        (self.key, self.key_without_terms) = (keys.all, keys.without_terms);
+        self.key = keys.all;
         self
     }
 }
@@ -258,7 +257,6 @@ fn plan_base(table: &mut Table, config: &SiteConfig, site: &Site, pdf: bool) -> 
     Routes {
         urls: table.urls.clone(),
         key: 0,
-        key_without_terms: 0,
         files: Vec::new(),
         base: Default::default(),
         not_found,

@@ -72,10 +72,9 @@ impl<'a> Table<'a> {
         site: &'a Site,
         config: &'a crate::config::SiteConfig,
         base: Arc<Base>,
-        files: Vec<Route>,
+        mut files: Vec<Route>,
     ) -> Table<'a> {
         let capacity = files.len() / 4 + 1024;
-        let mut files = files;
         files.reserve(capacity);
         let max_path = base.max_path;
         Table { urls, site, config, files, base, by_key: fast_map(capacity), diagnostics: vec![], max_path }
@@ -167,7 +166,7 @@ impl<'a> Table<'a> {
         self.file(file, output);
     }
 
-    fn clash(&mut self, first: usize, second: Output, file: &str) {
+    fn clash(&mut self, first: usize, mut second: Output, file: &str) {
         let mut first = self.files[first].output;
         // Citation files sit beside their brief's page: two of them clash only where the two
         // pages did, which is reported already.
@@ -185,7 +184,6 @@ impl<'a> Table<'a> {
                     | Output::Feed { term: Some(_), .. }
             )
         };
-        let mut second = second;
         if of_term(second) && matches!(first, Output::Alias { .. }) {
             std::mem::swap(&mut first, &mut second);
         }
