@@ -31,7 +31,7 @@ use std::sync::Arc;
 use crate::hash::{self, FastMap};
 use crate::links::{BriefLinks, LinkGraph};
 use crate::parse::Parsed;
-use crate::routes::Routes;
+use crate::routes::{Routes, SharedBase};
 use crate::site::{BriefId, Site};
 
 type Neighbours = Arc<(Vec<Option<BriefId>>, Vec<Option<BriefId>>)>;
@@ -56,6 +56,8 @@ pub struct PageMemo {
     /// Per route of the table of key `lists_table`, its list page as last hashed.
     lists: Vec<Option<List>>,
     lists_table: u64,
+    /// That table's base: a table planned from it has those routes at the same places.
+    lists_base: Option<SharedBase>,
     /// The key of who cites each source, and where (`Citations::cited_by_key`), with the key of
     /// each source's list and of how many cite each (see `SourceKeys`).
     sources: Option<(u64, Arc<SourceKeys>)>,
@@ -162,14 +164,21 @@ impl PageMemo {
         if self.lists_table == routes.key && self.lists.len() == routes.files.len() {
             return;
         }
-        let mut old = std::mem::take(&mut self.lists);
+        let mut lists = std::mem::take(&mut self.lists);
+        // The routes of a shared base stay where they were (a terms edit): only the others are
+        // looked up by file.
+        let same = self.lists_base.as_ref().map_or(0, |b| b.files_in(routes)).min(lists.len()).min(keys.len());
+        let mut old = lists.split_off(same);
         let places: Vec<Option<usize>> = {
             let mut by_file: FastMap<&str, usize> = hash::fast_map(old.iter().flatten().count());
             by_file.extend(old.iter().enumerate().filter_map(|(i, l)| Some((&*l.as_ref()?.file, i))));
-            routes.files.iter().zip(keys).map(|(r, &k)| (k != 0).then(|| by_file.get(r.file()).copied())?).collect()
+            let moved = routes.files[same..].iter().zip(&keys[same..]);
+            moved.map(|(r, &k)| (k != 0).then(|| by_file.get(r.file()).copied())?).collect()
         };
-        self.lists = places.into_iter().map(|p| p.and_then(|i| old[i].take())).collect();
+        lists.extend(places.into_iter().map(|p| p.and_then(|i| old[i].take())));
+        self.lists = lists;
         self.lists_table = routes.key;
+        self.lists_base = Some(routes.shared_base());
     }
 
     /// The signature of each list page (by route) known to be unchanged since it was kept:
@@ -220,6 +229,7 @@ impl PageMemo {
         if self.lists.len() != hashed.len() || self.lists_table != routes.key {
             self.lists = (0..hashed.len()).map(|_| None).collect();
             self.lists_table = routes.key;
+            self.lists_base = Some(routes.shared_base());
         }
         let entries = self.lists.iter_mut().zip(&routes.files).zip(hashed).zip(known).zip(keys);
         for ((((entry, route), hashed), known), &key) in entries {

@@ -14,6 +14,7 @@ pub mod search;
 mod table;
 mod urls;
 
+pub use plan::SharedBase;
 pub use urls::{percent_decode, percent_encode_non_ascii, Urls};
 
 use crate::config::SiteConfig;

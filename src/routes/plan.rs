@@ -57,6 +57,11 @@ impl Routes {
         }
     }
 
+    /// This table's base, for what keeps something by route across tables (`SharedBase`).
+    pub fn shared_base(&self) -> SharedBase {
+        SharedBase(self.base.clone())
+    }
+
     /// Whether a table of these inputs can start from this one's base: planned from the same
     /// inputs but the terms, for the same longest path, and no base file replaced by a file of
     /// `static/` (its generated owner would be lost).
@@ -373,4 +378,20 @@ fn sections_in(site: &Site, lang: usize) -> Vec<bool> {
         }
     }
     present
+}
+
+/// A table's base, held by what keeps something by route (the render memo's list pages): a
+/// later table that started from it has its first files at the same places.
+#[derive(Debug, Clone)]
+pub struct SharedBase(Arc<table::Base>);
+
+impl SharedBase {
+    /// How many first files `routes` has as the table of this base had them.
+    pub fn files_in(&self, routes: &Routes) -> usize {
+        if Arc::ptr_eq(&self.0, &routes.base) {
+            self.0.len
+        } else {
+            0
+        }
+    }
 }
