@@ -8,6 +8,7 @@ pub mod context;
 mod data;
 mod feeds;
 mod files;
+mod keys;
 mod pages;
 mod rendering;
 mod report;
@@ -484,81 +485,6 @@ impl<'a> Render<'a> {
             words,
             pages: context::PageLinks { cell, routes, list, total },
         }
-    }
-
-    /// What every brief page shows alike (see `reuse`).
-    fn shared_key(&self) -> u64 {
-        let sections: Vec<(&str, &str)> = (0..self.site.sections.len())
-            .map(|s| (self.site.sections[s].title.as_str(), self.routes.section(s, 1).url()))
-            .collect();
-        // A record's Wikidata item is in the structured data of every brief about it.
-        let wikidata: Vec<Option<&String>> = self.site.records.iter().map(|r| r.fields().wikidata.as_ref()).collect();
-        let lang_values: Vec<(u64, u64)> = self.site_values.iter().zip(&self.words).map(|(s, w)| (s.1, w.1)).collect();
-        // Of the route table, a brief's page shows its own terms' URLs only: those are compared
-        // page by page (`reuse::Shared::term_key`), so that a new term does not hash every brief page again.
-        let parts =
-            (self.identity, lang_values, self.build_value.1, self.routes.key_without_terms(), sections, wikidata);
-        // A brief page links the briefs that supersede it or that it supersedes, and shows the
-        // events it states: all decided by other files too.
-        let mut supersession = hash::hasher();
-        for (b, brief) in self.site.briefs.iter().enumerate() {
-            if !(brief.supersedes.is_empty() && brief.superseded_by.is_empty()) {
-                let titles = brief.superseded_by.iter().chain(&brief.supersedes).map(|&o| self.site.briefs[o].title());
-                std::hash::Hash::hash(
-                    &(b, &brief.superseded_by, &brief.supersedes, titles.collect::<Vec<_>>()),
-                    &mut supersession,
-                );
-            }
-        }
-        let supersession = std::hash::Hasher::finish(&supersession);
-        let events = hash::of(&self.site.timeline.events);
-        reuse::Shared::key(&(parts, supersession, events))
-    }
-
-    /// What list pages show besides their cards and what every page shows alike: the site
-    /// model and the sections' introductions (0: the model has no key).
-    fn lists_key(&self, shared: u64) -> u64 {
-        let intros: Vec<(Option<u64>, u64)> = (0..self.site.sections.len())
-            .map(|s| (self.site.sections[s].index.as_ref().map(|p| p.file.hash), self.graph.section_outputs[s].1))
-            .collect();
-        // And the introductions in other languages (`_index.ko.md`), with their links.
-        let translated: Vec<(u64, Option<u64>)> = self
-            .site
-            .sections
-            .iter()
-            .flat_map(|s| &s.translated_index)
-            .map(|(_, _, p)| (p.file.hash, self.graph.translated_outputs.get(&p.file.rel_path).map(|o| o.1)))
-            .collect();
-        // Term pages show their record's description and the briefs that mention them.
-        let records: Vec<(u64, u64)> =
-            self.site.records.iter().zip(&self.graph.record_outputs).map(|(r, o)| (r.parsed.file.hash, o.1)).collect();
-        if self.site.key == 0 {
-            0
-        } else {
-            hash::of(&(shared, self.site.key, intros, translated, records, &self.graph.mentions.by_term))
-        }
-    }
-
-    /// Per route, the key of what its list page shows besides its cards (0: not a list page).
-    /// The sources' pages show the library and who cites each source, where: not the model,
-    /// so that an edit of a brief's title or date does not hash twenty thousand of them again.
-    fn list_keys(&self, shared: u64, sources: &reuse::SourceKeys) -> Vec<u64> {
-        use crate::routes::Page;
-        let lists = self.lists_key(shared);
-        let library = match self.site.key {
-            0 => 0,
-            _ => hash::of(&(shared, self.site.library.key)),
-        };
-        let key = |route: &Route| match route.output {
-            _ if library == 0 => 0,
-            Output::Page(Page::Sources) => hash::of(&(library, sources.counts)),
-            Output::Page(Page::Source(i)) => sources.of_entry.get(i).map_or(0, |k| hash::of(&(library, k))),
-            // Kept by brief (`PageMemo::known`), or hashed every time (see `route`).
-            Output::Page(Page::Brief(_) | Page::Search(_) | Page::Report(_)) => 0,
-            Output::Page(_) => lists,
-            _ => 0,
-        };
-        self.routes.files.par_iter().with_min_len(4096).map(key).collect()
     }
 
     /// A page's template, language and everything its template receives.

@@ -423,7 +423,7 @@ impl<'a> Render<'a> {
             .collect()
     }
 
-    fn taxonomy_link(&'a self, t: usize, lang: usize) -> TaxonomyLink<'a> {
+    pub(super) fn taxonomy_link(&'a self, t: usize, lang: usize) -> TaxonomyLink<'a> {
         let taxonomy = &self.site.taxonomies[t];
         let route = self.routes.taxonomy_in(lang, t).unwrap_or_else(|| self.routes.taxonomy(t));
         TaxonomyLink { name: &taxonomy.name, title: taxonomy.title_in(lang), url: route.url() }
@@ -603,7 +603,7 @@ impl<'a> Render<'a> {
 
     /// The terms (of any taxonomy) named most often by the briefs that name term `i`: eight at
     /// most, most often first, then by label.
-    fn related_terms(&'a self, t: usize, i: usize, lang: usize) -> Vec<TermLink<'a>> {
+    pub(super) fn related_terms(&'a self, t: usize, i: usize, lang: usize) -> Vec<TermLink<'a>> {
         let site = self.site;
         let label = |(t, j): (usize, usize)| site.taxonomies[t].terms[j].label_in(lang);
         let related = self.related_terms.get(lang, t, i, || {

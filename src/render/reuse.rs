@@ -14,13 +14,16 @@
 //! - the cards it lists, recorded while its context is hashed (`cards::recording`): a page is
 //!   hashed again when one of them changed.
 //!
-//! A list page (a section's, a term's, the home page, a taxonomy's, 404) shows, besides its
-//! cards, only what the site model decides (its key: every file's facts), with the sections'
-//! introductions and what every page shows alike: while those are the same (a body or summary
-//! edit), a list page none of whose cards changed keeps its signature, by its route. The pages
-//! of the sources show no fact of the model but the library and who cites each source, where
-//! (`SourceKeys`): they are keyed by those, so that a title or date edit hashes again only the
-//! pages of the sources the brief cites (through its card).
+//! A list page shows, besides its cards, what every page shows alike and what its key covers
+//! (`keys.rs`): a section's pages their section (titles, introductions, briefs, pages and
+//! subsections); a term's pages their term (names, briefs, pages, record, the terms near it,
+//! mentions, events, reports); the home page, a taxonomy's, the timeline and 404 the whole site
+//! model (every file's facts) with the sections' introductions. While its key is the same, a
+//! list page none of whose cards changed keeps its signature, by its route: a title edit hashes
+//! again only the lists that show the brief. The pages of the sources show no fact of the model
+//! but the library and who cites each source, where (`SourceKeys`): they are keyed by those, so
+//! that a title or date edit hashes again only the pages of the sources the brief cites
+//! (through its card).
 //!
 //! The signature of a page hashed again is what it always was, the hash of its whole context:
 //! this only decides when that hash need not be made.
