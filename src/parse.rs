@@ -38,6 +38,8 @@ pub struct Parsed {
     pub sources_key: u64,
     /// The hash of `facts.terms` (positions aside), which drafting the taxonomies reads.
     pub terms_key: u64,
+    /// Each use of `facts.terms`, in order, by hashes (`TermHash`).
+    pub term_hashes: Box<[TermHash]>,
     /// The hash of what decides its page's path and how links find it: its id, folder, slugs,
     /// aliases, names, permalink and language (kept with the file, so that a rebuild need not
     /// hash every brief's again).
@@ -93,6 +95,28 @@ pub struct Facts {
     pub events: Vec<Spanned<frontmatter::EventEntry>>,
     /// What it supersedes, its review dates and corrections.
     pub lifecycle: frontmatter::Lifecycle,
+}
+
+/// A term use by the hashes of its taxonomy's name, its slug and its label: drafting the
+/// taxonomies reads these side by side, not the strings of 50,000 uses scattered in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermHash {
+    pub taxonomy: u64,
+    pub slug: u64,
+    pub label: u64,
+}
+
+impl TermHash {
+    /// The uses of `terms`, in order: by taxonomy name, then as written.
+    fn of(terms: &BTreeMap<String, Vec<TermUse>>) -> Box<[TermHash]> {
+        let uses = terms.iter().flat_map(|(name, uses)| uses.iter().map(move |u| (name, u)));
+        uses.map(|(name, u)| TermHash {
+            taxonomy: hash::of(name.as_str()),
+            slug: hash::of(u.slug.as_str()),
+            label: hash::of(u.label.as_str()),
+        })
+        .collect()
+    }
 }
 
 /// One term as a brief wrote it.
@@ -236,6 +260,7 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
     let face = hash::of(&(&facts.title, analysis.headings.iter().map(|h| &h.id).collect::<Vec<_>>()));
     let sources_key = hash::of(front.as_ref().map_or(&[][..], |f| &f.sources[..]));
     let terms_key = hash::of(&facts.terms);
+    let term_hashes = TermHash::of(&facts.terms);
     let place_key = hash::of(&(
         (&facts.id, &facts.folder, facts.bundle, &facts.stem_slug, &facts.slug),
         (&facts.aliases, &facts.names, &facts.permalink, &facts.lang, facts.lang_root, &facts.base_id),
@@ -252,6 +277,7 @@ pub fn parse_file(file: Arc<SourceFile>, config: &SiteConfig, write_html: bool) 
         face,
         sources_key,
         terms_key,
+        term_hashes,
         place_key,
     }
 }

@@ -1008,18 +1008,21 @@ fn in_bundle_of(folder: &str, bundle: &str) -> bool {
 /// A term while it is being collected: each spelling with (times used, first use), the briefs
 /// that name it, and the other slugs written for a record's term.
 struct TermDraft<'a> {
-    /// Each label written, with how often and when it was first seen (a term has one or two:
-    /// a list, not a map).
-    labels: Vec<(&'a str, usize, usize)>,
+    /// Its key: its record's id, else the slug of its uses.
+    slug: &'a str,
+    /// Each label written, by its hash, with how often and when it was first seen (a term has
+    /// one or two: a list, not a map).
+    labels: Vec<(u64, &'a str, usize, usize)>,
     briefs: Vec<BriefId>,
     first_use: Option<(BriefId, std::ops::Range<usize>)>,
     record: Option<usize>,
-    spellings: Vec<String>,
+    /// The other slugs its uses were written with (a record's names), by hash.
+    spellings: Vec<(u64, &'a str)>,
 }
 
-impl TermDraft<'_> {
-    fn new(record: Option<usize>) -> Self {
-        TermDraft { labels: Vec::new(), briefs: Vec::new(), first_use: None, record, spellings: Vec::new() }
+impl<'a> TermDraft<'a> {
+    fn new(slug: &'a str, record: Option<usize>) -> Self {
+        TermDraft { slug, labels: Vec::new(), briefs: Vec::new(), first_use: None, record, spellings: Vec::new() }
     }
 }
 
@@ -1121,8 +1124,11 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
     // Per taxonomy: its drafts by key, the slugs its records claim (and which record), and the
     // messages of each step, joined in the order of the steps.
     struct Draft<'a> {
-        terms: FastMap<&'a str, TermDraft<'a>>,
+        /// By the hash of their key.
+        terms: FastMap<u64, TermDraft<'a>>,
         claims: FastMap<String, (usize, String, std::ops::Range<usize>)>,
+        /// The claims by the hash of the slug, each with the hash of its record's id.
+        claimed: FastMap<u64, (usize, u64)>,
         records: Vec<Diagnostic>,
         uses: Vec<Diagnostic>,
         seen: usize,
@@ -1133,6 +1139,7 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
         let mut draft = Draft {
             terms: hash::fast_map(256),
             claims: hash::fast_map(64),
+            claimed: hash::fast_map(64),
             records: Vec::new(),
             uses: Vec::new(),
             seen: 0,
@@ -1181,106 +1188,113 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
                     }
                 }
             }
-            draft.terms.insert(id, TermDraft::new(Some(r)));
+            draft.terms.insert(hash::of(id), TermDraft::new(id, Some(r)));
         }
+        draft.claimed = draft
+            .claims
+            .iter()
+            .map(|(slug, (r, _, _))| {
+                (hash::of(slug.as_str()), (*r, hash::of(site_ref.records[*r].parsed.facts.stem_slug.as_str())))
+            })
+            .collect();
         drafts.push(draft);
     }
     // Briefs are in file-path order here, so "first seen" is by file path. One pass over the
-    // briefs for every taxonomy: their facts are scattered in memory.
+    // briefs for every taxonomy, by the hashes of their uses: a use's strings are read only to
+    // start a term, a label or a spelling, or for a message.
+    let taxonomy_hashes: Vec<u64> = config.taxonomies.iter().map(|t| hash::of(t.name.as_str())).collect();
+    let no_slug = hash::of("");
     for (b, brief) in site_ref.briefs.iter().enumerate() {
-        for (name, uses) in &brief.facts().terms {
-            let Some(t) = config.taxonomies.iter().position(|x| &x.name == name) else { continue };
+        for (k, used) in brief.parsed.term_hashes.iter().enumerate() {
+            let Some(t) = taxonomy_hashes.iter().position(|&h| h == used.taxonomy) else { continue };
             let (taxonomy, draft) = (&config.taxonomies[t], &mut drafts[t]);
-            for term in uses {
-                if term.slug.is_empty() {
+            let term = || brief.facts().terms.values().flatten().nth(k).expect("a hash for each use");
+            if used.slug == no_slug {
+                let term = term();
+                draft.uses.push(
+                    Diagnostic::error(
+                        Code::BadTerm,
+                        format!("the {} term `{}` has no letters or digits", taxonomy.name, term.label),
+                    )
+                    .at(brief.parsed.location(term.span.0.clone()))
+                    .help("remove it, or write a term with letters, such as `OPCON transfer`"),
+                );
+                continue;
+            }
+            // A record's id, title, names or aka: that record's term.
+            let record = match draft.claimed.is_empty() {
+                true => None,
+                false => draft.claimed.get(&used.slug).copied(),
+            };
+            let key = match record {
+                Some((_, id)) => id,
+                None if taxonomy.closed => {
+                    let term = term();
+                    let names = site_ref.records.iter().filter(|r| r.taxonomy == t).flat_map(record_names);
+                    let written: Vec<&str> = names.map(|(_, w, _)| w).collect::<Vec<_>>();
+                    let help = match crate::suggest::closest(&term.label, written.iter().copied()) {
+                        Some(s) => format!(
+                            "did you mean `{s}`? Else add a record `content/{}/{}.md`",
+                            taxonomy.name, term.slug
+                        ),
+                        None => format!(
+                            "add a record `content/{}/{}.md`, or use a term that has one",
+                            taxonomy.name, term.slug
+                        ),
+                    };
                     draft.uses.push(
                         Diagnostic::error(
                             Code::BadTerm,
-                            format!("the {} term `{}` has no letters or digits", taxonomy.name, term.label),
+                            format!(
+                                "the {} term `{}` has no record, and `{}` is closed",
+                                taxonomy.name, term.label, taxonomy.name
+                            ),
                         )
                         .at(brief.parsed.location(term.span.0.clone()))
-                        .help("remove it, or write a term with letters, such as `OPCON transfer`"),
+                        .help(help),
                     );
                     continue;
                 }
-                // A record's id, title, names or aka: that record's term.
-                let record = match draft.claims.is_empty() {
-                    true => None,
-                    false => draft.claims.get(&term.slug).map(|(r, _, _)| *r),
-                };
-                let key = match record {
-                    Some(r) => site_ref.records[r].parsed.facts.stem_slug.as_str(),
-                    None if taxonomy.closed => {
-                        let names = site_ref.records.iter().filter(|r| r.taxonomy == t).flat_map(record_names);
-                        let written: Vec<&str> = names.map(|(_, w, _)| w).collect::<Vec<_>>();
-                        let help = match crate::suggest::closest(&term.label, written.iter().copied()) {
-                            Some(s) => format!(
-                                "did you mean `{s}`? Else add a record `content/{}/{}.md`",
-                                taxonomy.name, term.slug
-                            ),
-                            None => format!(
-                                "add a record `content/{}/{}.md`, or use a term that has one",
-                                taxonomy.name, term.slug
-                            ),
-                        };
-                        draft.uses.push(
-                            Diagnostic::error(
-                                Code::BadTerm,
-                                format!(
-                                    "the {} term `{}` has no record, and `{}` is closed",
-                                    taxonomy.name, term.label, taxonomy.name
-                                ),
-                            )
-                            .at(brief.parsed.location(term.span.0.clone()))
-                            .help(help),
-                        );
-                        continue;
-                    }
-                    None => term.slug.as_str(),
-                };
-                let term_draft = draft.terms.entry(key).or_insert_with(|| TermDraft::new(None));
-                if term_draft.first_use.is_none() {
-                    term_draft.first_use = Some((b, term.span.0.clone()));
-                }
-                if term.slug != key && !term_draft.spellings.contains(&term.slug) {
-                    term_draft.spellings.push(term.slug.clone());
-                }
-                draft.seen += 1;
-                match term_draft.labels.iter_mut().find(|(label, _, _)| *label == term.label) {
-                    Some((_, count, _)) => *count += 1,
-                    None => term_draft.labels.push((term.label.as_str(), 1, draft.seen)),
-                }
-                if term_draft.briefs.last() != Some(&b) {
-                    term_draft.briefs.push(b);
-                }
+                None => used.slug,
+            };
+            let term_draft = draft.terms.entry(key).or_insert_with(|| TermDraft::new(&term().slug, None));
+            if term_draft.first_use.is_none() {
+                term_draft.first_use = Some((b, term().span.0.clone()));
+            }
+            if used.slug != key && !term_draft.spellings.iter().any(|(h, _)| *h == used.slug) {
+                term_draft.spellings.push((used.slug, &term().slug));
+            }
+            draft.seen += 1;
+            match term_draft.labels.iter_mut().find(|(label, _, _, _)| *label == used.label) {
+                Some((_, _, count, _)) => *count += 1,
+                None => term_draft.labels.push((used.label, &term().label, 1, draft.seen)),
+            }
+            if term_draft.briefs.last() != Some(&b) {
+                term_draft.briefs.push(b);
             }
         }
     }
-    let mut per_brief: Vec<Vec<(usize, usize)>> = vec![Vec::new(); site_ref.briefs.len()];
     let mut taxonomies = Vec::with_capacity(drafts.len());
-    for ((t, taxonomy), draft) in config.taxonomies.iter().enumerate().zip(drafts) {
+    for (taxonomy, draft) in config.taxonomies.iter().zip(drafts) {
         diagnostics.extend(draft.records);
         diagnostics.extend(draft.uses);
-        let mut drafts: Vec<(&str, TermDraft)> = draft.terms.into_iter().collect();
-        drafts.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut drafts: Vec<TermDraft> = draft.terms.into_values().collect();
+        drafts.sort_unstable_by(|a, b| a.slug.cmp(b.slug));
         let mut list = Vec::with_capacity(drafts.len());
-        for (slug, TermDraft { labels, mut briefs, first_use, record, mut spellings }) in drafts {
+        for TermDraft { slug, labels, briefs, first_use, record, spellings } in drafts {
             // A record's title; else the most used spelling, among equals the first written.
             let label = match record {
                 Some(r) => site_ref.records[r].parsed.facts.title.clone(),
                 None => labels
                     .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-                    .map(|(l, _, _)| l.to_string())
+                    .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
+                    .map(|(_, l, _, _)| l.to_string())
                     .unwrap_or_default(),
             };
-            let term = list.len();
-            for &b in &briefs {
-                per_brief[b].push((t, term));
-            }
-            // In file order here; in date order once put in order (`build_taxonomies`).
-            briefs.sort_unstable();
+            // In file order here (as gathered); in date order once put in order
+            // (`build_taxonomies`).
             let briefs = ByLang::group(briefs, &site_ref.briefs, languages);
+            let mut spellings: Vec<String> = spellings.into_iter().map(|(_, s)| s.to_string()).collect();
             spellings.sort_unstable();
             // A record's name in each other language, else its title.
             let names = &record.map(|r| site_ref.records[r].fields().names.as_slice()).unwrap_or_default();
@@ -1303,12 +1317,36 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
             .collect();
         taxonomies.push(Taxonomy { name: taxonomy.name.clone(), title: taxonomy.title.clone(), titles, terms: list });
     }
+    // Each brief's terms, in taxonomy then term order: counted first, then placed side by side
+    // (not 10,000 lists grown one term at a time).
+    let n = site_ref.briefs.len();
+    let mut starts = vec![0usize; n + 1];
+    let every_term = || {
+        taxonomies.iter().enumerate().flat_map(|(t, x)| x.terms.iter().enumerate().map(move |(i, term)| (t, i, term)))
+    };
+    for (_, _, term) in every_term() {
+        for &b in term.briefs.iter() {
+            starts[b + 1] += 1;
+        }
+    }
+    for b in 0..n {
+        starts[b + 1] += starts[b];
+    }
+    let mut placed = starts.clone();
+    let mut flat = vec![(0, 0); starts[n]];
+    for (t, i, term) in every_term() {
+        for &b in term.briefs.iter() {
+            flat[placed[b]] = (t, i);
+            placed[b] += 1;
+        }
+    }
     // Each label hashed once, not once for each brief that has it.
     let labels: Vec<Vec<u64>> =
         taxonomies.iter().map(|t| t.terms.iter().map(|term| hash::of(&term.label)).collect()).collect();
-    let terms_keys = per_brief
-        .iter()
-        .map(|terms| {
+    let terms_of = |b: usize| &flat[starts[b]..starts[b + 1]];
+    let terms_keys = (0..n)
+        .map(|b| {
+            let terms = terms_of(b);
             let mut h = hash::hasher();
             for &(t, i) in terms {
                 (t, labels[t][i]).hash(&mut h);
@@ -1317,7 +1355,7 @@ fn draft_taxonomies(config: &SiteConfig, site: &Site, diagnostics: &mut Vec<Diag
             h.finish()
         })
         .collect();
-    let per_brief = per_brief.into_iter().map(Arc::from).collect();
+    let per_brief = (0..n).map(|b| Arc::from(terms_of(b))).collect();
     Drafted { taxonomies, per_brief, terms_keys }
 }
 
