@@ -252,12 +252,16 @@ impl<'a> Render<'a> {
         let mut memo =
             self.search_memo.and_then(|m| m.langs.get(lang)).map(|m| m.lock().unwrap_or_else(|e| e.into_inner()));
         let mut lang_memo = memo.as_mut().map(|m| std::mem::take(&mut **m));
-        // In `watch`, a document's key is the last one while its file, its terms, every term's
-        // names and the library are: most are found without hashing their terms' names and
-        // sources' titles.
+        // In `watch`, a document's key is the last one while its file, its terms (by labels,
+        // `terms_key`), the records' terms' names and the library are: most are found without
+        // hashing their terms' names and sources' titles. A term without a record is named by
+        // its label alone: a new one changes no other document's key.
         let keys: Vec<u64> = match lang_memo.as_mut() {
             Some(m) => {
-                let context = hash::of(&(&names.keys, site.library.key));
+                let all_terms = site.taxonomies.iter().flat_map(|t| &t.terms);
+                let recorded = all_terms.zip(&names.keys).filter(|(term, _)| term.record.is_some());
+                let recorded: Vec<u64> = recorded.map(|(_, key)| *key).collect();
+                let context = hash::of(&(recorded, site.library.key));
                 let quick = |b: BriefId| hash::of(&(context, site.briefs[b].file_hash, site.briefs[b].terms_key));
                 let quick: Vec<u64> = docs.par_iter().map(|&b| quick(b)).collect();
                 // Mostly where it was (a body edit); else (a brief added, or moved by its date)
