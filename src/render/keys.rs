@@ -79,9 +79,17 @@ impl<'a> Render<'a> {
         let lists = self.lists_key(shared);
         let library = hash::of(&(shared, self.site.library.key));
         let sections: Vec<u64> = (0..self.site.sections.len()).into_par_iter().map(|s| self.section_key(s)).collect();
+        // What a term's related terms are made from (`related_terms`): the terms of its briefs,
+        // by labels (each brief's `terms_key`, side by side here), and the records, which name
+        // and place some of those terms. (A related term has a page in the page's language: a
+        // brief of that language has both.) Keyed by these, they need not be made for the key.
+        let terms_keys: Vec<u64> = self.site.briefs.iter().map(|b| b.terms_key).collect();
+        let records: Vec<(&str, u64)> =
+            self.site.records.iter().map(|r| (r.parsed.facts.stem_slug.as_str(), r.parsed.file.hash)).collect();
+        let records = hash::of(&records);
         let terms: Vec<Vec<u64>> = (0..self.site.taxonomies.len())
             .map(|t| {
-                let taxonomy = self.taxonomy_key(t);
+                let taxonomy = hash::of(&(self.taxonomy_key(t), records));
                 let terms = &self.site.taxonomies[t].terms;
                 // The terms each term is broader than, made once rather than looked for per term.
                 let mut narrower = vec![Vec::new(); terms.len()];
@@ -93,7 +101,7 @@ impl<'a> Render<'a> {
                     }
                 }
                 let keys = (0..terms.len()).into_par_iter();
-                keys.map(|i| hash::of(&(taxonomy, self.term_key(t, i, &narrower[i])))).collect()
+                keys.map(|i| hash::of(&(taxonomy, self.term_key(t, i, &narrower[i], &terms_keys)))).collect()
             })
             .collect();
         let key = |route: &Route| match route.output {
@@ -153,15 +161,16 @@ impl<'a> Render<'a> {
 
     /// What a term's pages show besides their cards, what every page shows alike and what its
     /// taxonomy's show (`taxonomy_key`): its names, briefs and pages (with their URLs, and its
-    /// feed's), its record, the terms it is near (broader, narrower, related: their names and
-    /// URLs), the briefs that mention it, its events and its reports.
-    fn term_key(&'a self, t: usize, i: usize, narrower: &[usize]) -> u64 {
+    /// feed's), its record, the terms it is near (broader and narrower: their names and URLs;
+    /// related: what they are made from), the briefs that mention it, its events and its reports.
+    fn term_key(&'a self, t: usize, i: usize, narrower: &[usize], terms_keys: &[u64]) -> u64 {
         let (site, routes) = (self.site, self.routes);
         let terms = &site.taxonomies[t].terms;
         let term = &terms[i];
         let mut h = hash::hasher();
         let record = term.record.map(|r| (site.records[r].parsed.file.hash, self.graph.record_outputs[r].1));
         (&term.slug, &term.label, &term.labels, record, &term.briefs).hash(&mut h);
+        term.briefs.iter().for_each(|&b| terms_keys[b].hash(&mut h));
         for lang in 0..routes.languages() {
             let pages = routes.term_pages(lang, t, i);
             if pages == 0 {
@@ -179,10 +188,9 @@ impl<'a> Render<'a> {
                 }
                 None => Default::default(),
             };
-            let related = self.related_terms(t, i, lang);
             let events: Vec<u64> = site.timeline.of_term(t, i).iter().map(|&e| self.event_item(lang, e).1).collect();
             let feed = routes.term_feed(lang, t, i).map(Route::url);
-            (pages, urls, near, related, self.graph.mentions.of_term(t, i, lang), events, feed).hash(&mut h);
+            (pages, urls, near, self.graph.mentions.of_term(t, i, lang), events, feed).hash(&mut h);
         }
         site.reports.of_term(t, i).hash(&mut h);
         std::hash::Hasher::finish(&h)

@@ -603,7 +603,7 @@ impl<'a> Render<'a> {
 
     /// The terms (of any taxonomy) named most often by the briefs that name term `i`: eight at
     /// most, most often first, then by label.
-    pub(super) fn related_terms(&'a self, t: usize, i: usize, lang: usize) -> Vec<TermLink<'a>> {
+    fn related_terms(&'a self, t: usize, i: usize, lang: usize) -> Vec<TermLink<'a>> {
         let site = self.site;
         let label = |(t, j): (usize, usize)| site.taxonomies[t].terms[j].label_in(lang);
         let related = self.related_terms.get(lang, t, i, || {

@@ -365,3 +365,25 @@ fn a_new_date_reorders_equal_related_briefs_of_other_terms() {
     let mut site = Site::with(&files);
     site.edit("content/briefs/xx.md", &dated("Ex", &day(41), "T, T2"));
 }
+
+#[test]
+fn a_term_page_follows_the_pages_of_the_terms_near_it() {
+    // A term's page links the terms it is part of and the terms part of it, each to its page in
+    // the page's language if it has one: a Korean brief tagged with a narrower term gives that
+    // term a Korean page, which the broader term's Korean page then links, though neither its
+    // briefs nor any record changed.
+    let settings = "title: Site\nbase_url: https://example.org/\nlanguages:\n  ko:\n    title: 브리프\n";
+    let korean =
+        |topics: &str| format!("---\ntitle: 케이\ndate: 2025-01-02\nlang: ko\ntopics: [{topics}]\n---\n본문.\n");
+    let mut site = Site::with(&[
+        ("site.yaml", settings.to_string()),
+        ("content/topics/alliance.md", "---\ntitle: Alliance\n---\nThe alliance.\n".to_string()),
+        ("content/topics/opcon.md", "---\ntitle: OPCON\npart_of: [alliance]\n---\nA record.\n".to_string()),
+        ("content/briefs/a.md", brief("Alpha", "2025-01-01", "Alliance, OPCON", "A.")),
+        ("content/ko/k.md", korean("Alliance")),
+        ("content/ko/l.md", korean("USFK")),
+    ]);
+    site.edit("content/ko/l.md", &korean("OPCON"));
+    let page = std::fs::read_to_string(site.output.join("ko/topics/alliance/index.html")).unwrap();
+    assert!(page.contains("/ko/topics/opcon/"), "the Korean page of Alliance links OPCON's Korean page");
+}
