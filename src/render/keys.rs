@@ -162,7 +162,8 @@ impl<'a> Render<'a> {
     /// What a term's pages show besides their cards, what every page shows alike and what its
     /// taxonomy's show (`taxonomy_key`): its names, briefs and pages (with their URLs, and its
     /// feed's), its record, the terms it is near (broader and narrower: their names and URLs;
-    /// related: what they are made from), the briefs that mention it, its events and its reports.
+    /// related: what they are made from), the briefs that mention it and its reports. (Its
+    /// events are in what every page shows alike: `shared_key` hashes every event.)
     fn term_key(&'a self, t: usize, i: usize, narrower: &[usize], terms_keys: &[u64]) -> u64 {
         let (site, routes) = (self.site, self.routes);
         let terms = &site.taxonomies[t].terms;
@@ -188,9 +189,8 @@ impl<'a> Render<'a> {
                 }
                 None => Default::default(),
             };
-            let events: Vec<u64> = site.timeline.of_term(t, i).iter().map(|&e| self.event_item(lang, e).1).collect();
             let feed = routes.term_feed(lang, t, i).map(Route::url);
-            (pages, urls, near, self.graph.mentions.of_term(t, i, lang), events, feed).hash(&mut h);
+            (pages, urls, near, self.graph.mentions.of_term(t, i, lang), feed).hash(&mut h);
         }
         site.reports.of_term(t, i).hash(&mut h);
         std::hash::Hasher::finish(&h)
