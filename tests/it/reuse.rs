@@ -387,3 +387,18 @@ fn a_term_page_follows_the_pages_of_the_terms_near_it() {
     let page = std::fs::read_to_string(site.output.join("ko/topics/alliance/index.html")).unwrap();
     assert!(page.contains("/ko/topics/opcon/"), "the Korean page of Alliance links OPCON's Korean page");
 }
+
+#[test]
+fn a_record_s_description_follows_the_briefs_it_links() {
+    // A wikilink in a record's description shows the linked brief's title: a new title changes
+    // the term's page, whose briefs and record did not change.
+    let mut site = Site::with(&[
+        ("site.yaml", SETTINGS.to_string()),
+        ("content/topics/opcon.md", "---\ntitle: OPCON\n---\nSee [[b]].\n".to_string()),
+        ("content/briefs/a.md", brief("Alpha", "2025-01-01", "OPCON", "A.")),
+        ("content/briefs/b.md", brief("Beta", "2025-01-02", "USFK", "B.")),
+    ]);
+    site.edit("content/briefs/b.md", &brief("Beta renamed", "2025-01-02", "USFK", "B."));
+    let page = std::fs::read_to_string(site.output.join("topics/opcon/index.html")).unwrap();
+    assert!(page.contains("Beta renamed"), "the record's description shows the new title");
+}
