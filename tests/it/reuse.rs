@@ -402,3 +402,18 @@ fn a_record_s_description_follows_the_briefs_it_links() {
     let page = std::fs::read_to_string(site.output.join("topics/opcon/index.html")).unwrap();
     assert!(page.contains("Beta renamed"), "the record's description shows the new title");
 }
+
+#[test]
+fn a_new_date_moves_the_pages_of_a_list_it_was_and_is_not_on() {
+    // Six briefs of one term, two to a page: the oldest made the newest shifts page 2, which
+    // shows it neither before nor after; every brief has the same terms.
+    let files: Vec<(String, String)> = (1..=6)
+        .map(|i| (format!("content/briefs/b{i}.md"), brief(&format!("B{i}"), &format!("2025-01-0{i}"), "T", "Text.")))
+        .chain([("site.yaml".to_string(), SETTINGS.to_string())])
+        .collect();
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let mut site = Site::with(&files);
+    site.edit("content/briefs/b1.md", &brief("B1", "2025-01-09", "T", "Text."));
+    let page = std::fs::read_to_string(site.output.join("topics/t/page/2/index.html")).unwrap();
+    assert!(page.contains("B5"), "page 2 of the term moved by one");
+}
