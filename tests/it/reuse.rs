@@ -74,7 +74,18 @@ impl Site {
             paths.push(full);
         }
         let path = edits.iter().map(|e| e.0).collect::<Vec<_>>().join(", ");
-        let report = self.session.rebuild(&paths).unwrap();
+        self.rebuild_and_compare(&paths, &path)
+    }
+
+    /// Renames a file (one save of both paths) and compares as `edit` does.
+    fn rename(&mut self, from: &str, to: &str) -> usize {
+        let paths = [self.root.join(from), self.root.join(to)];
+        std::fs::rename(&paths[0], &paths[1]).unwrap();
+        self.rebuild_and_compare(&paths, &format!("{from} renamed {to}"))
+    }
+
+    fn rebuild_and_compare(&mut self, paths: &[PathBuf], path: &str) -> usize {
+        let report = self.session.rebuild(paths).unwrap();
         let fresh = self.root.parent().unwrap().join("fresh");
         let _ = std::fs::remove_dir_all(&fresh);
         build::run(&Project::resolve(&options(&self.root, &fresh)).unwrap(), Mode::Build).unwrap();
@@ -416,4 +427,21 @@ fn a_new_date_moves_the_pages_of_a_list_it_was_and_is_not_on() {
     site.edit("content/briefs/b1.md", &brief("B1", "2025-01-09", "T", "Text."));
     let page = std::fs::read_to_string(site.output.join("topics/t/page/2/index.html")).unwrap();
     assert!(page.contains("B5"), "page 2 of the term moved by one");
+}
+
+#[test]
+fn a_renamed_record_moves_the_links_of_the_terms_related_to_it() {
+    // A record's file names its term's URL: renamed, with the same title, the terms related to it
+    // link the new URL, though no brief's terms or labels changed.
+    let mut site = Site::with(&[
+        ("site.yaml", SETTINGS.to_string()),
+        ("content/topics/opcon.md", "---\ntitle: OPCON\n---\nA record.\n".to_string()),
+        ("content/briefs/a.md", brief("Alpha", "2025-01-01", "OPCON, SCM", "A.")),
+        // Page 1 of SCM shows these two, not `a`: no card on it changes.
+        ("content/briefs/b.md", brief("Beta", "2025-01-02", "SCM", "B.")),
+        ("content/briefs/c.md", brief("Gamma", "2025-01-03", "SCM", "C.")),
+    ]);
+    site.rename("content/topics/opcon.md", "content/topics/wartime-opcon.md");
+    let page = std::fs::read_to_string(site.output.join("topics/scm/index.html")).unwrap();
+    assert!(page.contains("/topics/wartime-opcon/"), "SCM's page links OPCON's new URL");
 }
