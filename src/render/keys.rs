@@ -58,7 +58,8 @@ impl<'a> Render<'a> {
             .flat_map(|s| &s.translated_index)
             .map(|(_, _, p)| (p.file.hash, self.graph.translated_outputs.get(&p.file.rel_path).map(|o| o.1)))
             .collect();
-        // Term pages show their record's description and the briefs that mention them.
+        // The records and mentions (a taxonomy's page shows its records' other names), kept as
+        // term pages had them when this key was theirs too.
         let records: Vec<(u64, u64)> =
             self.site.records.iter().zip(&self.graph.record_outputs).map(|(r, o)| (r.parsed.file.hash, o.1)).collect();
         if self.site.key == 0 {
