@@ -39,14 +39,24 @@ fn main() {
             let text = original.lines().map(|l| if l.starts_with(key) { value.clone() } else { l.to_string() });
             text.collect::<Vec<_>>().join("\n") + "\n"
         };
+        let moved = |text: &str, word: &str| {
+            let text = text.lines().map(|l| match l.starts_with("summary: ") {
+                true => format!("summary: \"{word} {i}.\""),
+                false => l.to_string(),
+            });
+            text.collect::<Vec<_>>().join("\n") + "\n"
+        };
         let text = match kind.as_str() {
             "body" => format!("{original}\nMore {i}.\n"),
             "summary" => line("summary: ", format!("summary: \"Edited summary {i}.\"")),
             "title" => line("title: ", format!("title: \"Edited title {i}\"")),
-            "date" => line("date: ", format!("date: 20{}-0{}-1{}", 10 + i % 15, 1 + i % 9, i % 10)),
-            "terms" => original.replacen("topics: [", &format!("topics: [\"New term {i}\", "), 1),
+            // A date or terms edit changes the summary too (the script's marker).
+            "date" => moved(&line("date: ", format!("date: 20{}-0{}-1{}", 10 + i % 15, 1 + i % 9, i % 10)), "Moved"),
+            "terms" => moved(&original.replacen("topics: [", &format!("topics: [\"Term {i}\", "), 1), "Retagged"),
             _ => panic!("kind"),
         };
+        // As the script does: the last rebuild's threads (freeing, the files for programs) done.
+        std::thread::sleep(std::time::Duration::from_millis(300));
         std::fs::write(&file, text).unwrap();
         let started = std::time::Instant::now();
         let mut pages = None;
