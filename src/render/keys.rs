@@ -26,8 +26,8 @@ impl<'a> Render<'a> {
         // page by page (`reuse::Shared::term_key`), so that a new term does not hash every brief page again.
         let parts =
             (self.identity, lang_values, self.build_value.1, self.routes.key_without_terms(), sections, wikidata);
-        // A brief page links the briefs that supersede it or that it supersedes, and shows the
-        // events it states: all decided by other files too.
+        // A brief page links the briefs that supersede it or that it supersedes, its versions,
+        // and shows the events it states: all decided by other files too.
         let mut supersession = hash::hasher();
         for (b, brief) in self.site.briefs.iter().enumerate() {
             if !(brief.supersedes.is_empty() && brief.superseded_by.is_empty()) {
@@ -39,8 +39,17 @@ impl<'a> Render<'a> {
             }
         }
         let supersession = std::hash::Hasher::finish(&supersession);
+        // Its versions in other languages (the language switcher) and, for a translation, whether
+        // its original changed since (with the original's title): decided by the other versions.
+        let mut translations = hash::hasher();
+        for (b, brief) in self.site.briefs.iter().enumerate().filter(|(_, b)| b.versions.len() > 1) {
+            let stale = brief.original.filter(|_| brief.is_stale(&self.site.briefs));
+            let original = stale.map(|o| self.site.briefs[o].title());
+            std::hash::Hash::hash(&(b, &brief.versions, brief.original, original), &mut translations);
+        }
+        let translations = std::hash::Hasher::finish(&translations);
         let events = hash::of(&self.site.timeline.events);
-        reuse::Shared::key(&(parts, supersession, events))
+        reuse::Shared::key(&(parts, supersession, translations, events))
     }
 
     /// What the other list pages (the home page, a taxonomy's, the timeline, 404) show besides

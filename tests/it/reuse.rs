@@ -445,3 +445,30 @@ fn a_renamed_record_moves_the_links_of_the_terms_related_to_it() {
     let page = std::fs::read_to_string(site.output.join("topics/scm/index.html")).unwrap();
     assert!(page.contains("/topics/wartime-opcon/"), "SCM's page links OPCON's new URL");
 }
+
+#[test]
+fn pairs_supersession_drafts_and_future_dates_follow_edits_of_the_briefs_they_join() {
+    // Each edit changes facts of a brief that keeps its place (the last model is taken, with its
+    // translations and supersession made again) or leaves it (the model is assembled whole).
+    let settings = format!("{SETTINGS}languages:\n  ko:\n    title: 사이트\n");
+    let korean =
+        |title: &str, date: &str, extra: &str| format!("---\ntitle: {title}\ndate: {date}\n{extra}---\n본문.\n");
+    let mut site = Site::with(&[
+        ("site.yaml", settings),
+        ("content/briefs/a.md", brief("Alpha", "2025-01-01", "T", "A.")),
+        ("content/briefs/b.md", brief("Beta", "2025-01-02", "T", "B.")),
+        ("content/briefs/b.ko.md", korean("베타", "2025-01-02", "translated_from: 2025-01-02\n")),
+        ("content/briefs/k.ko.md", korean("카", "2025-01-03", "")),
+    ]);
+    let superseding = "---\ntitle: Beta\ndate: 2025-01-02\ntopics: [T]\nsupersedes: briefs/a\n---\nB.\n";
+    site.edit("content/briefs/b.md", superseding);
+    site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "T", "B."));
+    site.edit("content/briefs/k.ko.md", &korean("카", "2025-01-03", "translation_of: briefs/a\n"));
+    site.edit("content/briefs/k.ko.md", &korean("카", "2025-01-04", ""));
+    site.edit("content/briefs/a.md", "---\ntitle: Alpha\ndate: 2025-01-01\ndraft: true\n---\nA.\n");
+    site.edit("content/briefs/a.md", &brief("Alpha", "2025-01-01", "T", "A."));
+    site.edit("content/briefs/a.md", &brief("Alpha", "2999-01-01", "T", "A."));
+    site.edit("content/briefs/a.md", &brief("Alpha", "2025-01-06", "T", "A."));
+    // Newer than its translation says it was translated from: the translation says so.
+    site.edit("content/briefs/b.md", &brief("Beta", "2025-01-05", "T", "B."));
+}
