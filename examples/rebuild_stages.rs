@@ -75,7 +75,7 @@ fn main() {
         kinds.sort_by_key(|(_, time, _)| std::cmp::Reverse(*time));
         let kinds: Vec<String> = kinds
             .iter()
-            .take(6)
+            .take(16)
             .map(|(kind, time, n)| format!("{n} {kind} {:.1}", time.as_secs_f64() * 1000.0))
             .collect();
         eprintln!("    render (threads' time): {}", kinds.join(", "));

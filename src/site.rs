@@ -362,30 +362,40 @@ impl Site {
     }
 }
 
-/// Newest first; undated briefs last; then by title and id.
-pub fn date_order(a: &Facts, b: &Facts) -> std::cmp::Ordering {
-    b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)).then_with(|| a.id.cmp(&b.id))
-}
-
 /// The last assembly, for `watch`: reused while every input it read is the same.
 #[derive(Debug, Default)]
 pub struct Memo {
-    key: u64,
+    /// What the kept site was assembled from.
+    read: Read,
     site: Option<Site>,
     /// The terms as last drafted, by the key of what drafting read (`terms_key`).
     terms: Option<(u64, Arc<Drafted>)>,
-    /// The key of the assembly of the build under way, when it is to be kept (`remember`).
-    pending: Option<u64>,
+    /// What the assembly of the build under way read, when it is to be kept (`remember`).
+    pending: Option<Read>,
 }
 
-/// What assembling reads: the configuration, the folders and files found, and each file's facts.
-fn key(config: &SiteConfig, sources: &Sources, parsed: &[Arc<Parsed>], include: Include) -> u64 {
-    let mut h = hash::hasher();
-    (&config.title, &config.taxonomies, include, &sources.folders, &sources.assets, &sources.statics).hash(&mut h);
-    for p in parsed {
-        p.facts_hash.hash(&mut h);
+/// What assembling reads: the configuration and the folders and files found (`frame`), and
+/// each file's facts (by the hash of each); `key` is the hash of both.
+#[derive(Debug, Default)]
+struct Read {
+    key: u64,
+    frame: u64,
+    facts: Vec<u64>,
+}
+
+impl Read {
+    fn of(config: &SiteConfig, sources: &Sources, parsed: &[Arc<Parsed>], include: Include) -> Read {
+        let frame = hash::of(&(
+            &config.title,
+            &config.taxonomies,
+            include,
+            &sources.folders,
+            &sources.assets,
+            &sources.statics,
+        ));
+        let facts: Vec<u64> = parsed.iter().map(|p| p.facts_hash).collect();
+        Read { key: hash::of(&(frame, &facts)), frame, facts }
     }
-    h.finish()
 }
 
 /// Builds the content model from the parsed files (sorted by path). Drafts are left out unless
@@ -404,47 +414,110 @@ pub fn assemble(
         diagnostics.extend(more);
         return (site, diagnostics);
     };
-    let key = key(config, sources, parsed, include);
+    let read = Read::of(config, sources, parsed, include);
     // The site is handed back at the end of a build that went well (`remember`), not copied.
     memo.pending = None;
     // (Taken only when the key is the same: else the last site gives the orders to start from.)
-    if let Some(mut site) = memo.site.take_if(|_| memo.key == key) {
+    if let Some(mut site) = memo.site.take_if(|_| memo.read.key == read.key) {
         // The build changed what it adds to the model (the library, the timeline, its key).
-        site.key = key;
-        memo.pending = Some(key);
-        for brief in &mut site.briefs {
-            brief.parsed = parsed[brief.source].clone();
-            brief.file_hash = brief.parsed.file.hash;
-        }
-        for section in &mut site.sections {
-            section.index = section.index_source.map(|i| parsed[i].clone());
-            for (_, source, index) in &mut section.translated_index {
-                *index = parsed[*source].clone();
-            }
-        }
-        site.failed = site.failed_sources.iter().map(|&i| parsed[i].clone()).collect();
-        for record in &mut site.records {
-            record.parsed = parsed[record.source].clone();
-        }
+        site.key = read.key;
+        with_parses(&mut site, parsed);
         refresh_first_uses(config, &site.briefs, &mut site.taxonomies);
+        memo.pending = Some(read);
         return (site, diagnostics);
     }
-    let last = memo.site.as_ref();
-    let (mut site, more) = assemble_all(config, sources, parsed, include, Some(&mut memo.terms), last);
-    site.key = key;
+    // A few briefs' dates, titles or terms changed: the last site with them ordered and grouped
+    // again (a date edit at 10,000 briefs: ~5 ms less than assembling it whole).
+    let moved = memo.site.as_ref().and_then(|last| keeps_places(&memo.read, &read, last, parsed, include));
+    let (mut site, more) = match (moved, memo.site.take()) {
+        (Some(moved), Some(mut site)) => {
+            with_parses(&mut site, parsed);
+            let empty: Arc<[BriefId]> = Arc::from([]);
+            for brief in &mut site.briefs {
+                // What ordering and grouping make: as a brief new from `assemble_all` has it.
+                (brief.versions, brief.original) = (empty.clone(), None);
+                brief.supersedes.clear();
+                brief.superseded_by.clear();
+            }
+            // Their ids are the same: so is the id order.
+            match moved.len() <= 64 {
+                true => place_again(&site.briefs, &mut site.by_date, &moved),
+                false => site.by_date = date_order(&site.briefs, Some(&site.by_date)),
+            }
+            let mut more = Vec::new();
+            order_and_group(config, &mut site, Some(&mut memo.terms), &mut more);
+            (site, more)
+        }
+        (_, last) => {
+            memo.site = last;
+            let last = memo.site.as_ref();
+            assemble_all(config, sources, parsed, include, Some(&mut memo.terms), last)
+        }
+    };
+    site.key = read.key;
     // An assembly that reported problems is made again next time, so its messages point into
     // the current text.
-    memo.pending = more.is_empty().then_some(key);
+    memo.pending = more.is_empty().then_some(read);
     diagnostics.extend(more);
     (site, diagnostics)
+}
+
+/// Points a kept site at the current parse of its files (a body edit changes no fact).
+fn with_parses(site: &mut Site, parsed: &[Arc<Parsed>]) {
+    for brief in &mut site.briefs {
+        brief.parsed = parsed[brief.source].clone();
+        brief.file_hash = brief.parsed.file.hash;
+    }
+    for section in &mut site.sections {
+        section.index = section.index_source.map(|i| parsed[i].clone());
+        for (_, source, index) in &mut section.translated_index {
+            *index = parsed[*source].clone();
+        }
+    }
+    site.failed = site.failed_sources.iter().map(|&i| parsed[i].clone()).collect();
+    for record in &mut site.records {
+        record.parsed = parsed[record.source].clone();
+    }
+}
+
+/// Whether the files whose facts changed since `last` was assembled (from `before`) are all
+/// briefs of it still at their places: the same path, names, kind, folder and language, and
+/// still published: then `last` holds every brief, section, record and left-out file as a fresh
+/// assembly would; only the orders and what `order_and_group` makes can differ. Those briefs,
+/// if so.
+fn keeps_places(
+    before: &Read,
+    now: &Read,
+    last: &Site,
+    parsed: &[Arc<Parsed>],
+    include: Include,
+) -> Option<Vec<BriefId>> {
+    if before.frame != now.frame || before.facts.len() != now.facts.len() {
+        return None;
+    }
+    let future = |f: &Facts| include.until.zip(f.date).is_some_and(|(until, date)| date.day() > until);
+    type Place<'f> = ([&'f String; 5], [&'f Option<String>; 2], [bool; 5]);
+    fn place(f: &Facts) -> Place<'_> {
+        let names = [&f.id, &f.folder, &f.stem_slug, &f.slug, &f.base_id];
+        (names, [&f.record_of, &f.lang], [f.bundle, f.is_index, f.failed, f.draft, f.lang_root])
+    }
+    let changed = (0..now.facts.len()).filter(|&i| before.facts[i] != now.facts[i]);
+    changed
+        .map(|i| {
+            // Briefs are in the order of their files.
+            let b = last.briefs.binary_search_by_key(&i, |b| b.source).ok()?;
+            let facts = &parsed[i].facts;
+            (place(last.briefs[b].facts()) == place(facts) && !future(facts)).then_some(b)
+        })
+        .collect()
 }
 
 /// Keeps the model of a build that went well for the next (`watch`): what `assemble` made, with
 /// what the build added to it. Returns what it replaces, for the caller to free.
 pub fn remember(memo: &mut Memo, site: Site) -> Option<Site> {
     match memo.pending.take() {
-        Some(key) => {
-            memo.key = key;
+        Some(read) => {
+            memo.read = read;
             memo.site.replace(site)
         }
         None => Some(site),
@@ -642,33 +715,67 @@ fn assemble_all(
             superseded_by: Vec::new(),
         });
     }
-    pair_translations(config, &mut site.briefs, &mut diagnostics);
+    site.by_date = date_order(&site.briefs, last.map(|l| &l.by_date[..]));
+    site.by_id = id_order(&site.briefs, last.map(|l| &l.by_id[..]));
+    order_and_group(config, &mut site, terms_memo, &mut diagnostics);
+    (site, diagnostics)
+}
 
-    // One sort by date; every other list is ordered by rank in it.
-    let briefs = &site.briefs;
-    site.by_date = (0..briefs.len()).collect();
-    // Sorted by key, the keys side by side: far fewer cache misses than comparing briefs. Put
-    // in the last order first (`watch`), which an edit changes little: then a stable sort takes
-    // about one pass. (Keys are unique: the order is the same either way.)
-    let key = |b: BriefId| (std::cmp::Reverse(briefs[b].facts().date), briefs[b].title(), briefs[b].id(), b);
-    let mut keys: Vec<(std::cmp::Reverse<Option<crate::frontmatter::Date>>, &str, &str, BriefId)> =
-        match last.map(|l| &l.by_date).filter(|order| order.len() == briefs.len()) {
-            Some(order) => order.iter().map(|&b| key(b)).collect(),
-            None => (0..briefs.len()).map(key).collect(),
-        };
+/// The date order: newest first (undated briefs last), then by title and id (every other list is ordered by rank in
+/// it). From the last order when given (`watch`), which an edit changes little: the keys are put
+/// in it, side by side (far fewer cache misses than comparing briefs), then a stable sort takes
+/// about one pass. (Keys are unique: the order is the same either way.)
+fn date_order(briefs: &[Brief], last: Option<&[BriefId]>) -> Vec<BriefId> {
+    let mut keys: Vec<_> = match last.filter(|order| order.len() == briefs.len()) {
+        Some(order) => order.iter().map(|&b| date_key(briefs, b)).collect(),
+        None => (0..briefs.len()).map(|b| date_key(briefs, b)).collect(),
+    };
     keys.sort();
-    site.by_date = keys.into_iter().map(|k| k.3).collect();
-    site.rank = vec![0; briefs.len()];
+    keys.into_iter().map(|k| k.3).collect()
+}
+
+/// The order of the briefs' ids; likewise from the last one when given.
+fn id_order(briefs: &[Brief], last: Option<&[BriefId]>) -> Vec<BriefId> {
+    let mut order = match last.filter(|order| order.len() == briefs.len()) {
+        Some(order) => order.to_vec(),
+        None => (0..briefs.len()).collect(),
+    };
+    order.sort_by(|&a, &b| briefs[a].id().cmp(briefs[b].id()).then(a.cmp(&b)));
+    order
+}
+
+type DateKey<'a> = (std::cmp::Reverse<Option<crate::frontmatter::Date>>, &'a str, &'a str, BriefId);
+
+fn date_key(briefs: &[Brief], b: BriefId) -> DateKey<'_> {
+    (std::cmp::Reverse(briefs[b].facts().date), briefs[b].title(), briefs[b].id(), b)
+}
+
+/// The last date order with the briefs `moved` placed again by their keys (their ids, and so the
+/// id order, are the same).
+fn place_again(briefs: &[Brief], by_date: &mut Vec<BriefId>, moved: &[BriefId]) {
+    by_date.retain(|b| !moved.contains(b));
+    for &b in moved {
+        let at = by_date.partition_point(|&other| date_key(briefs, other) < date_key(briefs, b));
+        by_date.insert(at, b);
+    }
+}
+
+/// What assembling makes of the briefs once each is placed and ordered (`by_date`, `by_id`):
+/// translations paired, ranks, the taxonomies, each section's list, supersession and the latest
+/// briefs.
+fn order_and_group(
+    config: &SiteConfig,
+    site: &mut Site,
+    terms_memo: Option<&mut Option<(u64, Arc<Drafted>)>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    pair_translations(config, &mut site.briefs, diagnostics);
+
+    site.rank = vec![0; site.briefs.len()];
     for (r, &b) in site.by_date.iter().enumerate() {
         site.rank[b] = r;
     }
-    // Likewise from the last order, which an edit seldom changes: a sorted run is one pass.
-    site.by_id = match last.filter(|l| l.by_id.len() == briefs.len()) {
-        Some(last) => last.by_id.clone(),
-        None => (0..briefs.len()).collect(),
-    };
-    site.by_id.sort_by(|&a, &b| briefs[a].id().cmp(briefs[b].id()).then(a.cmp(&b)));
-    build_taxonomies(config, &mut site, &mut diagnostics, terms_memo);
+    build_taxonomies(config, site, diagnostics, terms_memo);
 
     let briefs = &site.briefs;
     let languages = config.languages.len() + 1;
@@ -686,12 +793,11 @@ fn assemble_all(
         });
         section.briefs = ByLang::group(list, briefs, languages);
     }
-    supersession(&mut site, &mut diagnostics);
+    supersession(site, diagnostics);
     let briefs = &site.briefs;
     // A superseded brief keeps its page and its place in its section and terms, not among the latest.
     let current: Vec<BriefId> = site.by_date.iter().copied().filter(|&b| briefs[b].superseded_by.is_empty()).collect();
     site.latest = ByLang::group(current, briefs, languages);
-    (site, diagnostics)
 }
 
 /// Pairs each translation with its original: `x.ko.md` with `x.md` beside it, or the brief its
@@ -1538,27 +1644,41 @@ mod tests {
     }
 
     #[test]
-    fn an_assembly_again_starts_from_the_last_site_s_orders() {
+    fn a_date_edit_places_the_brief_again_in_the_last_site() {
         let config = SiteConfig::default();
         let sources = Sources { folders: vec![String::new()], ..Sources::default() };
         let mut memo = Memo::default();
-        let assemble_dated = |memo: &mut Memo, dates: [&str; 3]| {
-            let files = ["a.md", "b.md", "c.md"].iter().zip(dates);
-            let parsed: Vec<Arc<Parsed>> = files
-                .map(|(f, d)| {
-                    Arc::new(crate::parse::parse_file(file(f, &format!("---\ndate: {d}\n---\n")), &config, true))
-                })
-                .collect();
-            assemble(&config, &sources, &parsed, Default::default(), Some(memo)).0
+        let parse = |files: &[(&str, &str)]| -> Vec<Arc<Parsed>> {
+            let parse = |(f, text): &(&str, &str)| crate::parse::parse_file(file(f, text), &config, true);
+            files.iter().map(|f| Arc::new(parse(f))).collect()
         };
-        let site = assemble_dated(&mut memo, ["2025-01-01", "2025-01-02", "2025-01-03"]);
+        let dated = |d: [&str; 3]| {
+            let texts = d.map(|d| format!("---\ndate: {d}\ntopics: [x]\n---\n"));
+            parse(&[("a.md", &texts[0]), ("b.md", &texts[1]), ("c.md", &texts[2])])
+        };
+        let fresh = |parsed: &[Arc<Parsed>]| assemble(&config, &sources, parsed, Default::default(), None).0;
+        let first = dated(["2025-01-01", "2025-01-02", "2025-01-03"]);
+        let (site, _) = assemble(&config, &sources, &first, Default::default(), Some(&mut memo));
         assert_eq!(site.by_date, [2, 1, 0]);
         remember(&mut memo, site);
-        // A date edit: the facts differ, so the model is assembled again, from the last one's
-        // orders (kept in the memo until the new model replaces it).
-        let site = assemble_dated(&mut memo, ["2025-01-04", "2025-01-02", "2025-01-03"]);
-        assert!(memo.site.is_some(), "the last site is kept while the new one is made");
+        // A date edit: the last site, taken from the memo, with the brief placed again.
+        let second = dated(["2025-01-04", "2025-01-02", "2025-01-03"]);
+        let (site, _) = assemble(&config, &sources, &second, Default::default(), Some(&mut memo));
+        assert!(memo.site.is_none(), "the last site was taken to be placed again");
+        let expected = fresh(&second);
+        assert_eq!((&site.by_date, &site.by_id, &site.rank), (&expected.by_date, &expected.by_id, &expected.rank));
         assert_eq!(site.by_date, [0, 2, 1]);
-        assert_eq!(site.by_id, [0, 1, 2]);
+        assert_eq!(site.taxonomies[0].terms[0].briefs.of(0), [0, 2, 1]);
+        assert!(Arc::ptr_eq(&site.briefs[0].parsed, &second[0]), "the brief shows its new facts");
+        remember(&mut memo, site);
+        // A new slug moves the brief: assembled whole, from the last site's orders.
+        let mut third = second.clone();
+        third[1] = parse(&[("b.md", "---\ndate: 2025-01-02\nslug: elsewhere\n---\n")]).remove(0);
+        let (site, _) = assemble(&config, &sources, &third, Default::default(), Some(&mut memo));
+        assert!(memo.site.is_some(), "the last site is kept while the new one is made");
+        let expected = fresh(&third);
+        assert_eq!((&site.by_date, &site.by_id), (&expected.by_date, &expected.by_id));
+        assert_eq!(site.briefs[1].slug(), "elsewhere");
+        assert_eq!(site.taxonomies[0].terms[0].briefs.of(0), [0, 2]);
     }
 }
