@@ -147,6 +147,11 @@ struct Token {
 }
 
 impl Token {
+    /// A token of no text or postings, which allocates nothing: a place to move a token into.
+    fn placeholder() -> Token {
+        Token { text: Box::from(""), postings: Vec::new(), json: Vec::new(), hash: 0, anchor: 0 }
+    }
+
     fn new(text: Box<str>, postings: Vec<u32>) -> Token {
         let anchor = hash::bytes(text.as_bytes());
         let mut token = Token { text, postings, json: Vec::new(), hash: 0, anchor };
@@ -255,18 +260,23 @@ impl Tokens {
         if added.is_empty() && !emptied {
             return;
         }
-        // One pass that drops the emptied tokens and puts the new ones in their places.
-        added.sort_unstable_by(|a, b| a.text.cmp(&b.text));
-        let mut added = added.into_iter().peekable();
-        let mut merged = Vec::with_capacity(tokens.len() + added.len());
-        for token in std::mem::take(tokens).into_iter().filter(|t| !t.postings.is_empty()) {
-            while let Some(new) = added.next_if(|new| new.text < token.text) {
-                merged.push(new);
-            }
-            merged.push(token);
+        // In place (a copy of ~50,000 tokens was ~2 ms at 10,000 briefs): the emptied tokens
+        // dropped, then the new ones put in their places from the end, each later token moved
+        // once.
+        if emptied {
+            tokens.retain(|t| !t.postings.is_empty());
         }
-        merged.extend(added);
-        *tokens = merged;
+        added.sort_unstable_by(|a, b| a.text.cmp(&b.text));
+        let mut read = tokens.len();
+        tokens.resize_with(read + added.len(), Token::placeholder);
+        let mut write = tokens.len();
+        while let Some(new) = added.pop() {
+            // The tokens after it move up by the places left (a copy of the run); it takes the last.
+            let at = tokens[..read].partition_point(|t| t.text < new.text);
+            tokens[at..write].rotate_right(write - read);
+            (read, write) = (at, at + (write - read) - 1);
+            tokens[write] = new;
+        }
     }
 
     /// The index cut into at most `count` shards (the rest are empty): each token whole in one
@@ -458,6 +468,9 @@ mod tests {
             (150, doc("Alpha", "word3 word3 word3", vec![4])),
             (7, doc("Brief 7", "", vec![])),
             (7, doc("Brief 7", "alpha beta word0 주한미군의", vec![2])),
+            // New tokens all over the order at once, and one emptied as others are added.
+            (42, doc("Aardvark zulu", "mmm nnn 가나 word9", vec![3])),
+            (0, doc("Brief 0", "aardvark2 zz", vec![1])),
         ];
         for (d, words) in edits {
             kept.replace(d as u32, &docs[d], &words);
