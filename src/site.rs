@@ -721,10 +721,10 @@ fn assemble_all(
     (site, diagnostics)
 }
 
-/// The date order: newest first (undated briefs last), then by title and id (every other list is ordered by rank in
-/// it). From the last order when given (`watch`), which an edit changes little: the keys are put
-/// in it, side by side (far fewer cache misses than comparing briefs), then a stable sort takes
-/// about one pass. (Keys are unique: the order is the same either way.)
+/// The date order: newest first (undated briefs last), then by title and id; every other list is
+/// ordered by rank in it. From the last order when given (`watch`), which an edit changes little:
+/// the keys are put in it, side by side (far fewer cache misses than comparing briefs), then a
+/// stable sort takes about one pass. (Keys are unique: the order is the same either way.)
 fn date_order(briefs: &[Brief], last: Option<&[BriefId]>) -> Vec<BriefId> {
     let mut keys: Vec<_> = match last.filter(|order| order.len() == briefs.len()) {
         Some(order) => order.iter().map(|&b| date_key(briefs, b)).collect(),
