@@ -1681,4 +1681,105 @@ mod tests {
         assert_eq!(site.briefs[1].slug(), "elsewhere");
         assert_eq!(site.taxonomies[0].terms[0].briefs.of(0), [0, 2]);
     }
+
+    /// A brief of the property test below, as its fields make its file.
+    #[derive(Debug, Clone)]
+    struct Draft {
+        date: usize,
+        title: usize,
+        terms: Vec<usize>,
+        draft: bool,
+        slug: bool,
+        supersedes: Option<usize>,
+        translation_of: Option<usize>,
+    }
+
+    /// The files of the property test: four briefs and two Korean ones, named by position.
+    const NAMES: [&str; 6] = ["a.md", "b.md", "c.md", "d.md", "a.ko.md", "k.ko.md"];
+
+    fn text_of(i: usize, d: &Draft) -> String {
+        // The last date is after the build's day: the brief is left out.
+        let dates = ["2025-01-01", "2025-01-02", "2025-03-01", "2024-12-31", "2999-01-01"];
+        let mut text = format!("---\ntitle: T{}\ndate: {}\n", d.title, dates[d.date]);
+        let terms: Vec<String> = d.terms.iter().map(|t| format!("t{t}")).collect();
+        text.push_str(&format!("topics: [{}]\n", terms.join(", ")));
+        if d.draft {
+            text.push_str("draft: true\n");
+        }
+        if d.slug {
+            text.push_str(&format!("slug: moved-{i}\n"));
+        }
+        if let Some(o) = d.supersedes {
+            text.push_str(&format!("supersedes: {}\n", NAMES[o].trim_end_matches(".md")));
+        }
+        if let (Some(o), true) = (d.translation_of, i >= 4) {
+            text.push_str(&format!("translation_of: {}\n", NAMES[o].trim_end_matches(".md")));
+        }
+        text + "---\nText.\n"
+    }
+
+    fn draft_strategy() -> impl proptest::strategy::Strategy<Value = Draft> {
+        use proptest::prelude::*;
+        let fields = (0..5usize, 0..3usize, proptest::collection::vec(0..4usize, 0..3), any::<bool>(), any::<bool>());
+        (fields, proptest::option::weighted(0.15, 0..4usize), proptest::option::weighted(0.3, 0..4usize)).prop_map(
+            |((date, title, terms, draft, slug), supersedes, translation_of)| Draft {
+                date,
+                title,
+                terms,
+                // Seldom a draft or a new slug: those assemble the model whole.
+                draft: draft && title == 0,
+                slug: slug && title == 0 && date == 0,
+                supersedes,
+                translation_of,
+            },
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Whatever a sequence of edits to dates, titles, terms, drafts, slugs, supersession and
+        /// translations, assembling with the memo (the last model taken, or assembled whole from
+        /// its orders) gives the model a fresh assembly gives. A build that fails after assembling
+        /// does not hand its model back.
+        #[test]
+        fn an_assembly_with_the_memo_equals_a_fresh_one(
+            start in proptest::collection::vec(draft_strategy(), 6),
+            edits in proptest::collection::vec((0..6usize, draft_strategy(), proptest::bool::weighted(0.8)), 1..12),
+        ) {
+            let mut config = SiteConfig::default();
+            config.languages.push(crate::config::LanguageConfig { code: "ko".into(), title: None, description: None });
+            let sources = Sources { folders: vec![String::new()], ..Sources::default() };
+            let include = Include { drafts: false, until: chrono::NaiveDate::from_ymd_opt(2026, 12, 1) };
+            let mut drafts = start;
+            let parse = |drafts: &[Draft]| -> Vec<Arc<Parsed>> {
+                let file = |i: usize| file(NAMES[i], &text_of(i, &drafts[i]));
+                (0..NAMES.len()).map(|i| Arc::new(crate::parse::parse_file(file(i), &config, true))).collect()
+            };
+            // Everything a model holds but the keys, which only a memo makes.
+            let shape = |site: &Site| {
+                let mut site = site.clone();
+                (site.key, site.terms_key) = (0, 0);
+                for brief in &mut site.briefs {
+                    brief.terms_key = 0;
+                }
+                format!("{site:?}")
+            };
+            let mut memo = Memo::default();
+            let parsed = parse(&drafts);
+            let (site, _) = assemble(&config, &sources, &parsed, include, Some(&mut memo));
+            remember(&mut memo, site);
+            for (file, draft, went_well) in edits {
+                drafts[file] = draft;
+                let parsed = parse(&drafts);
+                let (site, diagnostics) = assemble(&config, &sources, &parsed, include, Some(&mut memo));
+                let (fresh, fresh_diagnostics) = assemble(&config, &sources, &parsed, include, None);
+                proptest::prop_assert_eq!(shape(&site), shape(&fresh), "after an edit of {}", NAMES[file]);
+                let codes = |d: &[Diagnostic]| d.iter().map(|d| (d.code(), d.message.clone())).collect::<Vec<_>>();
+                proptest::prop_assert_eq!(codes(&diagnostics), codes(&fresh_diagnostics));
+                if went_well {
+                    remember(&mut memo, site);
+                }
+            }
+        }
+    }
 }
