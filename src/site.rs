@@ -381,6 +381,9 @@ struct Read {
     key: u64,
     frame: u64,
     facts: Vec<u64>,
+    /// The assembly reported warnings (a translation missing, a variant spelling): the next
+    /// one, though its inputs be the same, makes them again (see `assemble`).
+    warned: bool,
 }
 
 impl Read {
@@ -394,7 +397,7 @@ impl Read {
             &sources.statics,
         ));
         let facts: Vec<u64> = parsed.iter().map(|p| p.facts_hash).collect();
-        Read { key: hash::of(&(frame, &facts)), frame, facts }
+        Read { key: hash::of(&(frame, &facts)), frame, facts, warned: false }
     }
 }
 
@@ -418,7 +421,7 @@ pub fn assemble(
     // The site is handed back at the end of a build that went well (`remember`), not copied.
     memo.pending = None;
     // (Taken only when the key is the same: else the last site gives the orders to start from.)
-    if let Some(mut site) = memo.site.take_if(|_| memo.read.key == read.key) {
+    if let Some(mut site) = memo.site.take_if(|_| memo.read.key == read.key && !memo.read.warned) {
         // The build changed what it adds to the model (the library, the timeline, its key).
         site.key = read.key;
         with_parses(&mut site, parsed);
@@ -426,8 +429,9 @@ pub fn assemble(
         memo.pending = Some(read);
         return (site, diagnostics);
     }
-    // A few briefs' dates, titles or terms changed: the last site with them ordered and grouped
-    // again (a date edit at 10,000 briefs: ~5 ms less than assembling it whole).
+    // A few briefs' dates, titles or terms changed (or none, after warnings): the last site with
+    // them ordered and grouped again (a date edit at 10,000 briefs: ~5 ms less than assembling it
+    // whole).
     let moved = memo.site.as_ref().and_then(|last| keeps_places(&memo.read, &read, last, parsed, include));
     let (mut site, more) = match (moved, memo.site.take()) {
         (Some(moved), Some(mut site)) => {
@@ -455,9 +459,12 @@ pub fn assemble(
         }
     };
     site.key = read.key;
-    // An assembly that reported problems is made again next time, so its messages point into
-    // the current text.
-    memo.pending = more.is_empty().then_some(read);
+    // An assembly that reported errors is made whole next time, so that its messages point
+    // into the current text. One with warnings is kept: they all come from `order_and_group`,
+    // which the next assembly goes through again (a site missing a translation would else
+    // assemble every brief on every rebuild).
+    let warned = !more.is_empty();
+    memo.pending = (!more.iter().any(Diagnostic::is_error)).then_some(Read { warned, ..read });
     diagnostics.extend(more);
     (site, diagnostics)
 }
@@ -1748,6 +1755,8 @@ mod tests {
         ) {
             let mut config = SiteConfig::default();
             config.languages.push(crate::config::LanguageConfig { code: "ko".into(), title: None, description: None });
+            // A warning for every brief without a Korean version: the model is kept all the same.
+            config.required_translations.push("ko".into());
             let sources = Sources { folders: vec![String::new()], ..Sources::default() };
             let include = Include { drafts: false, until: chrono::NaiveDate::from_ymd_opt(2026, 12, 1) };
             let mut drafts = start;
