@@ -436,13 +436,6 @@ pub fn assemble(
     let (mut site, more) = match (moved, memo.site.take()) {
         (Some(moved), Some(mut site)) => {
             with_parses(&mut site, parsed);
-            let empty: Arc<[BriefId]> = Arc::from([]);
-            for brief in &mut site.briefs {
-                // What ordering and grouping make: as a brief new from `assemble_all` has it.
-                (brief.versions, brief.original) = (empty.clone(), None);
-                brief.supersedes.clear();
-                brief.superseded_by.clear();
-            }
             // Their ids are the same: so is the id order.
             match moved.len() <= 64 {
                 true => place_again(&site.briefs, &mut site.by_date, &moved),
@@ -769,13 +762,19 @@ fn place_again(briefs: &[Brief], by_date: &mut Vec<BriefId>, moved: &[BriefId]) 
 
 /// What assembling makes of the briefs once each is placed and ordered (`by_date`, `by_id`):
 /// translations paired, ranks, the taxonomies, each section's list, supersession and the latest
-/// briefs.
+/// briefs. Made afresh: the briefs may come from the last model (`assemble`).
 fn order_and_group(
     config: &SiteConfig,
     site: &mut Site,
     terms_memo: Option<&mut Option<(u64, Arc<Drafted>)>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let empty: Arc<[BriefId]> = Arc::from([]);
+    for brief in &mut site.briefs {
+        (brief.versions, brief.original) = (empty.clone(), None);
+        brief.supersedes.clear();
+        brief.superseded_by.clear();
+    }
     pair_translations(config, &mut site.briefs, diagnostics);
 
     site.rank = vec![0; site.briefs.len()];
@@ -1691,7 +1690,7 @@ mod tests {
 
     /// A brief of the property test below, as its fields make its file.
     #[derive(Debug, Clone)]
-    struct Draft {
+    struct BriefSpec {
         date: usize,
         title: usize,
         terms: Vec<usize>,
@@ -1704,7 +1703,7 @@ mod tests {
     /// The files of the property test: four briefs and two Korean ones, named by position.
     const NAMES: [&str; 6] = ["a.md", "b.md", "c.md", "d.md", "a.ko.md", "k.ko.md"];
 
-    fn text_of(i: usize, d: &Draft) -> String {
+    fn text_of(i: usize, d: &BriefSpec) -> String {
         // The last date is after the build's day: the brief is left out.
         let dates = ["2025-01-01", "2025-01-02", "2025-03-01", "2024-12-31", "2999-01-01"];
         let mut text = format!("---\ntitle: T{}\ndate: {}\n", d.title, dates[d.date]);
@@ -1725,11 +1724,11 @@ mod tests {
         text + "---\nText.\n"
     }
 
-    fn draft_strategy() -> impl proptest::strategy::Strategy<Value = Draft> {
+    fn brief_strategy() -> impl proptest::strategy::Strategy<Value = BriefSpec> {
         use proptest::prelude::*;
         let fields = (0..5usize, 0..3usize, proptest::collection::vec(0..4usize, 0..3), any::<bool>(), any::<bool>());
         (fields, proptest::option::weighted(0.15, 0..4usize), proptest::option::weighted(0.3, 0..4usize)).prop_map(
-            |((date, title, terms, draft, slug), supersedes, translation_of)| Draft {
+            |((date, title, terms, draft, slug), supersedes, translation_of)| BriefSpec {
                 date,
                 title,
                 terms,
@@ -1750,8 +1749,8 @@ mod tests {
         /// does not hand its model back.
         #[test]
         fn an_assembly_with_the_memo_equals_a_fresh_one(
-            start in proptest::collection::vec(draft_strategy(), 6),
-            edits in proptest::collection::vec((0..6usize, draft_strategy(), proptest::bool::weighted(0.8)), 1..12),
+            start in proptest::collection::vec(brief_strategy(), 6),
+            edits in proptest::collection::vec((0..6usize, brief_strategy(), proptest::bool::weighted(0.8)), 1..12),
         ) {
             let mut config = SiteConfig::default();
             config.languages.push(crate::config::LanguageConfig { code: "ko".into(), title: None, description: None });
@@ -1759,9 +1758,9 @@ mod tests {
             config.required_translations.push("ko".into());
             let sources = Sources { folders: vec![String::new()], ..Sources::default() };
             let include = Include { drafts: false, until: chrono::NaiveDate::from_ymd_opt(2026, 12, 1) };
-            let mut drafts = start;
-            let parse = |drafts: &[Draft]| -> Vec<Arc<Parsed>> {
-                let file = |i: usize| file(NAMES[i], &text_of(i, &drafts[i]));
+            let mut briefs = start;
+            let parse = |briefs: &[BriefSpec]| -> Vec<Arc<Parsed>> {
+                let file = |i: usize| file(NAMES[i], &text_of(i, &briefs[i]));
                 (0..NAMES.len()).map(|i| Arc::new(crate::parse::parse_file(file(i), &config, true))).collect()
             };
             // Everything a model holds but the keys, which only a memo makes.
@@ -1774,12 +1773,12 @@ mod tests {
                 format!("{site:?}")
             };
             let mut memo = Memo::default();
-            let parsed = parse(&drafts);
+            let parsed = parse(&briefs);
             let (site, _) = assemble(&config, &sources, &parsed, include, Some(&mut memo));
             remember(&mut memo, site);
-            for (file, draft, went_well) in edits {
-                drafts[file] = draft;
-                let parsed = parse(&drafts);
+            for (file, brief, went_well) in edits {
+                briefs[file] = brief;
+                let parsed = parse(&briefs);
                 let (site, diagnostics) = assemble(&config, &sources, &parsed, include, Some(&mut memo));
                 let (fresh, fresh_diagnostics) = assemble(&config, &sources, &parsed, include, None);
                 proptest::prop_assert_eq!(shape(&site), shape(&fresh), "after an edit of {}", NAMES[file]);

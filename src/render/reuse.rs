@@ -17,8 +17,9 @@
 //! A list page shows, besides its cards, what every page shows alike and what its key covers
 //! (`keys.rs`): a section's pages their section (titles, introductions, briefs, pages and
 //! subsections); a term's pages their term (names, briefs, pages, record, the terms near it,
-//! mentions, reports; its events are in what every page shows alike); the home page, a taxonomy's, the timeline and 404 the whole site
-//! model (every file's facts) with the sections' introductions. While its key is the same, a
+//! mentions, reports; its events are in what every page shows alike); the home page, a
+//! taxonomy's, the timeline and 404 the whole site model (every file's facts) with the sections'
+//! introductions. While its key is the same, a
 //! list page none of whose cards changed keeps its signature, by its route: a title edit hashes
 //! again only the lists that show the brief. The pages of the sources show no fact of the model
 //! but the library and who cites each source, where (`SourceKeys`): they are keyed by those, so

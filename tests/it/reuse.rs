@@ -77,6 +77,11 @@ impl Site {
         self.rebuild_and_compare(&paths, &path)
     }
 
+    /// The text of a file of the output.
+    fn page(&self, path: &str) -> String {
+        std::fs::read_to_string(self.output.join(path)).unwrap()
+    }
+
     /// Renames a file (one save of both paths) and compares as `edit` does.
     fn rename(&mut self, from: &str, to: &str) -> usize {
         let paths = [self.root.join(from), self.root.join(to)];
@@ -162,7 +167,7 @@ fn a_citation_added_or_moved_by_a_body_edit_updates_the_source_pages() {
         r#"[{"id": "mnd2024", "type": "report", "title": "Defense White Paper", "author": [{"literal": "Ministry of National Defense"}], "issued": {"date-parts": [[2024]]}}]"#,
     );
     site.edit("site.yaml", "title: Site\nbase_url: https://example.org/\npaginate_by: 2\nbibliography: [refs.json]\n");
-    let page = |site: &Site| std::fs::read_to_string(site.output.join("sources/mnd2024/index.html")).unwrap();
+    let page = |site: &Site| site.page("sources/mnd2024/index.html");
     assert!(!page(&site).contains("Beta"), "no brief cites it yet");
     site.edit("content/briefs/b.md", &brief("Beta", "2025-01-02", "OPCON", "Beta begins [@mnd2024].\n\nSee [[c]]."));
     assert!(page(&site).contains("Beta"), "its page lists the citing brief");
@@ -224,7 +229,7 @@ fn a_theme_word_on_the_cards_reaches_every_list_that_shows_them() {
     // fields, not the theme's words, so a changed word must still reach the lists.
     let mut site = Site::new();
     site.edit("themes/default/i18n/en.yaml", "min_read: \"{n} minutes to read\"\n");
-    let section = std::fs::read_to_string(site.output.join("briefs/index.html")).unwrap();
+    let section = site.page("briefs/index.html");
     assert!(section.contains("1 minutes to read"), "the section's cards show the new word");
     site.edit("themes/default/i18n/en.yaml", "min_read: \"{n} min\"\n");
 }
@@ -248,7 +253,7 @@ fn a_new_term_that_moves_every_other_term_keeps_the_pages_right() {
     let record = |title: &str| format!("---\ntitle: {title}\naka: [USFK]\n---\nThe command.\n");
     site.edit("content/topics/usfk.md", &record("US Forces Korea"));
     site.edit("content/topics/usfk.md", &record("United States Forces Korea"));
-    let d = std::fs::read_to_string(site.output.join("briefs/d/index.html")).unwrap();
+    let d = site.page("briefs/d/index.html");
     assert!(d.contains("United States Forces Korea"), "the brief's terms show the record's title");
 }
 
@@ -273,7 +278,7 @@ fn a_page_kept_through_its_terms_links_keeps_up_with_their_indexes() {
     site.edit("content/briefs/q.md", &brief("Queue", "2025-01-02", "aa", "Other words."));
     // Every label and URL by index as before; p's term is now d, index 2.
     site.edit_all(&[("content/topics/y.md", &record("Yankee", "")), ("content/topics/d.md", &record("Delta", "xylo"))]);
-    let p = std::fs::read_to_string(site.output.join("briefs/p/index.html")).unwrap();
+    let p = site.page("briefs/p/index.html");
     assert!(p.contains("/topics/d/") && !p.contains("/topics/y/"), "p's page links its new term");
 }
 
@@ -395,7 +400,7 @@ fn a_term_page_follows_the_pages_of_the_terms_near_it() {
         ("content/ko/l.md", korean("USFK")),
     ]);
     site.edit("content/ko/l.md", &korean("OPCON"));
-    let page = std::fs::read_to_string(site.output.join("ko/topics/alliance/index.html")).unwrap();
+    let page = site.page("ko/topics/alliance/index.html");
     assert!(page.contains("/ko/topics/opcon/"), "the Korean page of Alliance links OPCON's Korean page");
 }
 
@@ -410,7 +415,7 @@ fn a_record_s_description_follows_the_briefs_it_links() {
         ("content/briefs/b.md", brief("Beta", "2025-01-02", "USFK", "B.")),
     ]);
     site.edit("content/briefs/b.md", &brief("Beta renamed", "2025-01-02", "USFK", "B."));
-    let page = std::fs::read_to_string(site.output.join("topics/opcon/index.html")).unwrap();
+    let page = site.page("topics/opcon/index.html");
     assert!(page.contains("Beta renamed"), "the record's description shows the new title");
 }
 
@@ -425,7 +430,7 @@ fn a_new_date_moves_the_pages_of_a_list_it_was_and_is_not_on() {
     let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
     let mut site = Site::with(&files);
     site.edit("content/briefs/b1.md", &brief("B1", "2025-01-09", "T", "Text."));
-    let page = std::fs::read_to_string(site.output.join("topics/t/page/2/index.html")).unwrap();
+    let page = site.page("topics/t/page/2/index.html");
     assert!(page.contains("B5"), "page 2 of the term moved by one");
 }
 
@@ -442,7 +447,7 @@ fn a_renamed_record_moves_the_links_of_the_terms_related_to_it() {
         ("content/briefs/c.md", brief("Gamma", "2025-01-03", "SCM", "C.")),
     ]);
     site.rename("content/topics/opcon.md", "content/topics/wartime-opcon.md");
-    let page = std::fs::read_to_string(site.output.join("topics/scm/index.html")).unwrap();
+    let page = site.page("topics/scm/index.html");
     assert!(page.contains("/topics/wartime-opcon/"), "SCM's page links OPCON's new URL");
 }
 

@@ -147,11 +147,6 @@ struct Token {
 }
 
 impl Token {
-    /// A token of no text or postings, which allocates nothing: a place to move a token into.
-    fn placeholder() -> Token {
-        Token { text: Box::from(""), postings: Vec::new(), json: Vec::new(), hash: 0, anchor: 0 }
-    }
-
     fn new(text: Box<str>, postings: Vec<u32>) -> Token {
         let anchor = hash::bytes(text.as_bytes());
         let mut token = Token { text, postings, json: Vec::new(), hash: 0, anchor };
@@ -260,23 +255,18 @@ impl Tokens {
         if added.is_empty() && !emptied {
             return;
         }
-        // In place (a copy of ~50,000 tokens was ~2 ms at 10,000 briefs): the emptied tokens
-        // dropped, then the new ones put in their places from the end, each later token moved
-        // once.
-        if emptied {
-            tokens.retain(|t| !t.postings.is_empty());
-        }
+        // One pass that drops the emptied tokens and puts the new ones in their places.
         added.sort_unstable_by(|a, b| a.text.cmp(&b.text));
-        let mut read = tokens.len();
-        tokens.resize_with(read + added.len(), Token::placeholder);
-        let mut write = tokens.len();
-        while let Some(new) = added.pop() {
-            // The tokens after it move up by the places left (a copy of the run); it takes the last.
-            let at = tokens[..read].partition_point(|t| t.text < new.text);
-            tokens[at..write].rotate_right(write - read);
-            (read, write) = (at, at + (write - read) - 1);
-            tokens[write] = new;
+        let mut added = added.into_iter().peekable();
+        let mut merged = Vec::with_capacity(tokens.len() + added.len());
+        for token in std::mem::take(tokens).into_iter().filter(|t| !t.postings.is_empty()) {
+            while let Some(new) = added.next_if(|new| new.text < token.text) {
+                merged.push(new);
+            }
+            merged.push(token);
         }
+        merged.extend(added);
+        *tokens = merged;
     }
 
     /// The index cut into at most `count` shards (the rest are empty): each token whole in one
