@@ -111,6 +111,7 @@ pub struct Citations {
 pub struct Memo {
     /// Each brief's citations resolved, by the hash of its file, the library and the style.
     resolved: Kept<Arc<Resolved>>,
+    /// Which briefs cite each source, with the key of what they cite (not of their date order).
     cited_by: Option<(u64, Arc<Vec<Vec<CitedBy>>>)>,
     /// Each brief's citations formatted (none when it cites nothing), by what they are made from.
     briefs: Kept<Option<Arc<BriefCitations>>>,
@@ -198,12 +199,22 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     let problems: Vec<Diagnostic> = resolved.iter().flat_map(|r| r.problems.iter().cloned()).collect();
     // Which briefs cite each source: the same while every brief cites the same, in the same order.
     let cites: Vec<u64> = resolved.iter().map(|r| r.cites).collect();
-    let cited_by_key = hash::of(&(library.key, cites, &site.rank));
+    let cites_key = hash::of(&(library.key, cites));
+    let cited_by_key = hash::of(&(cites_key, &site.rank));
+    let in_order = |list: &Vec<CitedBy>| list.is_sorted_by_key(|c| site.rank[c.brief]);
     let cited_by = match &memo.cited_by {
-        Some((k, cited_by)) if *k == cited_by_key => cited_by.clone(),
+        Some((k, cited_by)) if *k == cites_key && cited_by.iter().all(in_order) => cited_by.clone(),
+        // A new date: the same lists, those the moved brief is on sorted again.
+        Some((k, cited_by)) if *k == cites_key => {
+            let mut cited_by = Vec::clone(cited_by);
+            for list in cited_by.iter_mut().filter(|list| !in_order(list)) {
+                list.sort_by_key(|c| site.rank[c.brief]);
+            }
+            Arc::new(cited_by)
+        }
         _ => Arc::new(cited_by_of(site, library, &resolved)),
     };
-    memo.cited_by = Some((cited_by_key, cited_by.clone()));
+    memo.cited_by = Some((cites_key, cited_by.clone()));
     let references_key = hash::of(&(style_key, library.key));
     let references = match &memo.references {
         Some((k, r)) if *k == references_key => r.clone(),
