@@ -161,10 +161,10 @@ impl Basis {
                 Some(self.order[from])
             }
         };
-        // (Lengths first: nearly every list is empty, and `memcmp` of two empty lists costs
-        // ~0.1 µs on CPUs where glibc picks its AVX-512 version: a millisecond at 10,000.)
+        // (Nearly every list is empty, and `memcmp` of two empty lists costs ~0.1 µs on CPUs
+        // where glibc picks its AVX-512 version: a millisecond at 10,000 briefs.)
         let mut touched: Vec<Touch> = (self.explicit.iter().zip(&now.explicit))
-            .map(|(a, b)| if a.len() != b.len() || a != b { Touch::Made } else { Touch::Kept })
+            .map(|(a, b)| if a.len() != b.len() || (!a.is_empty() && a != b) { Touch::Made } else { Touch::Kept })
             .collect();
         if let Some(moved) = moved {
             // The briefs whose window of a term holds it, before and now; its own list is made.

@@ -270,11 +270,11 @@ impl PageMemo {
                     && page.section == brief.section
                     && ((same_links && (Arc::ptr_eq(&page.terms, &brief.terms) || page.terms == brief.terms))
                         || page.term_key == now.term_key(b))
-                    // (Lengths first: most lists are empty, and `memcmp` of two empty lists
-                    // costs ~0.1 µs on CPUs where glibc picks its AVX-512 version.)
+                    // (Most lists are empty, and `memcmp` of two empty lists costs ~0.1 µs on
+                    // CPUs where glibc picks its AVX-512 version.)
                     && (same_backlinks
                         || (self.backlinks[b].len() == graph.backlinks[b].len()
-                            && self.backlinks[b] == graph.backlinks[b]))
+                            && (self.backlinks[b].is_empty() || self.backlinks[b] == graph.backlinks[b])))
                     && (same_related
                         || Arc::ptr_eq(&self.related[b], &graph.related[b])
                         || self.related[b] == graph.related[b])
