@@ -105,8 +105,9 @@ pub struct Basis {
     cutoff: Vec<f64>,
 }
 
-/// How a change can touch a brief's related list.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How a change can touch a brief's related list (in rising order: a brief takes the most of
+/// what its terms' changes say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Touch {
     Kept,
     /// A window of one of its terms holds the brief that moved in the date order, before or now:
@@ -172,8 +173,7 @@ impl Basis {
             for briefs in lists {
                 if let Some(at) = briefs.iter().position(|&b| b == moved) {
                     for k in windows_holding(briefs.len(), at) {
-                        let touch = &mut touched[briefs[k]];
-                        *touch = (*touch).max_with(Touch::Near);
+                        touched[briefs[k]] = touched[briefs[k]].max(Touch::Near);
                     }
                 }
             }
@@ -207,10 +207,10 @@ impl Basis {
     }
 
     /// Whether the list of `b`, a brief `Near` the moved one, differs from its last one (`last`,
-    /// made from `self`). Only the candidates whose place
-    /// in `b`'s windows changed have another score or order than before: the moved brief, and in
-    /// a term past `RELATED_SCAN` a brief at an edge of a window that slid by one. The list
-    /// differs only if one of them is in it, or now scores as high as its last entry.
+    /// made from `self`). Only the candidates whose place in `b`'s windows changed have another
+    /// score or order than before: the moved brief, and in a term past `RELATED_SCAN` a brief at
+    /// an end of a window that slid by one. The list differs only if one of them is on it, or
+    /// now scores at least as high as its last entry.
     fn near_changes(&self, at: &Now, b: BriefId, last: &[Related]) -> bool {
         let (site, index, moved) = (at.site, at.index, at.moved);
         let mut changed = vec![moved];
@@ -253,16 +253,6 @@ impl Basis {
                     && !at.explicit[b].contains(&other)
                     && index.score(site, b, other).is_some_and(|score| score >= cutoff))
         })
-    }
-}
-
-impl Touch {
-    fn max_with(self, other: Touch) -> Touch {
-        match (self, other) {
-            (Touch::Made, _) | (_, Touch::Made) => Touch::Made,
-            (Touch::Near, _) | (_, Touch::Near) => Touch::Near,
-            _ => Touch::Kept,
-        }
     }
 }
 
