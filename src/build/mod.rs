@@ -5,168 +5,28 @@
 
 use rayon::prelude::*;
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::config::{BaseUrl, SiteConfig};
+use crate::config::SiteConfig;
 use crate::diagnostics::{self, Code, Diagnostic, EnvError};
 use crate::discover::{self, Changes};
 use crate::hash;
 use crate::links;
 use crate::output::{self, Staging, WriteStats};
 use crate::parse;
-use crate::render::{self, Previous, Templates};
+use crate::render::{self, Previous};
 use crate::routes::Routes;
 use crate::site;
-use crate::theme::Theme;
 use crate::unchanged;
 
-/// What the command line asked for, before anything is read.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    pub root: PathBuf,
-    pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    /// Include briefs dated after today (`--future`).
-    pub future: bool,
-    /// The day review dates are compared with (`check --as-of`); today when `None`.
-    pub as_of: Option<chrono::NaiveDate>,
-    /// Briefs past their review date are errors (`--deny stale`).
-    pub deny_stale: bool,
-    pub allow_broken_links: bool,
-    /// The user's home folder, never accepted as the output folder.
-    pub home: Option<PathBuf>,
-    /// Print every report to a PDF beside its page (`build --pdf`).
-    pub pdf: bool,
-    /// Print one report or brief to a PDF file instead of building (`briefing report`).
-    pub print: Option<PrintJob>,
-    /// Time each file the render stage makes, for `-v`'s time by kind of file (a clock read
-    /// per file is a measurable part of a rebuild that keeps 30,000 files).
-    pub timed: bool,
-}
+mod cache;
+mod print;
+mod project;
 
-/// What `briefing report` prints, and where.
-#[derive(Debug, Clone)]
-pub struct PrintJob {
-    pub target: PrintTarget,
-    pub file: PathBuf,
-}
-
-#[derive(Debug, Clone)]
-pub enum PrintTarget {
-    /// A report, by its id.
-    Report(String),
-    /// A brief, by its id, file stem or slug.
-    Brief(String),
-}
-
-/// The inputs of a build, resolved once: paths, configuration and theme.
-#[derive(Debug, Clone)]
-pub struct Project {
-    pub root: PathBuf,
-    pub content_dir: PathBuf,
-    pub static_dir: PathBuf,
-    pub themes_dir: PathBuf,
-    pub output_dir: PathBuf,
-    pub config: SiteConfig,
-    pub theme: Arc<Theme>,
-    pub drafts: bool,
-    pub future: bool,
-    pub as_of: Option<chrono::NaiveDate>,
-    pub deny_stale: bool,
-    pub home: Option<PathBuf>,
-    /// The browser that prints PDFs, when the build prints any.
-    pub pdf: Option<Arc<crate::pdf::Printer>>,
-    pub print: Option<PrintJob>,
-    /// See `BuildOptions::timed`.
-    pub timed: bool,
-    /// What makes one build differ from another with the same sources: the binary, the theme,
-    /// the configuration and the options. Every file's signature includes it, so a new binary
-    /// or theme renders every page again.
-    pub identity: u64,
-}
-
-/// The running binary: a build by another binary may write other bytes. Its size and time of
-/// modification tell binaries apart without reading tens of megabytes on every build.
-fn binary_identity() -> u64 {
-    static IDENTITY: OnceLock<u64> = OnceLock::new();
-    *IDENTITY.get_or_init(|| {
-        let exe = std::env::current_exe().and_then(std::fs::metadata);
-        let stamp = exe.ok().map(|m| (m.len(), m.modified().ok()));
-        hash::of(&(stamp, env!("CARGO_PKG_VERSION")))
-    })
-}
-
-impl Project {
-    /// Reads `site.yaml` and the theme. Errors here are configuration errors (exit code 2).
-    pub fn resolve(options: &BuildOptions) -> Result<Project, BuildError> {
-        let root = options.root.clone();
-        if !root.is_dir() {
-            return Err(BuildError::Environment(EnvError::new(format!(
-                "the site root `{}` is not a folder",
-                root.display()
-            ))));
-        }
-        let mut config = SiteConfig::load(&root).map_err(BuildError::Config)?;
-        if let Some(base) = &options.base_url {
-            config.base_url = BaseUrl::parse(base)
-                .map_err(|e| BuildError::Config(vec![Diagnostic::error(Code::Config, format!("--base-url: {e}"))]))?;
-        }
-        if options.allow_broken_links {
-            config.broken_links_warn = true;
-        }
-        let themes_dir = root.join("themes");
-        let theme = Theme::load(&config.theme, &themes_dir.join(&config.theme))
-            .map_err(|e| BuildError::Config(vec![Diagnostic::error(Code::Config, e)]))?;
-        let pdf = match options.pdf || options.print.is_some() {
-            true => Some(Arc::new(crate::pdf::Printer::find().map_err(BuildError::Environment)?)),
-            false => None,
-        };
-        let printing = pdf.as_ref().map(|p| p.identity);
-        let identity =
-            hash::of(&(binary_identity(), theme.fingerprint(), &config, options.drafts, options.future, printing));
-        Ok(Project {
-            content_dir: root.join("content"),
-            static_dir: root.join("static"),
-            output_dir: options.output.clone().unwrap_or_else(|| root.join("output")),
-            themes_dir,
-            root,
-            config,
-            theme: Arc::new(theme),
-            drafts: options.drafts,
-            future: options.future,
-            as_of: options.as_of,
-            deny_stale: options.deny_stale,
-            home: options.home.clone(),
-            pdf,
-            print: options.print.clone(),
-            timed: options.timed,
-            identity,
-        })
-    }
-
-    /// Which briefs the build takes: drafts with `--drafts`; briefs dated after today (in the
-    /// site's time zone) only with `--future`.
-    pub fn include(&self) -> site::Include {
-        site::Include { drafts: self.drafts, until: (!self.future).then(|| self.config.timezone.today_date()) }
-    }
-
-    pub fn check_output_dir(&self) -> Result<(), EnvError> {
-        output::check_output_dir(
-            &self.output_dir,
-            &[
-                ("site root", &self.root),
-                ("content folder", &self.content_dir),
-                ("themes folder", &self.themes_dir),
-                ("static folder", &self.static_dir),
-            ],
-            self.home.as_deref(),
-        )
-    }
-}
+pub use cache::Cache;
+pub use project::{BuildOptions, PrintJob, PrintTarget, Project};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -235,30 +95,6 @@ pub fn request_stop() {
 
 fn stop_requested() -> bool {
     STOP.load(Ordering::Relaxed)
-}
-
-/// What `watch` keeps between builds: the memo of every stage, and what the output holds.
-#[derive(Default)]
-pub struct Cache {
-    discover: discover::Memo,
-    parse: parse::Memo,
-    site: site::Memo,
-    /// The last route table, with the keys of the model it was planned for and of its inputs.
-    routes: Option<(u64, u64, Arc<Routes>)>,
-    links: links::Memo,
-    library: crate::library::Memo,
-    style: Option<Arc<crate::citations::Style>>,
-    citations: crate::citations::Memo,
-    mentions: crate::mentions::Memo,
-    /// The last timeline and reports, with the key of the model and settings they were made
-    /// from (kept only when they reported nothing: messages point into the current text).
-    timeline: Option<(u64, Arc<crate::timeline::Timeline>)>,
-    reports: Option<(u64, Arc<crate::report::Reports>)>,
-    templates: Option<(u64, Arc<Templates>)>,
-    render: render::Memo,
-    /// The route table of the last commit and the signature of each of its files: what the
-    /// output holds.
-    written: Option<(Arc<Routes>, Vec<u64>, Vec<u64>)>,
 }
 
 /// Builds (or checks) the site once.
@@ -393,45 +229,15 @@ pub fn run_with(
         hash::of(&(site.key, project.identity, languages))
     });
     site.timeline = stages.time("timeline", || {
-        kept(model_key, &mut memo.timeline, &mut diagnostics, || crate::timeline::assemble(config, &site, &library))
+        cache::kept(model_key, &mut memo.timeline, &mut diagnostics, || {
+            crate::timeline::assemble(config, &site, &library)
+        })
     });
     site.library = library;
     site.reports = stages.time("reports", || {
-        kept(model_key, &mut memo.reports, &mut diagnostics, || crate::report::assemble(config, &site))
+        cache::kept(model_key, &mut memo.reports, &mut diagnostics, || crate::report::assemble(config, &site))
     });
-    let routes = stages.time("routes", || {
-        // The same model and settings, the same table; else a table is planned again only if a
-        // path changed.
-        let settings = (project.theme.fingerprint(), &config.base_url, config.paginate_by);
-        let model_key = hash::of(&(site.key, settings));
-        if let Some((last, _, routes)) = &memo.routes {
-            if site.key != 0 && *last == model_key {
-                return Ok(routes.clone());
-            }
-        }
-        let keys = Routes::key(config, &site, &project.theme, project.pdf.is_some() && project.print.is_none());
-        let key = keys.all;
-        match &memo.routes {
-            Some((_, k, routes)) if *k == key => {
-                let routes = routes.clone();
-                memo.routes = Some((model_key, key, routes.clone()));
-                Ok(routes)
-            }
-            _ => {
-                let max_path = output::path_budget(&project.output_dir);
-                let last = memo.routes.as_ref().map(|(_, _, routes)| &**routes);
-                let pdf = project.pdf.is_some() && project.print.is_none();
-                let (routes, problems) = Routes::plan(config, &site, &project.theme, max_path, pdf, keys, last);
-                let routes = Arc::new(routes);
-                memo.routes = problems.is_empty().then(|| (model_key, key, routes.clone()));
-                if problems.is_empty() {
-                    Ok(routes)
-                } else {
-                    Err(problems)
-                }
-            }
-        }
-    });
+    let routes = stages.time("routes", || cache::routes(project, &site, &mut memo.routes));
     let routes = match routes {
         Ok(routes) => routes,
         Err(problems) => {
@@ -443,16 +249,7 @@ pub fn run_with(
     let links_memo = watching.then_some(&mut memo.links);
     let (mut graph, more) = stages.time("links", || links::resolve(&site, &routes, config, links_memo));
     diagnostics.extend(more);
-    let style = match &memo.style {
-        Some(style) if style.name == config.citation_style => style.clone(),
-        _ => {
-            let style = Arc::new(
-                crate::citations::Style::bundled(&config.citation_style).expect("site.yaml names a bundled style"),
-            );
-            memo.style = Some(style.clone());
-            style
-        }
-    };
+    let style = cache::style(config, &mut memo.style);
     let citations_memo = watching.then_some(&mut memo.citations);
     let (citations, more) =
         stages.time("citations", || crate::citations::resolve(&site, &site.library, &style, citations_memo));
@@ -519,15 +316,7 @@ pub fn run_with(
     // A set of templates per language, with its words: the languages are part of the key.
     let languages: Vec<String> =
         (0..=config.languages.len()).map(|l| site::language_code(config, l).to_string()).collect();
-    let fingerprint = crate::hash::of(&(project.theme.fingerprint(), &languages));
-    let templates = match &memo.templates {
-        Some((k, templates)) if *k == fingerprint => Ok(templates.clone()),
-        _ => Templates::compile(&project.theme, &languages).map(|t| {
-            let t = Arc::new(t);
-            memo.templates = Some((fingerprint, t.clone()));
-            t
-        }),
-    };
+    let templates = cache::templates(project, &languages, &mut memo.templates);
     let templates = match templates {
         Ok(t) => t,
         Err(problems) => {
@@ -567,7 +356,7 @@ pub fn run_with(
             diagnostics::sort(&mut diagnostics);
             return Err(failed(diagnostics, &site, changed, stages, started));
         }
-        let printed = stages.time("pdf", || print_one(&inputs, job));
+        let printed = stages.time("pdf", || print::print_one(&inputs, job));
         match printed {
             Ok(Ok(())) => {}
             Ok(Err(problem)) => {
@@ -725,26 +514,6 @@ pub fn run_with(
     Ok(report)
 }
 
-/// What `make` makes, kept in `slot` while `key` is the one it was made for (`watch`); a result
-/// that reported problems is not kept (its messages point into the current text).
-fn kept<T>(
-    key: Option<u64>,
-    slot: &mut Option<(u64, Arc<T>)>,
-    diagnostics: &mut Vec<Diagnostic>,
-    make: impl FnOnce() -> (T, Vec<Diagnostic>),
-) -> Arc<T> {
-    if let (Some(key), Some((last, value))) = (key, &*slot) {
-        if key == *last {
-            return value.clone();
-        }
-    }
-    let (value, more) = make();
-    let value = Arc::new(value);
-    *slot = key.filter(|_| more.is_empty()).map(|key| (key, value.clone()));
-    diagnostics.extend(more);
-    value
-}
-
 /// The content model alone — discover, parse, assemble — without links, rendering or writing:
 /// what `new` asks of the site (its terms). Problems of the content are for `check` to report.
 pub fn model(project: &Project) -> site::Site {
@@ -786,50 +555,6 @@ pub fn brief_work<'a>(
         summary: brief.summary(),
         language: site.language_of(b),
     }
-}
-
-/// Prints what `job` names to its file. `Ok(Err)`: the report or brief is not in the site.
-fn print_one(inputs: &render::Inputs, job: &PrintJob) -> Result<Result<(), Diagnostic>, EnvError> {
-    let site = inputs.site;
-    let page = match &job.target {
-        PrintTarget::Report(id) => {
-            let specs = &inputs.config.reports;
-            let found = site.reports.reports.iter().position(|r| specs[r.spec].id == *id);
-            match found {
-                Some(r) => crate::routes::Page::Report(r),
-                None => {
-                    let help = match crate::suggest::closest(id, specs.iter().map(|s| s.id.as_str())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None if specs.is_empty() => "declare reports in site.yaml: `reports: [{id: opcon, title: …, select: {topics: [opcon-transfer]}}]`".into(),
-                        None => format!("the reports are {}", specs.iter().map(|s| format!("`{}`", s.id)).collect::<Vec<_>>().join(", ")),
-                    };
-                    return Ok(Err(Diagnostic::error(Code::Config, format!("there is no report `{id}`")).help(help)));
-                }
-            }
-        }
-        PrintTarget::Brief(name) => {
-            let names = site::BriefNames::new(&site.briefs);
-            match site::find_named(&names, name, |_| true) {
-                Some(b) => crate::routes::Page::Brief(b),
-                None => {
-                    let help = match crate::suggest::closest(name, site.briefs.iter().map(|b| b.id())) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => {
-                            "name a brief by its path under content/ without `.md`, e.g. `briefs/opcon-transfer`".into()
-                        }
-                    };
-                    return Ok(Err(Diagnostic::error(Code::Config, format!("there is no brief `{name}`")).help(help)));
-                }
-            }
-        }
-    };
-    let bytes = match render::print_page(inputs, page)? {
-        Ok(bytes) => bytes,
-        Err(problem) => return Ok(Err(problem)),
-    };
-    crate::pdf::write_file(&job.file, &bytes)
-        .map_err(|e| EnvError::new(format!("cannot write `{}`: {e}", job.file.display())))?;
-    Ok(Ok(()))
 }
 
 fn io_error(project: &Project, e: std::io::Error) -> BuildError {
