@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque};
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::escape_html;
+use super::sanitise::escape_html;
 
 /// The id of note `n` and of its `k`-th reference (from 1). Heading ids are slugs (letters,
 /// digits and `-`), so an id with a colon is never a heading's.
@@ -285,7 +285,7 @@ mod tests {
     #[test]
     fn bodies_without_notes_images_or_tasks_are_written_as_pulldown_cmark_writes_them() {
         let write = |body: &str, typeset: bool| {
-            let parser = pulldown_cmark::Parser::new_ext(body, super::super::options());
+            let parser = pulldown_cmark::Parser::new_ext(body, super::super::dialect::options());
             let mut html = String::new();
             match typeset {
                 true => pulldown_cmark::html::push_html(&mut html, Typeset::new(parser, "Notes".into())),
