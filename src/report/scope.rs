@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-/// Rewrites body HTML written by `markdown.rs` (where `"` in text is always escaped, so ` id="`
+/// Rewrites body HTML written by `markdown/` (where `"` in text is always escaped, so ` id="`
 /// and ` href="` are attributes): every `id` becomes `<prefix>:<id>` (no chapter's prefix holds
 /// a colon, so no scoped id can equal another chapter's), every `href="#x"` whose
 /// target is one of them (or of `extra_ids`, ids the chapter writes around the body) follows,
