@@ -15,6 +15,7 @@ mod rendering;
 mod report;
 mod reuse;
 mod search;
+mod structured_data;
 pub mod templates;
 
 use std::io;
