@@ -1,5 +1,5 @@
 //! The page list: for each page of the route table, its template and its typed context. A new
-//! page kind is one more arm here (and its `Page` variant in `routes.rs`).
+//! page kind is one more arm here (and its `Page` variant in `routes/mod.rs`).
 
 use std::sync::OnceLock;
 
