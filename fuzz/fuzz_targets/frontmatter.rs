@@ -1,7 +1,7 @@
 //! Front-matter: `split` then `parse` of any UTF-8 text must not panic, and every problem it
 //! reports must point at a real slice of the text (codespan-reporting and `LineIndex` slice the
-//! text with these spans). No URL it keeps runs script, and no text it keeps holds a character
-//! HTML or XML forbids (YAML escapes can write them: `"\uFFFE"`).
+//! text with these spans). No URL it keeps runs script, and no text value it keeps holds a
+//! character HTML or XML forbids (YAML escapes can write them: `"\uFFFE"`).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -51,7 +51,7 @@ fuzz_target!(|data: &[u8]| {
         }
         if let Some(front) = &front {
             // Spans kept in the front-matter are used for later diagnostics (terms, slug,
-            // related, aliases).
+            // related, aliases, translations, events, supersession, review dates).
             let spans = front
                 .terms
                 .values()
@@ -61,6 +61,8 @@ fuzz_target!(|data: &[u8]| {
                 .chain(&front.names)
                 .chain(&front.permalink)
                 .chain(&front.image)
+                .chain(&front.translation_of)
+                .chain(&front.lifecycle.supersedes)
                 .chain(
                     front
                         .record
@@ -68,7 +70,11 @@ fuzz_target!(|data: &[u8]| {
                         .flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))),
                 )
                 .map(|s| &s.span)
-                .chain(front.slug.as_ref().map(|s| &s.span));
+                .chain(front.slug.as_ref().map(|s| &s.span))
+                .chain(front.translated_from.as_ref().map(|s| &s.span))
+                .chain(front.lifecycle.review_by.as_ref().map(|s| &s.span))
+                .chain(front.lifecycle.review_every.as_ref().map(|s| &s.span))
+                .chain(front.events.iter().map(|e| &e.span));
             for span in spans {
                 assert!(text.get(span.clone()).is_some(), "value span {span:?} of {text:?}");
             }
@@ -76,18 +82,62 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!slug.value.is_empty());
                 assert!(slug.value.len() <= 100, "slug {:?}", slug.value);
             }
-            let urls =
-                front.sources.iter().map(|s| s.url.as_str()).chain(front.image.as_ref().map(|i| i.value.as_str()));
+            let urls = front
+                .sources
+                .iter()
+                .flat_map(|s| [Some(&s.url), s.archived.as_ref()])
+                .flatten()
+                .chain(front.image.as_ref().map(|i| &i.value))
+                .chain(front.events.iter().filter_map(|e| e.value.source.as_ref()))
+                .map(String::as_str);
             for url in urls {
                 assert!(!briefing::scheme::is_unsafe(url), "unsafe URL kept: {url:?}");
             }
+            // Every text value kept (`yaml::clean_strings` cleans every string of the value;
+            // the keys of a map are not values).
+            let sources = front.sources.iter().flat_map(|s| {
+                [&s.title, &s.url]
+                    .into_iter()
+                    .chain(&s.key)
+                    .chain(&s.authors)
+                    .chain(&s.publisher)
+                    .chain(&s.date)
+                    .chain(&s.archived)
+            });
+            let spanned = front
+                .related
+                .iter()
+                .chain(&front.aliases)
+                .chain(&front.names)
+                .chain(&front.permalink)
+                .chain(&front.image)
+                .chain(&front.slug)
+                .chain(&front.translation_of)
+                .chain(&front.lifecycle.supersedes)
+                .chain(
+                    front
+                        .record
+                        .iter()
+                        .flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))),
+                )
+                .chain(front.terms.values().flatten())
+                .map(|s| &s.value);
+            let events = front.events.iter().flat_map(|e| {
+                let e = &e.value;
+                e.id.iter().chain(e.titles.iter().map(|(_, t)| t)).chain(&e.source).chain(e.terms.values().flatten())
+            });
+            let record = front.record.iter().flat_map(|r| r.kind.iter().chain(&r.wikidata).chain(&r.affiliation));
             let texts = [&front.title]
                 .into_iter()
                 .chain(&front.summary)
                 .chain(&front.status)
                 .chain(&front.authors)
-                .chain(front.sources.iter().flat_map(|s| [&s.title, &s.url]))
-                .chain(front.terms.values().flatten().map(|t| &t.value));
+                .chain(&front.lang)
+                .chain(sources)
+                .chain(spanned)
+                .chain(events)
+                .chain(record)
+                .chain(front.lifecycle.changes.iter().map(|c| &c.note));
             for text in texts {
                 assert!(!text.chars().any(briefing::text::is_forbidden), "forbidden character kept: {text:?}");
             }
