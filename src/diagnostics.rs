@@ -48,6 +48,9 @@ pub enum Code {
     BadSource,
     /// A citation of a key no source has.
     UnknownCitation,
+    /// A citation outside a brief (a section's introduction, a term record's text): shown as
+    /// written, not formatted.
+    CitationOutsideBrief,
     AmbiguousLink,
     LinkToDraft,
     MissingAnchor,
@@ -106,6 +109,7 @@ impl Code {
             Code::BrokenLink => "broken-link",
             Code::BadSource => "bad-source",
             Code::UnknownCitation => "unknown-citation",
+            Code::CitationOutsideBrief => "citation-outside-brief",
             Code::AmbiguousLink => "ambiguous-link",
             Code::LinkToDraft => "link-to-draft",
             Code::MissingAnchor => "missing-anchor",

@@ -110,6 +110,9 @@ pub struct Citations {
     pub references: Arc<Vec<String>>,
     /// Per brief: "Cite this brief", the brief formatted as a reference in the site's style.
     pub cite_this: Arc<Vec<Arc<str>>>,
+    /// The citations of bodies that are not briefs' (a section's introduction, a term record's
+    /// text), by file: each as written, escaped (see `as_written`).
+    pub as_written: Arc<FastMap<String, Vec<String>>>,
 }
 
 /// Each brief's last result, by the hash of what it was made from.
@@ -247,8 +250,45 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     drop(last);
     memo.briefs = Kept::new(resolved.iter().map(|r| r.key).collect(), of_brief.clone());
     memo.resolved = Kept::new(quick, resolved);
-    let citations = Citations { of_brief, cited_by, cited_by_key, references, cite_this: Arc::default() };
+    let (as_written, more) = as_written(site);
+    let mut problems = problems;
+    problems.extend(more);
+    let as_written = Arc::new(as_written);
+    let citations = Citations { of_brief, cited_by, cited_by_key, references, cite_this: Arc::default(), as_written };
     (citations, problems)
+}
+
+/// The citations of the bodies that are not briefs': a section's introduction and a term
+/// record's text have no reference list for a formatted citation to point into, so each is
+/// shown as written (`[@key]`) and warned of, rather than left out of the page.
+fn as_written(site: &Site) -> (FastMap<String, Vec<String>>, Vec<Diagnostic>) {
+    let mut texts = hash::fast_map(0);
+    let mut problems = Vec::new();
+    let intros = site.sections.iter().flat_map(|s| s.index.iter().chain(s.translated_index.iter().map(|(_, _, p)| p)));
+    let intros = intros.map(|parsed| (parsed, "a section's introduction"));
+    let records = site.records.iter().map(|r| (&r.parsed, "a term record's text"));
+    for (parsed, what) in intros.chain(records) {
+        let cited = &parsed.analysis.citations;
+        if cited.is_empty() {
+            continue;
+        }
+        for c in cited {
+            let at = c.key_spans.first().cloned().unwrap_or(0..0);
+            problems.push(
+                Diagnostic::warning(
+                    Code::CitationOutsideBrief,
+                    format!("citations are formatted only in briefs: this one, in {what}, is shown as written"),
+                )
+                .at(parsed.location(at))
+                .help("cite the source in a brief, or name it in the text"),
+            );
+        }
+        texts.insert(
+            parsed.file.rel_path.clone(),
+            cited.iter().map(|c| escape_html(&format::citation_source(c))).collect(),
+        );
+    }
+    (texts, problems)
 }
 
 /// Per library entry, the briefs that cite it (with the sentences around) or list it, in date

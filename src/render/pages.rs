@@ -393,6 +393,11 @@ impl<'a> Render<'a> {
         self.cards.list(&briefs[start..(start + per_page).min(briefs.len())])
     }
 
+    /// The citations of a body that is not a brief's, as written (`citations::as_written`).
+    fn as_written(&'a self, parsed: &crate::parse::Parsed) -> &'a [String] {
+        self.graph.citations.as_written.get(&parsed.file.rel_path).map_or(&[], Vec::as_slice)
+    }
+
     /// A section's introduction in a language (the default's `_index.md`, else `_index.<code>.md`).
     fn intro(&'a self, s: usize, lang: usize) -> Option<Body<'a>> {
         let section = &self.site.sections[s];
@@ -405,7 +410,7 @@ impl<'a> Render<'a> {
             parsed,
             links,
             links_hash: *links_hash,
-            citations: &[],
+            citations: self.as_written(parsed),
             raw_html: self.config.raw_html,
             notes: markdown::notes_heading(crate::site::language_code(self.config, lang)),
         })
@@ -493,7 +498,7 @@ impl<'a> Render<'a> {
                 parsed: &record.parsed,
                 links,
                 links_hash: *links_hash,
-                citations: &[],
+                citations: self.as_written(&record.parsed),
                 raw_html: self.config.raw_html,
                 notes: markdown::notes_heading(&self.config.language),
             },

@@ -933,3 +933,25 @@ fn a_rebuild_after_editing_the_bibliography_or_the_style_equals_a_fresh_build() 
     assert!(source.contains("Cited by 2 briefs") && source.contains("Now cites the review."), "{source}");
     assert_equals_fresh_build(&test, &output, "a citation added");
 }
+
+#[test]
+fn a_citation_outside_a_brief_is_shown_as_written_and_warned_of() {
+    // Before: a section's introduction and a term record's text dropped their citations silently.
+    let run = site()
+        .brief("briefs/_index.md", "---\ntitle: Briefs\n---\nAs the SCM said [see @kim2020, p. 3], it moves.\n")
+        .brief("topics/opcon.md", "---\ntitle: OPCON\n---\nThe transfer, per @lee2019, is conditions-based.\n")
+        .brief("briefs/x.md", &brief("The Brief", "topics: [OPCON]\n", "Cited [@kim2020]."))
+        .arg("-v")
+        .build_ok();
+    let intro = run.main_of("briefs/index.html");
+    assert!(intro.contains("As the SCM said [@kim2020], it moves."), "{intro}");
+    let record = run.main_of("topics/opcon/index.html");
+    assert!(record.contains("The transfer, per @lee2019, is conditions-based."), "{record}");
+    assert!(run.stderr.contains("warning[citation-outside-brief]: citations are formatted only in briefs: this one, in a section's introduction, is shown as written"), "{}", run.stderr);
+    // Line 4, column 22: the `@` of the key.
+    assert!(run.stderr.contains("content/briefs/_index.md:4:22"), "{}", run.stderr);
+    assert!(run.stderr.contains("in a term record's text"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/topics/opcon.md:4:19"), "{}", run.stderr);
+    // The brief's own citation is formatted as before.
+    assert!(!run.main_of("briefs/x/index.html").contains("[@kim2020]"));
+}
