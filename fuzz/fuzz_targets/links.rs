@@ -326,20 +326,27 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(inline.len(), analysis.citations.len(), "citations of {}", brief.id());
         render(&brief.parsed, graph.outputs(b), inline, markdown::notes_heading(site.language_of(b)));
     }
-    // Introductions and records are rendered without citations, as their pages render them.
+    // Introductions and records are rendered with their citations as written, as their pages
+    // render them: one piece of text per analysed citation.
     let notes = markdown::notes_heading(site::language_code(config, 0));
+    let as_written = |parsed: &Parsed| {
+        let texts = cited.as_ref().and_then(|c| c.as_written.get(&parsed.file.rel_path));
+        let texts = texts.map_or(&[][..], |t| &t[..]);
+        assert_eq!(texts.len(), parsed.analysis.citations.len(), "citations of {}", parsed.file.rel_path);
+        texts
+    };
     assert_eq!(graph.section_outputs.len(), site.sections.len());
     for (section, (outputs, _)) in site.sections.iter().zip(&graph.section_outputs) {
         match &section.index {
             Some(index) => {
-                render(index, outputs, &[], notes);
+                render(index, outputs, as_written(index), notes);
             }
             None => assert!(outputs.is_empty(), "{}", section.folder),
         }
     }
     assert_eq!(graph.record_outputs.len(), site.records.len());
     for (record, (outputs, _)) in site.records.iter().zip(&graph.record_outputs) {
-        render(&record.parsed, outputs, &[], markdown::notes_heading(&config.language));
+        render(&record.parsed, outputs, as_written(&record.parsed), markdown::notes_heading(&config.language));
     }
     diagnostics.iter().for_each(check_diagnostic);
     diagnostics::sort(&mut diagnostics);
