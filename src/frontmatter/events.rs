@@ -89,6 +89,12 @@ pub(super) fn event_entry(
             let mut titles = Vec::new();
             for (lang, title) in per_lang {
                 match (scalar_text(lang), scalar_text(title).map(|t| t.trim().to_string())) {
+                    (Some(lang), Some(_)) if !crate::config::is_language_tag(lang.trim()) => {
+                        return fail(
+                            format!("`{}` in the event's `title` is not a language tag", lang.trim().escape_debug()),
+                            "name the language by its tag, such as `ko` or `en`: `title: {en: ..., ko: ...}`",
+                        )
+                    }
                     (Some(lang), Some(title)) if !title.is_empty() => {
                         titles.push((Some(lang.trim().to_string()), title))
                     }

@@ -27,6 +27,13 @@ pub(super) fn record_key(
             Value::Mapping(map) => {
                 for (lang, name) in map {
                     match (scalar_text(lang), scalar_text(name)) {
+                        // The key is a page's `lang` attribute: a tag, not a language's name.
+                        (Some(lang), Some(_)) if !crate::config::is_language_tag(lang.trim()) => {
+                            return fail(
+                                format!("`{}` in `names` is not a language tag", lang.trim().escape_debug()),
+                                "name the language by its tag, such as `ko` or `en`: `names: {ko: 주한미군}`",
+                            )
+                        }
                         (Some(lang), Some(name)) if !name.trim().is_empty() => {
                             record.names.push((lang, Spanned { value: name.trim().to_string(), span: span.clone() }))
                         }

@@ -190,3 +190,16 @@ fn terms_json_graph_structured_data_and_search_carry_the_records() {
     assert!(mentioned.contains(">B</a>") && !mentioned.contains(">A</a>"), "{mentioned}");
     assert!(run.read("actors/usfk/index.html").contains("application/atom+xml"), "the term's feed in <head>");
 }
+
+#[test]
+fn a_record_name_in_a_language_that_is_not_a_tag_is_an_error() {
+    // The key becomes a `lang` attribute: a language's name or a stray character is not one.
+    for (names, shown) in [("{Korean: 주한미군}", "`Korean`"), ("{\"\\uFFFE\": X}", "`\\u{fffe}`")] {
+        let run = SiteTest::new()
+            .brief("actors/usfk.md", &format!("---\ntitle: US Forces Korea\nnames: {names}\n---\n"))
+            .build_err();
+        assert!(run.stderr.contains(&format!("{shown} in `names` is not a language tag")), "{}", run.stderr);
+        assert!(run.stderr.contains("content/actors/usfk.md:3:"), "{}", run.stderr);
+        assert!(run.stderr.contains("such as `ko` or `en`"), "{}", run.stderr);
+    }
+}

@@ -434,3 +434,11 @@ fn an_event_source_given_as_an_address_is_not_printed_twice() {
         );
     }
 }
+
+#[test]
+fn an_event_title_in_a_language_that_is_not_a_tag_is_an_error() {
+    let front = "events:\n  - date: 2014\n    title: {en: Agreed, Korean: 합의}\n";
+    let run = SiteTest::new().config(CONFIG).brief("a.md", &brief("A", "2025-01-01", front)).build_err();
+    assert!(run.stderr.contains("`Korean` in the event's `title` is not a language tag"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:"), "{}", run.stderr);
+}
