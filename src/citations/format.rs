@@ -2,8 +2,20 @@
 //! document, one work alone, the whole library; and where its output differs from citeproc-js,
 //! made as citeproc-js writes it.
 
-use super::html::{write_child, write_formatted};
-use super::*;
+use std::collections::BTreeSet;
+
+use hayagriva::citationberg::json::Item;
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild, ElemChildren,
+    ElemMeta, LocatorPayload, SpecificLocator,
+};
+
+use crate::library::Library;
+use crate::markdown::escape_html;
+
+use super::html::{html_of, plain_of, write_child, write_formatted};
+use super::{anchor, shapes, syntax, BriefCitations, Reference, Style};
 
 /// One item formatted as a reference, alone.
 pub(super) fn format_work(item: &Item, style: &Style) -> String {

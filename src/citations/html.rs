@@ -1,7 +1,12 @@
 //! The processor's formatted output written as HTML (every text escaped), and read back as
 //! plain text.
 
-use super::*;
+use std::fmt::Write as _;
+
+use hayagriva::citationberg::{FontStyle, FontVariant, FontWeight, TextDecoration, VerticalAlign};
+use hayagriva::{ElemChild, ElemChildren};
+
+use crate::markdown::escape_html;
 
 /// Formatted CSL output as HTML, every text escaped (hayagriva's own HTML writer does not
 /// escape, so a title holding `<script>` would reach the page).

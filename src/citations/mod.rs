@@ -11,18 +11,10 @@ mod shapes;
 pub mod syntax;
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use hayagriva::citationberg::json::Item;
-use hayagriva::citationberg::taxonomy::Locator;
-use hayagriva::citationberg::{
-    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, StyleClass, TextDecoration, VerticalAlign,
-};
-use hayagriva::{
-    BibliographyDriver, BibliographyRequest, CitationItem, CitationRequest, CitePurpose, ElemChild, ElemChildren,
-    ElemMeta, LocatorPayload, SpecificLocator,
-};
+use hayagriva::citationberg::{IndependentStyle, Locale, StyleClass};
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -1,13 +1,5 @@
 //! `site.yaml`: optional; every key has a default. Here the settings; `read` reads the file.
 
-use std::ops::Range;
-use std::path::Path;
-
-use serde::Deserialize;
-
-use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, SourceText};
-use crate::yaml::{self, KeySpans, Value};
-
 mod read;
 
 pub use read::KEYS;

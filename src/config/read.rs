@@ -1,7 +1,15 @@
 //! Reading `site.yaml`: every key checked, unknown keys and bad values reported positioned in the
 //! file with a did-you-mean, like problems of the content.
 
-use super::*;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Location, SourceText};
+use crate::yaml::{self, KeySpans, Value};
+
+use super::{humanise, is_language_tag, BaseUrl, LanguageConfig, Paper, SiteConfig, TaxonomyConfig};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -2,10 +2,12 @@
 //! one), `HEAD` then `GET`, and what each answer or error means for a URL: alive, dead, or not
 //! checked this time.
 
-use std::collections::VecDeque;
-use std::sync::{mpsc, Condvar, Mutex};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::Duration;
 
-use super::*;
+use super::{host_of, now, request_uri, Answer, ExternalOptions, Status, STOP};
 
 /// Asks every URL, `options.concurrency` at a time and `options.per_host` at a time per host.
 /// Returns the answers, and whether Ctrl-C stopped the run (then some URLs have none).

@@ -2,7 +2,13 @@
 //! site's sources or a home folder, paths that cannot leave it, and files opened without
 //! following a symbolic link.
 
-use super::*;
+use std::fs::{self, File};
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::EnvError;
+
+use super::{MARKER, STAGING};
 
 /// Refuses output folders whose replacement would lose the user's files.
 pub fn check_output_dir(output: &Path, protected: &[(&str, &Path)], home: Option<&Path>) -> Result<(), EnvError> {

@@ -1,7 +1,14 @@
 //! The commit's journal: the list of moves and removals written before any is made, and what
 //! carries out or completes a commit from it (`recover`, after an interrupted build).
 
-use super::*;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::guard::is_inside;
+use super::{signatures_path, stamp, MARKER, STAGING};
 
 /// In the staging folder: the journal whose presence means the commit has begun.
 pub(super) const JOURNAL: &str = "commit";

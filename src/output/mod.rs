@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::EnvError;
@@ -23,7 +23,7 @@ mod guard;
 mod journal;
 
 pub use guard::{absolute, check_output_dir, is_safe_relative, path_budget};
-use guard::{check_safe, holds, is_inside, read_regular};
+use guard::{check_safe, holds, read_regular};
 pub use journal::recover;
 use journal::{apply, decode_line, encode_line, files_in, JOURNAL};
 

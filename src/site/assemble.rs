@@ -2,9 +2,15 @@
 
 use std::sync::Arc;
 
+use crate::config::{humanise, SiteConfig};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::discover::Sources;
+use crate::hash::{self, FastMap};
+use crate::parse::{parent_folder, Facts, Parsed};
+
 use super::terms::{build_taxonomies, refresh_first_uses, Drafted};
 use super::versions::{pair_translations, supersession};
-use super::*;
+use super::{section_folder, Absent, Brief, BriefId, ByLang, Include, Record, Section, Site};
 
 /// The last assembly, for `watch`: reused while every input it read is the same.
 #[derive(Debug, Default)]

@@ -4,14 +4,12 @@
 //! terms. Paths and URLs are not made here: the route table (`routes/`) makes every one of them
 //! from this model.
 
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::Arc;
 
-use crate::config::{humanise, SiteConfig};
-use crate::diagnostics::{Code, Diagnostic};
-use crate::discover::{Asset, Sources};
+use crate::config::SiteConfig;
+use crate::discover::Asset;
 use crate::frontmatter::FrontMatter;
-use crate::hash::{self, FastMap};
 use crate::parse::{parent_folder, Facts, Parsed};
 
 pub type BriefId = usize;

@@ -1,6 +1,13 @@
 //! The taxonomies' terms, drafted from the briefs' and records' facts, and the warnings about them.
 
-use super::*;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::{self, FastMap};
+
+use super::{Brief, BriefId, ByLang, Record, Site, Taxonomy, Term};
 
 /// Positions are not facts: a term's first use may have moved within its file.
 pub(super) fn refresh_first_uses(config: &SiteConfig, briefs: &[Brief], taxonomies: &mut [Taxonomy]) {

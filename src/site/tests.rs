@@ -1,6 +1,7 @@
 use super::*;
-use crate::diagnostics::SourceText;
-use crate::discover::SourceFile;
+use crate::diagnostics::{Diagnostic, SourceText};
+use crate::discover::{SourceFile, Sources};
+use crate::hash;
 
 fn file(rel: &str, text: &str) -> Arc<SourceFile> {
     Arc::new(SourceFile {

@@ -1,6 +1,12 @@
 //! How briefs name each other: translations paired with their originals, and `supersedes:`.
 
-use super::*;
+use std::sync::Arc;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::hash::FastMap;
+
+use super::{language_code, Brief, BriefId, Site};
 
 /// Pairs each translation with its original: `x.ko.md` with `x.md` beside it, or the brief its
 /// `translation_of:` names. One brief per language in each group; a translation of a translation

@@ -1,7 +1,16 @@
 //! What a brief's page receives: the brief itself, its changes, references, "Cite this" and
 //! its structured data.
 
-use super::*;
+use std::hash::{Hash, Hasher};
+
+use serde::{Serialize, Serializer};
+
+use crate::frontmatter::Source;
+use crate::markdown::Heading;
+use crate::render::cards::{CardList, CardRef, RelatedList};
+
+use super::timeline::EventItems;
+use super::{Body, DateContext, FromFile, ImageUrl, Link, TermGroups};
 
 /// What a brief's page shows of its own file.
 #[derive(Serialize)]

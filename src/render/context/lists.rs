@@ -1,7 +1,12 @@
 //! What the list pages receive: the home page, sections, taxonomies and their terms (with a
 //! term's record).
 
-use super::*;
+use serde::Serialize;
+
+use crate::render::cards::CardList;
+
+use super::timeline::EventItems;
+use super::{Body, Link, Pager, TaxonomyLink, TermLink};
 
 #[derive(Serialize, Hash)]
 pub struct SectionLink<'a> {

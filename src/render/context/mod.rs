@@ -19,9 +19,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::discover::SourceFile;
-use crate::frontmatter::{Date, Source};
+use crate::frontmatter::Date;
 use crate::hash;
-use crate::markdown::{self, Heading, LinkOutput};
+use crate::markdown::{self, LinkOutput};
 use crate::parse::Parsed;
 use crate::routes::{Route, Routes};
 

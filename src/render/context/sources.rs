@@ -1,6 +1,8 @@
 //! What the sources list and each source's page receive.
 
-use super::*;
+use serde::Serialize;
+
+use crate::render::cards::CardRef;
 
 /// `/sources/`: every source of the library.
 #[derive(Serialize, Hash)]

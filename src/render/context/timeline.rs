@@ -1,7 +1,11 @@
 //! What the timeline and event pages receive: events with their dates, terms and sources, by
 //! year, and the filters.
 
-use super::*;
+use std::hash::{Hash, Hasher};
+
+use serde::{Serialize, Serializer};
+
+use super::{Link, Shared};
 
 /// A date known to a year, month or day: `iso` for `<time datetime>` (`2014-10`), `display` at
 /// its precision in the page's language (`October 2014`, `2014년 10월`).
