@@ -151,8 +151,7 @@ fn resolve_brief(site: &Site, library: &Library, style_key: u64, b: usize) -> Re
         let mut of_citation = Vec::with_capacity(c.citation.items.len());
         for (item, span) in c.citation.items.iter().zip(&c.key_spans) {
             let entry = library.get(&item.key);
-            if entry.is_none() && !(c.citation.mode == syntax::Mode::Narrative && suggest(library, &item.key).is_none())
-            {
+            if entry.is_none() && !is_handle_item(library, c, &item.key) {
                 let help = match suggest(library, &item.key) {
                     Some(s) => format!("did you mean `@{s}`?"),
                     None if library.is_empty() => "add a bibliography to site.yaml (`bibliography: [references.bib]`) or the source to the brief's `sources:` with this `key:`".into(),
@@ -197,7 +196,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
             })
             .collect()
     };
-    let problems: Vec<Diagnostic> = resolved.iter().flat_map(|r| r.problems.iter().cloned()).collect();
+    let mut problems: Vec<Diagnostic> = resolved.iter().flat_map(|r| r.problems.iter().cloned()).collect();
     // Which briefs cite each source: the same while every brief cites the same, in the same order.
     let cites: Vec<u64> = resolved.iter().map(|r| r.cites).collect();
     let cites_key = hash::of(&(library.key, cites));
@@ -242,8 +241,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
     drop(last);
     memo.briefs = Kept::new(resolved.iter().map(|r| r.key).collect(), of_brief.clone());
     memo.resolved = Kept::new(quick, resolved);
-    let (as_written, more) = as_written(site);
-    let mut problems = problems;
+    let (as_written, more) = as_written(site, library);
     problems.extend(more);
     let as_written = Arc::new(as_written);
     let citations = Citations { of_brief, cited_by, cited_by_key, references, cite_this: Arc::default(), as_written };
@@ -252,8 +250,9 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
 
 /// The citations of the bodies that are not briefs': a section's introduction and a term
 /// record's text have no reference list for a formatted citation to point into, so each is
-/// shown as written (`[@key]`) and warned of, rather than left out of the page.
-fn as_written(site: &Site) -> (FastMap<String, Vec<String>>, Vec<Diagnostic>) {
+/// shown as written (`[@key]`) and warned of, rather than left out of the page. A handle
+/// (`@policydesk`) is text there as in a brief, and not warned of.
+fn as_written(site: &Site, library: &Library) -> (FastMap<String, Vec<String>>, Vec<Diagnostic>) {
     let mut texts = hash::fast_map(0);
     let mut problems = Vec::new();
     let intros = site.sections.iter().flat_map(|s| s.index.iter().chain(s.translated_index.iter().map(|(_, _, p)| p)));
@@ -264,7 +263,7 @@ fn as_written(site: &Site) -> (FastMap<String, Vec<String>>, Vec<Diagnostic>) {
         if cited.is_empty() {
             continue;
         }
-        for c in cited {
+        for c in cited.iter().filter(|c| !is_handle(library, c)) {
             let at = c.key_spans.first().cloned().unwrap_or(0..0);
             problems.push(
                 Diagnostic::warning(
@@ -379,6 +378,17 @@ fn push_cited(list: &mut Vec<CitedBy>, brief: usize, sentence: Option<&String>) 
             list[i].sentences.push(s.clone());
         }
     }
+}
+
+/// Whether `key`, written in citation `c` and naming no source, is text rather than a mistake:
+/// a narrative `@name` close to no key is a handle (`@policydesk`), not a citation.
+fn is_handle_item(library: &Library, c: &crate::markdown::CitationRef, key: &str) -> bool {
+    c.citation.mode == syntax::Mode::Narrative && library.get(key).is_none() && suggest(library, key).is_none()
+}
+
+/// Whether every key of citation `c` is a handle (`is_handle_item`).
+fn is_handle(library: &Library, c: &crate::markdown::CitationRef) -> bool {
+    c.citation.items.iter().all(|i| is_handle_item(library, c, &i.key))
 }
 
 fn suggest<'a>(library: &'a Library, key: &str) -> Option<&'a str> {

@@ -938,13 +938,18 @@ fn a_rebuild_after_editing_the_bibliography_or_the_style_equals_a_fresh_build() 
 fn a_citation_outside_a_brief_is_shown_as_written_and_warned_of() {
     // Before: a section's introduction and a term record's text dropped their citations silently.
     let run = site()
-        .brief("briefs/_index.md", "---\ntitle: Briefs\n---\nAs the SCM said [see @kim2020, p. 3], it moves.\n")
+        .brief(
+            "briefs/_index.md",
+            "---\ntitle: Briefs\n---\nAs the SCM said [see @kim2020, p. 3], it moves. Follow @policydesk.\n",
+        )
         .brief("topics/opcon.md", "---\ntitle: OPCON\n---\nThe transfer, per @lee2019, is conditions-based.\n")
         .brief("briefs/x.md", &brief("The Brief", "topics: [OPCON]\n", "Cited [@kim2020]."))
         .arg("-v")
         .build_ok();
     let intro = run.main_of("briefs/index.html");
-    assert!(intro.contains("As the SCM said [@kim2020], it moves."), "{intro}");
+    assert!(intro.contains("As the SCM said [@kim2020], it moves. Follow @policydesk."), "{intro}");
+    // A handle is text, as in a brief: two warnings, not three.
+    assert!(run.stderr.contains("2 warnings (2 citation-outside-brief)"), "{}", run.stderr);
     let record = run.main_of("topics/opcon/index.html");
     assert!(record.contains("The transfer, per @lee2019, is conditions-based."), "{record}");
     assert!(run.stderr.contains("warning[citation-outside-brief]: citations are formatted only in briefs: this one, in a section's introduction, is shown as written"), "{}", run.stderr);
