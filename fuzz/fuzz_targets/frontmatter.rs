@@ -50,27 +50,31 @@ fuzz_target!(|data: &[u8]| {
             check_span(text, problem);
         }
         if let Some(front) = &front {
-            // Spans kept in the front-matter are used for later diagnostics (terms, slug,
-            // related, aliases, translations, events, supersession, review dates).
-            let spans = front
-                .terms
-                .values()
-                .flatten()
-                .chain(&front.related)
-                .chain(&front.aliases)
-                .chain(&front.names)
-                .chain(&front.permalink)
-                .chain(&front.image)
-                .chain(&front.translation_of)
-                .chain(&front.lifecycle.supersedes)
-                .chain(
-                    front
-                        .record
-                        .iter()
-                        .flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))),
-                )
+            // Every text value kept with its place in the file: the spans are used for later
+            // diagnostics (terms, slug, related, aliases, translations, events, supersession,
+            // review dates).
+            let spanned = || {
+                front
+                    .terms
+                    .values()
+                    .flatten()
+                    .chain(&front.related)
+                    .chain(&front.aliases)
+                    .chain(&front.names)
+                    .chain(&front.permalink)
+                    .chain(&front.image)
+                    .chain(&front.slug)
+                    .chain(&front.translation_of)
+                    .chain(&front.lifecycle.supersedes)
+                    .chain(
+                        front
+                            .record
+                            .iter()
+                            .flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))),
+                    )
+            };
+            let spans = spanned()
                 .map(|s| &s.span)
-                .chain(front.slug.as_ref().map(|s| &s.span))
                 .chain(front.translated_from.as_ref().map(|s| &s.span))
                 .chain(front.lifecycle.review_by.as_ref().map(|s| &s.span))
                 .chain(front.lifecycle.review_every.as_ref().map(|s| &s.span))
@@ -93,8 +97,7 @@ fuzz_target!(|data: &[u8]| {
             for url in urls {
                 assert!(!briefing::scheme::is_unsafe(url), "unsafe URL kept: {url:?}");
             }
-            // Every text value kept (`yaml::clean_strings` cleans every string of the value;
-            // the keys of a map are not values).
+            // Every text value kept (`yaml::clean_strings` cleans every string of the value).
             let sources = front.sources.iter().flat_map(|s| {
                 [&s.title, &s.url]
                     .into_iter()
@@ -104,24 +107,7 @@ fuzz_target!(|data: &[u8]| {
                     .chain(&s.date)
                     .chain(&s.archived)
             });
-            let spanned = front
-                .related
-                .iter()
-                .chain(&front.aliases)
-                .chain(&front.names)
-                .chain(&front.permalink)
-                .chain(&front.image)
-                .chain(&front.slug)
-                .chain(&front.translation_of)
-                .chain(&front.lifecycle.supersedes)
-                .chain(
-                    front
-                        .record
-                        .iter()
-                        .flat_map(|r| r.aka.iter().chain(&r.part_of).chain(r.names.iter().map(|(_, n)| n))),
-                )
-                .chain(front.terms.values().flatten())
-                .map(|s| &s.value);
+            let spanned = spanned().map(|s| &s.value);
             let events = front.events.iter().flat_map(|e| {
                 let e = &e.value;
                 e.id.iter().chain(e.titles.iter().map(|(_, t)| t)).chain(&e.source).chain(e.terms.values().flatten())
@@ -140,6 +126,12 @@ fuzz_target!(|data: &[u8]| {
                 .chain(front.lifecycle.changes.iter().map(|c| &c.note));
             for text in texts {
                 assert!(!text.chars().any(briefing::text::is_forbidden), "forbidden character kept: {text:?}");
+            }
+            // The keys of a map that are kept name languages: each is a tag (a `lang` attribute).
+            let names = front.record.iter().flat_map(|r| r.names.iter().map(|(lang, _)| lang));
+            let titles = front.events.iter().flat_map(|e| e.value.titles.iter().filter_map(|(lang, _)| lang.as_ref()));
+            for lang in names.chain(titles) {
+                assert!(briefing::config::is_language_tag(lang.trim()), "language key kept: {lang:?}");
             }
         }
         // A brief with an error is left out; one without errors must parse.
