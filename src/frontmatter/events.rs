@@ -91,7 +91,10 @@ pub(super) fn event_entry(
                 match (scalar_text(lang), scalar_text(title).map(|t| t.trim().to_string())) {
                     (Some(lang), Some(_)) if !crate::config::is_language_tag(lang.trim()) => {
                         return fail(
-                            format!("`{}` in the event's `title` is not a language tag", lang.trim().escape_debug()),
+                            match lang.trim() {
+                                "" => "the event's `title` has a title without a language".to_string(),
+                                tag => format!("`{}` in the event's `title` is not a language tag", tag.escape_debug()),
+                            },
                             "name the language by its tag, such as `ko` or `en`: `title: {en: ..., ko: ...}`",
                         )
                     }

@@ -30,7 +30,10 @@ pub(super) fn record_key(
                         // The key is a page's `lang` attribute: a tag, not a language's name.
                         (Some(lang), Some(_)) if !crate::config::is_language_tag(lang.trim()) => {
                             return fail(
-                                format!("`{}` in `names` is not a language tag", lang.trim().escape_debug()),
+                                match lang.trim() {
+                                    "" => "`names` has a name without a language".to_string(),
+                                    tag => format!("`{}` in `names` is not a language tag", tag.escape_debug()),
+                                },
                                 "name the language by its tag, such as `ko` or `en`: `names: {ko: 주한미군}`",
                             )
                         }

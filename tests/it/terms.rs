@@ -202,4 +202,6 @@ fn a_record_name_in_a_language_that_is_not_a_tag_is_an_error() {
         assert!(run.stderr.contains("content/actors/usfk.md:3:"), "{}", run.stderr);
         assert!(run.stderr.contains("such as `ko` or `en`"), "{}", run.stderr);
     }
+    let run = SiteTest::new().brief("actors/usfk.md", "---\ntitle: USFK\nnames: {\"\": X}\n---\n").build_err();
+    assert!(run.stderr.contains("`names` has a name without a language"), "{}", run.stderr);
 }
