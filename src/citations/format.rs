@@ -344,7 +344,7 @@ fn html_without_names(children: &ElemChildren, suppressed: &[bool]) -> String {
 }
 
 /// The citation's text as written, for one whose sources are all unknown (an error is reported).
-pub(super) fn citation_source(c: &crate::markdown::CitationRef) -> String {
+fn citation_source(c: &crate::markdown::CitationRef) -> String {
     let keys: Vec<String> = c.citation.items.iter().map(|i| format!("@{}", i.key)).collect();
     match c.citation.mode {
         syntax::Mode::Narrative => keys.join("; "),

@@ -250,7 +250,7 @@ pub fn resolve(site: &Site, library: &Library, style: &Style, memo: Option<&mut 
 
 /// The citations of the bodies that are not briefs': a section's introduction and a term
 /// record's text have no reference list for a formatted citation to point into, so each is
-/// shown as written (`[@key]`) and warned of, rather than left out of the page. A handle
+/// shown as written (`[see @kim2020, p. 3]`) and warned of, rather than left out of the page. A handle
 /// (`@policydesk`) is text there as in a brief, and not warned of.
 fn as_written(site: &Site, library: &Library) -> (FastMap<String, Vec<String>>, Vec<Diagnostic>) {
     let mut texts = hash::fast_map(0);
@@ -274,10 +274,7 @@ fn as_written(site: &Site, library: &Library) -> (FastMap<String, Vec<String>>, 
                 .help("cite the source in a brief, or name it in the text"),
             );
         }
-        texts.insert(
-            parsed.file.rel_path.clone(),
-            cited.iter().map(|c| escape_html(&format::citation_source(c))).collect(),
-        );
+        texts.insert(parsed.file.rel_path.clone(), cited.iter().map(|c| escape_html(&c.written)).collect());
     }
     (texts, problems)
 }

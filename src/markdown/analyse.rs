@@ -156,7 +156,8 @@ pub fn analyse(body: &str, offset: usize, write_html: WriteHtml) -> Analysis {
                         search += at.map_or(0, |a| a + 1);
                     }
                     waiting.push((analysis.citations.len(), block.len() + plain_at));
-                    analysis.citations.push(CitationRef { citation: c, key_spans, sentence: String::new() });
+                    let written = text[c.range.clone()].to_string();
+                    analysis.citations.push(CitationRef { citation: c, key_spans, sentence: String::new(), written });
                 }
                 block.push_str(&plain);
                 count_text(

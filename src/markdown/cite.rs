@@ -14,6 +14,9 @@ pub struct CitationRef {
     /// Where each item's `@key` is written in the file.
     pub key_spans: Vec<Range<usize>>,
     pub sentence: String,
+    /// The citation's text as written (`[see @kim2020, p. 3]`), for a page that does not format
+    /// it (`citations::as_written`).
+    pub written: String,
 }
 
 /// A run of text's citations, each with where it stood in the plain text; the run as HTML with

@@ -947,7 +947,7 @@ fn a_citation_outside_a_brief_is_shown_as_written_and_warned_of() {
         .arg("-v")
         .build_ok();
     let intro = run.main_of("briefs/index.html");
-    assert!(intro.contains("As the SCM said [@kim2020], it moves. Follow @policydesk."), "{intro}");
+    assert!(intro.contains("As the SCM said [see @kim2020, p. 3], it moves. Follow @policydesk."), "{intro}");
     // A handle is text, as in a brief: two warnings, not three.
     assert!(run.stderr.contains("2 warnings (2 citation-outside-brief)"), "{}", run.stderr);
     let record = run.main_of("topics/opcon/index.html");
